@@ -1,0 +1,75 @@
+import type { Transport } from '../../src/chat/outbox.js';
+import type { OutMessage } from '../../src/chat/types.js';
+import { findRoom } from '../../src/domain/org/rooms.js';
+import { SHELL } from '../../src/domain/seed/demo.js';
+import type { Services } from '../../src/services.js';
+
+/** What residents call the bot in the shell chat: "@邻里 报事 ...". */
+export const SHELL_BOT_NAMES = ['邻里', '邻里助手', 'linli'];
+
+/** One line of the shell chat's input. */
+export interface ShellInput {
+  room: string;
+  user: string;
+  name?: string;
+  text: string;
+  /** The platform message id; repeat it to simulate a redelivery. */
+  id?: string;
+}
+
+/** One message the bot sent on the shell platform. */
+export interface ShellOutput {
+  room: string;
+  text: string;
+  /** Whether it answered the message just said (false: an outbox delivery to this or another room). */
+  reply: boolean;
+  buttons?: OutMessage['buttons'];
+}
+
+/**
+ * The embedded adapter: a message said in a shell room goes through the same chat core as WeChat and
+ * Telegram, and everything the bot sends on the shell platform comes back through `emit`, in order.
+ */
+export class ShellChat {
+  readonly transport: Transport;
+  #counter = 0;
+
+  constructor(
+    readonly services: Services,
+    private readonly emit: (out: ShellOutput) => void,
+  ) {
+    this.transport = {
+      platform: SHELL,
+      send: async (room, message) => {
+        this.emit({ room, text: message.text, reply: false, ...(message.buttons ? { buttons: message.buttons } : {}) });
+      },
+    };
+    services.dispatcher.register(this.transport);
+  }
+
+  /** Says something as `user` in `room`, then delivers whatever it put in the outbox. */
+  async say(input: ShellInput): Promise<void> {
+    const isPrivate = input.room.startsWith('dm:');
+    const known = findRoom(this.services.db, SHELL, input.room);
+    const result = await this.services.core.handle({
+      platform: SHELL,
+      roomId: input.room,
+      roomName: known?.name ?? input.room,
+      isPrivate,
+      senderId: input.user,
+      senderName: input.name ?? input.user,
+      messageId: input.id ?? `shell-${process.pid}-${Date.now()}-${++this.#counter}`,
+      text: input.text,
+      botNames: SHELL_BOT_NAMES,
+    });
+    for (const reply of result.replies) {
+      this.emit({ room: input.room, text: reply.text, reply: true, ...(reply.buttons ? { buttons: reply.buttons } : {}) });
+    }
+    await this.deliver();
+  }
+
+  /** Delivers everything due in the outbox. */
+  async deliver(): Promise<void> {
+    await this.services.dispatcher.drain();
+  }
+}

@@ -1,0 +1,82 @@
+import type { Lang } from '../config.js';
+import type { Ctx } from '../domain/context.js';
+import type { StoredFile } from '../domain/files.js';
+import { canActAsStaff, type Member, unitsWithRole } from '../domain/org/members.js';
+import type { Room } from '../domain/org/rooms.js';
+import { DomainError } from '../errors.js';
+import type { MessageKey, Translate } from './i18n/index.js';
+import type { CommandWords } from './parser.js';
+import type { HandleResult, IncomingMessage, OutMessage } from './types.js';
+
+/** Everything a command needs about who said what, where. */
+export interface CommandCtx extends Ctx {
+  member: Member;
+  room: Room;
+  message: IncomingMessage;
+  lang: Lang;
+  t: Translate;
+  /** Said to the bot on purpose (slash, #, @mention, private chat). */
+  addressed: boolean;
+  /** Images that came with the message, already stored. */
+  files: StoredFile[];
+}
+
+export type CommandOutput = string | OutMessage | OutMessage[] | HandleResult | void;
+
+export interface CommandDef extends CommandWords {
+  /** The help line; commands without one are not listed. */
+  help?: MessageKey;
+  /** How to call it, shown after a malformed call. */
+  usage?: MessageKey;
+  /** `group`: only in a group; `private`: only in a private chat. */
+  where: 'group' | 'private' | 'any';
+  /** Whether help offers it to this member here (the domain still checks every call). */
+  offered?(ctx: CommandCtx): boolean;
+  /** Runs inside the message's transaction: synchronous, all or nothing. */
+  run(ctx: CommandCtx, input: { args: string; bang: boolean }): CommandOutput;
+}
+
+/** A call that did not match the command's form. Said to the bot it earns the usage line; said in passing, silence. */
+export class UsageError extends DomainError {
+  constructor(usage: MessageKey) {
+    super('INVALID_INPUT', usage);
+    this.name = 'UsageError';
+  }
+}
+
+/** Images sent on their own, after a command they belong to (WeChat sends them as separate messages). */
+export interface AttachmentConsumer<T = unknown> {
+  name: string;
+  /** What the images would attach to, if anything. Read-only. */
+  find(ctx: CommandCtx): T | undefined;
+  attach(ctx: CommandCtx, target: T, files: StoredFile[]): CommandOutput;
+}
+
+/** The unit a command acts in: the bound room's, else (in a private chat) the member's own. */
+export function unitOf(ctx: CommandCtx): number {
+  if (ctx.room.unitId !== null) return ctx.room.unitId;
+  const home = homeUnit(ctx);
+  if (home === undefined) throw new DomainError('INVALID_INPUT', ctx.room.kind === 'group' ? 'room.notBound' : 'room.noUnit');
+  return home;
+}
+
+export function homeUnit(ctx: CommandCtx): number | undefined {
+  for (const roles of [['resident'], ['volunteer'], ['staff', 'admin'], ['merchant']] as const) {
+    const found = unitsWithRole(ctx.db, ctx.member.id, [...roles]);
+    if (found.length) return found[0];
+  }
+  return undefined;
+}
+
+export const isStaffHere = (ctx: CommandCtx): boolean => {
+  if (ctx.room.unitId !== null) return canActAsStaff(ctx.db, ctx.member.id, ctx.room.unitId);
+  return unitsWithRole(ctx.db, ctx.member.id, ['staff', 'admin']).length > 0;
+};
+
+export function normalizeOutput(output: CommandOutput): HandleResult {
+  if (output === undefined) return { replies: [] };
+  if (typeof output === 'string') return { replies: [{ text: output }] };
+  if (Array.isArray(output)) return { replies: output };
+  if ('replies' in output) return output;
+  return { replies: [output] };
+}

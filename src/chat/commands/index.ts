@@ -1,0 +1,9 @@
+import type { AttachmentConsumer, CommandDef } from '../command.js';
+import { createHelpCommand, foundationCommands } from './foundation.js';
+
+/** The command table, in the order help lists it. Each area adds its own file here. */
+export const commands: CommandDef[] = [];
+commands.push(createHelpCommand(() => commands), ...foundationCommands);
+
+/** Who takes images sent on their own, in order of preference. */
+export const attachmentConsumers: AttachmentConsumer<any>[] = [];

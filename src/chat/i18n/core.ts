@@ -1,0 +1,125 @@
+import type { Table } from './index.js';
+
+/** Strings of the foundation: help, binding, identity, errors shared by every area. */
+export const coreMessages = {
+  'help.header': {
+    zh: '邻里助手 · 可用命令（{place}）：',
+    en: 'Linli · commands you can use here ({place}):',
+  },
+  'help.footer': {
+    zh: '命令前可加 / 或 #，也可以 @我。发送「帮助」随时查看。',
+    en: 'Commands may start with / or #, or @mention me. Send /help any time.',
+  },
+  'help.place.private': { zh: '私聊', en: 'private chat' },
+  'help.place.unbound': { zh: '未绑定的群', en: 'unbound group' },
+  'help.place.group': { zh: '{unit} · {purpose}', en: '{unit} · {purpose}' },
+  'purpose.residents': { zh: '居民群', en: 'residents' },
+  'purpose.staff': { zh: '工作群', en: 'staff' },
+  'help.help': { zh: '帮助 — 查看可用命令', en: '/help — list the commands you can use' },
+  'help.bind': {
+    zh: '绑定 <绑定码> — 群里：把本群绑定到网格；私聊：关联你的账号',
+    en: '/bind <code> — in a group: bind it to a unit; in private: link your account',
+  },
+  'help.me': { zh: '我的 — 我的资料和角色', en: '/me — your profile and roles' },
+  'help.lang': { zh: '语言 中文|English — 切换回复语言', en: '/lang zh|en — change the reply language' },
+  'help.linkcode': {
+    zh: '关联码 — 生成一次性关联码，在另一个平台私聊我发送「绑定 码」即可合并账号',
+    en: '/linkcode — a one-time code; send "/bind CODE" to me on another platform to use one account',
+  },
+  'help.bindcode': {
+    zh: '绑定码 <单位名> [居民|工作] — 生成群绑定码（管理员、工作人员）',
+    en: '/bindcode <unit name> [residents|staff] — create a group binding code (admin, staff)',
+  },
+  'hint.unknown': {
+    zh: '没听懂「{word}」。发送「帮助」查看可用命令。',
+    en: 'I don\'t know "{word}". Send /help to see what you can do.',
+  },
+  'hint.usage': { zh: '用法：{usage}', en: 'Usage: {usage}' },
+  'room.notBound': {
+    zh: '本群还没有绑定到网格。请管理员生成绑定码后在群里发送「绑定 绑定码」。',
+    en: 'This group is not bound to a unit yet. Ask an admin for a code and send "/bind CODE" here.',
+  },
+  'room.groupOnly': { zh: '这个命令请在群里使用。', en: 'Please use this command in a group.' },
+  'room.privateOnly': { zh: '这个命令请私聊我使用。', en: 'Please use this command in a private chat with me.' },
+  'room.noUnit': {
+    zh: '还不知道你属于哪个网格。请在你所在的楼栋群或网格群里使用这个命令。',
+    en: 'I don\'t know your unit yet. Please use this command in your building or grid group.',
+  },
+  'room.notFound': { zh: '找不到群 {id}。', en: 'Room {id} not found.' },
+  'bind.usage': { zh: '绑定 <绑定码>', en: '/bind <code>' },
+  'bind.roomBound': {
+    zh: '✅ 本群已绑定到「{unit}」（{purpose}）。发送「帮助」查看可用命令。',
+    en: '✅ This group is now bound to "{unit}" ({purpose}). Send /help to see the commands.',
+  },
+  'bind.memberLinked': {
+    zh: '✅ 已关联到 {name} 的账号，积分、工单和券都在这里可以查看和接收了。',
+    en: '✅ Linked to {name}\'s account: points, tickets and vouchers now reach you here too.',
+  },
+  'bind.unknownCode': {
+    zh: '绑定码 {code} 不存在，请核对后重发（不区分大小写）。',
+    en: 'Binding code {code} does not exist. Check it and send it again (case does not matter).',
+  },
+  'bind.codeUsed': { zh: '这个绑定码已经用过了，请向管理员要一个新的。', en: 'This code has already been used; ask an admin for a new one.' },
+  'bind.codeExpired': { zh: '这个绑定码已过期，请向管理员要一个新的。', en: 'This code has expired; ask an admin for a new one.' },
+  'bind.roomCodeInPrivate': {
+    zh: '这是群绑定码，请在要绑定的群里发送。',
+    en: 'This code binds a group: send it in the group you want to bind.',
+  },
+  'bind.memberCodeInGroup': {
+    zh: '这是个人关联码，请私聊我发送，不要发在群里。',
+    en: 'This code links your account: send it to me in a private chat, not in a group.',
+  },
+  'bind.notAGroup': { zh: '只有群才能绑定到网格。', en: 'Only a group can be bound to a unit.' },
+  'bindcode.usage': { zh: '绑定码 <单位名> [居民|工作]', en: '/bindcode <unit name> [residents|staff]' },
+  'bindcode.created': {
+    zh: '「{unit}」{purpose}的绑定码：{code}\n在要绑定的群里发送「绑定 {code}」，{days} 天内有效，只能用一次。',
+    en: 'Binding code for "{unit}" ({purpose}): {code}\nSend "/bind {code}" in the group; valid {days} days, once.',
+  },
+  'linkcode.created': {
+    zh: '你的关联码：{code}\n{minutes} 分钟内在另一个平台私聊我发送「绑定 {code}」，两个账号就合并为一个。',
+    en: 'Your link code: {code}\nWithin {minutes} minutes, send "/bind {code}" to me in a private chat on the other platform.',
+  },
+  'me.summary': {
+    zh: '👤 {name}\n角色：{roles}\n语言：中文{party}',
+    en: '👤 {name}\nRoles: {roles}\nLanguage: English{party}',
+  },
+  'me.party': { zh: '\n党员', en: '\nParty member' },
+  'me.noRoles': { zh: '暂无', en: 'none yet' },
+  'role.resident': { zh: '居民', en: 'resident' },
+  'role.volunteer': { zh: '志愿者', en: 'volunteer' },
+  'role.staff': { zh: '工作人员', en: 'staff' },
+  'role.merchant': { zh: '商户', en: 'merchant' },
+  'role.admin': { zh: '管理员', en: 'admin' },
+  'role.notFound': { zh: '找不到角色授权 {id}。', en: 'Role grant {id} not found.' },
+  'lang.usage': { zh: '语言 中文|English', en: '/lang zh|en' },
+  'lang.set': { zh: '好的，以后用中文回复你。', en: 'OK, I will reply to you in English from now on.' },
+  'unit.notFound': { zh: '找不到单位 {id}。', en: 'Unit {id} not found.' },
+  'unit.notFoundByName': {
+    zh: '找不到名为「{name}」的单位，请核对名称。',
+    en: 'No unit is called "{name}"; check the name.',
+  },
+  'unit.nameRequired': { zh: '单位名称不能为空。', en: 'A unit needs a name.' },
+  'unit.nameTaken': { zh: '同一上级下已有名为「{name}」的单位。', en: 'A unit called "{name}" already exists under the same parent.' },
+  'unit.badRate': { zh: '每小时积分必须是不小于 0 的整数。', en: 'Points per hour must be a whole number of at least 0.' },
+  'unit.cannotBecomeRoot': { zh: '单位不能移到最顶层之外。', en: 'A unit cannot be moved to the top of the tree.' },
+  'unit.cycle': { zh: '不能把单位移到它自己的下级里。', en: 'A unit cannot be moved under itself.' },
+  'member.notFound': { zh: '找不到成员 {id}。', en: 'Member {id} not found.' },
+  'member.nameRequired': { zh: '成员姓名不能为空。', en: 'A member needs a name.' },
+  'member.notFoundByName': {
+    zh: '找不到「{name}」，请用群里显示的名字。',
+    en: 'No one called "{name}" here; use the name shown in the group.',
+  },
+  'auth.staffOnly': { zh: '只有本网格的工作人员可以这样做。', en: 'Only staff of this unit can do that.' },
+  'auth.adminOnly': { zh: '只有管理员可以这样做。', en: 'Only an admin can do that.' },
+  'error.internal': {
+    zh: '抱歉，处理时出错了，请稍后再试。问题已记录。',
+    en: 'Sorry, something went wrong. It has been logged; please try again later.',
+  },
+  'error.invalid': { zh: '输入有误：{detail}', en: 'Invalid input: {detail}' },
+  'error.rateLimited': { zh: '请求太频繁，请稍后再试。', en: 'Too many requests; please try again shortly.' },
+  'error.unauthenticated': {
+    zh: '缺少或无效的令牌。请在 Authorization 头中使用 Bearer 令牌。',
+    en: 'Missing or invalid token. Send "Authorization: Bearer <token>".',
+  },
+  'error.forbidden': { zh: '这个令牌无权执行此操作。', en: 'This token may not do that.' },
+} satisfies Table;

@@ -1,0 +1,58 @@
+/**
+ * Spaces out sends: at most one message per `perRoomIntervalMs` in a room and `perMinute` in all.
+ * WeChat bans accounts that burst; Telegram answers 429. A slot is reserved synchronously, so callers
+ * that arrive together queue in order instead of all seeing the same free slot.
+ */
+export interface PacerOptions {
+  perRoomIntervalMs: number;
+  perMinute: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const WINDOW_MS = 60_000;
+
+export class Pacer {
+  readonly #roomNext = new Map<string, number>();
+  /** Reserved send times within the last minute and ahead, ascending. */
+  readonly #window: number[] = [];
+  readonly #now: () => number;
+  readonly #sleep: (ms: number) => Promise<void>;
+
+  constructor(readonly options: PacerOptions) {
+    this.#now = options.now ?? Date.now;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** When a send to this room may go, reserving that slot. */
+  reserve(roomId: string): number {
+    const now = this.#now();
+    while (this.#window.length && this.#window[0]! <= now - WINDOW_MS) this.#window.shift();
+    let at = Math.max(now, this.#roomNext.get(roomId) ?? 0);
+    while (!this.#fits(at)) {
+      // The next moment one of the reserved sends leaves the minute around `at`.
+      at = Math.min(...this.#window.map((s) => s + WINDOW_MS).filter((s) => s > at));
+    }
+    const index = this.#window.findIndex((s) => s > at);
+    this.#window.splice(index === -1 ? this.#window.length : index, 0, at);
+    this.#roomNext.set(roomId, at + this.options.perRoomIntervalMs);
+    return at;
+  }
+
+  /** Whether one more send at `at` keeps every minute-long window within the limit. */
+  #fits(at: number): boolean {
+    const sends = [...this.#window, at].sort((a, b) => a - b);
+    for (const end of sends) {
+      if (end < at || end >= at + WINDOW_MS) continue;
+      const count = sends.filter((s) => s > end - WINDOW_MS && s <= end).length;
+      if (count > this.options.perMinute) return false;
+    }
+    return true;
+  }
+
+  /** Waits for this room's next slot. */
+  async wait(roomId: string): Promise<void> {
+    const delay = this.reserve(roomId) - this.#now();
+    if (delay > 0) await this.#sleep(delay);
+  }
+}

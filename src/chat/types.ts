@@ -1,0 +1,46 @@
+/** What an adapter hands the chat core, whatever the platform. */
+export interface IncomingMessage {
+  platform: string;
+  roomId: string;
+  roomName: string;
+  isPrivate: boolean;
+  senderId: string;
+  senderName: string;
+  /** The platform's own id of this message, for dedupe after a redelivery. */
+  messageId: string;
+  text: string;
+  attachments?: Attachment[];
+  /** The adapter saw the bot @mentioned (mention ids, or its name at the start of the text). */
+  mentioned?: boolean;
+  /** Names the bot goes by on this platform, stripped when the text starts with "@name". */
+  botNames?: string[];
+  /** The platform's language hint for the sender (Telegram's language_code). */
+  senderLanguage?: string;
+}
+
+export interface Attachment {
+  kind: 'image';
+  mimeType?: string;
+  /** Loaded only when the core needs the bytes. */
+  load(): Promise<Uint8Array>;
+}
+
+export interface Button {
+  label: string;
+  /** The command a press runs, as the presser would type it: "/take T1". */
+  command: string;
+}
+
+export interface OutMessage {
+  text: string;
+  /** Rows of buttons; platforms without buttons show the text alone, which always says what to type. */
+  buttons?: Button[][];
+  /** In a group, address the reply to this platform user (WeChat @mentions them). */
+  mentionUserId?: string;
+}
+
+export interface HandleResult {
+  replies: OutMessage[];
+  /** After a button press: the pressed message's new text and buttons, showing the new state. */
+  card?: OutMessage;
+}

@@ -1,0 +1,63 @@
+import { and, eq } from 'drizzle-orm';
+import type { OutMessage } from '../chat/types.js';
+import { type Translate, translator } from '../chat/i18n/index.js';
+import type { Lang } from '../config.js';
+import { identities, outbox, type RoomPurpose } from '../db/schema/index.js';
+import type { Deps } from './context.js';
+import { getMember } from './org/members.js';
+import { groupRoomsOf, privateRoomOf, type Room, roomLanguage } from './org/rooms.js';
+
+/** Builds a notification in the language of the room it goes to. */
+export type Render = (t: Translate, lang: Lang) => OutMessage;
+
+/**
+ * Writes one outbox row per room, in the caller's transaction: the notification exists exactly when the
+ * change that caused it does. The dispatcher delivers it.
+ */
+export function notifyRooms(deps: Deps, rooms: readonly Room[], render: Render, source: string): number {
+  const now = deps.clock.now();
+  for (const room of rooms) {
+    const lang = roomLanguage(room, deps.settings);
+    const message = render(translator(lang), lang);
+    enqueue(deps, room, message, source, now);
+  }
+  return rooms.length;
+}
+
+export function notifyUnit(deps: Deps, unitId: number, purpose: RoomPurpose, render: Render, source: string): number {
+  return notifyRooms(deps, groupRoomsOf(deps.db, [unitId], purpose), render, source);
+}
+
+/** Sends to the member's most recently used private chat; false when they have none yet. */
+export function notifyMember(deps: Deps, memberId: number, render: Render, source: string): boolean {
+  const room = privateRoomOf(deps.db, memberId);
+  if (!room) return false;
+  const lang = getMember(deps.db, memberId).language;
+  enqueue(deps, room, render(translator(lang), lang), source, deps.clock.now());
+  return true;
+}
+
+/** The member's user id on a platform, to @mention them in a group there. */
+export function platformUserId(deps: Deps, memberId: number, platform: string): string | undefined {
+  return deps.db
+    .select({ id: identities.platformUserId })
+    .from(identities)
+    .where(and(eq(identities.memberId, memberId), eq(identities.platform, platform)))
+    .get()?.id;
+}
+
+function enqueue(deps: Deps, room: Room, message: OutMessage, source: string, now: Date) {
+  deps.db
+    .insert(outbox)
+    .values({
+      platform: room.platform,
+      roomId: room.platformRoomId,
+      text: message.text,
+      buttons: message.buttons ?? null,
+      mentionUserId: message.mentionUserId ?? null,
+      source,
+      nextAttemptAt: now,
+      createdAt: now,
+    })
+    .run();
+}

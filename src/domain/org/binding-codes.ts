@@ -1,0 +1,65 @@
+import { eq } from 'drizzle-orm';
+import { DAY } from '../../clock.js';
+import { inTransaction } from '../../db/client.js';
+import { bindingCodes, type RoomPurpose } from '../../db/schema/index.js';
+import { DomainError } from '../../errors.js';
+import { audit } from '../audit.js';
+import { randomCode, normalizeCode } from '../codes.js';
+import type { Ctx } from '../context.js';
+import { linkIdentity, type Sender } from './identities.js';
+import { getMember, type Member } from './members.js';
+import { bindRoom, type Room } from './rooms.js';
+import { getUnit, type Unit } from './units.js';
+
+export type BindingCode = typeof bindingCodes.$inferSelect;
+
+export const BINDING_CODE_LENGTH = 8;
+export const DEFAULT_CODE_TTL_MS = 7 * DAY;
+
+export type BindingTarget = { unitId: number; purpose: RoomPurpose } | { memberId: number };
+
+export function createBindingCode(ctx: Ctx, target: BindingTarget, ttlMs = DEFAULT_CODE_TTL_MS): BindingCode {
+  return inTransaction(ctx.db, () => {
+    const now = ctx.clock.now();
+    const values =
+      'unitId' in target
+        ? (getUnit(ctx.db, target.unitId), { kind: 'room' as const, unitId: target.unitId, purpose: target.purpose })
+        : (getMember(ctx.db, target.memberId), { kind: 'member' as const, memberId: target.memberId });
+    const row = ctx.db
+      .insert(bindingCodes)
+      .values({ code: randomCode(BINDING_CODE_LENGTH), ...values, createdAt: now, expiresAt: new Date(now.getTime() + ttlMs) })
+      .returning()
+      .get();
+    audit(ctx, 'bindingCode.create', { type: 'bindingCode', id: row.code.slice(0, 2) + '…' }, { ...target, expiresAt: row.expiresAt.toISOString() });
+    return row;
+  });
+}
+
+export type BindingResult =
+  | { kind: 'room'; room: Room; unit: Unit; purpose: RoomPurpose }
+  | { kind: 'member'; member: Member };
+
+/**
+ * Uses a one-time code: in a group it binds the group to the code's unit; in a private chat it links the
+ * speaker's platform identity to the code's member.
+ */
+export function useBindingCode(ctx: Ctx, input: { code: string; room: Room; sender: Sender; speakerId: number }): BindingResult {
+  return inTransaction(ctx.db, () => {
+    const code = normalizeCode(input.code);
+    const row = ctx.db.select().from(bindingCodes).where(eq(bindingCodes.code, code)).get();
+    const now = ctx.clock.now();
+    if (!row) throw new DomainError('NOT_FOUND', 'bind.unknownCode', { code });
+    if (row.usedAt) throw new DomainError('ALREADY_USED', 'bind.codeUsed');
+    if (row.expiresAt <= now) throw new DomainError('EXPIRED', 'bind.codeExpired');
+    if (row.kind === 'room' && input.room.kind !== 'group') throw new DomainError('INVALID_INPUT', 'bind.roomCodeInPrivate');
+    if (row.kind === 'member' && input.room.kind !== 'private') throw new DomainError('INVALID_INPUT', 'bind.memberCodeInGroup');
+    ctx.db.update(bindingCodes).set({ usedAt: now, usedBy: input.speakerId }).where(eq(bindingCodes.code, code)).run();
+    if (row.kind === 'room') {
+      const room = bindRoom(ctx, input.room.id, row.unitId!, row.purpose!);
+      return { kind: 'room', room, unit: getUnit(ctx.db, row.unitId!), purpose: row.purpose! };
+    }
+    const member = linkIdentity(ctx, input.sender, row.memberId!);
+    audit(ctx, 'bindingCode.use', { type: 'member', id: member.id }, {});
+    return { kind: 'member', member };
+  });
+}

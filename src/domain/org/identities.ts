@@ -1,0 +1,119 @@
+import { and, eq } from 'drizzle-orm';
+import type { Lang } from '../../config.js';
+import type { Db } from '../../db/client.js';
+import { inTransaction } from '../../db/client.js';
+import { identities, members, rooms } from '../../db/schema/index.js';
+import { audit } from '../audit.js';
+import type { Ctx, Deps } from '../context.js';
+import { activeGrants, createMember, getMember, grantRole, type Member } from './members.js';
+import type { Room } from './rooms.js';
+
+export type Identity = typeof identities.$inferSelect;
+
+export interface Sender {
+  platform: string;
+  platformUserId: string;
+  displayName: string;
+  /** The platform's idea of the person's language (Telegram's language_code), used for new members. */
+  languageHint?: string | undefined;
+}
+
+export function findIdentity(db: Db, platform: string, platformUserId: string): Identity | undefined {
+  return db
+    .select()
+    .from(identities)
+    .where(and(eq(identities.platform, platform), eq(identities.platformUserId, platformUserId)))
+    .get();
+}
+
+export const languageFromHint = (hint: string | undefined, fallback: Lang): Lang =>
+  hint === undefined ? fallback : hint.toLowerCase().startsWith('zh') ? 'zh' : hint.toLowerCase().startsWith('en') ? 'en' : fallback;
+
+/**
+ * The member behind a sender. An unknown sender becomes a member on first message, with their display name;
+ * in a bound residents' room, someone holding no role yet becomes a resident of that room's unit.
+ */
+export function resolveSender(deps: Deps, sender: Sender, room: Room): { member: Member; isNew: boolean } {
+  return inTransaction(deps.db, () => {
+    const identity = findIdentity(deps.db, sender.platform, sender.platformUserId);
+    let member: Member;
+    let isNew = false;
+    if (identity) {
+      member = getMember(deps.db, identity.memberId);
+      if (sender.displayName && identity.displayName !== sender.displayName) {
+        deps.db
+          .update(identities)
+          .set({ displayName: sender.displayName })
+          .where(and(eq(identities.platform, sender.platform), eq(identities.platformUserId, sender.platformUserId)))
+          .run();
+      }
+    } else {
+      const ctx: Ctx = { ...deps, actor: { kind: 'system', job: 'chat' } };
+      member = createMember(ctx, {
+        name: sender.displayName || sender.platformUserId,
+        language: languageFromHint(sender.languageHint, deps.settings.lang),
+      });
+      deps.db
+        .insert(identities)
+        .values({
+          platform: sender.platform,
+          platformUserId: sender.platformUserId,
+          memberId: member.id,
+          displayName: sender.displayName,
+          createdAt: deps.clock.now(),
+        })
+        .run();
+      isNew = true;
+    }
+    if (room.kind === 'group' && room.purpose === 'residents' && room.unitId !== null) {
+      if (isNew || activeGrants(deps.db, member.id).length === 0) {
+        grantRole({ ...deps, actor: { kind: 'system', job: 'chat' } }, {
+          memberId: member.id,
+          role: 'resident',
+          unitId: room.unitId,
+        });
+      }
+    }
+    return { member, isNew };
+  });
+}
+
+/**
+ * Points a platform identity at another member (one person on WeChat and Telegram is one member). The
+ * record the identity pointed to before keeps its history and is marked as merged.
+ */
+export function linkIdentity(ctx: Ctx, sender: Sender, targetMemberId: number): Member {
+  return inTransaction(ctx.db, () => {
+    const target = getMember(ctx.db, targetMemberId);
+    const identity = findIdentity(ctx.db, sender.platform, sender.platformUserId);
+    const now = ctx.clock.now();
+    if (!identity) {
+      ctx.db
+        .insert(identities)
+        .values({
+          platform: sender.platform,
+          platformUserId: sender.platformUserId,
+          memberId: target.id,
+          displayName: sender.displayName,
+          createdAt: now,
+        })
+        .run();
+    } else if (identity.memberId !== target.id) {
+      const previous = identity.memberId;
+      ctx.db
+        .update(identities)
+        .set({ memberId: target.id })
+        .where(and(eq(identities.platform, sender.platform), eq(identities.platformUserId, sender.platformUserId)))
+        .run();
+      ctx.db
+        .update(rooms)
+        .set({ memberId: target.id })
+        .where(and(eq(rooms.kind, 'private'), eq(rooms.memberId, previous), eq(rooms.platform, sender.platform)))
+        .run();
+      const stillUsed = ctx.db.select().from(identities).where(eq(identities.memberId, previous)).get();
+      if (!stillUsed) ctx.db.update(members).set({ mergedInto: target.id }).where(eq(members.id, previous)).run();
+    }
+    audit(ctx, 'identity.link', { type: 'member', id: target.id }, { platform: sender.platform, platformUserId: sender.platformUserId });
+    return target;
+  });
+}

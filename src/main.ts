@@ -1,0 +1,127 @@
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import type { Clock } from './clock.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { createHttpApp } from './http/app.js';
+import { createLogger, type Logger } from './log.js';
+import { createServices, type Services } from './services.js';
+
+export interface StartOptions {
+  /** SQLite file; overrides LINLI_DB. */
+  db?: string;
+  /** HTTP port; 0 picks any free port, false runs no HTTP server. Overrides PORT. */
+  port?: number | false;
+  /** Seed the demo neighbourhood when the database is empty. Overrides LINLI_SEED. */
+  seed?: boolean;
+  /** Root admin token. Overrides LINLI_ADMIN_TOKEN. */
+  adminToken?: string;
+  /** Environment to read instead of process.env. */
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+  log?: Logger;
+}
+
+export interface Running {
+  /** Base URL of the HTTP server, or null when there is none. */
+  url: string | null;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+/** Starts everything `npm start` starts: database, HTTP API, chat adapters, outbox dispatcher, jobs. */
+export async function startLinli(options: StartOptions = {}): Promise<Running> {
+  const base = loadConfig(options.env ?? process.env);
+  const config: Config = {
+    ...base,
+    dbFile: options.db ?? base.dbFile,
+    port: options.port === false ? base.port : (options.port ?? base.port),
+    seed: options.seed ?? base.seed,
+    adminToken: options.adminToken ?? base.adminToken,
+  };
+  const log = options.log ?? createLogger(config.logLevel);
+  const services = createServices({ config, log, ...(options.clock ? { clock: options.clock } : {}) });
+  const stops: (() => Promise<void>)[] = [];
+  log.info('database ready', { file: config.dbFile, seeded: services.seeded });
+
+  let url: string | null = null;
+  try {
+    if (options.port !== false) {
+      const app = createHttpApp(services);
+      const server = await listen(app.fetch, config.port);
+      const { port } = server.address() as AddressInfo;
+      url = `http://127.0.0.1:${port}`;
+      stops.push(() => closeServer(server));
+      log.info('http server listening', { url });
+    }
+
+    const adapters: string[] = [];
+    if (!adapters.length) {
+      log.info('no chat platform configured: set TELEGRAM_BOT_TOKEN or LINLI_WECHAT=on, or try `npm run chat`');
+    }
+
+    services.dispatcher.start();
+    stops.push(() => services.dispatcher.stop());
+    log.info('outbox dispatcher started', { platforms: services.dispatcher.platforms });
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+    await services.close();
+    throw error;
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    services,
+    stop() {
+      stopping ??= (async () => {
+        for (const stop of stops.reverse()) {
+          await stop().catch((error) => log.error('while stopping', { error }));
+        }
+        await services.close();
+        log.info('stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname: '0.0.0.0' }, () => resolve(server));
+    server.once('error', reject);
+  });
+}
+
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Idle keep-alive connections would hold close() open.
+    if ('closeAllConnections' in server) server.closeAllConnections();
+  });
+}
+
+async function main() {
+  let running: Running;
+  try {
+    running = await startLinli();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const shutdown = (signal: string) => {
+    running.services.log.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 5000);
+    force.unref();
+    void running.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main();
+}

@@ -1,0 +1,49 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { jsonLines, runScript } from '../helpers/spawn.js';
+
+const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'linli-shell-')), 'linli.db');
+const line = (o: object) => JSON.stringify(o) + '\n';
+
+describe('npm run chat -- --jsonl', () => {
+  it('prints a help reply, answers a message id once, and ignores chatter', async () => {
+    const input =
+      line({ room: 'grid-1', user: 'jin', text: '帮助' }) +
+      line({ room: 'grid-1', user: 'jin', text: '我的', id: 'same' }) +
+      line({ room: 'grid-1', user: 'jin', text: '我的', id: 'same' }) +
+      line({ room: 'grid-1', user: 'jin', text: '今天菜场的鱼很新鲜' });
+    const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb()], { input });
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+    const out = jsonLines(ran.stdout);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toMatchObject({ room: 'grid-1' });
+    expect(out[0]!.text).toContain('可用命令');
+    expect(out[1]!.text).toContain('金阿姨');
+  });
+
+  it('reports a bad line on stderr, goes on with the rest, and exits non-zero', async () => {
+    const input = 'not json\n' + line({ room: 'grid-1', text: 'x' }) + line({ room: 'grid-1', user: 'jin', text: '/me' });
+    const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb()], { input });
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(/line 1: not JSON/);
+    expect(ran.stderr).toMatch(/line 2: user: user must be a string/);
+    expect(jsonLines(ran.stdout)).toHaveLength(1);
+  });
+
+  it('starts empty with --no-seed', async () => {
+    const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--no-seed', '--db', tmpDb()], {
+      input: line({ room: 'grid-1', user: 'jin', text: '/me' }),
+    });
+    // no demo: grid-1 is an unknown, unbound group and jin a newcomer without roles
+    expect(jsonLines(ran.stdout)[0]!.text).toContain('暂无');
+  });
+
+  it('stops with a clear message on a bad environment variable', async () => {
+    const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb()], { env: { LINLI_LANG: 'klingon' } });
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain('LINLI_LANG: expected zh or en (got "klingon")');
+  });
+});

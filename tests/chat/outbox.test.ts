@@ -1,0 +1,141 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SimulatedClock } from '../../src/clock.js';
+import { OutboxDispatcher, type Transport } from '../../src/chat/outbox.js';
+import { openDatabase } from '../../src/db/client.js';
+import { outbox } from '../../src/db/schema/index.js';
+import { silentLogger } from '../../src/log.js';
+import { freshDb } from '../helpers/db.js';
+import { START } from '../helpers/services.js';
+
+function put(db: ReturnType<typeof freshDb>, clock: SimulatedClock, roomId: string, text: string) {
+  db.insert(outbox).values({ platform: 'test', roomId, text, nextAttemptAt: clock.now(), createdAt: clock.now() }).run();
+}
+
+function recorder(fail: (room: string, text: string) => boolean = () => false) {
+  const sent: [string, string][] = [];
+  const transport: Transport = {
+    platform: 'test',
+    async send(room, message) {
+      if (fail(room, message.text)) throw new Error(`cannot reach ${room}`);
+      sent.push([room, message.text]);
+    },
+  };
+  return { sent, transport };
+}
+
+describe('outbox dispatcher', () => {
+  it('delivers pending rows in order per room and marks them sent', async () => {
+    const db = freshDb();
+    const clock = new SimulatedClock(START);
+    ['a1', 'a2', 'a3'].forEach((t) => put(db, clock, 'a', t));
+    put(db, clock, 'b', 'b1');
+    const { sent, transport } = recorder();
+    const dispatcher = new OutboxDispatcher({ db, clock, log: silentLogger });
+    dispatcher.register(transport);
+    expect(await dispatcher.drain()).toBe(4);
+    expect(sent.filter(([r]) => r === 'a').map(([, t]) => t)).toEqual(['a1', 'a2', 'a3']);
+    expect(db.select().from(outbox).all().every((r) => r.status === 'sent' && r.sentAt !== null)).toBe(true);
+    expect(await dispatcher.drain()).toBe(0);
+    expect(sent).toHaveLength(4);
+  });
+
+  it('retries a failure with growing backoff, holds later rows of that room, and gives up after the limit', async () => {
+    const db = freshDb();
+    const clock = new SimulatedClock(START);
+    put(db, clock, 'down', 'first');
+    put(db, clock, 'down', 'second');
+    put(db, clock, 'up', 'other room');
+    let failing = true;
+    const { sent, transport } = recorder((room) => room === 'down' && failing);
+    const dispatcher = new OutboxDispatcher({ db, clock, log: silentLogger }, { backoffMs: 1000, maxAttempts: 3 });
+    dispatcher.register(transport);
+    await dispatcher.drain();
+    expect(sent).toEqual([['up', 'other room']]);
+    const [first] = db.select().from(outbox).all();
+    expect(first).toMatchObject({ status: 'pending', attempts: 1, lastError: 'cannot reach down' });
+    expect(first!.nextAttemptAt.getTime() - clock.now().getTime()).toBe(1000);
+
+    await dispatcher.drain(); // not due yet
+    expect(sent).toHaveLength(1);
+    clock.advance(1000);
+    await dispatcher.drain();
+    expect(db.select().from(outbox).all()[0]).toMatchObject({ attempts: 2 });
+    expect(db.select().from(outbox).all()[0]!.nextAttemptAt.getTime() - clock.now().getTime()).toBe(2000);
+
+    failing = false;
+    clock.advance(2000);
+    await dispatcher.drain();
+    expect(sent.slice(1)).toEqual([
+      ['down', 'first'],
+      ['down', 'second'],
+    ]);
+  });
+
+  it('marks a row failed once the attempts run out', async () => {
+    const db = freshDb();
+    const clock = new SimulatedClock(START);
+    put(db, clock, 'down', 'doomed');
+    const { transport } = recorder(() => true);
+    const dispatcher = new OutboxDispatcher({ db, clock, log: silentLogger }, { backoffMs: 10, maxAttempts: 2 });
+    dispatcher.register(transport);
+    await dispatcher.drain();
+    clock.advance(10);
+    await dispatcher.drain();
+    clock.advance(1000);
+    await dispatcher.drain();
+    expect(db.select().from(outbox).get()).toMatchObject({ status: 'failed', attempts: 2 });
+  });
+
+  it('never sends a delivered row again after a restart, and sends what was left', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'linli-outbox-')), 'linli.db');
+    const clock = new SimulatedClock(START);
+    const first = openDatabase(file);
+    put(first, clock, 'r', 'before');
+    const one = recorder();
+    const d1 = new OutboxDispatcher({ db: first, clock, log: silentLogger });
+    d1.register(one.transport);
+    await d1.drain();
+    put(first, clock, 'r', 'queued while down');
+    first.$client.close();
+
+    const second = openDatabase(file);
+    const two = recorder();
+    const d2 = new OutboxDispatcher({ db: second, clock, log: silentLogger });
+    d2.register(two.transport);
+    await d2.drain();
+    expect(one.sent).toEqual([['r', 'before']]);
+    expect(two.sent).toEqual([['r', 'queued while down']]);
+    second.$client.close();
+  });
+
+  it('leaves rows claimed by another dispatcher alone until the lease runs out', async () => {
+    const db = freshDb();
+    const clock = new SimulatedClock(START);
+    put(db, clock, 'r', 'once');
+    const crashed = new OutboxDispatcher({ db, clock, log: silentLogger }, { lockMs: 60_000 });
+    let release!: () => void;
+    crashed.register({ platform: 'test', send: () => new Promise<void>((r) => (release = r)) });
+    const stuck = crashed.tick();
+    const other = recorder();
+    const d2 = new OutboxDispatcher({ db, clock, log: silentLogger });
+    d2.register(other.transport);
+    await d2.drain();
+    expect(other.sent).toEqual([]);
+    release();
+    await stuck;
+    expect(db.select().from(outbox).get()?.status).toBe('sent');
+  });
+
+  it('only claims rows of platforms it can send to', async () => {
+    const db = freshDb();
+    const clock = new SimulatedClock(START);
+    db.insert(outbox).values({ platform: 'wechat', roomId: 'x', text: 'hi', nextAttemptAt: clock.now(), createdAt: clock.now() }).run();
+    const dispatcher = new OutboxDispatcher({ db, clock, log: silentLogger });
+    dispatcher.register(recorder().transport);
+    expect(await dispatcher.drain()).toBe(0);
+    expect(db.select().from(outbox).get()).toMatchObject({ status: 'pending', attempts: 0 });
+  });
+});

@@ -1,0 +1,55 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ShellChat, type ShellOutput } from '../../bots/shell/shell.js';
+import { type Clock, SimulatedClock } from '../../src/clock.js';
+import { loadConfig } from '../../src/config.js';
+import type { Ctx } from '../../src/domain/context.js';
+import { seedDemo, type DemoIds } from '../../src/domain/seed/demo.js';
+import { silentLogger } from '../../src/log.js';
+import { createServices, type Services } from '../../src/services.js';
+import { freshDb } from './db.js';
+
+export const START = new Date('2026-03-02T09:00:00+08:00');
+
+export function testServices(options: { clock?: Clock; env?: Record<string, string> } = {}): Services {
+  const dataDir = mkdtempSync(join(tmpdir(), 'linli-test-'));
+  const config = loadConfig({ LINLI_DB: ':memory:', LINLI_DATA_DIR: dataDir, LINLI_SEED: 'off', ...options.env });
+  return createServices({ config, db: freshDb(), clock: options.clock ?? new SimulatedClock(START), log: silentLogger });
+}
+
+/** A demo neighbourhood and a shell chat to talk to it, with everything the bot sent recorded. */
+export interface DemoChat {
+  services: Services;
+  ids: DemoIds;
+  clock: SimulatedClock;
+  chat: ShellChat;
+  sent: ShellOutput[];
+  /** Says `text` as `user` in `room`; returns what the bot sent because of it (replies and deliveries). */
+  say(user: string, room: string, text: string, extra?: { id?: string; name?: string }): Promise<ShellOutput[]>;
+  /** The texts of what `say` returned that went to `room`. */
+  textsIn(outputs: ShellOutput[], room: string): string[];
+  system: Ctx;
+}
+
+export function demoChat(): DemoChat {
+  const clock = new SimulatedClock(START);
+  const services = testServices({ clock });
+  const ids = seedDemo(services.deps);
+  const sent: ShellOutput[] = [];
+  const chat = new ShellChat(services, (out) => sent.push(out));
+  return {
+    services,
+    ids,
+    clock,
+    chat,
+    sent,
+    async say(user, room, text, extra = {}) {
+      const before = sent.length;
+      await chat.say({ room, user, text, ...extra });
+      return sent.slice(before);
+    },
+    textsIn: (outputs, room) => outputs.filter((o) => o.room === room).map((o) => o.text),
+    system: { ...services.deps, actor: { kind: 'system', job: 'test' } },
+  };
+}
