@@ -4,6 +4,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { Clock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createHttpApp } from './http/app.js';
+import { CronScheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './log.js';
 import { createServices, type Services } from './services.js';
 
@@ -63,6 +64,11 @@ export async function startLinli(options: StartOptions = {}): Promise<Running> {
     services.dispatcher.start();
     stops.push(() => services.dispatcher.stop());
     log.info('outbox dispatcher started', { platforms: services.dispatcher.platforms });
+
+    const scheduler = new CronScheduler(services.jobs, () => void services.dispatcher.tick());
+    const caughtUp = await scheduler.start();
+    stops.push(() => scheduler.stop());
+    log.info('job scheduler started', { jobs: services.jobs.names.length, timeZone: config.timeZone, caughtUp: caughtUp.length });
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => {});
     await services.close();

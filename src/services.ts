@@ -4,6 +4,8 @@ import { OutboxDispatcher } from './chat/outbox.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/client.js';
 import { isEmpty, seedDemo } from './domain/seed/demo.js';
+import { JobRunner } from './jobs/runner.js';
+import { scheduleTable } from './jobs/schedule.js';
 import { createLogger, type Logger } from './log.js';
 
 /** The long-lived parts every entry point shares: database, chat core, outbox. */
@@ -15,6 +17,7 @@ export interface Services {
   deps: CoreDeps;
   core: ChatCore;
   dispatcher: OutboxDispatcher;
+  jobs: JobRunner;
   /** Whether the demo neighbourhood was seeded on this start. */
   seeded: boolean;
   close(): Promise<void>;
@@ -45,6 +48,7 @@ export function createServices(options: ServiceOptions): Services {
   if (seeded) seedDemo(deps);
   const core = new ChatCore(deps);
   const dispatcher = new OutboxDispatcher({ db, clock, log: log.child('outbox') }, { intervalMs: config.outboxIntervalMs });
+  const jobs = new JobRunner(deps, scheduleTable());
   return {
     config,
     db,
@@ -53,6 +57,7 @@ export function createServices(options: ServiceOptions): Services {
     deps,
     core,
     dispatcher,
+    jobs,
     seeded,
     async close() {
       await dispatcher.stop();

@@ -5,7 +5,9 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { rooms } from '../../src/db/schema/index.js';
 import { SHELL } from '../../src/domain/seed/demo.js';
 import { createLogger } from '../../src/log.js';
-import { createServices } from '../../src/services.js';
+import { createServices, type Services } from '../../src/services.js';
+import { SimulatedClock } from '../../src/clock.js';
+import { formatDateTime, parseIsoDuration } from '../../src/time.js';
 import { type ShellOutput, ShellChat } from './shell.js';
 import { eq } from 'drizzle-orm';
 
@@ -14,13 +16,28 @@ const USAGE = `npm run chat [-- options]
   --jsonl          read one JSON object per line on stdin, write one JSON line per bot message
   --db <file>      SQLite file (overrides LINLI_DB)
   --no-seed        do not seed the demo neighbourhood into an empty database
+  --clock <time>   run on a simulated clock starting at an ISO time (2026-03-02T09:00:00+08:00);
+                   {"advance": "PT2H"} (or :advance PT2H) moves it and runs the jobs due on the way
   -h, --help       this text
 
 Interactive commands:
   :as <user> [name]   speak as another user (jin, wang, li, chen, zhao, yang, barber, spa, admin)
   :room <room>        move to another room (grid-1, grid-1-staff, grid-2, community, street, dm:<user>)
   :rooms              list the rooms
+  :advance <duration> with --clock: move time forward by an ISO-8601 duration (PT30M, P1D)
+  :time               the current (simulated) time
   :quit               leave`;
+
+const advanceLine = z.object({
+  advance: z.string().transform((v, ctx) => {
+    const ms = parseIsoDuration(v);
+    if (ms === null || ms <= 0) {
+      ctx.addIssue({ code: 'custom', message: `"${v}" is not an ISO-8601 duration such as PT30M, PT2H or P1D` });
+      return z.NEVER;
+    }
+    return ms;
+  }),
+});
 
 const inputLine = z.object({
   room: z.string({ error: 'room must be a string, e.g. "grid-1"' }).min(1, { error: 'room must not be empty' }),
@@ -36,6 +53,7 @@ async function main() {
       jsonl: { type: 'boolean', default: false },
       db: { type: 'string' },
       'no-seed': { type: 'boolean', default: false },
+      clock: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -45,18 +63,34 @@ async function main() {
     return 0;
   }
   const base = loadConfig();
-  const config = { ...base, dbFile: values.db ?? base.dbFile, seed: values['no-seed'] ? false : base.seed };
+  let clock: SimulatedClock | undefined;
+  if (values.clock !== undefined) {
+    const start = new Date(values.clock);
+    if (Number.isNaN(start.getTime())) {
+      throw new UsageProblem(`--clock: "${values.clock}" is not a time; use ISO 8601, e.g. 2026-03-02T09:00:00+08:00`);
+    }
+    clock = new SimulatedClock(start);
+  }
+  const config = {
+    ...base,
+    dbFile: values.db ?? base.dbFile,
+    seed: values['no-seed'] ? false : base.seed,
+    // Simulated months are thousands of job runs; a demo does not need each one flushed to the platter.
+    synchronous: clock ? ('NORMAL' as const) : base.synchronous,
+  };
   const log = createLogger(values.jsonl ? 'warn' : config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const services = createServices({ config, log });
+  const services = createServices({ config, log, ...(clock ? { clock } : {}) });
   try {
-    return values.jsonl ? await runJsonl(services) : await runInteractive(services);
+    return values.jsonl ? await runJsonl(services, clock) : await runInteractive(services, clock);
   } finally {
     await services.close();
   }
 }
 
-async function runJsonl(services: ReturnType<typeof createServices>): Promise<number> {
-  const chat = new ShellChat(services, (out) => process.stdout.write(JSON.stringify({ room: out.room, text: out.text }) + '\n'));
+class UsageProblem extends Error {}
+
+async function runJsonl(services: Services, clock: SimulatedClock | undefined): Promise<number> {
+  const chat = new ShellChat(services, (out) => process.stdout.write(JSON.stringify({ room: out.room, text: out.text }) + '\n'), clock);
   let lineNo = 0;
   let rejected = 0;
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
@@ -69,6 +103,17 @@ async function runJsonl(services: ReturnType<typeof createServices>): Promise<nu
     } catch {
       rejected++;
       process.stderr.write(`line ${lineNo}: not JSON; expected {"room": "grid-1", "user": "jin", "text": "帮助"}\n`);
+      continue;
+    }
+    if (json !== null && typeof json === 'object' && 'advance' in json) {
+      const advance = advanceLine.safeParse(json);
+      if (!advance.success || !clock) {
+        rejected++;
+        const why = !clock ? 'the clock is real; start with --clock <time> to move it' : advance.error!.issues.map((i) => i.message).join('; ');
+        process.stderr.write(`line ${lineNo}: advance: ${why}\n`);
+        continue;
+      }
+      await chat.advance(advance.data.advance);
       continue;
     }
     const parsed = inputLine.safeParse(json);
@@ -84,7 +129,7 @@ async function runJsonl(services: ReturnType<typeof createServices>): Promise<nu
   return rejected ? 1 : 0;
 }
 
-async function runInteractive(services: ReturnType<typeof createServices>): Promise<number> {
+async function runInteractive(services: Services, clock: SimulatedClock | undefined): Promise<number> {
   const names = () =>
     new Map(services.db.select().from(rooms).where(eq(rooms.platform, SHELL)).all().map((r) => [r.platformRoomId, r.name]));
   let roomNames = names();
@@ -93,7 +138,7 @@ async function runInteractive(services: ReturnType<typeof createServices>): Prom
     const body = out.text.split('\n').join('\n    ');
     process.stdout.write(out.reply ? `  邻里 ▸ ${body}\n` : `  ⇢ [${label}]\n    ${body}\n`);
   };
-  const chat = new ShellChat(services, print);
+  const chat = new ShellChat(services, print, clock);
   let user = 'jin';
   let name: string | undefined;
   let room = 'grid-1';
@@ -118,6 +163,16 @@ async function runInteractive(services: ReturnType<typeof createServices>): Prom
     } else if (text === ':rooms') {
       roomNames = names();
       for (const [id, roomName] of roomNames) process.stdout.write(`  ${id.padEnd(16)} ${roomName}\n`);
+    } else if (text.startsWith(':advance')) {
+      const ms = parseIsoDuration(text.slice(8).trim());
+      if (!clock) process.stdout.write('  the clock is real: start with --clock <time> to move it\n');
+      else if (ms === null || ms <= 0) process.stdout.write('  :advance takes an ISO-8601 duration: PT30M, PT2H, P1D\n');
+      else {
+        await chat.advance(ms);
+        process.stdout.write(`  ⏱ ${formatDateTime(clock.now(), services.config.timeZone, services.config.lang)}\n`);
+      }
+    } else if (text === ':time') {
+      process.stdout.write(`  ⏱ ${formatDateTime(services.clock.now(), services.config.timeZone, services.config.lang)}\n`);
     } else if (text === ':help') {
       process.stdout.write(USAGE + '\n');
     } else if (text) {
@@ -134,7 +189,7 @@ async function runInteractive(services: ReturnType<typeof createServices>): Prom
 main().then(
   (code) => process.exit(code),
   (error) => {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof UsageProblem) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
     }

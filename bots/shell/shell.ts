@@ -1,4 +1,6 @@
+import type { SimulatedClock } from '../../src/clock.js';
 import type { Transport } from '../../src/chat/outbox.js';
+import { SimulatedScheduler } from '../../src/jobs/scheduler.js';
 import type { OutMessage } from '../../src/chat/types.js';
 import { findRoom } from '../../src/domain/org/rooms.js';
 import { SHELL } from '../../src/domain/seed/demo.js';
@@ -32,12 +34,16 @@ export interface ShellOutput {
  */
 export class ShellChat {
   readonly transport: Transport;
+  /** Present when the chat runs on a simulated clock. */
+  readonly scheduler: SimulatedScheduler | undefined;
   #counter = 0;
 
   constructor(
     readonly services: Services,
     private readonly emit: (out: ShellOutput) => void,
+    clock?: SimulatedClock,
   ) {
+    this.scheduler = clock ? new SimulatedScheduler(services.jobs, clock, () => this.deliver()) : undefined;
     this.transport = {
       platform: SHELL,
       send: async (room, message) => {
@@ -65,6 +71,16 @@ export class ShellChat {
     for (const reply of result.replies) {
       this.emit({ room: input.room, text: reply.text, reply: true, ...(reply.buttons ? { buttons: reply.buttons } : {}) });
     }
+    await this.deliver();
+  }
+
+  /**
+   * Moves the simulated clock forward, running every scheduled job that falls due on the way, in order,
+   * and delivering what each sends before the next runs.
+   */
+  async advance(ms: number): Promise<void> {
+    if (!this.scheduler) throw new Error('the clock is real: start the shell chat with --clock to move it');
+    await this.scheduler.advance(ms);
     await this.deliver();
   }
 

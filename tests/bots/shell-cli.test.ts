@@ -41,6 +41,19 @@ describe('npm run chat -- --jsonl', () => {
     expect(jsonLines(ran.stdout)[0]!.text).toContain('暂无');
   });
 
+  it('moves a simulated clock and refuses to move a real one', async () => {
+    const input = line({ advance: 'PT2H' }) + line({ advance: 'two hours' }) + line({ room: 'grid-1', user: 'jin', text: '/me' });
+    const real = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb()], { input });
+    expect(real.stderr).toMatch(/line 1: advance: the clock is real; start with --clock/);
+    const simulated = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb(), '--clock', '2026-03-02T09:00:00+08:00'], { input });
+    expect(simulated.stderr).not.toMatch(/line 1/);
+    expect(simulated.stderr).toMatch(/line 2: advance: "two hours" is not an ISO-8601 duration/);
+    expect(jsonLines(simulated.stdout)).toHaveLength(1);
+    const badClock = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb(), '--clock', 'yesterday']);
+    expect(badClock.code).toBe(2);
+    expect(badClock.stderr).toMatch(/--clock: "yesterday" is not a time/);
+  });
+
   it('stops with a clear message on a bad environment variable', async () => {
     const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb()], { env: { LINLI_LANG: 'klingon' } });
     expect(ran.code).toBe(2);

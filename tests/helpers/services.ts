@@ -27,6 +27,8 @@ export interface DemoChat {
   sent: ShellOutput[];
   /** Says `text` as `user` in `room`; returns what the bot sent because of it (replies and deliveries). */
   say(user: string, room: string, text: string, extra?: { id?: string; name?: string }): Promise<ShellOutput[]>;
+  /** Moves the simulated clock, running the jobs due; returns what the bot sent meanwhile. */
+  advance(ms: number): Promise<ShellOutput[]>;
   /** The texts of what `say` returned that went to `room`. */
   textsIn(outputs: ShellOutput[], room: string): string[];
   system: Ctx;
@@ -37,7 +39,7 @@ export function demoChat(): DemoChat {
   const services = testServices({ clock });
   const ids = seedDemo(services.deps);
   const sent: ShellOutput[] = [];
-  const chat = new ShellChat(services, (out) => sent.push(out));
+  const chat = new ShellChat(services, (out) => sent.push(out), clock);
   return {
     services,
     ids,
@@ -47,6 +49,11 @@ export function demoChat(): DemoChat {
     async say(user, room, text, extra = {}) {
       const before = sent.length;
       await chat.say({ room, user, text, ...extra });
+      return sent.slice(before);
+    },
+    async advance(ms) {
+      const before = sent.length;
+      await chat.advance(ms);
       return sent.slice(before);
     },
     textsIn: (outputs, room) => outputs.filter((o) => o.room === room).map((o) => o.text),

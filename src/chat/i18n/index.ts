@@ -1,5 +1,6 @@
 import type { Lang } from '../../config.js';
 import { coreMessages } from './core.js';
+import { jobMessages } from './jobs.js';
 
 export type MessageParams = Record<string, string | number | null | undefined>;
 export type Text = string | ((p: MessageParams) => string);
@@ -8,6 +9,7 @@ export type Table = Record<string, { zh: Text; en: Text }>;
 /** Every user-visible string, Chinese first. Areas keep their own tables; this merges them. */
 export const messages = {
   ...coreMessages,
+  ...jobMessages,
 } satisfies Table;
 
 export type MessageKey = keyof typeof messages;

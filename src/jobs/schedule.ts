@@ -1,0 +1,22 @@
+import { DAY } from '../clock.js';
+import { lt } from 'drizzle-orm';
+import { processedMessages } from '../db/schema/index.js';
+import type { JobDef } from './job.js';
+
+/** Forgets dedupe marks older than any platform redelivers. */
+const housekeeping: JobDef = {
+  name: 'housekeeping',
+  cron: '40 3 * * *',
+  description: 'Prune dedupe marks older than 30 days',
+  catchUp: true,
+  run(ctx) {
+    const before = new Date(ctx.scheduledFor.getTime() - 30 * DAY);
+    const removed = ctx.db.delete(processedMessages).where(lt(processedMessages.at, before)).run().changes;
+    return `removed ${removed} dedupe marks`;
+  },
+};
+
+/** The one cron table. Each area's jobs are listed here, in the order they run when due together. */
+export function scheduleTable(): JobDef[] {
+  return [housekeeping];
+}

@@ -1,0 +1,88 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { SimulatedClock } from '../clock.js';
+import type { JobRunner, RunOutcome, Trigger } from './runner.js';
+
+const MINUTE = 60_000;
+const floorToMinute = (d: Date) => new Date(Math.floor(d.getTime() / MINUTE) * MINUTE);
+
+/** Called after each run, with what it did: the outbox dispatcher delivers what the job wrote. */
+export type AfterRun = (name: string, outcome: RunOutcome) => void | Promise<void>;
+
+/** Production: node-cron fires each enabled job at its times in LINLI_TZ. */
+export class CronScheduler {
+  readonly #tasks = new Map<string, ScheduledTask>();
+
+  constructor(
+    private readonly runner: JobRunner,
+    private readonly afterRun: AfterRun = () => {},
+  ) {}
+
+  /** Catches up what downtime missed, then schedules every enabled job. */
+  async start(): Promise<RunOutcome[]> {
+    const caughtUp = this.runner.catchUp(this.runner.deps.clock.now());
+    for (const outcome of caughtUp) await this.afterRun('catch-up', outcome);
+    for (const name of this.runner.names) this.reload(name);
+    return caughtUp;
+  }
+
+  /** Applies a changed schedule (or enabling, disabling) of one job. */
+  reload(name: string): void {
+    void this.#tasks.get(name)?.destroy();
+    this.#tasks.delete(name);
+    const { cron: expression, enabled } = this.runner.effective(name);
+    if (!enabled) return;
+    const task = cron.schedule(
+      expression,
+      async (context) => {
+        const outcome = this.runner.run(name, floorToMinute(context.date), 'schedule');
+        await this.afterRun(name, outcome);
+      },
+      { name, timezone: this.runner.deps.settings.timeZone, noOverlap: true },
+    );
+    this.#tasks.set(name, task);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.#tasks.values()].map((t) => t.destroy()));
+    this.#tasks.clear();
+  }
+}
+
+/**
+ * The shell chat's simulated clock runs the very same table: moving time forward runs, in order, every
+ * job that falls due on the way, each at its own time.
+ */
+export class SimulatedScheduler {
+  constructor(
+    private readonly runner: JobRunner,
+    private readonly clock: SimulatedClock,
+    private readonly afterRun: AfterRun = () => {},
+  ) {}
+
+  async advance(ms: number): Promise<{ name: string; at: Date; outcome: RunOutcome }[]> {
+    return this.advanceTo(new Date(this.clock.now().getTime() + ms));
+  }
+
+  async advanceTo(target: Date): Promise<{ name: string; at: Date; outcome: RunOutcome }[]> {
+    const ran: { name: string; at: Date; outcome: RunOutcome }[] = [];
+    const schedules = this.runner.names
+      .map((name) => ({ name, ...this.runner.effective(name) }))
+      .filter((s) => s.enabled);
+    const next = new Map(schedules.map((s) => [s.name, s.schedule.next(this.clock.now())]));
+    for (;;) {
+      const soonest = Math.min(...[...next.values()].map((d) => d.getTime()));
+      if (!Number.isFinite(soonest) || soonest > target.getTime()) break;
+      const at = new Date(soonest);
+      this.clock.set(at);
+      for (const s of schedules) {
+        if (next.get(s.name)!.getTime() !== soonest) continue;
+        const outcome = this.runner.run(s.name, at, 'schedule' satisfies Trigger);
+        ran.push({ name: s.name, at, outcome });
+        await this.afterRun(s.name, outcome);
+        next.set(s.name, s.schedule.next(at));
+      }
+    }
+    this.clock.set(target);
+    return ran;
+  }
+}
