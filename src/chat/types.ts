@@ -16,6 +16,11 @@ export interface IncomingMessage {
   botNames?: string[];
   /** The platform's language hint for the sender (Telegram's language_code). */
   senderLanguage?: string;
+  /**
+   * How this sender can open a private chat with the bot, for replies that must not go to a group
+   * (voucher codes): Telegram's deep link "https://t.me/<bot>?start=hi", WeChat's "add <name> as a friend".
+   */
+  privateChatHint?: string;
 }
 
 export interface Attachment {

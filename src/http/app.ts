@@ -3,8 +3,12 @@ import { schemaVersion } from '../db/client.js';
 import type { Services } from '../services.js';
 import { VERSION } from '../version.js';
 
-export function createHttpApp(services: Services): Hono {
+/** Adds routes that belong to another part (the Telegram webhook) to the one HTTP server. */
+export type Mount = (app: Hono) => void;
+
+export function createHttpApp(services: Services, mounts: readonly Mount[] = []): Hono {
   const app = new Hono();
+  for (const mount of mounts) mount(app);
   app.get('/healthz', (c) => {
     try {
       services.db.$client.prepare('SELECT 1').get();
