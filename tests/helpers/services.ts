@@ -34,8 +34,8 @@ export interface DemoChat {
   system: Ctx;
 }
 
-export function demoChat(): DemoChat {
-  const clock = new SimulatedClock(START);
+export function demoChat(options: { start?: Date } = {}): DemoChat {
+  const clock = new SimulatedClock(options.start ?? START);
   const services = testServices({ clock });
   const ids = seedDemo(services.deps);
   const sent: ShellOutput[] = [];

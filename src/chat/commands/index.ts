@@ -1,9 +1,10 @@
 import type { AttachmentConsumer, CommandDef } from '../command.js';
 import { createHelpCommand, foundationCommands } from './foundation.js';
+import { patrolCommands, patrolPhotoConsumer } from './patrols.js';
 
 /** The command table, in the order help lists it. Each area adds its own file here. */
 export const commands: CommandDef[] = [];
-commands.push(createHelpCommand(() => commands), ...foundationCommands);
+commands.push(createHelpCommand(() => commands), ...foundationCommands, ...patrolCommands);
 
 /** Who takes images sent on their own, in order of preference. */
-export const attachmentConsumers: AttachmentConsumer<any>[] = [];
+export const attachmentConsumers: AttachmentConsumer<any>[] = [patrolPhotoConsumer];

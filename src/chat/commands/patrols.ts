@@ -1,0 +1,80 @@
+import { addPatrolPhotos, logPatrol, type Patrol, patrolsBetween, patrolUnitFor, recentPatrol } from '../../domain/patrols/patrols.js';
+import { startOfWeek } from '../../domain/patrols/windows.js';
+import { unitsWithRole } from '../../domain/org/members.js';
+import { getUnit, subtreeIds } from '../../domain/org/units.js';
+import { formatDateTime } from '../../time.js';
+import { type AttachmentConsumer, type CommandCtx, type CommandDef } from '../command.js';
+
+const when = (ctx: CommandCtx, at: Date) => formatDateTime(at, ctx.settings.timeZone, ctx.lang, ctx.clock.now());
+
+const isStaffAnywhere = (ctx: CommandCtx) => unitsWithRole(ctx.db, ctx.member.id, ['staff']).length > 0;
+
+const patrol: CommandDef = {
+  name: 'patrol',
+  words: ['巡查', '巡逻'],
+  aliases: [],
+  args: 'optional',
+  where: 'any',
+  help: 'help.patrol',
+  offered: isStaffAnywhere,
+  run(ctx, { args }) {
+    const { patrol: logged, weekCount } = logPatrol(ctx, {
+      memberId: ctx.member.id,
+      roomUnitId: ctx.room.unitId,
+      roomId: ctx.room.id,
+      note: args,
+      files: ctx.files,
+    });
+    return ctx.t('patrol.logged', {
+      unit: getUnit(ctx.db, logged.unitId).name,
+      kind: ctx.t(logged.night ? 'patrol.kind.night' : 'patrol.kind.day'),
+      time: when(ctx, logged.at),
+      count: weekCount,
+    });
+  },
+};
+
+const patrolLog: CommandDef = {
+  name: 'patrols',
+  words: ['巡查记录'],
+  aliases: ['patrol_log'],
+  args: 'none',
+  where: 'any',
+  help: 'help.patrols',
+  offered: isStaffAnywhere,
+  run(ctx) {
+    const unitId = patrolUnitFor(ctx.db, ctx.member.id, ctx.room.unitId);
+    // From a community room this lists every grid below it; from a grid room, that grid.
+    const scope = ctx.room.unitId !== null && subtreeIds(ctx.db, ctx.room.unitId).includes(unitId) ? ctx.room.unitId : unitId;
+    const from = startOfWeek(ctx.clock.now(), ctx.settings.timeZone);
+    // Up to and including a patrol logged this very millisecond.
+    const lines = patrolsBetween(ctx.db, subtreeIds(ctx.db, scope), from, new Date(ctx.clock.now().getTime() + 1));
+    if (!lines.length) return ctx.t('patrol.weekNone');
+    return [
+      ctx.t('patrol.weekHeader', { from: when(ctx, from) }),
+      ...lines.map((l) =>
+        ctx.t('patrol.weekLine', {
+          time: when(ctx, l.at),
+          unit: l.unitName,
+          member: l.memberName,
+          night: l.night ? ctx.t('patrol.weekNight') : '',
+          note: l.note ? ` ${l.note}` : '',
+          photos: l.photos ? ctx.t('patrol.weekPhotos', { count: l.photos }) : '',
+        }),
+      ),
+      ctx.t('patrol.weekTotal', { count: lines.length, nights: lines.filter((l) => l.night).length }),
+    ].join('\n');
+  },
+};
+
+/** A photo sent on its own just after 巡查 belongs to that patrol. */
+export const patrolPhotoConsumer: AttachmentConsumer<Patrol> = {
+  name: 'patrol',
+  find: (ctx) => recentPatrol(ctx, ctx.member.id, ctx.room.id),
+  attach(ctx, target, files) {
+    const count = addPatrolPhotos(ctx, target.id, files);
+    return ctx.t('patrol.photosAdded', { count, time: when(ctx, target.at) });
+  },
+};
+
+export const patrolCommands: CommandDef[] = [patrol, patrolLog];
