@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -24,6 +25,7 @@ Interactive commands:
   :as <user> [name]   speak as another user (jin, wang, li, chen, zhao, yang, barber, spa, admin)
   :room <room>        move to another room (grid-1, grid-1-staff, grid-2, community, street, dm:<user>)
   :rooms              list the rooms
+  :image <file> [text] send a photo (alone, or with a command such as 报事 ...)
   :advance <duration> with --clock: move time forward by an ISO-8601 duration (PT30M, P1D)
   :time               the current (simulated) time
   :quit               leave`;
@@ -43,7 +45,8 @@ const inputLine = z.object({
   room: z.string({ error: 'room must be a string, e.g. "grid-1"' }).min(1, { error: 'room must not be empty' }),
   user: z.string({ error: 'user must be a string, e.g. "jin"' }).min(1, { error: 'user must not be empty' }),
   name: z.string().optional(),
-  text: z.string({ error: 'text must be a string' }),
+  text: z.string({ error: 'text must be a string' }).default(''),
+  images: z.array(z.string(), { error: 'images must be a list of file paths' }).optional(),
   id: z.union([z.string(), z.number()]).transform(String).optional(),
 });
 
@@ -122,8 +125,14 @@ async function runJsonl(services: Services, clock: SimulatedClock | undefined): 
       process.stderr.write(`line ${lineNo}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ')}\n`);
       continue;
     }
-    const { name, id, ...rest } = parsed.data;
-    await chat.say({ ...rest, ...(name !== undefined ? { name } : {}), ...(id !== undefined ? { id } : {}) });
+    const { name, id, images, ...rest } = parsed.data;
+    const missing = images?.find((path) => !existsSync(path));
+    if (missing !== undefined) {
+      rejected++;
+      process.stderr.write(`line ${lineNo}: images: no file at ${missing}\n`);
+      continue;
+    }
+    await chat.say({ ...rest, ...(name !== undefined ? { name } : {}), ...(id !== undefined ? { id } : {}), ...(images ? { images } : {}) });
   }
   await chat.deliver();
   return rejected ? 1 : 0;
@@ -163,6 +172,10 @@ async function runInteractive(services: Services, clock: SimulatedClock | undefi
     } else if (text === ':rooms') {
       roomNames = names();
       for (const [id, roomName] of roomNames) process.stdout.write(`  ${id.padEnd(16)} ${roomName}\n`);
+    } else if (text.startsWith(':image ')) {
+      const [, path, ...words] = text.split(/\s+/);
+      if (!path || !existsSync(path)) process.stdout.write(`  no file at ${path ?? ''}\n`);
+      else await chat.say({ room, user, text: words.join(' '), images: [path], ...(name ? { name } : {}) });
     } else if (text.startsWith(':advance')) {
       const ms = parseIsoDuration(text.slice(8).trim());
       if (!clock) process.stdout.write('  the clock is real: start with --clock <time> to move it\n');

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { SimulatedClock } from '../../src/clock.js';
 import type { Transport } from '../../src/chat/outbox.js';
 import { SimulatedScheduler } from '../../src/jobs/scheduler.js';
@@ -17,6 +18,8 @@ export interface ShellInput {
   text: string;
   /** The platform message id; repeat it to simulate a redelivery. */
   id?: string;
+  /** Image files sent with the message (or alone, with empty text). */
+  images?: string[];
 }
 
 /** One message the bot sent on the shell platform. */
@@ -67,6 +70,7 @@ export class ShellChat {
       messageId: input.id ?? `shell-${process.pid}-${Date.now()}-${++this.#counter}`,
       text: input.text,
       botNames: SHELL_BOT_NAMES,
+      attachments: (input.images ?? []).map((path) => ({ kind: 'image' as const, load: () => readFile(path) })),
     });
     for (const reply of result.replies) {
       this.emit({ room: input.room, text: reply.text, reply: true, ...(reply.buttons ? { buttons: reply.buttons } : {}) });

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { processedMessages } from '../db/schema/index.js';
 import { type Db, inTransaction } from '../db/client.js';
 import { and, eq } from 'drizzle-orm';
@@ -57,6 +58,9 @@ export class ChatCore {
     const actionable = parsed.kind === 'command' || parsed.kind === 'unknown' || images.length > 0;
     if (actionable && wasProcessed(this.deps.db, message)) return NOTHING;
 
+    // The hot path in a busy group: talk from someone already known, in a room already known.
+    if (parsed.kind === 'chatter' && !images.length && this.#known(message)) return NOTHING;
+
     const ctx = this.#context(message, parsed.kind !== 'chatter' && parsed.addressed);
 
     if (parsed.kind === 'chatter') {
@@ -82,6 +86,20 @@ export class ChatCore {
     });
     return result;
   }
+
+  /** Whether sender and room are both on record (two indexed lookups, no write). */
+  #known(message: IncomingMessage): boolean {
+    const { $client } = this.deps.db;
+    this.#knownRoom ??= $client.prepare('SELECT 1 FROM rooms WHERE platform = ? AND platform_room_id = ?').pluck();
+    this.#knownSender ??= $client.prepare('SELECT 1 FROM identities WHERE platform = ? AND platform_user_id = ?').pluck();
+    return (
+      this.#knownRoom.get(message.platform, message.roomId) !== undefined &&
+      this.#knownSender.get(message.platform, message.senderId) !== undefined
+    );
+  }
+
+  #knownRoom: Statement | undefined;
+  #knownSender: Statement | undefined;
 
   /** Finds or creates the room and the sender, outside the command's transaction. */
   #context(message: IncomingMessage, addressed: boolean): CommandCtx {

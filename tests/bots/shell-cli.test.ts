@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -58,5 +58,22 @@ describe('npm run chat -- --jsonl', () => {
     const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb()], { env: { LINLI_LANG: 'klingon' } });
     expect(ran.code).toBe(2);
     expect(ran.stderr).toContain('LINLI_LANG: expected zh or en (got "klingon")');
+  });
+});
+
+describe('npm run chat -- --jsonl with images', () => {
+  it('rejects a missing image file and sends an existing one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'linli-img-'));
+    const photo = join(dir, 'photo.png');
+    writeFileSync(photo, Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 9, 9]));
+    const input =
+      line({ room: 'grid-1-staff', user: 'li', text: '巡查' }) +
+      line({ room: 'grid-1-staff', user: 'li', images: [join(dir, 'nope.png')] }) +
+      line({ room: 'grid-1-staff', user: 'li', images: [photo] });
+    const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb()], { input });
+    expect(ran.stderr).toMatch(/line 2: images: no file at .*nope\.png/);
+    const out = jsonLines(ran.stdout);
+    expect(out).toHaveLength(2);
+    expect(out[1]!.text).toContain('1 张照片');
   });
 });
