@@ -90,8 +90,8 @@ export class ChatCore {
   /** Whether sender and room are both on record (two indexed lookups, no write). */
   #known(message: IncomingMessage): boolean {
     const { $client } = this.deps.db;
-    this.#knownRoom ??= $client.prepare('SELECT 1 FROM rooms WHERE platform = ? AND platform_room_id = ?').pluck();
-    this.#knownSender ??= $client.prepare('SELECT 1 FROM identities WHERE platform = ? AND platform_user_id = ?').pluck();
+    this.#knownRoom ??= $client.prepare('SELECT 1 FROM rooms WHERE platform = ? AND platform_room_id = ?');
+    this.#knownSender ??= $client.prepare('SELECT 1 FROM identities WHERE platform = ? AND platform_user_id = ?');
     return (
       this.#knownRoom.get(message.platform, message.roomId) !== undefined &&
       this.#knownSender.get(message.platform, message.senderId) !== undefined

@@ -29,6 +29,7 @@ export function openDatabaseImage(image: Buffer, options: OpenOptions = {}): Db 
 }
 
 function wrap(sqlite: Database.Database, options: OpenOptions): Db {
+  reusePreparedStatements(sqlite);
   if (sqlite.name !== ':memory:' && !sqlite.memory) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
@@ -36,6 +37,29 @@ function wrap(sqlite: Database.Database, options: OpenOptions): Db {
   const db = drizzle({ client: sqlite, schema, casing: 'snake_case' });
   if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   return db;
+}
+
+/**
+ * drizzle prepares a statement for every query it runs; compiling SQL dominated a chat command's cost.
+ * Statements are reused by their SQL text (a bounded cache), with their result mode reset on reuse since
+ * drizzle switches statements into raw mode for some reads.
+ */
+function reusePreparedStatements(sqlite: Database.Database, limit = 500): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const cache = new Map<string, Database.Statement>();
+  sqlite.prepare = ((source: string) => {
+    const cached = cache.get(source);
+    if (cached && !cached.busy) {
+      if (cached.reader) cached.raw(false).pluck(false).expand(false);
+      return cached;
+    }
+    const statement = prepare(source);
+    if (!cached) {
+      if (cache.size >= limit) cache.delete(cache.keys().next().value!);
+      cache.set(source, statement);
+    }
+    return statement;
+  }) as typeof sqlite.prepare;
 }
 
 /**

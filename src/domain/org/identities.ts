@@ -5,7 +5,7 @@ import { inTransaction } from '../../db/client.js';
 import { identities, members, rooms } from '../../db/schema/index.js';
 import { audit } from '../audit.js';
 import type { Ctx, Deps } from '../context.js';
-import { activeGrants, createMember, getMember, grantRole, type Member } from './members.js';
+import { createMember, getMember, grantRole, holdsAnyRole, type Member } from './members.js';
 import type { Room } from './rooms.js';
 
 export type Identity = typeof identities.$inferSelect;
@@ -66,7 +66,7 @@ export function resolveSender(deps: Deps, sender: Sender, room: Room): { member:
       isNew = true;
     }
     if (room.kind === 'group' && room.purpose === 'residents' && room.unitId !== null) {
-      if (isNew || activeGrants(deps.db, member.id).length === 0) {
+      if (isNew || !holdsAnyRole(deps.db, member.id)) {
         grantRole({ ...deps, actor: { kind: 'system', job: 'chat' } }, {
           memberId: member.id,
           role: 'resident',

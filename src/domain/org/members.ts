@@ -126,6 +126,16 @@ export function activeGrants(db: Db, memberId: number): (RoleGrant & { unitName:
     .map((r) => ({ ...r.grant, unitName: r.unitName }));
 }
 
+export function holdsAnyRole(db: Db, memberId: number): boolean {
+  return (
+    db
+      .select({ id: roleGrants.id })
+      .from(roleGrants)
+      .where(and(eq(roleGrants.memberId, memberId), isNull(roleGrants.revokedAt)))
+      .get() !== undefined
+  );
+}
+
 /** Whether the member holds `role` (or any of `roles`) on the unit or one of its ancestors. */
 export function hasRole(db: Db, memberId: number, role: Role | Role[], unitId: number): boolean {
   const roles = Array.isArray(role) ? role : [role];
