@@ -1,4 +1,5 @@
 import type { Lang } from '../../config.js';
+import { apiMessages } from './api.js';
 import { coreMessages } from './core.js';
 import { jobMessages } from './jobs.js';
 
@@ -10,6 +11,7 @@ export type Table = Record<string, { zh: Text; en: Text }>;
 export const messages = {
   ...coreMessages,
   ...jobMessages,
+  ...apiMessages,
 } satisfies Table;
 
 export type MessageKey = keyof typeof messages;
