@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Clock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { ensureAdminToken } from './domain/tokens.js';
 import { createHttpApp } from './http/app.js';
 import { CronScheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './log.js';
@@ -21,12 +22,16 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   clock?: Clock;
   log?: Logger;
+  /** Where the first admin token is shown (default: stderr). */
+  announce?: (text: string) => void;
 }
 
 export interface Running {
   /** Base URL of the HTTP server, or null when there is none. */
   url: string | null;
   services: Services;
+  /** The admin token created on this start (no LINLI_ADMIN_TOKEN and no active token), else undefined. */
+  firstToken: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -46,14 +51,17 @@ export async function startLinli(options: StartOptions = {}): Promise<Running> {
   log.info('database ready', { file: config.dbFile, seeded: services.seeded });
 
   let url: string | null = null;
+  let firstToken: string | undefined;
   try {
     if (options.port !== false) {
+      firstToken = config.adminToken ? undefined : ensureAdminToken(services.deps);
       const app = createHttpApp(services);
       const server = await listen(app.fetch, config.port);
       const { port } = server.address() as AddressInfo;
       url = `http://127.0.0.1:${port}`;
       stops.push(() => closeServer(server));
       log.info('http server listening', { url });
+      if (firstToken) (options.announce ?? announceOnStderr)(firstTokenBanner(firstToken, url));
     }
 
     const adapters: string[] = [];
@@ -79,6 +87,7 @@ export async function startLinli(options: StartOptions = {}): Promise<Running> {
   return {
     url,
     services,
+    firstToken,
     stop() {
       stopping ??= (async () => {
         for (const stop of stops.reverse()) {
@@ -91,6 +100,22 @@ export async function startLinli(options: StartOptions = {}): Promise<Running> {
     },
   };
 }
+
+/** Printed once, whatever the log level: the token is not stored and cannot be shown again. */
+function firstTokenBanner(token: string, url: string): string {
+  return [
+    '',
+    '================ LINLI ADMIN API TOKEN (shown once) ================',
+    `  ${token}`,
+    `  Keep it safe: only its hash is stored. Docs: ${url}/docs`,
+    `  curl -H "Authorization: Bearer ${token}" ${url}/api/v1/units`,
+    '  Set LINLI_ADMIN_TOKEN instead to choose your own; revoke this one with DELETE /api/v1/tokens/{id}.',
+    '=====================================================================',
+    '',
+  ].join('\n');
+}
+
+const announceOnStderr = (text: string) => void process.stderr.write(text + '\n');
 
 function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {
   return new Promise((resolve, reject) => {

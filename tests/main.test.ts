@@ -12,7 +12,7 @@ const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'linli-main-')), 'linli.db')
 
 describe('startLinli', () => {
   it('serves /healthz with the version and database status, then stops', async () => {
-    const running = await startLinli({ db: tmpDb(), port: 0, seed: true, env: {}, log: silentLogger });
+    const running = await startLinli({ db: tmpDb(), port: 0, seed: true, env: {}, log: silentLogger, announce: () => {} });
     try {
       expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const response = await fetch(`${running.url}/healthz`);
@@ -20,6 +20,40 @@ describe('startLinli', () => {
       const body = (await response.json()) as { database: { migrations: number } };
       expect(body).toMatchObject({ status: 'ok', version: '0.1.0', database: { status: 'ok' } });
       expect(body.database.migrations).toBeGreaterThan(0);
+    } finally {
+      await running.stop();
+    }
+  });
+
+  it('creates a first admin token and shows it once, when none is set or stored', async () => {
+    const db = tmpDb();
+    const shown: string[] = [];
+    const first = await startLinli({ db, port: 0, seed: true, env: {}, log: silentLogger, announce: (t) => void shown.push(t) });
+    try {
+      expect(first.firstToken).toMatch(/^linli_/);
+      expect(shown).toHaveLength(1);
+      expect(shown[0]).toContain('ADMIN API TOKEN (shown once)');
+      expect(shown[0]).toContain(first.firstToken);
+      const units = await fetch(`${first.url}/api/v1/units`, { headers: { authorization: `Bearer ${first.firstToken}` } });
+      expect(units.status).toBe(200);
+    } finally {
+      await first.stop();
+    }
+    const again = await startLinli({ db, port: 0, env: {}, log: silentLogger, announce: (t) => void shown.push(t) });
+    await again.stop();
+    expect(again.firstToken).toBeUndefined();
+    expect(shown).toHaveLength(1);
+  });
+
+  it('creates no token when LINLI_ADMIN_TOKEN is set', async () => {
+    const shown: string[] = [];
+    const adminToken = 'a-root-token-of-at-least-32-characters!';
+    const running = await startLinli({ db: tmpDb(), port: 0, env: { LINLI_ADMIN_TOKEN: adminToken }, log: silentLogger, announce: (t) => void shown.push(t) });
+    try {
+      expect(running.firstToken).toBeUndefined();
+      expect(shown).toEqual([]);
+      const jobs = await fetch(`${running.url}/api/v1/jobs`, { headers: { authorization: `Bearer ${adminToken}` } });
+      expect(jobs.status).toBe(200);
     } finally {
       await running.stop();
     }
@@ -50,7 +84,8 @@ describe('npm start', () => {
     await new Promise<void>((resolve, reject) => {
       child.stderr.on('data', (d) => {
         stderr += d;
-        if (stderr.includes('outbox dispatcher started')) resolve();
+        // The last line before the signal handlers are installed.
+        if (stderr.includes('job scheduler started')) resolve();
       });
       child.on('exit', () => reject(new Error(`exited early: ${stderr}`)));
     });
@@ -61,6 +96,7 @@ describe('npm start', () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(stderr).toContain('database ready');
     expect(stderr).toContain('http server listening');
+    expect(stderr.match(/ADMIN API TOKEN \(shown once\)/g)).toHaveLength(1);
     expect(stderr).toContain('npm run chat');
     expect(stderr).toContain('stopped');
   });

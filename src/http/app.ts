@@ -1,13 +1,18 @@
+import { swaggerUI } from '@hono/swagger-ui';
 import { Hono } from 'hono';
 import { schemaVersion } from '../db/client.js';
 import type { Services } from '../services.js';
 import { VERSION } from '../version.js';
+import { API_BASE, createApi } from './api.js';
+import { notFound, onError } from './problem.js';
 
 /** Adds routes that belong to another part (the Telegram webhook) to the one HTTP server. */
 export type Mount = (app: Hono) => void;
 
 export function createHttpApp(services: Services, mounts: readonly Mount[] = []): Hono {
   const app = new Hono();
+  app.onError(onError(services.log.child('http')));
+  app.notFound(notFound);
   for (const mount of mounts) mount(app);
   app.get('/healthz', (c) => {
     try {
@@ -21,5 +26,7 @@ export function createHttpApp(services: Services, mounts: readonly Mount[] = [])
       );
     }
   });
+  app.route(API_BASE, createApi(services));
+  app.get('/docs', swaggerUI({ url: `${API_BASE}/openapi.json`, title: 'Linli admin API', persistAuthorization: true }));
   return app;
 }

@@ -29,6 +29,7 @@ export interface JobView {
 export class JobRunner {
   readonly #jobs: Map<string, JobDef>;
   readonly #busy = new Set<string>();
+  readonly #listeners = new Set<(name: string) => void>();
 
   constructor(
     readonly deps: CoreDeps,
@@ -55,6 +56,12 @@ export class JobRunner {
     return { cron, enabled: setting?.enabled ?? true, schedule: new CronSchedule(cron, this.deps.settings.timeZone) };
   }
 
+  /** Calls `listener` after each change of a job's schedule (the live scheduler reloads it); returns the unsubscribe. */
+  onChange(listener: (name: string) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   configure(name: string, change: { cron?: string; enabled?: boolean }): JobView {
     const current = this.effective(name);
     if (change.cron !== undefined) {
@@ -67,6 +74,7 @@ export class JobRunner {
       .values({ name, ...row })
       .onConflictDoUpdate({ target: jobSettings.name, set: row })
       .run();
+    for (const listener of this.#listeners) listener(name);
     return this.view(name);
   }
 

@@ -1,6 +1,7 @@
 import { DAY } from '../clock.js';
 import { lt } from 'drizzle-orm';
 import { processedMessages } from '../db/schema/index.js';
+import { idempotencyPrune } from './idempotency-prune.js';
 import type { JobDef } from './job.js';
 import { patrolJobs } from './patrols.js';
 
@@ -19,5 +20,5 @@ const housekeeping: JobDef = {
 
 /** The one cron table. Each area's jobs are listed here, in the order they run when due together. */
 export function scheduleTable(): JobDef[] {
-  return [...patrolJobs, housekeeping];
+  return [...patrolJobs, housekeeping, idempotencyPrune];
 }

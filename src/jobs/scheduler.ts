@@ -11,6 +11,7 @@ export type AfterRun = (name: string, outcome: RunOutcome) => void | Promise<voi
 /** Production: node-cron fires each enabled job at its times in LINLI_TZ. */
 export class CronScheduler {
   readonly #tasks = new Map<string, ScheduledTask>();
+  #unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly runner: JobRunner,
@@ -22,6 +23,8 @@ export class CronScheduler {
     const caughtUp = this.runner.catchUp(this.runner.deps.clock.now());
     for (const outcome of caughtUp) await this.afterRun('catch-up', outcome);
     for (const name of this.runner.names) this.reload(name);
+    // A schedule changed through the API takes effect at once.
+    this.#unsubscribe = this.runner.onChange((name) => this.reload(name));
     return caughtUp;
   }
 
@@ -42,7 +45,14 @@ export class CronScheduler {
     this.#tasks.set(name, task);
   }
 
+  /** The cron expression each scheduled job runs on now; disabled jobs are absent. */
+  get scheduled(): Record<string, string> {
+    return Object.fromEntries([...this.#tasks].map(([name, task]) => [name, task.getPattern()]));
+  }
+
   async stop(): Promise<void> {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
     await Promise.all([...this.#tasks.values()].map((t) => t.destroy()));
     this.#tasks.clear();
   }

@@ -1,4 +1,5 @@
 import type { Lang } from '../../config.js';
+import { apiMessages } from './api.js';
 import { coreMessages } from './core.js';
 import { jobMessages } from './jobs.js';
 import { patrolMessages } from './patrols.js';
@@ -12,6 +13,7 @@ export const messages = {
   ...coreMessages,
   ...jobMessages,
   ...patrolMessages,
+  ...apiMessages,
 } satisfies Table;
 
 export type MessageKey = keyof typeof messages;

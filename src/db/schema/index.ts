@@ -3,3 +3,4 @@ export * from './audit.js';
 export * from './chat.js';
 export * from './jobs.js';
 export * from './patrols.js';
+export * from './api.js';

@@ -1,0 +1,54 @@
+import type { Table } from './index.js';
+
+/** Strings of the admin HTTP API: the `detail` of its problem responses, and broadcasts. */
+export const apiMessages = {
+  'api.routeNotFound': { zh: '没有这个接口：{method} {path}。接口列表见 /docs。', en: 'No such endpoint: {method} {path}. See /docs for the list.' },
+  'api.malformedBody': { zh: '请求体不是合法的 JSON。', en: 'The request body is not valid JSON.' },
+  'api.unsupportedMediaType': {
+    zh: '请求体请用 JSON 发送（Content-Type: application/json）。',
+    en: 'Send the request body as JSON (Content-Type: application/json).',
+  },
+  'api.badCursor': {
+    zh: 'cursor 无效：请原样使用上一页返回的 nextCursor。',
+    en: 'Invalid cursor: pass the nextCursor of the previous page unchanged.',
+  },
+  'api.roleRequired': { zh: '需要 {roles} 令牌才能这样做。', en: 'This needs a {roles} token.' },
+  'api.outsideScope': {
+    zh: '单位 {unitId} 不在这个令牌管辖的范围内。',
+    en: 'Unit {unitId} is outside the part of the tree this token acts on.',
+  },
+  'api.memberOutsideScope': {
+    zh: '成员 {id} 不在这个令牌管辖的范围内。',
+    en: 'Member {id} is outside the part of the tree this token acts on.',
+  },
+  'api.wholeTreeOnly': {
+    zh: '只有管辖整棵组织树的管理员令牌可以这样做。',
+    en: 'Only an admin token for the whole tree can do that.',
+  },
+  'api.roleNotGrantable': {
+    zh: '{tokenRole} 令牌不能授予或撤销「{role}」角色。',
+    en: 'A {tokenRole} token cannot grant or revoke the {role} role.',
+  },
+  'api.nothingToChange': { zh: '请求里没有要修改的字段。', en: 'The request changes nothing: send at least one field.' },
+  'api.roomUnitRequired': {
+    zh: '这个群还没有绑定，请同时给出 unitId。',
+    en: 'This group is not bound yet: give a unitId too.',
+  },
+  'api.idempotencyMismatch': {
+    zh: 'Idempotency-Key「{key}」已用于另一个请求（{method} {path}）。新请求请换一个新的 key。',
+    en: 'Idempotency-Key "{key}" was already used for another request ({method} {path}). Use a new key for a new request.',
+  },
+  'api.jobRunning': { zh: '定时任务 {name} 正在运行，请稍后再试。', en: 'Job {name} is running right now; try again shortly.' },
+  'api.jobAlreadyRan': { zh: '定时任务 {name} 刚刚已经运行过。', en: 'Job {name} has just run for this time.' },
+  'token.notFound': { zh: '找不到令牌 {id}。', en: 'Token {id} not found.' },
+  'token.labelRequired': { zh: '令牌需要一个说明（label），比如「社区办公室」。', en: 'A token needs a label, such as "community office".' },
+  'token.merchantRequired': { zh: '商户令牌需要 merchantId（商户成员的 id）。', en: 'A merchant token needs a merchantId (the merchant member\'s id).' },
+  'token.merchantOnlyForMerchant': { zh: '只有商户令牌才能带 merchantId。', en: 'Only a merchant token takes a merchantId.' },
+  'token.notAMerchant': {
+    zh: '{name} 在这个单位没有商户角色，请先授予 merchant 角色。',
+    en: '{name} holds no merchant role in this unit; grant the merchant role first.',
+  },
+  'broadcast.textRequired': { zh: '广播内容不能为空。', en: 'A broadcast needs some text.' },
+  'broadcast.tooLong': { zh: '广播内容不能超过 {max} 个字。', en: 'A broadcast can be at most {max} characters.' },
+  'broadcast.message': { zh: '📢 {unit}通知\n{text}', en: '📢 Notice from {unit}\n{text}' },
+} satisfies Table;

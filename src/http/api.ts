@@ -1,0 +1,55 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Services } from '../services.js';
+import { VERSION } from '../version.js';
+import { authenticate } from './auth.js';
+import type { Api, ApiEnv, RegisterRoutes } from './env.js';
+import { validationHook } from './problem.js';
+import { RateLimiter, rateLimit } from './rate-limit.js';
+import { registerAudit } from './routes/audit.js';
+import { registerBindingCodes } from './routes/binding-codes.js';
+import { registerBroadcasts } from './routes/broadcasts.js';
+import { registerJobs } from './routes/jobs.js';
+import { registerMembers } from './routes/members.js';
+import { registerRooms } from './routes/rooms.js';
+import { registerTokens } from './routes/tokens.js';
+import { registerUnits } from './routes/units.js';
+
+export const API_BASE = '/api/v1';
+
+/** Every resource of the API, one file each under routes/, in the order the docs list them. */
+export const resources: RegisterRoutes[] = [
+  registerUnits,
+  registerMembers,
+  registerRooms,
+  registerBindingCodes,
+  registerBroadcasts,
+  registerTokens,
+  registerJobs,
+  registerAudit,
+];
+
+/** The admin API, mounted at /api/v1: bearer auth, per-token rate limit, the resources and their OpenAPI document. */
+export function createApi(services: Services): Api {
+  const api = new OpenAPIHono<ApiEnv>({ defaultHook: validationHook });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'An API token (`linli_…`): LINLI_ADMIN_TOKEN, the one printed at first start, or one made with POST /tokens',
+  });
+  // Registered before the auth middleware, so the document is public.
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Linli admin API',
+      version: VERSION,
+      description:
+        'Run a Linli neighbourhood: units, members, rooms, binding codes, broadcasts, jobs, tokens and the audit log. ' +
+        'Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`; `detail` follows ' +
+        'Accept-Language (en, zh). Lists take `?limit=` and `?cursor=` and return `{data, nextCursor}`.',
+    },
+    servers: [{ url: API_BASE }],
+  });
+  api.use('*', authenticate(services), rateLimit(new RateLimiter(services.config.rateLimitPerMinute, services.clock)));
+  for (const register of resources) register(api, services);
+  return api;
+}

@@ -1,0 +1,28 @@
+import type { MiddlewareHandler } from 'hono';
+import type { Ctx } from '../domain/context.js';
+import { authenticateToken } from '../domain/tokens.js';
+import { DomainError } from '../errors.js';
+import type { Services } from '../services.js';
+import type { ApiEnv } from './env.js';
+import { Scope } from './scope.js';
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
+
+/** `Authorization: Bearer <token>` → the principal, its scope and a domain context acting as the token. */
+export function authenticate(services: Services): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const presented = BEARER.exec(c.req.header('authorization') ?? '')?.[1];
+    const principal = presented ? authenticateToken(services.deps, presented, services.config.adminToken) : undefined;
+    if (!principal) throw new DomainError('UNAUTHENTICATED', 'error.unauthenticated');
+    const ctx: Ctx = {
+      db: services.db,
+      clock: services.clock,
+      settings: services.deps.settings,
+      actor: { kind: 'token', tokenId: principal.tokenId, label: principal.label },
+    };
+    c.set('principal', principal);
+    c.set('scope', new Scope(services.db, principal));
+    c.set('ctx', ctx);
+    await next();
+  };
+}

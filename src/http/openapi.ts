@@ -1,0 +1,51 @@
+import { z } from '@hono/zod-openapi';
+import { PROBLEM_CONTENT_TYPE, ProblemSchema } from './problem.js';
+
+/** Every API route needs a bearer token. */
+export const security = [{ bearerAuth: [] }];
+
+const ERROR_DESCRIPTIONS = {
+  400: 'Invalid input: the problem lists each failing field in `errors`',
+  401: 'No token, or an unknown or revoked one',
+  403: "The token's role may not do this, or the target lies outside its unit's subtree",
+  404: 'Not found',
+  409: 'Conflict with the current state',
+  415: 'The body was not sent as application/json',
+  429: 'Too many requests for this token; see Retry-After',
+} as const;
+
+type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
+
+const problem = (status: ErrorStatus) => ({
+  description: ERROR_DESCRIPTIONS[status],
+  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+});
+
+/** The error responses of a route: 400, 401, 403 and 429 always (validation, auth, rate limit), plus `more`. */
+export function errors(...more: ErrorStatus[]) {
+  const statuses = [...new Set<ErrorStatus>([400, 401, 403, 429, ...more])].sort();
+  return Object.fromEntries(statuses.map((s) => [s, problem(s)]));
+}
+
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** A JSON request body. */
+export const body = <T extends z.ZodType>(schema: T, description?: string) => ({
+  required: true,
+  ...(description ? { description } : {}),
+  content: { 'application/json': { schema } },
+});
+
+export const IdParam = z.object({
+  id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+});
+
+export const Instant = z.iso.datetime().openapi({ example: '2026-03-02T01:00:00.000Z' });
+export const iso = (d: Date) => d.toISOString();
+export const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** `true` / `false` in a query string. */
+export const QueryFlag = z.enum(['true', 'false']);

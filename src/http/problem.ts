@@ -1,0 +1,160 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { z } from '@hono/zod-openapi';
+import type { ZodError } from 'zod';
+import { type MessageKey, type MessageParams, t } from '../chat/i18n/index.js';
+import type { Lang } from '../config.js';
+import { type ErrorCode, isDomainError } from '../errors.js';
+import type { Logger } from '../log.js';
+
+/**
+ * The one error shape of the API: RFC 9457 problem details. Every non-2xx response is built here, from a
+ * DomainError (mapped once, below), a validation failure, or an unexpected error.
+ */
+export type ProblemCode = ErrorCode | 'INTERNAL';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ProblemCode;
+  errors?: { path: string; message: string }[];
+}
+
+/** Each code's HTTP status. A Record, so a new ErrorCode does not compile until it is mapped. */
+export const STATUS_OF: Record<ProblemCode, ContentfulStatusCode> = {
+  INVALID_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INSUFFICIENT_POINTS: 409,
+  OUT_OF_STOCK: 409,
+  LIMIT_REACHED: 409,
+  ALREADY_USED: 409,
+  EXPIRED: 409,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+const TITLE_OF: Record<ProblemCode, string> = {
+  INVALID_INPUT: 'Invalid input',
+  UNAUTHENTICATED: 'Unauthenticated',
+  FORBIDDEN: 'Forbidden',
+  NOT_FOUND: 'Not found',
+  CONFLICT: 'Conflict',
+  INSUFFICIENT_POINTS: 'Insufficient points',
+  OUT_OF_STOCK: 'Out of stock',
+  LIMIT_REACHED: 'Limit reached',
+  ALREADY_USED: 'Already used',
+  EXPIRED: 'Expired',
+  RATE_LIMITED: 'Too many requests',
+  INTERNAL: 'Internal error',
+};
+
+/** A stable identifier per code; clients branch on `code` (or this), never on `detail`. */
+export const problemType = (code: ProblemCode) => `urn:linli:problem:${code.toLowerCase().replaceAll('_', '-')}`;
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: 'urn:linli:problem:not-found' }),
+    title: z.string().openapi({ example: 'Not found' }),
+    status: z.number().int().openapi({ example: 404 }),
+    detail: z.string().openapi({ example: 'Unit 42 not found.', description: 'In the language Accept-Language prefers (en or zh)' }),
+    code: z.enum(Object.keys(STATUS_OF) as [ProblemCode, ...ProblemCode[]]),
+    errors: z
+      .array(z.object({ path: z.string().openapi({ example: 'body.name' }), message: z.string() }))
+      .optional()
+      .openapi({ description: 'Validation failures, one per field' }),
+  })
+  .openapi('Problem', { description: 'RFC 9457 problem details' });
+
+/** English unless the client prefers Chinese. */
+export function preferredLang(acceptLanguage: string | undefined): Lang {
+  if (!acceptLanguage) return 'en';
+  let best: { lang: Lang; q: number } | undefined;
+  for (const part of acceptLanguage.split(',')) {
+    const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = Number(params.find((p) => p.trim().startsWith('q='))?.trim().slice(2) ?? 1);
+    const lang: Lang | undefined = tag.startsWith('zh') ? 'zh' : tag.startsWith('en') ? 'en' : undefined;
+    if (lang && Number.isFinite(q) && q > 0 && (!best || q > best.q)) best = { lang, q };
+  }
+  return best?.lang ?? 'en';
+}
+
+export function buildProblem(
+  code: ProblemCode,
+  lang: Lang,
+  key: MessageKey,
+  params: MessageParams = {},
+  extra: Partial<Problem> = {},
+): Problem {
+  return { type: problemType(code), title: TITLE_OF[code], status: STATUS_OF[code], detail: t(lang, key, params), code, ...extra };
+}
+
+export function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}): Response {
+  if (problem.status === 401) headers['WWW-Authenticate'] ??= 'Bearer realm="linli"';
+  return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
+    ...headers,
+    'Content-Type': PROBLEM_CONTENT_TYPE,
+  });
+}
+
+const langOf = (c: Context) => preferredLang(c.req.header('accept-language'));
+
+const TARGET_NAMES: Record<string, string> = { json: 'body', form: 'body', query: 'query', param: 'path', header: 'header', cookie: 'cookie' };
+
+/** The zod-openapi defaultHook: a request that fails its schema gets a 400 listing every field. */
+export function validationHook(result: { target: string; success: boolean; error?: ZodError }, c: Context): Response | undefined {
+  if (result.success || !result.error) return undefined;
+  const errors = fieldErrors(result.error.issues, [TARGET_NAMES[result.target] ?? result.target]);
+  const summary = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+  return problemResponse(c, buildProblem('INVALID_INPUT', langOf(c), 'error.invalid', { detail: summary }, { errors }));
+}
+
+type Issue = ZodError['issues'][number];
+
+/** One entry per failing field; for "one of these shapes" the shape that came closest speaks. */
+function fieldErrors(issues: readonly Issue[], prefix: string[]): { path: string; message: string }[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path.map(String)];
+    if (issue.code === 'invalid_union' && issue.errors.length) {
+      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+      if (closest.length) return fieldErrors(closest, path);
+    }
+    return [{ path: path.join('.'), message: issue.message }];
+  });
+}
+
+export function onError(log: Logger): ErrorHandler {
+  return (error, c) => {
+    const lang = langOf(c);
+    if (isDomainError(error)) {
+      const headers: Record<string, string> = {};
+      if (error.code === 'RATE_LIMITED' && error.params.retryAfter !== undefined) headers['Retry-After'] = String(error.params.retryAfter);
+      return problemResponse(c, buildProblem(error.code, lang, error.key, error.params), headers);
+    }
+    if (error instanceof HTTPException) {
+      // Raised by the validators before a handler runs: a body that is not JSON, or not sent as JSON.
+      if (error.status === 415) {
+        return problemResponse(c, { ...buildProblem('INVALID_INPUT', lang, 'api.unsupportedMediaType'), status: 415, title: 'Unsupported media type' });
+      }
+      if (error.status === 400) return problemResponse(c, buildProblem('INVALID_INPUT', lang, 'api.malformedBody'));
+      if (error.status === 401) return problemResponse(c, buildProblem('UNAUTHENTICATED', lang, 'error.unauthenticated'));
+    }
+    log.error('http request failed', {
+      method: c.req.method,
+      path: c.req.path,
+      error,
+      stack: error instanceof Error ? error.stack?.split('\n').slice(0, 4).join(' | ') : undefined,
+    });
+    return problemResponse(c, buildProblem('INTERNAL', lang, 'error.internal'));
+  };
+}
+
+export const notFound: NotFoundHandler = (c) =>
+  problemResponse(c, buildProblem('NOT_FOUND', langOf(c), 'api.routeNotFound', { method: c.req.method, path: c.req.path }));

@@ -1,0 +1,52 @@
+import type { MiddlewareHandler } from 'hono';
+import { type Clock, MINUTE } from '../clock.js';
+import { DomainError } from '../errors.js';
+import type { ApiEnv } from './env.js';
+
+export type Taken = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
+
+/**
+ * Requests per minute per token, in fixed one-minute windows that start with a token's first request.
+ * Kept in memory: one process serves the API, and a restart forgiving a minute is harmless.
+ */
+export class RateLimiter {
+  readonly #windows = new Map<number, { start: number; count: number }>();
+
+  constructor(
+    readonly perMinute: number,
+    private readonly clock: Clock,
+  ) {}
+
+  take(tokenId: number): Taken {
+    const now = this.clock.now().getTime();
+    let window = this.#windows.get(tokenId);
+    if (!window || now - window.start >= MINUTE) {
+      if (this.#windows.size > 10_000) this.#forgetOld(now);
+      window = { start: now, count: 0 };
+      this.#windows.set(tokenId, window);
+    }
+    if (window.count >= this.perMinute) {
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((window.start + MINUTE - now) / 1000)) };
+    }
+    window.count++;
+    return { ok: true, remaining: this.perMinute - window.count };
+  }
+
+  #forgetOld(now: number) {
+    for (const [id, w] of this.#windows) if (now - w.start >= MINUTE) this.#windows.delete(id);
+  }
+}
+
+/** After authentication: a token over its limit gets a 429 problem with Retry-After. */
+export function rateLimit(limiter: RateLimiter): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const taken = limiter.take(c.var.principal.tokenId);
+    c.header('RateLimit-Limit', String(limiter.perMinute));
+    if (!taken.ok) {
+      c.header('RateLimit-Remaining', '0');
+      throw new DomainError('RATE_LIMITED', 'error.rateLimited', { retryAfter: taken.retryAfterSeconds });
+    }
+    c.header('RateLimit-Remaining', String(taken.remaining));
+    await next();
+  };
+}

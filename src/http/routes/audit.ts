@@ -1,0 +1,119 @@
+import { and, desc, eq, gte, lt, or, type SQL, sql } from 'drizzle-orm';
+import { createRoute, z } from '@hono/zod-openapi';
+import { auditLog } from '../../db/schema/index.js';
+import type { RegisterRoutes } from '../env.js';
+import { type CsvColumn, csvResponse, FormatQuery, jsonOrCsv } from '../csv.js';
+import { errors, Instant, iso, security } from '../openapi.js';
+import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
+
+type AuditRow = typeof auditLog.$inferSelect;
+
+export const AuditEntrySchema = z
+  .object({
+    id: z.number().int(),
+    at: Instant,
+    actorKind: z.enum(['member', 'token', 'system']),
+    actorId: z.string().openapi({ description: "A member id, a token id (0: LINLI_ADMIN_TOKEN) or a job's name" }),
+    action: z.string().openapi({ example: 'unit.create' }),
+    targetType: z.string().openapi({ example: 'unit' }),
+    targetId: z.string(),
+    data: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .openapi('AuditEntry');
+
+/**
+ * Which targets lie in a subtree (given its path prefix), per target type: a token that is not for the
+ * whole tree sees entries about these, and entries made by tokens of its subtree. Areas add their types.
+ */
+export const auditTargetsWithin: Record<string, (prefix: string) => SQL> = {
+  unit: (p) => sql`SELECT CAST(id AS TEXT) FROM units WHERE path LIKE ${p + '%'}`,
+  member: (p) =>
+    sql`SELECT CAST(g.member_id AS TEXT) FROM role_grants g JOIN units u ON u.id = g.unit_id WHERE u.path LIKE ${p + '%'}`,
+  room: (p) => sql`SELECT CAST(id AS TEXT) FROM rooms WHERE unit_id IN (SELECT id FROM units WHERE path LIKE ${p + '%'})`,
+  token: (p) => sql`SELECT CAST(id AS TEXT) FROM api_tokens WHERE unit_id IN (SELECT id FROM units WHERE path LIKE ${p + '%'})`,
+};
+
+function withinScope(prefix: string): SQL {
+  const byTarget = Object.entries(auditTargetsWithin).map(
+    ([type, ids]) => sql`(${auditLog.targetType} = ${type} AND ${auditLog.targetId} IN (${ids(prefix)}))`,
+  );
+  const byToken = sql`(${auditLog.actorKind} = 'token' AND ${auditLog.actorId} IN (${auditTargetsWithin.token!(prefix)}))`;
+  return or(...byTarget, byToken)!;
+}
+
+const auditView = (r: AuditRow): z.infer<typeof AuditEntrySchema> => ({
+  id: r.id,
+  at: iso(r.at),
+  actorKind: r.actorKind,
+  actorId: r.actorId,
+  action: r.action,
+  targetType: r.targetType,
+  targetId: r.targetId,
+  data: r.data ?? null,
+});
+
+const CSV_COLUMNS: CsvColumn<z.infer<typeof AuditEntrySchema>>[] = [
+  { header: 'id', value: (r) => r.id },
+  { header: 'at', value: (r) => r.at },
+  { header: 'actorKind', value: (r) => r.actorKind },
+  { header: 'actorId', value: (r) => r.actorId },
+  { header: 'action', value: (r) => r.action },
+  { header: 'targetType', value: (r) => r.targetType },
+  { header: 'targetId', value: (r) => r.targetId },
+  { header: 'data', value: (r) => (r.data ? JSON.stringify(r.data) : '') },
+];
+
+const AuditPage = pageOf(AuditEntrySchema, 'AuditPage');
+
+const listAudit = createRoute({
+  method: 'get',
+  path: '/audit',
+  tags: ['Audit'],
+  security,
+  summary: 'Read the audit log',
+  description:
+    "Every change made by people, tokens and jobs, newest first. A token that is not for the whole tree sees the entries about its subtree's units, members, rooms and tokens, and those made by its subtree's tokens. `?format=csv` for a spreadsheet. Admin and staff tokens.",
+  request: {
+    query: PageQuery.extend(FormatQuery.shape).extend({
+      action: z.string().max(100).optional().openapi({ example: 'unit.create' }),
+      targetType: z.string().max(50).optional().openapi({ example: 'member' }),
+      targetId: z.string().max(50).optional(),
+      actorKind: z.enum(['member', 'token', 'system']).optional(),
+      actorId: z.string().max(100).optional(),
+      from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'At or after this instant' }),
+      to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Before this instant' }),
+    }),
+  },
+  responses: { 200: { description: 'A page of entries', content: jsonOrCsv(AuditPage) }, ...errors() },
+});
+
+export const registerAudit: RegisterRoutes = (api, services) => {
+  api.openapi(listAudit, (c) => {
+    const { scope } = c.var;
+    scope.requireRole('admin', 'staff');
+    const q = c.req.valid('query');
+    const before = decodeCursor(q.cursor);
+    const rows = services.db
+      .select()
+      .from(auditLog)
+      .where(
+        and(
+          scope.pathPrefix !== null ? withinScope(scope.pathPrefix) : undefined,
+          q.action !== undefined ? eq(auditLog.action, q.action) : undefined,
+          q.targetType !== undefined ? eq(auditLog.targetType, q.targetType) : undefined,
+          q.targetId !== undefined ? eq(auditLog.targetId, q.targetId) : undefined,
+          q.actorKind !== undefined ? eq(auditLog.actorKind, q.actorKind) : undefined,
+          q.actorId !== undefined ? eq(auditLog.actorId, q.actorId) : undefined,
+          q.from !== undefined ? gte(auditLog.at, new Date(q.from)) : undefined,
+          q.to !== undefined ? lt(auditLog.at, new Date(q.to)) : undefined,
+          before !== undefined ? lt(auditLog.id, before) : undefined,
+        ),
+      )
+      .orderBy(desc(auditLog.id))
+      .limit(q.limit + 1)
+      .all();
+    const page = toPage(rows, q.limit, (r) => r.id, auditView);
+    if (q.format === 'csv') return csvResponse(c, 'audit.csv', CSV_COLUMNS, page);
+    return c.json(page, 200);
+  });
+};

@@ -1,0 +1,135 @@
+import { and, asc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
+import { createRoute, z } from '@hono/zod-openapi';
+import { LANGS, ROOM_PURPOSES, rooms } from '../../db/schema/index.js';
+import { bindRoom, type Room, unbindRoom } from '../../domain/org/rooms.js';
+import { DomainError } from '../../errors.js';
+import type { RegisterRoutes } from '../env.js';
+import { body, errors, IdParam, Instant, iso, isoOrNull, json, QueryFlag, security } from '../openapi.js';
+import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
+
+const tags = ['Rooms'];
+
+export const RoomSchema = z
+  .object({
+    id: z.number().int(),
+    platform: z.string().openapi({ example: 'telegram' }),
+    platformRoomId: z.string(),
+    name: z.string(),
+    unitId: z.number().int().nullable().openapi({ description: 'Null: not bound' }),
+    purpose: z.enum(ROOM_PURPOSES).nullable(),
+    language: z.enum(LANGS).nullable().openapi({ description: 'Null follows the configured default' }),
+    boundAt: Instant.nullable(),
+    lastSeenAt: Instant,
+    createdAt: Instant,
+  })
+  .openapi('Room');
+
+const UpdateRoom = z
+  .object({
+    unitId: z.number().int().positive().optional().openapi({ description: 'Bind the group to this unit' }),
+    purpose: z.enum(ROOM_PURPOSES).optional(),
+  })
+  .openapi('UpdateRoom');
+
+const roomView = (r: Room): z.infer<typeof RoomSchema> => ({
+  id: r.id,
+  platform: r.platform,
+  platformRoomId: r.platformRoomId,
+  name: r.name,
+  unitId: r.unitId,
+  purpose: r.purpose,
+  language: r.language,
+  boundAt: isoOrNull(r.boundAt),
+  lastSeenAt: iso(r.lastSeenAt),
+  createdAt: iso(r.createdAt),
+});
+
+const listRooms = createRoute({
+  method: 'get',
+  path: '/rooms',
+  tags,
+  security,
+  summary: 'List group chats',
+  description:
+    "Group chats bound to units in the token's subtree, by id. Groups the bot is in but that are not bound yet are listed for whole-tree tokens only (`?bound=false`). Admin and staff tokens.",
+  request: {
+    query: PageQuery.extend({
+      unitId: z.coerce.number().int().positive().optional().openapi({ description: 'Only groups of this unit and below' }),
+      purpose: z.enum(ROOM_PURPOSES).optional(),
+      bound: QueryFlag.optional().openapi({ description: 'true: bound groups only; false: unbound only' }),
+    }),
+  },
+  responses: { 200: json(pageOf(RoomSchema, 'RoomPage'), 'A page of group chats'), ...errors(404) },
+});
+
+const updateRoom = createRoute({
+  method: 'patch',
+  path: '/rooms/{id}',
+  tags,
+  security,
+  summary: 'Bind or re-bind a group',
+  description: "Moves the group to another unit or purpose (or binds an unbound one, given a unitId). Admin tokens.",
+  request: { params: IdParam, body: body(UpdateRoom) },
+  responses: { 200: json(RoomSchema, 'The group as bound now'), ...errors(404, 415) },
+});
+
+const unbind = createRoute({
+  method: 'delete',
+  path: '/rooms/{id}',
+  tags,
+  security,
+  summary: 'Unbind a group',
+  description: 'The bot stays in the group but it belongs to no unit until bound again. Admin tokens.',
+  request: { params: IdParam },
+  responses: { 200: json(RoomSchema, 'The group, now unbound'), ...errors(404) },
+});
+
+export const registerRooms: RegisterRoutes = (api, services) => {
+  const { db } = services;
+
+  api.openapi(listRooms, (c) => {
+    const { scope } = c.var;
+    scope.requireRole('admin', 'staff');
+    const { limit, cursor, unitId, purpose, bound } = c.req.valid('query');
+    if (bound === 'false') scope.requireWholeTree();
+    const prefix = unitId !== undefined ? scope.unit(unitId).path : scope.pathPrefix;
+    const after = decodeCursor(cursor);
+    const rows = db
+      .select()
+      .from(rooms)
+      .where(
+        and(
+          eq(rooms.kind, 'group'),
+          prefix !== null ? sql`${rooms.unitId} IN (SELECT id FROM units WHERE path LIKE ${prefix + '%'})` : undefined,
+          bound === 'true' ? isNotNull(rooms.unitId) : bound === 'false' ? isNull(rooms.unitId) : undefined,
+          purpose !== undefined ? eq(rooms.purpose, purpose) : undefined,
+          after !== undefined ? gt(rooms.id, after) : undefined,
+        ),
+      )
+      .orderBy(asc(rooms.id))
+      .limit(limit + 1)
+      .all();
+    return c.json(toPage(rows, limit, (r) => r.id, roomView), 200);
+  });
+
+  api.openapi(updateRoom, (c) => {
+    const { scope, ctx } = c.var;
+    scope.requireRole('admin');
+    const { id } = c.req.valid('param');
+    const input = c.req.valid('json');
+    if (input.unitId === undefined && input.purpose === undefined) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');
+    const room = scope.room(id);
+    const unitId = input.unitId ?? room.unitId;
+    if (unitId === null) throw new DomainError('INVALID_INPUT', 'api.roomUnitRequired');
+    scope.unit(unitId);
+    return c.json(roomView(bindRoom(ctx, id, unitId, input.purpose ?? room.purpose ?? 'residents')), 200);
+  });
+
+  api.openapi(unbind, (c) => {
+    const { scope, ctx } = c.var;
+    scope.requireRole('admin');
+    const { id } = c.req.valid('param');
+    scope.room(id);
+    return c.json(roomView(unbindRoom(ctx, id)), 200);
+  });
+};

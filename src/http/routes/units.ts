@@ -1,0 +1,153 @@
+import { and, asc, eq, gt } from 'drizzle-orm';
+import { createRoute, z } from '@hono/zod-openapi';
+import { UNIT_KINDS, units } from '../../db/schema/index.js';
+import { createUnit, pointsPerHour, type Unit, updateUnit } from '../../domain/org/units.js';
+import { DomainError } from '../../errors.js';
+import type { RegisterRoutes } from '../env.js';
+import { body, errors, IdParam, Instant, iso, json, security } from '../openapi.js';
+import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
+
+const tags = ['Units'];
+
+export const UnitSchema = z
+  .object({
+    id: z.number().int(),
+    parentId: z.number().int().nullable(),
+    kind: z.enum(UNIT_KINDS),
+    name: z.string(),
+    depth: z.number().int().openapi({ description: '0 for a root (a street)' }),
+    pointsPerHour: z.number().int().nullable().openapi({ description: "The unit's own rate; null inherits its parent's" }),
+    effectivePointsPerHour: z.number().int().openapi({ description: 'The rate in force: its own, or the nearest ancestor’s, or the default' }),
+    createdAt: Instant,
+  })
+  .openapi('Unit');
+
+const Name = z.string().trim().min(1).max(100);
+const Rate = z.number().int().min(0).max(100_000);
+
+const CreateUnit = z
+  .object({
+    parentId: z.number().int().positive().nullable().openapi({ description: 'Null makes a new root; only a whole-tree token may' }),
+    kind: z.enum(UNIT_KINDS),
+    name: Name.openapi({ example: '荷东第三网格' }),
+    pointsPerHour: Rate.nullable().optional().openapi({ description: 'Points per hour of service; absent or null inherits' }),
+  })
+  .openapi('CreateUnit');
+
+const UpdateUnit = z
+  .object({
+    name: Name.optional(),
+    kind: z.enum(UNIT_KINDS).optional(),
+    parentId: z.number().int().positive().optional().openapi({ description: 'Moves the unit and its subtree under another unit' }),
+    pointsPerHour: Rate.nullable().optional(),
+  })
+  .openapi('UpdateUnit');
+
+const unitView = (db: Parameters<typeof pointsPerHour>[0]) => (u: Unit): z.infer<typeof UnitSchema> => ({
+  id: u.id,
+  parentId: u.parentId,
+  kind: u.kind,
+  name: u.name,
+  depth: u.depth,
+  pointsPerHour: u.pointsPerHour,
+  effectivePointsPerHour: pointsPerHour(db, u.id),
+  createdAt: iso(u.createdAt),
+});
+
+const listUnits = createRoute({
+  method: 'get',
+  path: '/units',
+  tags,
+  security,
+  summary: 'List units',
+  description: "Units in the token's subtree, by id; `?parent=` lists the children of one unit. Admin and staff tokens.",
+  request: {
+    query: PageQuery.extend({
+      parent: z.coerce.number().int().positive().optional().openapi({ description: 'Only the children of this unit' }),
+    }),
+  },
+  responses: { 200: json(pageOf(UnitSchema, 'UnitPage'), 'A page of units'), ...errors(404) },
+});
+
+const getUnitRoute = createRoute({
+  method: 'get',
+  path: '/units/{id}',
+  tags,
+  security,
+  summary: 'Get a unit',
+  request: { params: IdParam },
+  responses: { 200: json(UnitSchema, 'The unit'), ...errors(404) },
+});
+
+const createUnitRoute = createRoute({
+  method: 'post',
+  path: '/units',
+  tags,
+  security,
+  summary: 'Create a unit',
+  description: 'A unit under a parent in the token’s subtree (names are unique among siblings). Admin tokens.',
+  request: { body: body(CreateUnit) },
+  responses: { 201: json(UnitSchema, 'The new unit'), ...errors(404, 409, 415) },
+});
+
+const updateUnitRoute = createRoute({
+  method: 'patch',
+  path: '/units/{id}',
+  tags,
+  security,
+  summary: 'Change a unit',
+  description: 'Rename, change the kind or the points rate, or move the unit (with its subtree) under another. Admin tokens.',
+  request: { params: IdParam, body: body(UpdateUnit) },
+  responses: { 200: json(UnitSchema, 'The unit as changed'), ...errors(404, 409, 415) },
+});
+
+export const registerUnits: RegisterRoutes = (api, services) => {
+  const view = unitView(services.db);
+
+  api.openapi(listUnits, (c) => {
+    const { scope } = c.var;
+    scope.requireRole('admin', 'staff');
+    const { limit, cursor, parent } = c.req.valid('query');
+    if (parent !== undefined) scope.unit(parent);
+    const after = decodeCursor(cursor);
+    const rows = services.db
+      .select()
+      .from(units)
+      .where(
+        and(
+          scope.unitCondition(units.id),
+          parent !== undefined ? eq(units.parentId, parent) : undefined,
+          after !== undefined ? gt(units.id, after) : undefined,
+        ),
+      )
+      .orderBy(asc(units.id))
+      .limit(limit + 1)
+      .all();
+    return c.json(toPage(rows, limit, (u) => u.id, view), 200);
+  });
+
+  api.openapi(getUnitRoute, (c) => {
+    c.var.scope.requireRole('admin', 'staff');
+    return c.json(view(c.var.scope.unit(c.req.valid('param').id)), 200);
+  });
+
+  api.openapi(createUnitRoute, (c) => {
+    const { scope, ctx } = c.var;
+    scope.requireRole('admin');
+    const input = c.req.valid('json');
+    if (input.parentId === null) scope.requireWholeTree();
+    else scope.unit(input.parentId);
+    return c.json(view(createUnit(ctx, { ...input, pointsPerHour: input.pointsPerHour ?? null })), 201);
+  });
+
+  api.openapi(updateUnitRoute, (c) => {
+    const { scope, ctx } = c.var;
+    scope.requireRole('admin');
+    const { id } = c.req.valid('param');
+    const input = c.req.valid('json');
+    if (Object.values(input).every((v) => v === undefined)) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');
+    scope.unit(id);
+    if (input.parentId !== undefined) scope.unit(input.parentId);
+    return c.json(view(updateUnit(ctx, id, input)), 200);
+  });
+};

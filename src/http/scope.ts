@@ -1,0 +1,95 @@
+import { and, eq, isNull, like, type SQL, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { Db } from '../db/client.js';
+import { type Role, roleGrants, units } from '../db/schema/index.js';
+import type { TokenRole } from '../db/schema/index.js';
+import type { Principal } from '../domain/tokens.js';
+import { getMember, type Member } from '../domain/org/members.js';
+import { getRoom, type Room } from '../domain/org/rooms.js';
+import { getUnit, pathIds, type Unit } from '../domain/org/units.js';
+import { DomainError } from '../errors.js';
+
+/** Roles a token may grant and revoke: staff look after residents and volunteers, admins after everyone. */
+const GRANTABLE: Record<TokenRole, readonly Role[]> = {
+  admin: ['resident', 'volunteer', 'staff', 'merchant', 'admin'],
+  staff: ['resident', 'volunteer'],
+  merchant: [],
+};
+
+/**
+ * What a token may reach: its role, and the subtree of its unit (all of the tree when it has none).
+ * Asking for something unknown is a 404; for something outside the subtree, a 403.
+ */
+export class Scope {
+  readonly #unit: Unit | null;
+
+  constructor(
+    private readonly db: Db,
+    readonly principal: Principal,
+  ) {
+    this.#unit = principal.unitId === null ? null : getUnit(db, principal.unitId);
+  }
+
+  get wholeTree(): boolean {
+    return this.#unit === null;
+  }
+
+  /** The materialised path every unit in scope starts with; null for the whole tree. */
+  get pathPrefix(): string | null {
+    return this.#unit?.path ?? null;
+  }
+
+  requireRole(...roles: TokenRole[]): void {
+    if (!roles.includes(this.principal.role)) throw new DomainError('FORBIDDEN', 'api.roleRequired', { roles: roles.join('/') });
+  }
+
+  requireWholeTree(): void {
+    if (!this.wholeTree) throw new DomainError('FORBIDDEN', 'api.wholeTreeOnly');
+  }
+
+  contains(unit: Pick<Unit, 'path'>): boolean {
+    return this.#unit === null || pathIds(unit).includes(this.#unit.id);
+  }
+
+  /** The unit, if it exists (404) and lies within the token's subtree (403). */
+  unit(id: number): Unit {
+    const unit = getUnit(this.db, id);
+    if (!this.contains(unit)) throw new DomainError('FORBIDDEN', 'api.outsideScope', { unitId: id });
+    return unit;
+  }
+
+  /** A member is in scope when they hold a role on a unit in scope; the whole tree sees everyone. */
+  member(id: number): Member {
+    const member = getMember(this.db, id);
+    if (this.wholeTree) return member;
+    const held = this.db
+      .select({ id: roleGrants.id })
+      .from(roleGrants)
+      .innerJoin(units, eq(units.id, roleGrants.unitId))
+      .where(and(eq(roleGrants.memberId, id), isNull(roleGrants.revokedAt), like(units.path, `${this.pathPrefix}%`)))
+      .get();
+    if (!held) throw new DomainError('FORBIDDEN', 'api.memberOutsideScope', { id });
+    return member;
+  }
+
+  /** A group room is in scope with its unit; an unbound group only for the whole tree. Private chats are not API rooms. */
+  room(id: number): Room {
+    const room = getRoom(this.db, id);
+    if (room.kind !== 'group') throw new DomainError('NOT_FOUND', 'room.notFound', { id });
+    if (room.unitId === null) this.requireWholeTree();
+    else this.unit(room.unitId);
+    return room;
+  }
+
+  requireGrantable(role: Role): void {
+    if (!GRANTABLE[this.principal.role].includes(role)) {
+      throw new DomainError('FORBIDDEN', 'api.roleNotGrantable', { tokenRole: this.principal.role, role });
+    }
+  }
+
+  /** SQL: the unit id column points into the scope. Undefined (no condition) for the whole tree. */
+  unitCondition(unitIdColumn: SQLiteColumn | SQL): SQL | undefined {
+    if (this.pathPrefix === null) return undefined;
+    return sql`${unitIdColumn} IN (SELECT id FROM units WHERE path LIKE ${this.pathPrefix + '%'})`;
+  }
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { seedDemo } from '../../src/domain/seed/demo.js';
+import type { ErrorCode } from '../../src/errors.js';
+import { createHttpApp } from '../../src/http/app.js';
+import { preferredLang, STATUS_OF } from '../../src/http/problem.js';
+import { testServices } from '../helpers/services.js';
+import { apiHarness } from './harness.js';
+
+describe('the problem shape', () => {
+  it('maps each domain code to its status', () => {
+    const expected: Record<ErrorCode, number> = {
+      INVALID_INPUT: 400,
+      UNAUTHENTICATED: 401,
+      FORBIDDEN: 403,
+      NOT_FOUND: 404,
+      CONFLICT: 409,
+      INSUFFICIENT_POINTS: 409,
+      OUT_OF_STOCK: 409,
+      LIMIT_REACHED: 409,
+      ALREADY_USED: 409,
+      EXPIRED: 409,
+      RATE_LIMITED: 429,
+    };
+    expect(STATUS_OF).toEqual({ ...expected, INTERNAL: 500 });
+  });
+
+  it('renders a domain error as problem+json, with detail from its i18n key', async () => {
+    const h = apiHarness();
+    const answer = await h.call('GET', '/units/9999', { token: h.tokens.root });
+    expect(answer.status).toBe(404);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+    expect(answer.body).toEqual({
+      type: 'urn:linli:problem:not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'Unit 9999 not found.',
+      code: 'NOT_FOUND',
+    });
+  });
+
+  it.each([
+    [undefined, 'Unit 9999 not found.'],
+    ['zh-CN,zh;q=0.9,en;q=0.8', '找不到单位 9999。'],
+    ['en-US,zh;q=0.5', 'Unit 9999 not found.'],
+    ['fr, zh-TW;q=0.3', '找不到单位 9999。'],
+    ['fr', 'Unit 9999 not found.'],
+  ])('writes detail for Accept-Language %s', async (accept, detail) => {
+    const h = apiHarness();
+    const headers: Record<string, string> = accept ? { 'accept-language': accept } : {};
+    expect((await h.call('GET', '/units/9999', { token: h.tokens.root, headers })).body.detail).toBe(detail);
+  });
+
+  it.each([
+    ['', 'en'],
+    ['zh', 'zh'],
+    ['en;q=0.4, zh-Hans;q=0.6', 'zh'],
+    ['zh;q=0, en', 'en'],
+    ['de-DE', 'en'],
+  ] as const)('prefers %j → %s', (header, lang) => {
+    expect(preferredLang(header || undefined)).toBe(lang);
+  });
+
+  it('lists every failing field of a validation error', async () => {
+    const h = apiHarness();
+    const answer = await h.call('POST', '/units', { token: h.tokens.root, body: { parentId: 'x', kind: 'castle', name: '' } });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ type: 'urn:linli:problem:invalid-input', status: 400, code: 'INVALID_INPUT' });
+    expect(answer.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.kind', 'body.name', 'body.parentId']);
+    for (const error of answer.body.errors) expect(error.message).toEqual(expect.any(String));
+  });
+
+  it('names query and path fields too', async () => {
+    const h = apiHarness();
+    expect((await h.call('GET', '/units?limit=501', { token: h.tokens.root })).body.errors).toEqual([
+      { path: 'query.limit', message: expect.stringContaining('500') },
+    ]);
+    expect((await h.call('GET', '/units/abc', { token: h.tokens.root })).body.errors[0].path).toBe('path.id');
+  });
+
+  it('explains the closest shape of a one-of body', async () => {
+    const h = apiHarness();
+    const answer = await h.call('POST', '/binding-codes', { token: h.tokens.root, body: { memberId: 'seven' } });
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors).toEqual([{ path: 'body.memberId', message: expect.any(String) }]);
+  });
+
+  it('refuses a body that is not JSON, or not sent as JSON', async () => {
+    const h = apiHarness();
+    const broken = await h.call('POST', '/units', { token: h.tokens.root, raw: '{"name":', headers: { 'content-type': 'application/json' } });
+    expect(broken.status).toBe(400);
+    expect(broken.body).toMatchObject({ code: 'INVALID_INPUT', detail: 'The request body is not valid JSON.' });
+    const form = await h.call('POST', '/units', { token: h.tokens.root, raw: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(form.status).toBe(415);
+    expect(form.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('answers an unknown route with a 404 problem', async () => {
+    const h = apiHarness();
+    const answer = await h.call('GET', '/api/v1/nothing-here', { token: h.tokens.root });
+    expect(answer.status).toBe(404);
+    expect(answer.body).toMatchObject({ code: 'NOT_FOUND', detail: expect.stringContaining('/api/v1/nothing-here') });
+  });
+
+  it('hides an unexpected failure behind a 500 problem, and logs it', async () => {
+    const services = testServices();
+    seedDemo(services.deps);
+    const logged: string[] = [];
+    services.log = { ...services.log, child: () => ({ ...services.log, error: (m: string) => void logged.push(m) }) };
+    const app = createHttpApp(services, [
+      (a) =>
+        a.get('/boom', () => {
+          throw new Error('disk on fire');
+        }),
+    ]);
+    const response = await app.request('/boom');
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { code: string; detail: string };
+    expect(body).toMatchObject({ code: 'INTERNAL', status: 500 });
+    expect(body.detail).not.toContain('disk');
+    expect(logged).toEqual(['http request failed']);
+  });
+
+  it('keeps /healthz public and other parts mounted', async () => {
+    const h = apiHarness();
+    expect((await h.call('GET', '/healthz')).body).toMatchObject({ status: 'ok' });
+  });
+});

@@ -1,0 +1,122 @@
+import { and, eq } from 'drizzle-orm';
+import { apiTokens, roleGrants, rooms } from '../../src/db/schema/index.js';
+import type { Harness } from './harness.js';
+
+/**
+ * Every route of the API, with a request the root token may make. The security cases run over all of them:
+ * a new route that is not listed here fails the coverage test in security.test.ts.
+ */
+export interface RouteCase {
+  method: string;
+  /** The OpenAPI path. */
+  route: string;
+  request: (h: Harness) => { path: string; body?: unknown };
+  /** Staff tokens get 403 (admin-only routes). */
+  adminOnly: boolean;
+  /** The same call aimed at grid 1, made by grid 2's admin: 403. Lists filter instead and have none. */
+  outside?: (h: Harness) => { path: string; body?: unknown };
+}
+
+const grid1Room = (h: Harness) =>
+  h.services.db.select().from(rooms).where(eq(rooms.platformRoomId, 'grid-1')).get()!.id;
+const jinGrant = (h: Harness) =>
+  h.services.db
+    .select()
+    .from(roleGrants)
+    .where(and(eq(roleGrants.memberId, h.ids.members.jin.id), eq(roleGrants.role, 'resident')))
+    .get()!.id;
+const staffTokenId = (h: Harness) =>
+  h.services.db.select().from(apiTokens).where(eq(apiTokens.label, `staff@${h.ids.units.grid1.id}`)).get()!.id;
+
+export const ROUTES: RouteCase[] = [
+  { method: 'GET', route: '/units', request: () => ({ path: '/units' }), adminOnly: false, outside: (h) => ({ path: `/units?parent=${h.ids.units.grid1.id}` }) },
+  {
+    method: 'POST',
+    route: '/units',
+    request: (h) => ({ path: '/units', body: { parentId: h.ids.units.grid1.id, kind: 'building', name: '5号楼' } }),
+    adminOnly: true,
+    outside: (h) => ({ path: '/units', body: { parentId: h.ids.units.grid1.id, kind: 'building', name: '5号楼' } }),
+  },
+  { method: 'GET', route: '/units/{id}', request: (h) => ({ path: `/units/${h.ids.units.grid1.id}` }), adminOnly: false, outside: (h) => ({ path: `/units/${h.ids.units.grid1.id}` }) },
+  {
+    method: 'PATCH',
+    route: '/units/{id}',
+    request: (h) => ({ path: `/units/${h.ids.units.grid1.id}`, body: { pointsPerHour: 12 } }),
+    adminOnly: true,
+    outside: (h) => ({ path: `/units/${h.ids.units.grid1.id}`, body: { pointsPerHour: 12 } }),
+  },
+  { method: 'GET', route: '/members', request: () => ({ path: '/members' }), adminOnly: false, outside: (h) => ({ path: `/members?unitId=${h.ids.units.grid1.id}` }) },
+  {
+    method: 'POST',
+    route: '/members',
+    request: (h) => ({ path: '/members', body: { name: '张大爷', unitId: h.ids.units.grid1.id } }),
+    adminOnly: false,
+    outside: (h) => ({ path: '/members', body: { name: '张大爷', unitId: h.ids.units.grid1.id } }),
+  },
+  { method: 'GET', route: '/members/{id}', request: (h) => ({ path: `/members/${h.ids.members.jin.id}` }), adminOnly: false, outside: (h) => ({ path: `/members/${h.ids.members.jin.id}` }) },
+  {
+    method: 'PATCH',
+    route: '/members/{id}',
+    request: (h) => ({ path: `/members/${h.ids.members.jin.id}`, body: { phone: '13800000000' } }),
+    adminOnly: false,
+    outside: (h) => ({ path: `/members/${h.ids.members.jin.id}`, body: { phone: '13800000000' } }),
+  },
+  {
+    method: 'POST',
+    route: '/members/{id}/roles',
+    request: (h) => ({ path: `/members/${h.ids.members.jin.id}/roles`, body: { role: 'volunteer', unitId: h.ids.units.grid1.id } }),
+    adminOnly: false,
+    outside: (h) => ({ path: `/members/${h.ids.members.jin.id}/roles`, body: { role: 'volunteer', unitId: h.ids.units.grid1.id } }),
+  },
+  {
+    method: 'DELETE',
+    route: '/members/{id}/roles/{roleId}',
+    request: (h) => ({ path: `/members/${h.ids.members.jin.id}/roles/${jinGrant(h)}` }),
+    adminOnly: false,
+    outside: (h) => ({ path: `/members/${h.ids.members.jin.id}/roles/${jinGrant(h)}` }),
+  },
+  {
+    method: 'POST',
+    route: '/binding-codes',
+    request: (h) => ({ path: '/binding-codes', body: { unitId: h.ids.units.grid1.id, purpose: 'residents' } }),
+    adminOnly: false,
+    outside: (h) => ({ path: '/binding-codes', body: { unitId: h.ids.units.grid1.id, purpose: 'residents' } }),
+  },
+  { method: 'GET', route: '/rooms', request: () => ({ path: '/rooms' }), adminOnly: false, outside: (h) => ({ path: `/rooms?unitId=${h.ids.units.grid1.id}` }) },
+  {
+    method: 'PATCH',
+    route: '/rooms/{id}',
+    request: (h) => ({ path: `/rooms/${grid1Room(h)}`, body: { purpose: 'staff' } }),
+    adminOnly: true,
+    outside: (h) => ({ path: `/rooms/${grid1Room(h)}`, body: { purpose: 'staff' } }),
+  },
+  { method: 'DELETE', route: '/rooms/{id}', request: (h) => ({ path: `/rooms/${grid1Room(h)}` }), adminOnly: true, outside: (h) => ({ path: `/rooms/${grid1Room(h)}` }) },
+  {
+    method: 'POST',
+    route: '/broadcasts',
+    request: (h) => ({ path: '/broadcasts', body: { unitId: h.ids.units.grid1.id, text: '燃气安全提醒' } }),
+    adminOnly: false,
+    outside: (h) => ({ path: '/broadcasts', body: { unitId: h.ids.units.grid1.id, text: '燃气安全提醒' } }),
+  },
+  { method: 'GET', route: '/tokens', request: () => ({ path: '/tokens' }), adminOnly: true },
+  {
+    method: 'POST',
+    route: '/tokens',
+    request: (h) => ({ path: '/tokens', body: { role: 'staff', unitId: h.ids.units.grid1.id, label: '一网格' } }),
+    adminOnly: true,
+    outside: (h) => ({ path: '/tokens', body: { role: 'staff', unitId: h.ids.units.grid1.id, label: '一网格' } }),
+  },
+  { method: 'DELETE', route: '/tokens/{id}', request: (h) => ({ path: `/tokens/${staffTokenId(h)}` }), adminOnly: true, outside: (h) => ({ path: `/tokens/${staffTokenId(h)}` }) },
+  { method: 'GET', route: '/jobs', request: () => ({ path: '/jobs' }), adminOnly: true },
+  {
+    method: 'PATCH',
+    route: '/jobs/{name}',
+    request: () => ({ path: '/jobs/housekeeping', body: { enabled: false } }),
+    adminOnly: true,
+    outside: () => ({ path: '/jobs/housekeeping', body: { enabled: false } }),
+  },
+  { method: 'POST', route: '/jobs/{name}/run', request: () => ({ path: '/jobs/housekeeping/run' }), adminOnly: true, outside: () => ({ path: '/jobs/housekeeping/run' }) },
+  { method: 'GET', route: '/audit', request: () => ({ path: '/audit' }), adminOnly: false },
+];
+
+export const routeLabel = (r: RouteCase) => `${r.method} ${r.route}`;

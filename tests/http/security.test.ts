@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { createToken, revokeToken } from '../../src/domain/tokens.js';
+import { apiHarness, type Harness } from './harness.js';
+import { ROUTES, routeLabel } from './routes-table.js';
+
+const label = routeLabel;
+
+describe('every route', () => {
+  it('is listed here and in the OpenAPI document, and nothing else is', async () => {
+    const h = apiHarness();
+    const doc = (await h.call('GET', '/api/v1/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(documented.sort()).toEqual(ROUTES.map(label).sort());
+  });
+
+  describe.each(ROUTES.map((r) => [label(r), r] as const))('%s', (_, route) => {
+    // A refused call changes nothing, so the refusals share one demo; the successful call gets its own.
+    let refusing: Harness | undefined;
+    const shared = () => (refusing ??= apiHarness());
+
+    it('succeeds for the root token', async () => {
+      const h = apiHarness();
+      const { path, body } = route.request(h);
+      const answer = await h.call(route.method, path, { token: h.tokens.root, body });
+      expect(answer.status, answer.text).toBeLessThan(300);
+    });
+
+    it.each([
+      ['no token', undefined],
+      ['an unknown token', 'linli_not-a-real-token-at-all-0000000000000'],
+      ['a malformed header', 'two words'],
+    ])('refuses %s with 401', async (_, token) => {
+      const h = shared();
+      const { path, body } = route.request(h);
+      const answer = await h.call(route.method, path, { token, body });
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('content-type')).toBe('application/problem+json');
+      expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(answer.body).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+    });
+
+    it('refuses a revoked token with 401', async () => {
+      const h = shared();
+      const { token, secret } = createToken(h.system, { role: 'admin', unitId: null, label: 'soon gone' });
+      revokeToken(h.system, token.id);
+      const { path, body } = route.request(h);
+      expect((await h.call(route.method, path, { token: secret, body })).status).toBe(401);
+    });
+
+    it('refuses a merchant token with 403', async () => {
+      const h = shared();
+      const { path, body } = route.request(h);
+      const answer = await h.call(route.method, path, { token: h.tokens.merchant, body });
+      expect(answer.status).toBe(403);
+      expect(answer.body.code).toBe('FORBIDDEN');
+    });
+
+    if (route.adminOnly) {
+      it('refuses a staff token with 403', async () => {
+        const h = shared();
+        const { path, body } = route.request(h);
+        const answer = await h.call(route.method, path, { token: h.tokens.staff, body });
+        expect(answer.status).toBe(403);
+        expect(answer.body).toMatchObject({ code: 'FORBIDDEN', detail: expect.stringContaining('admin') });
+      });
+    }
+
+    const outside = route.outside;
+    if (outside) {
+      it("refuses another subtree's admin with 403", async () => {
+        const h = shared();
+        const { path, body } = outside(h);
+        const answer = await h.call(route.method, path, { token: h.tokens.grid2, body });
+        expect(answer.status, answer.text).toBe(403);
+        expect(answer.body.code).toBe('FORBIDDEN');
+      });
+    }
+  });
+});
