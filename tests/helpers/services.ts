@@ -8,14 +8,31 @@ import type { Ctx } from '../../src/domain/context.js';
 import { seedDemo, type DemoIds } from '../../src/domain/seed/demo.js';
 import { silentLogger } from '../../src/log.js';
 import { createServices, type Services } from '../../src/services.js';
+import { openDatabaseImage, type Db } from '../../src/db/client.js';
 import { freshDb } from './db.js';
 
 export const START = new Date('2026-03-02T09:00:00+08:00');
 
-export function testServices(options: { clock?: Clock; env?: Record<string, string> } = {}): Services {
+export function testServices(options: { clock?: Clock; env?: Record<string, string>; db?: Db } = {}): Services {
   const dataDir = mkdtempSync(join(tmpdir(), 'linli-test-'));
   const config = loadConfig({ LINLI_DB: ':memory:', LINLI_DATA_DIR: dataDir, LINLI_SEED: 'off', ...options.env });
-  return createServices({ config, db: freshDb(), clock: options.clock ?? new SimulatedClock(START), log: silentLogger });
+  return createServices({ config, db: options.db ?? freshDb(), clock: options.clock ?? new SimulatedClock(START), log: silentLogger });
+}
+
+let demoImage: { image: Buffer; ids: DemoIds } | undefined;
+
+/**
+ * Services over a fresh copy of the demo neighbourhood. The demo is seeded once per test worker (at START)
+ * and copied, which keeps hundreds of tests from paying for the seed each.
+ */
+export function demoServices(options: { clock?: Clock; env?: Record<string, string> } = {}): { services: Services; ids: DemoIds } {
+  if (!demoImage) {
+    const seeding = testServices();
+    const ids = seedDemo(seeding.deps);
+    demoImage = { image: seeding.db.$client.serialize(), ids };
+    seeding.db.$client.close();
+  }
+  return { services: testServices({ ...options, db: openDatabaseImage(demoImage.image) }), ids: structuredClone(demoImage.ids) };
 }
 
 /** A demo neighbourhood and a shell chat to talk to it, with everything the bot sent recorded. */
@@ -36,8 +53,7 @@ export interface DemoChat {
 
 export function demoChat(options: { start?: Date } = {}): DemoChat {
   const clock = new SimulatedClock(options.start ?? START);
-  const services = testServices({ clock });
-  const ids = seedDemo(services.deps);
+  const { services, ids } = demoServices({ clock });
   const sent: ShellOutput[] = [];
   const chat = new ShellChat(services, (out) => sent.push(out), clock);
   return {

@@ -1,11 +1,11 @@
 import { SimulatedClock } from '../../src/clock.js';
 import type { TokenRole } from '../../src/db/schema/index.js';
 import type { Ctx } from '../../src/domain/context.js';
-import { type DemoIds, seedDemo } from '../../src/domain/seed/demo.js';
+import type { DemoIds } from '../../src/domain/seed/demo.js';
 import { createToken } from '../../src/domain/tokens.js';
 import { createHttpApp } from '../../src/http/app.js';
 import type { Services } from '../../src/services.js';
-import { START, testServices } from '../helpers/services.js';
+import { demoServices, START } from '../helpers/services.js';
 
 /** LINLI_ADMIN_TOKEN of the harness. */
 export const ROOT_TOKEN = 'root-admin-token-for-tests-0123456789abcdef';
@@ -41,8 +41,7 @@ export interface Harness {
 /** The demo neighbourhood behind the HTTP app, with a token for each kind of caller. */
 export function apiHarness(env: Record<string, string> = {}): Harness {
   const clock = new SimulatedClock(START);
-  const services = testServices({ clock, env: { LINLI_ADMIN_TOKEN: ROOT_TOKEN, ...env } });
-  const ids = seedDemo(services.deps);
+  const { services, ids } = demoServices({ clock, env: { LINLI_ADMIN_TOKEN: ROOT_TOKEN, ...env } });
   const system: Ctx = { ...services.deps, actor: { kind: 'system', job: 'test' } };
   const app = createHttpApp(services);
   const token = (role: TokenRole, unitId: number | null, merchantId?: number) =>

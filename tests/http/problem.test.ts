@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { seedDemo } from '../../src/domain/seed/demo.js';
 import type { ErrorCode } from '../../src/errors.js';
 import { createHttpApp } from '../../src/http/app.js';
 import { preferredLang, STATUS_OF } from '../../src/http/problem.js';
-import { testServices } from '../helpers/services.js';
+import { demoServices } from '../helpers/services.js';
 import { apiHarness } from './harness.js';
 
 describe('the problem shape', () => {
@@ -102,8 +101,7 @@ describe('the problem shape', () => {
   });
 
   it('hides an unexpected failure behind a 500 problem, and logs it', async () => {
-    const services = testServices();
-    seedDemo(services.deps);
+    const { services } = demoServices();
     const logged: string[] = [];
     services.log = { ...services.log, child: () => ({ ...services.log, error: (m: string) => void logged.push(m) }) };
     const app = createHttpApp(services, [

@@ -6,13 +6,11 @@ import type { JobDef } from '../../src/jobs/job.js';
 import { JobRunner } from '../../src/jobs/runner.js';
 import { SimulatedScheduler } from '../../src/jobs/scheduler.js';
 import { notifyUnit } from '../../src/domain/notify.js';
-import { seedDemo } from '../../src/domain/seed/demo.js';
-import { START, testServices } from '../helpers/services.js';
+import { demoServices, START } from '../helpers/services.js';
 
 function setup(jobs: JobDef[]) {
   const clock = new SimulatedClock(START);
-  const services = testServices({ clock });
-  const ids = seedDemo(services.deps);
+  const { services, ids } = demoServices({ clock });
   const runner = new JobRunner(services.deps, jobs);
   return { clock, services, ids, runner };
 }
