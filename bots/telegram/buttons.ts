@@ -53,8 +53,13 @@ export function buttonsComposer(d: ButtonDeps): Composer<Context> {
       };
       const result = await d.core.handle(incoming);
       const [first, ...rest] = result.replies;
+      // The card first, so that when the presser's spinner stops the message already shows what happened.
+      if (result.card) {
+        await d.sender
+          .editCard(incoming.roomId, message.message_id, result.card)
+          .catch((error) => d.log.warn('could not edit the pressed message', { chat: incoming.roomId, error }));
+      }
       await answer(first?.text);
-      if (result.card) await d.sender.editCard(incoming.roomId, message.message_id, result.card);
       const post = !isGroup(chat) || (first && first.text.length > CALLBACK_ANSWER_LIMIT) ? result.replies : rest;
       await d.sender.reply(incoming.roomId, post, isGroup(chat) ? { replyTo: message.message_id } : {});
     } finally {
