@@ -9,7 +9,7 @@ const DESCRIPTION_LIMIT = 256;
 const LANGS: readonly Lang[] = ['zh', 'en'];
 
 /** A help line is "word — what it does"; the menu shows the command's /name beside the second half. */
-export function describe(command: CommandDef, lang: Lang): string | undefined {
+export function commandDescription(command: CommandDef, lang: Lang): string | undefined {
   if (!command.help) return undefined;
   const line = t(lang, command.help);
   const dash = line.indexOf(' — ');
@@ -23,7 +23,7 @@ export function menu(commands: readonly CommandDef[], where: 'private' | 'group'
   return commands.flatMap((command) => {
     if (command.where !== 'any' && command.where !== where) return [];
     if (!NAME.test(command.name)) return [];
-    const description = describe(command, lang);
+    const description = commandDescription(command, lang);
     return description ? [{ command: command.name, description }] : [];
   });
 }

@@ -75,10 +75,11 @@ function greetingAsHelp(text: string, bot: BotAccount): string {
 
 /**
  * A message as the chat core sees it, without attachments (photos.ts adds them). Undefined for what the
- * core has no use for: messages from bots, channel posts, and service messages.
+ * core has no use for: messages from bots and channel posts.
  */
 export function toIncoming(message: Message, bot: BotAccount): IncomingMessage | undefined {
-  if (message.chat.type === 'channel') return undefined;
+  // A channel's post copied into its discussion group is the channel speaking, not a member.
+  if (message.chat.type === 'channel' || message.is_automatic_forward) return undefined;
   const sender = senderOf(message);
   if (!sender) return undefined;
   const text = message.text ?? message.caption ?? '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describe as describeCommand, menu, menus } from '../../../bots/telegram/commands.js';
+import { commandDescription, menu, menus } from '../../../bots/telegram/commands.js';
 import type { CommandDef } from '../../../src/chat/command.js';
 import { commands } from '../../../src/chat/commands/index.js';
 
@@ -39,7 +39,7 @@ describe('command menus', () => {
 
   it('takes the description from the help line after the dash, or the whole line', () => {
     const help = commands.find((c) => c.name === 'help')!;
-    expect(describeCommand(help, 'en')).toBe('list the commands you can use');
+    expect(commandDescription(help, 'en')).toBe('list the commands you can use');
     for (const c of menus(commands, 'en').flatMap((m) => m.commands)) {
       expect(c.description.length).toBeGreaterThan(0);
       expect(c.description.length).toBeLessThanOrEqual(256);

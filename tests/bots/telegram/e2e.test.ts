@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTelegramAdapter, type TelegramAdapter } from '../../../bots/telegram/adapter.js';
@@ -17,6 +19,7 @@ import { type Running, startLinli } from '../../../src/main.js';
 import { FakeBotApi } from '../../helpers/fake-bot-api.js';
 import { probeCommands } from '../../helpers/probe-commands.js';
 import { testServices } from '../../helpers/services.js';
+import { ROOT } from '../../helpers/spawn.js';
 import { freePort, TelegramDriver, withCommands } from '../../helpers/telegram.js';
 import { TEST_TOKEN } from '../../helpers/telegram-updates.js';
 
@@ -108,6 +111,30 @@ describe('Telegram end to end: long polling', () => {
     const [next] = await driver.say(zhang, group, '/help');
     expect(next!.text).toContain('可用命令');
     expect(api.messagesIn(group.id)).toHaveLength(2);
+  });
+});
+
+describe('Telegram end to end: npm start', () => {
+  it('serves Telegram from the real process, given only the environment, and stops cleanly', async () => {
+    const { api, driver } = await fakeTelegram();
+    const tsx = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+    const child = spawn(tsx, ['src/main.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: '0', LINLI_DB: tmpDb(), LINLI_LOG_LEVEL: 'info', TELEGRAM_BOT_TOKEN: TEST_TOKEN, TELEGRAM_API_ROOT: api.url },
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    cleanups.push(async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await api.waitFor(() => stderr.includes('telegram bot started'), 'the start-up log line', 30_000);
+    const wang = driver.updates.user(9001, 'Wang', { language_code: 'en' });
+    const [help] = await driver.say(wang, driver.updates.privateChat(wang), '/start');
+    expect(help!.text).toMatch(/^Linli · commands/);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('stopped');
   });
 });
 

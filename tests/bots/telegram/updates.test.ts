@@ -52,6 +52,7 @@ describe('toIncoming', () => {
   it.each([
     ['another bot', { from: { id: 7, is_bot: true, first_name: 'Other' } }],
     ['a channel post', { chat: { id: -1009, type: 'channel', title: 'News' } }],
+    ['a channel, forwarded to its discussion group', { is_automatic_forward: true, sender_chat: { id: -1009, type: 'channel', title: 'News' } }],
   ] as const)('ignores a message from %s', (_, extra) => {
     expect(toIncoming(msg('/help', extra as Partial<Message>), bot)).toBeUndefined();
   });
