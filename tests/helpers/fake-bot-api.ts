@@ -158,7 +158,7 @@ export class FakeBotApi {
       reply(res, 200, { ok: true, result });
     } catch (error) {
       if (error instanceof BadRequest) return reply(res, error.code, { ok: false, error_code: error.code, description: error.message, ...(error.parameters ? { parameters: error.parameters } : {}) });
-      throw error;
+      reply(res, 500, { ok: false, error_code: 500, description: `Internal Server Error: ${String(error)}` });
     } finally {
       this.#changed();
     }
