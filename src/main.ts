@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
+import { createTelegramAdapter } from '../bots/telegram/adapter.js';
 import type { Clock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { ensureAdminToken } from './domain/tokens.js';
@@ -53,9 +54,14 @@ export async function startLinli(options: StartOptions = {}): Promise<Running> {
   let url: string | null = null;
   let firstToken: string | undefined;
   try {
+    const telegram = config.telegram ? createTelegramAdapter(services, config.telegram) : undefined;
+    if (telegram?.mount && options.port === false) {
+      throw new ConfigError(['TELEGRAM_WEBHOOK_URL: webhook mode needs the HTTP server; unset it to use long polling']);
+    }
+
     if (options.port !== false) {
       firstToken = config.adminToken ? undefined : ensureAdminToken(services.deps);
-      const app = createHttpApp(services);
+      const app = createHttpApp(services, telegram?.mount ? [telegram.mount] : []);
       const server = await listen(app.fetch, config.port);
       const { port } = server.address() as AddressInfo;
       url = `http://127.0.0.1:${port}`;
@@ -65,6 +71,12 @@ export async function startLinli(options: StartOptions = {}): Promise<Running> {
     }
 
     const adapters: string[] = [];
+    if (telegram) {
+      const bot = await telegram.start();
+      stops.push(() => telegram.stop());
+      adapters.push('telegram');
+      log.info('telegram bot started', { username: bot.username, mode: telegram.mode });
+    }
     if (!adapters.length) {
       log.info('no chat platform configured: set TELEGRAM_BOT_TOKEN or LINLI_WECHAT=on, or try `npm run chat`');
     }

@@ -1,0 +1,158 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { run, type RunnerHandle, sequentialize } from '@grammyjs/runner';
+import { Bot } from 'grammy';
+import type { Update, UserFromGetMe } from 'grammy/types';
+import type { Transport } from '../../src/chat/outbox.js';
+import type { Mount } from '../../src/http/app.js';
+import type { Services } from '../../src/services.js';
+import { buttonsComposer } from './buttons.js';
+import { registerCommands } from './commands.js';
+import { messagesComposer } from './messages.js';
+import { migrationComposer } from './migration.js';
+import { ChatPacers, type PacingClock } from './pacing.js';
+import type { FileSource } from './photos.js';
+import { commandShortener, TelegramSender } from './send.js';
+import { type BotAccount, chatKey, RecentUpdates, TELEGRAM } from './updates.js';
+import { webhookMount } from './webhook.js';
+
+export const DEFAULT_API_ROOT = 'https://api.telegram.org';
+
+/** The updates Linli acts on; Telegram sends nothing else. */
+export const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+export interface TelegramOptions {
+  token: string;
+  /** A self-hosted Bot API server; Telegram's by default. */
+  apiRoot?: string | undefined;
+  /** Webhook mode: Telegram posts updates to `url` (our POST /telegram/webhook) with the secret. */
+  webhook?: { url: string; secret: string } | undefined;
+  /** The bot's own account, when already known; otherwise start() asks getMe. */
+  botInfo?: UserFromGetMe;
+  /** The HTTP client for the Bot API and file downloads. */
+  fetch?: typeof fetch;
+  /** The clock the per-chat pacing waits on. */
+  pacing?: PacingClock;
+}
+
+export interface TelegramAdapter {
+  bot: Bot;
+  /** Delivers outbox rows of platform 'telegram'; registered with the dispatcher while running. */
+  transport: Transport;
+  mode: 'polling' | 'webhook';
+  /** The webhook route for the HTTP app, in webhook mode. */
+  mount: Mount | undefined;
+  /** Connects (getMe), registers the command menus, then polls or sets the webhook. */
+  start(): Promise<BotAccount>;
+  /** Stops taking updates and waits for those under way. */
+  stop(): Promise<void>;
+  /** Settles when the updates taken so far have been handled. */
+  idle(): Promise<void>;
+}
+
+/**
+ * The Telegram adapter: updates become chat-core messages, replies and outbox rows become Bot API calls.
+ * One chat's updates are handled in order, chats in parallel, in both long-polling and webhook mode.
+ */
+export function createTelegramAdapter(services: Services, options: TelegramOptions): TelegramAdapter {
+  const log = services.log.child('telegram');
+  const apiRoot = (options.apiRoot ?? DEFAULT_API_ROOT).replace(/\/+$/, '');
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const bot = new Bot(options.token, {
+    client: { apiRoot, ...(options.fetch ? { fetch: options.fetch } : {}) },
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+  });
+  // A 429 waits out retry_after, a 5xx backs off; network errors surface, and the outbox retries its rows.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300, rethrowHttpErrors: true }));
+
+  const account = (): BotAccount => ({ id: bot.botInfo.id, username: bot.botInfo.username });
+  const sender = new TelegramSender(bot.api, {
+    deps: services.deps,
+    log,
+    pacers: new ChatPacers(options.pacing),
+    shorten: commandShortener(services.core.commands),
+  });
+  const files: FileSource = { api: bot.api, apiRoot, token: options.token, fetch: fetchImpl };
+
+  const recent = new RecentUpdates();
+  const underway = new Set<Promise<unknown>>();
+  bot.use((ctx, next) => {
+    if (!recent.fresh(ctx.update.update_id)) return;
+    const handling = next();
+    underway.add(handling);
+    return handling.finally(() => underway.delete(handling));
+  });
+  bot.use(sequentialize((ctx) => chatKey(ctx.update)));
+  bot.use(migrationComposer(services.deps, log));
+  bot.use(buttonsComposer({ core: services.core, sender, log, account }));
+  bot.use(messagesComposer({ core: services.core, sender, files, account }));
+  bot.catch((error) => {
+    log.error('update handling failed', {
+      update: error.ctx.update.update_id,
+      chat: chatKey(error.ctx.update),
+      error: error.error,
+      stack: error.error instanceof Error ? error.error.stack?.split('\n').slice(0, 4).join(' | ') : undefined,
+    });
+  });
+
+  const transport: Transport = {
+    platform: TELEGRAM,
+    async send(roomId, message) {
+      await sender.send(roomId, message);
+    },
+  };
+
+  let runner: RunnerHandle | undefined;
+  let accepting = false;
+  const idle = async () => {
+    while (underway.size) await Promise.allSettled([...underway]);
+  };
+
+  const webhook = options.webhook;
+  const mount = webhook
+    ? webhookMount({
+        secret: webhook.secret,
+        accept(update: Update) {
+          if (!accepting) return false;
+          // Errors reach bot.catch's handler; the request is already answered.
+          void bot.handleUpdate(update).catch((error) => bot.errorHandler(error));
+          return true;
+        },
+      })
+    : undefined;
+
+  return {
+    bot,
+    transport,
+    mode: webhook ? 'webhook' : 'polling',
+    mount,
+    async start() {
+      await bot.init();
+      try {
+        await registerCommands(bot.api, services.core.commands, services.deps.settings.lang);
+      } catch (error) {
+        // The menu is a convenience: without it every command still works.
+        log.warn('could not register the command menu', { error });
+      }
+      accepting = true;
+      if (webhook) {
+        await bot.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: [...ALLOWED_UPDATES] });
+      } else {
+        // getUpdates is refused while a webhook is set (say, from an earlier run in webhook mode).
+        await bot.api.deleteWebhook();
+        runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+        runner.task()?.catch((error) => log.error('polling stopped', { error }));
+      }
+      services.dispatcher.register(transport);
+      return account();
+    },
+    async stop() {
+      accepting = false;
+      // The webhook stays set: Telegram keeps the updates for the next start.
+      await runner?.stop();
+      runner = undefined;
+      await idle();
+      services.dispatcher.unregister(TELEGRAM);
+    },
+    idle,
+  };
+}

@@ -1,0 +1,71 @@
+import { Composer, type Context } from 'grammy';
+import type { ChatCore } from '../../src/chat/core.js';
+import type { IncomingMessage } from '../../src/chat/types.js';
+import type { Logger } from '../../src/log.js';
+import { CALLBACK_ANSWER_LIMIT, type TelegramSender, truncate } from './send.js';
+import { type BotAccount, deepLink, displayName, isGroup, roomName, TELEGRAM } from './updates.js';
+
+export interface ButtonDeps {
+  core: ChatCore;
+  sender: TelegramSender;
+  log: Logger;
+  account: () => BotAccount;
+}
+
+/**
+ * A button press runs its command as if the presser had typed it. The first reply answers the press (the
+ * small notice Telegram shows the presser); a card edits the pressed message to show the new state. A
+ * refused press has no card: the presser sees why, and the message stays as it was.
+ *
+ * In a group the notice is the answer, so the chat is not filled with one line per press; a reply too long
+ * for the notice, and any further replies, are posted. In a private chat every reply is also posted, so
+ * what it says (a voucher code) stays in the chat.
+ */
+export function buttonsComposer(d: ButtonDeps): Composer<Context> {
+  const composer = new Composer<Context>();
+  composer.on('callback_query:data', async (ctx) => {
+    const query = ctx.callbackQuery;
+    let answered = false;
+    const answer = async (text?: string) => {
+      answered = true;
+      await ctx.api.answerCallbackQuery(query.id, text ? { text: truncate(text, CALLBACK_ANSWER_LIMIT) } : {});
+    };
+    try {
+      // A message too old to be read (date 0) or an inline message has no chat to act in.
+      const message = query.message && query.message.date !== 0 ? query.message : undefined;
+      if (!message) return await answer();
+      const chat = message.chat;
+      const bot = d.account();
+      const senderName = displayName(query.from);
+      const incoming: IncomingMessage = {
+        platform: TELEGRAM,
+        roomId: String(chat.id),
+        roomName: roomName(chat, senderName),
+        isPrivate: chat.type === 'private',
+        senderId: String(query.from.id),
+        senderName,
+        messageId: `cb:${query.id}`,
+        text: query.data,
+        mentioned: true,
+        botNames: [bot.username],
+        ...(query.from.language_code ? { senderLanguage: query.from.language_code } : {}),
+        privateChatHint: deepLink(bot),
+      };
+      const result = await d.core.handle(incoming);
+      const [first, ...rest] = result.replies;
+      // The card first, so that when the presser's spinner stops the message already shows what happened.
+      if (result.card) {
+        await d.sender
+          .editCard(incoming.roomId, message.message_id, result.card)
+          .catch((error) => d.log.warn('could not edit the pressed message', { chat: incoming.roomId, error }));
+      }
+      await answer(first?.text);
+      const post = !isGroup(chat) || (first && first.text.length > CALLBACK_ANSWER_LIMIT) ? result.replies : rest;
+      await d.sender.reply(incoming.roomId, post, isGroup(chat) ? { replyTo: message.message_id } : {});
+    } finally {
+      // Telegram shows a spinner on the button until the press is answered, even when handling failed.
+      if (!answered) await ctx.api.answerCallbackQuery(query.id).catch((error) => d.log.warn('could not answer a press', { error }));
+    }
+  });
+  return composer;
+}

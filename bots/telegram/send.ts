@@ -1,0 +1,182 @@
+import { type Api, GrammyError } from 'grammy';
+import type { InlineKeyboardMarkup, Message, MessageEntity } from 'grammy/types';
+import type { CommandDef } from '../../src/chat/command.js';
+import { normalizeText } from '../../src/chat/parser.js';
+import type { Button, OutMessage } from '../../src/chat/types.js';
+import type { Deps } from '../../src/domain/context.js';
+import { notifyRooms } from '../../src/domain/notify.js';
+import { findIdentity } from '../../src/domain/org/identities.js';
+import { findRoom, moveRoom } from '../../src/domain/org/rooms.js';
+import type { Logger } from '../../src/log.js';
+import type { ChatPacers } from './pacing.js';
+import { TELEGRAM } from './updates.js';
+
+/** Bot API limits: a message's text, a button's callback_data, a callback answer's text. */
+export const MESSAGE_LIMIT = 4096;
+export const CALLBACK_DATA_BYTES = 64;
+export const CALLBACK_ANSWER_LIMIT = 200;
+
+const NO_PREVIEW = { is_disabled: true } as const;
+
+/** Splits a long text into messages Telegram accepts, at line breaks where it can, then at spaces. */
+export function splitText(text: string, limit = MESSAGE_LIMIT): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > limit) {
+    let cut = rest.lastIndexOf('\n', limit);
+    if (cut < limit / 2) cut = rest.lastIndexOf(' ', limit);
+    if (cut < limit / 2) cut = limit;
+    // Never cut a surrogate pair (an emoji) in half.
+    const code = rest.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut--;
+    parts.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^[\n ]/, '');
+  }
+  if (rest.trim()) parts.push(rest);
+  return parts;
+}
+
+export function truncate(text: string, limit: number): string {
+  if (text.length <= limit) return text;
+  return text.slice(0, limit - 1) + '…';
+}
+
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+
+/**
+ * callback_data is the command a press runs, and holds at most 64 bytes. A command that does not fit is
+ * shortened by saying its leading Chinese word as the English /name ("兑换 R3" → "/redeem R3"); what
+ * still does not fit gets no button (the text always says what to type).
+ */
+export function commandShortener(commands: readonly CommandDef[]): (command: string) => string | undefined {
+  const byWord = new Map<string, string>();
+  for (const c of commands) for (const w of c.words) byWord.set(w, c.name);
+  const words = [...byWord.keys()].sort((a, b) => b.length - a.length);
+  return (command) => {
+    if (bytes(command) <= CALLBACK_DATA_BYTES) return command;
+    const text = normalizeText(command).replace(/^[/#]/, '');
+    const word = words.find((w) => text.startsWith(w));
+    if (!word) return undefined;
+    const short = `/${byWord.get(word)}${text.slice(word.length).replace(/^\s*/, ' ')}`.trimEnd();
+    return bytes(short) <= CALLBACK_DATA_BYTES ? short : undefined;
+  };
+}
+
+export interface SendOptions {
+  /** Answer this message (in groups, so a busy chat shows who is answered). */
+  replyTo?: number;
+  /** The forum topic the answered message was in. */
+  threadId?: number;
+}
+
+export interface SenderDeps {
+  deps: Deps;
+  log: Logger;
+  pacers: ChatPacers;
+  shorten: (command: string) => string | undefined;
+}
+
+/** Everything the adapter says goes through here: paced per chat, split to fit, buttons as an inline keyboard. */
+export class TelegramSender {
+  constructor(
+    private readonly api: Api,
+    private readonly d: SenderDeps,
+  ) {}
+
+  keyboard(buttons: Button[][] | undefined): InlineKeyboardMarkup | undefined {
+    if (!buttons?.length) return undefined;
+    const rows = buttons
+      .map((row) =>
+        row.flatMap((button) => {
+          const data = this.d.shorten(button.command);
+          if (data === undefined) {
+            this.d.log.warn('button dropped: its command does not fit in callback_data', { command: button.command });
+            return [];
+          }
+          return [{ text: button.label, callback_data: data }];
+        }),
+      )
+      .filter((row) => row.length > 0);
+    return rows.length ? { inline_keyboard: rows } : undefined;
+  }
+
+  /**
+   * Sends one message, in as many parts as its length needs; the buttons go with the last part. A group
+   * that became a supergroup is followed to its new id (and its room moved there).
+   */
+  async send(chatId: string, message: OutMessage, options: SendOptions = {}): Promise<Message[]> {
+    try {
+      return await this.#send(chatId, message, options);
+    } catch (error) {
+      const movedTo = error instanceof GrammyError ? error.parameters.migrate_to_chat_id : undefined;
+      if (movedTo === undefined) throw error;
+      moveRoom(this.d.deps, TELEGRAM, chatId, String(movedTo));
+      this.d.log.info('group became a supergroup; following it', { from: chatId, to: movedTo });
+      return this.#send(String(movedTo), message, {});
+    }
+  }
+
+  async #send(chatId: string, message: OutMessage, options: SendOptions): Promise<Message[]> {
+    const mention = this.#mention(chatId, message.mentionUserId);
+    const parts = splitText(mention ? `${mention.name} ${message.text}` : message.text);
+    const keyboard = this.keyboard(message.buttons);
+    const sent: Message[] = [];
+    for (const [i, part] of parts.entries()) {
+      const first = i === 0;
+      const last = i === parts.length - 1;
+      await this.d.pacers.wait(chatId);
+      sent.push(
+        await this.api.sendMessage(chatId, part, {
+          link_preview_options: NO_PREVIEW,
+          ...(first && mention ? { entities: [mention.entity] } : {}),
+          ...(first && options.replyTo !== undefined
+            ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } }
+            : {}),
+          ...(options.threadId !== undefined ? { message_thread_id: options.threadId } : {}),
+          ...(last && keyboard ? { reply_markup: keyboard } : {}),
+        }),
+      );
+    }
+    return sent;
+  }
+
+  /**
+   * Answers in a chat. A reply that cannot go now (the network, Telegram down) is handed to the outbox,
+   * which retries it with backoff: the message was already marked handled and will not come again.
+   */
+  async reply(chatId: string, replies: readonly OutMessage[], options: SendOptions = {}): Promise<void> {
+    for (const [i, reply] of replies.entries()) {
+      try {
+        await this.send(chatId, reply, i === 0 ? options : { ...options, replyTo: undefined });
+      } catch (error) {
+        const room = findRoom(this.d.deps.db, TELEGRAM, chatId);
+        this.d.log.warn('reply failed; queued in the outbox', { chat: chatId, queued: room !== undefined, error });
+        if (room) notifyRooms(this.d.deps, [room], () => reply, 'telegram:reply');
+      }
+    }
+  }
+
+  /** Shows a pressed message's new state. An unchanged card is not an error. */
+  async editCard(chatId: string, messageId: number, card: OutMessage): Promise<void> {
+    try {
+      await this.api.editMessageText(chatId, messageId, truncate(card.text, MESSAGE_LIMIT), {
+        link_preview_options: NO_PREVIEW,
+        // An empty keyboard removes the buttons of a card that has none left.
+        reply_markup: this.keyboard(card.buttons) ?? { inline_keyboard: [] },
+      });
+    } catch (error) {
+      if (error instanceof GrammyError && /message is not modified/i.test(error.description)) return;
+      throw error;
+    }
+  }
+
+  /** In a group, a message addressed to someone starts with their name, linked to them. */
+  #mention(chatId: string, userId: string | undefined): { name: string; entity: MessageEntity } | undefined {
+    if (userId === undefined || !chatId.startsWith('-') || !/^\d+$/.test(userId)) return undefined;
+    const name = findIdentity(this.d.deps.db, TELEGRAM, userId)?.displayName || userId;
+    return {
+      name,
+      entity: { type: 'text_mention', offset: 0, length: name.length, user: { id: Number(userId), is_bot: false, first_name: name } },
+    };
+  }
+}
