@@ -49,9 +49,8 @@ export function senderOf(message: Message): { id: string; name: string; language
 
 const slice = (text: string, entity: MessageEntity) => text.slice(entity.offset, entity.offset + entity.length);
 
-/** The bot is addressed by an @username mention anywhere, a mention without username, or a reply to it. */
+/** The bot is addressed by an @username mention anywhere, or a mention without username. */
 export function mentionsBot(message: Message, bot: BotAccount): boolean {
-  if (message.reply_to_message?.from?.id === bot.id) return true;
   const text = message.text ?? message.caption ?? '';
   const entities = message.entities ?? message.caption_entities ?? [];
   return entities.some(
@@ -93,6 +92,7 @@ export function toIncoming(message: Message, bot: BotAccount): IncomingMessage |
     messageId: String(message.message_id),
     text: greetingAsHelp(text, bot),
     mentioned: mentionsBot(message, bot),
+    inReplyToBot: message.reply_to_message?.from?.id === bot.id,
     botNames: [bot.username],
     ...(sender.language ? { senderLanguage: sender.language } : {}),
     privateChatHint: deepLink(bot),

@@ -50,7 +50,7 @@ export class ChatCore {
   async handle(message: IncomingMessage): Promise<HandleResult> {
     const parsed = this.parser.parse(message.text, {
       botNames: message.botNames,
-      mentioned: message.mentioned,
+      mentioned: message.mentioned === true || message.inReplyToBot === true,
       isPrivate: message.isPrivate,
     });
     if (parsed.kind === 'otherBot') return NOTHING;
@@ -71,6 +71,10 @@ export class ChatCore {
       if (!found) return NOTHING;
       const files = await this.#store(images);
       return this.#once(message, ctx, () => found.consumer.attach({ ...ctx, files }, found.target, files));
+    }
+
+    if (parsed.kind === 'unknown' && message.inReplyToBot && !message.mentioned && !message.isPrivate && !/^[/#／＃]/.test(message.text.trim())) {
+      return NOTHING;
     }
 
     if (parsed.kind === 'unknown') {

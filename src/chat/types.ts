@@ -12,6 +12,11 @@ export interface IncomingMessage {
   attachments?: Attachment[];
   /** The adapter saw the bot @mentioned (mention ids, or its name at the start of the text). */
   mentioned?: boolean;
+  /**
+   * A reply to one of the bot's messages ("评价 5" under the request to rate): commands in it count as said
+   * to the bot, but a plain "谢谢" is not a command it failed to understand.
+   */
+  inReplyToBot?: boolean;
   /** Names the bot goes by on this platform, stripped when the text starts with "@name". */
   botNames?: string[];
   /** The platform's language hint for the sender (Telegram's language_code). */

@@ -57,6 +57,18 @@ describe('chat core', () => {
     expect(mention?.text).toContain('在吗');
   });
 
+  it('treats a reply to the bot as addressed for commands, but not a thank-you as an unknown command', async () => {
+    const demo = demoChat();
+    const reply = (text: string, id: string) =>
+      demo.services.core.handle({
+        platform: 'shell', roomId: 'grid-1', roomName: 'g', isPrivate: false, senderId: 'jin', senderName: '金阿姨',
+        messageId: id, text, inReplyToBot: true,
+      });
+    expect((await reply('谢谢', 'r1')).replies).toEqual([]);
+    expect((await reply('/谢谢', 'r2')).replies[0]?.text).toContain('帮助');
+    expect((await reply('help', 'r3')).replies[0]?.text).toContain('可用命令');
+  });
+
   it('gives the usage line for a malformed command said to the bot, silence otherwise', async () => {
     const demo = demoChat();
     const [reply] = await demo.say('jin', 'grid-1', '/lang klingon');

@@ -67,11 +67,19 @@ describe('mentionsBot', () => {
   it.each([
     ['an @mention of the bot anywhere', msg('路灯坏了 @Linli_Test_Bot'), true],
     ['an @mention of someone else', msg('@someone_else 你好'), false],
-    ['a reply to the bot', msg('好的', { reply_to_message: { message_id: 1, date: 0, chat: group, from: TEST_BOT } as never }), true],
+    ['a reply to the bot (a reply is not a mention)', msg('好的', { reply_to_message: { message_id: 1, date: 0, chat: group, from: TEST_BOT } as never }), false],
     ['a reply to a person', msg('好的', { reply_to_message: { message_id: 1, date: 0, chat: group, from: jin } as never }), false],
     ['a text mention of the bot', msg('邻里 帮助', { entities: [{ type: 'text_mention', offset: 0, length: 2, user: TEST_BOT }] }), true],
   ])('%s', (_, m, expected) => {
     expect(mentionsBot(m, bot)).toBe(expected);
+  });
+});
+
+describe('replies to the bot', () => {
+  it('marks them, so commands in them count as addressed', () => {
+    const reply = msg('好的', { reply_to_message: { message_id: 1, date: 0, chat: group, from: TEST_BOT } as never });
+    expect(toIncoming(reply, bot)).toMatchObject({ inReplyToBot: true, mentioned: false });
+    expect(toIncoming(msg('好的'), bot)).toMatchObject({ inReplyToBot: false });
   });
 });
 
