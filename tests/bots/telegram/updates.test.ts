@@ -23,6 +23,7 @@ describe('toIncoming', () => {
       messageId: String(m.message_id),
       text: '报事 路灯坏了',
       mentioned: false,
+      inReplyToBot: false,
       botNames: ['linli_test_bot'],
       senderLanguage: 'zh-hans',
       privateChatHint: 'https://t.me/linli_test_bot?start=hi',
