@@ -2,3 +2,4 @@ export * from './org.js';
 export * from './audit.js';
 export * from './chat.js';
 export * from './jobs.js';
+export * from './tickets.js';
