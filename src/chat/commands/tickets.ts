@@ -267,11 +267,13 @@ const reopen: CommandDef = {
     const [token, reason] = firstWord(args);
     const ticket = reopenTicket(ctx, refArg(token, 'ticket.usage.reopen'), { reason });
     const view = ticketView(ctx.db, ticket);
-    return ctx.t('ticket.reopenedReply', {
+    const text = ctx.t('ticket.reopenedReply', {
       ref: view.ref,
       unit: view.responsible.name,
       limit: formatDuration(takeLimitMs(view.category), ctx.lang),
     });
+    // Pressed under the rating request, the card takes its stars away: there is nothing to rate now.
+    return { replies: [{ text }], card: { text } };
   },
 };
 

@@ -88,6 +88,10 @@ describe('tickets in chat: the walkthrough', () => {
     expect(resolve.card?.buttons).toBeUndefined();
     const rate = await core.handle(message('dm:jin', 'jin', '/rate T1 4'));
     expect(rate.card).toEqual({ text: '🙏 T1 已评价 ⭐⭐⭐⭐，谢谢！' });
+    const reopen = await core.handle(message('dm:jin', 'jin', '/reopen T1'));
+    expect(reopen.card).toEqual({ text: '🔁 T1 已重开，转给荷东社区，30分钟内会有人接单。' });
+    const cancel = await core.handle(message('dm:jin', 'jin', '/cancel T1'));
+    expect(cancel.card?.text).toContain('✖️ 工单 T1 · 市政照明 · 已撤销');
   });
 });
 

@@ -226,8 +226,10 @@ describe('the other transitions', () => {
     expect(() => reopenTicket(demo.as('jin'), a.id)).toThrow(/ticket.alreadyCancelled/);
     expect(demo.outboxTo('grid-1-staff').at(-1)?.text).toContain('报事人撤销');
     const b = demo.report('wang', '楼道里堆满了杂物');
-    cancelTicket(demo.as('li'), b.id, { reason: '重复报事' });
-    expect(demo.outboxTo('dm:wang').at(-1)?.text).toContain('重复报事');
+    takeTicket(demo.as('li'), b.id);
+    expect(cancelTicket(demo.as('li'), b.id, { reason: '重复报事' })).toMatchObject({ status: 'cancelled' });
+    expect(eventsOf(demo.db, b.id).at(-1)).toMatchObject({ kind: 'cancel', fromStatus: 'taken', toStatus: 'cancelled' });
+    expect(demo.outboxTo('dm:wang').at(-1)?.text).toContain('已由网格员小李撤销：重复报事');
   });
 
   it('重开 within 7 days opens it again one level up, with a fresh take window', () => {
