@@ -84,7 +84,7 @@ describe('npm start', () => {
     await new Promise<void>((resolve, reject) => {
       child.stderr.on('data', (d) => {
         stderr += d;
-        // The last line before the signal handlers are installed.
+        // The last line of start-up: main() installs its signal handlers right after it, in the same tick.
         if (stderr.includes('job scheduler started')) resolve();
       });
       child.on('exit', () => reject(new Error(`exited early: ${stderr}`)));

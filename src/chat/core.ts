@@ -162,12 +162,9 @@ export class ChatCore {
         try {
           return normalizeOutput(inTransaction(this.deps.db, () => work(ctx)));
         } catch (error) {
-          // Said in passing, a malformed call or one the speaker may not make ("巡查一下" from a resident)
-          // is talk, not a command: stay quiet.
-          if (!ctx.addressed && (error instanceof UsageError || (isDomainError(error) && error.code === 'FORBIDDEN'))) {
-            return NOTHING;
-          }
           if (error instanceof UsageError) {
+            // Said in passing, a malformed call is talk, not a command: stay quiet.
+            if (!ctx.addressed) return NOTHING;
             return { replies: [{ text: ctx.t('hint.usage', { usage: ctx.t(error.key) }) }] };
           }
           if (isDomainError(error)) return { replies: [{ text: t(ctx.lang, error.key, error.params) }] };

@@ -74,8 +74,8 @@ export class CommandParser {
       addressed = true;
     }
 
-    // "/report@linli_bot args" or "/报事 args": a token up to the first space.
-    const token = /^([^\s@]+)(?:@(\S+))?/.exec(text);
+    // "/report@linli_bot args" or "/报事 args": a token up to the first space ("/report! args" insists).
+    const token = /^([^\s@!]+)(?:@(\S+))?/.exec(text);
     if (token) {
       const [whole, name, bot] = token;
       if (bot !== undefined && prefixed) {

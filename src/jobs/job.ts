@@ -1,4 +1,4 @@
-import type { Ctx } from '../domain/context.js';
+import type { Ctx, Deps } from '../domain/context.js';
 import type { Logger } from '../log.js';
 
 export interface JobContext extends Ctx {
@@ -18,6 +18,12 @@ export interface JobDef {
    * skip it (a reminder sent late is noise).
    */
   catchUp: boolean;
+  /**
+   * For a job that only acts on what has fallen due: the earliest time after `after` at which a run could
+   * do anything, or null when nothing is pending. The simulated clock skips the firings before it;
+   * production runs every firing regardless.
+   */
+  nextWork?(deps: Deps, after: Date): Date | null;
   /** Runs inside one transaction with the run's record: synchronous, all or nothing. Returns a summary. */
   run(ctx: JobContext): string | void;
 }

@@ -4,6 +4,8 @@ import { processedMessages } from '../db/schema/index.js';
 import { idempotencyPrune } from './idempotency-prune.js';
 import type { JobDef } from './job.js';
 import { patrolJobs } from './patrols.js';
+import { slaSweep } from './sla-sweep.js';
+import { ticketAutoclose } from './ticket-autoclose.js';
 
 /** Forgets dedupe marks older than any platform redelivers. */
 const housekeeping: JobDef = {
@@ -20,5 +22,5 @@ const housekeeping: JobDef = {
 
 /** The one cron table. Each area's jobs are listed here, in the order they run when due together. */
 export function scheduleTable(): JobDef[] {
-  return [...patrolJobs, housekeeping, idempotencyPrune];
+  return [slaSweep, ticketAutoclose, ...patrolJobs, housekeeping, idempotencyPrune];
 }

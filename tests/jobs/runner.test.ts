@@ -127,4 +127,36 @@ describe('SimulatedScheduler', () => {
     await new SimulatedScheduler(runner, clock).advance(HOUR);
     expect(log).toEqual([]);
   });
+
+  it('skips the firings before a job\'s next work, and asks again after any job ran', async () => {
+    const ran: string[] = [];
+    let dueAt: Date | null = null;
+    const { runner, clock } = setup([
+      {
+        name: 'sweep',
+        cron: '* * * * *',
+        description: '',
+        catchUp: false,
+        nextWork: () => dueAt,
+        run: (c) => {
+          ran.push(`sweep ${c.scheduledFor.toISOString()}`);
+          if (dueAt && dueAt <= c.scheduledFor) dueAt = null;
+        },
+      },
+      {
+        name: 'maker',
+        cron: '0 10 * * *',
+        description: '',
+        catchUp: false,
+        run: (c) => {
+          ran.push('maker');
+          dueAt = new Date(c.scheduledFor.getTime() + 90_000);
+        },
+      },
+    ]);
+    clock.set(new Date('2026-03-03T09:00:00+08:00'));
+    await new SimulatedScheduler(runner, clock).advance(2 * HOUR);
+    // nothing due until 10:00 made work for 10:01:30, swept at the first firing at or after it
+    expect(ran).toEqual(['maker', `sweep ${new Date('2026-03-03T10:02:00+08:00').toISOString()}`]);
+  });
 });

@@ -1,10 +1,11 @@
 import type { AttachmentConsumer, CommandDef } from '../command.js';
 import { createHelpCommand, foundationCommands } from './foundation.js';
 import { patrolCommands, patrolPhotoConsumer } from './patrols.js';
+import { ticketCommands, ticketPhotoConsumer } from './tickets.js';
 
 /** The command table, in the order help lists it. Each area adds its own file here. */
 export const commands: CommandDef[] = [];
-commands.push(createHelpCommand(() => commands), ...foundationCommands, ...patrolCommands);
+commands.push(createHelpCommand(() => commands), ...foundationCommands, ...ticketCommands, ...patrolCommands);
 
 /** Who takes images sent on their own, in order of preference. */
-export const attachmentConsumers: AttachmentConsumer<any>[] = [patrolPhotoConsumer];
+export const attachmentConsumers: AttachmentConsumer<any>[] = [ticketPhotoConsumer, patrolPhotoConsumer];

@@ -18,6 +18,8 @@ const patrol: CommandDef = {
   help: 'help.patrol',
   offered: isStaffAnywhere,
   run(ctx, { args }) {
+    // "巡查一下" from a resident is talk about patrols; only when said to the bot does it earn a refusal.
+    if (!ctx.addressed && !isStaffAnywhere(ctx)) return;
     const { patrol: logged, weekCount } = logPatrol(ctx, {
       memberId: ctx.member.id,
       roomUnitId: ctx.room.unitId,

@@ -3,6 +3,7 @@ import { apiMessages } from './api.js';
 import { coreMessages } from './core.js';
 import { jobMessages } from './jobs.js';
 import { patrolMessages } from './patrols.js';
+import { ticketMessages } from './tickets.js';
 
 export type MessageParams = Record<string, string | number | null | undefined>;
 export type Text = string | ((p: MessageParams) => string);
@@ -14,6 +15,7 @@ export const messages = {
   ...jobMessages,
   ...patrolMessages,
   ...apiMessages,
+  ...ticketMessages,
 } satisfies Table;
 
 export type MessageKey = keyof typeof messages;

@@ -4,3 +4,4 @@ export * from './chat.js';
 export * from './jobs.js';
 export * from './patrols.js';
 export * from './api.js';
+export * from './tickets.js';

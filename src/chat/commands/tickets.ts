@@ -1,0 +1,356 @@
+import { firstWord, parseRef } from '../../chat/args.js';
+import { listCategories, takeLimitMs } from '../../domain/tickets/categories.js';
+import { cancelTicket } from '../../domain/tickets/cancel.js';
+import { recategorize } from '../../domain/tickets/categorize.js';
+import { ticketsCoveredBy, ticketsOfMember } from '../../domain/tickets/listing.js';
+import { addNote } from '../../domain/tickets/note.js';
+import { type RenderEnv, staffCard, stars, statusCard } from '../../domain/tickets/notices.js';
+import { mayView, seesReporter } from '../../domain/tickets/permissions.js';
+import { addPhotos, photoTarget } from '../../domain/tickets/photos.js';
+import { plusOne } from '../../domain/tickets/plusone.js';
+import { rateTicket } from '../../domain/tickets/rate.js';
+import { reopenTicket } from '../../domain/tickets/reopen.js';
+import { reportTicket, type ReportResult } from '../../domain/tickets/report.js';
+import { resolveTicket } from '../../domain/tickets/resolve.js';
+import { getTicket, type Ticket, TICKET_PREFIX, ticketRef } from '../../domain/tickets/store.js';
+import { takeTicket } from '../../domain/tickets/take.js';
+import { historyOf, ticketView } from '../../domain/tickets/view.js';
+import { getUnit } from '../../domain/org/units.js';
+import { unitsWithRole } from '../../domain/org/members.js';
+import { DomainError } from '../../errors.js';
+import { formatDuration } from '../../time.js';
+import { type AttachmentConsumer, type CommandCtx, type CommandDef, type CommandOutput, unitOf, UsageError } from '../command.js';
+import type { MessageKey } from '../i18n/index.js';
+import type { OutMessage } from '../types.js';
+
+/** The ticket a command names: "T1", "t1", "1" or "#1". A malformed ref earns the usage line. */
+function refArg(token: string | undefined, usage: MessageKey): number {
+  const id = parseRef(TICKET_PREFIX, token);
+  if (id === null) throw new UsageError(usage);
+  return id;
+}
+
+const env = (ctx: CommandCtx): RenderEnv => ({ now: ctx.clock.now(), timeZone: ctx.settings.timeZone });
+
+/** The staff-room card in the ticket's new state, for the adapter to put in place of the pressed one. */
+const cardOf = (ctx: CommandCtx, ticket: Ticket): OutMessage => staffCard(ctx.t, ctx.lang, ticketView(ctx.db, ticket), env(ctx));
+
+const isStaffSomewhere = (ctx: CommandCtx) => unitsWithRole(ctx.db, ctx.member.id, ['staff', 'admin']).length > 0;
+
+const short = (text: string, max = 20) => ([...text].length > max ? [...text].slice(0, max).join('') + '…' : text);
+
+const statusWord = (ctx: CommandCtx, ticket: Ticket) => ctx.t(`ticket.status.${ticket.status}` as MessageKey);
+
+function reportCommand(name: string, words: string[], anonymous: boolean): CommandDef {
+  const usage = 'ticket.usage.report';
+  return {
+    name,
+    words,
+    aliases: [],
+    args: 'required',
+    where: 'any',
+    help: anonymous ? 'help.reportAnon' : 'help.report',
+    usage,
+    run(ctx, { args, bang }) {
+      // A bare 报事 is meant for the bot even when said in passing: say how, rather than stay silent.
+      if (!args) return ctx.t('hint.usage', { usage: ctx.t(usage) });
+      const result = reportTicket(ctx, {
+        unitId: unitOf(ctx),
+        roomId: ctx.room.id,
+        text: args,
+        anonymous,
+        force: bang,
+        files: ctx.files,
+      });
+      return reportReply(ctx, result, anonymous);
+    },
+  };
+}
+
+function reportReply(ctx: CommandCtx, result: ReportResult, anonymous: boolean): CommandOutput {
+  const ref = ticketRef(result.ticket.id);
+  if (result.kind === 'duplicate') {
+    const status = statusWord(ctx, result.ticket);
+    if (result.own) return ctx.t('ticket.duplicateOwn', { ref, status });
+    return ctx.t('ticket.duplicate', { ref, status, text: short(result.ticket.text, 30) });
+  }
+  const lines = [
+    ctx.t('ticket.reported', {
+      ref,
+      category: result.category.name,
+      unit: result.responsible.name,
+      limit: formatDuration(takeLimitMs(result.category), ctx.lang),
+    }),
+  ];
+  if (ctx.files.length) lines.push(ctx.t('ticket.reportedPhotos', { count: ctx.files.length }));
+  if (result.alsoTold) lines.push(ctx.t('ticket.reportedUrgent', { unit: result.alsoTold.name }));
+  if (anonymous) lines.push(ctx.t('ticket.reportedAnon'));
+  const text = lines.join('\n');
+  // Neighbours in the group can back it with one press.
+  if (ctx.room.kind === 'group' && !anonymous) {
+    return { text, buttons: [[{ label: ctx.t('ticket.button.plusone'), command: `/plusone ${ref}` }]] };
+  }
+  return text;
+}
+
+const status: CommandDef = {
+  name: 'status',
+  words: ['进度', '查进度'],
+  aliases: [],
+  args: 'optional',
+  where: 'any',
+  help: 'help.status',
+  usage: 'ticket.usage.status',
+  run(ctx, { args }) {
+    const [token] = firstWord(args);
+    if (token === undefined) return myTickets(ctx);
+    const ticket = getTicket(ctx.db, refArg(token, 'ticket.usage.status'));
+    const ref = ticketRef(ticket.id);
+    if (!mayView(ctx.db, ctx.member.id, ticket)) throw new DomainError('FORBIDDEN', 'ticket.viewForbidden', { ref });
+    // An anonymous reporter is never named in a group, whoever asks there.
+    const show = seesReporter(ctx.db, ctx.member.id, ticket) && (!ticket.anonymous || ctx.room.kind === 'private');
+    return statusCard(ctx.t, ctx.lang, ticketView(ctx.db, ticket), historyOf(ctx.db, ticket.id), env(ctx), show);
+  },
+};
+
+function myTickets(ctx: CommandCtx): string {
+  const { reported, followed } = ticketsOfMember(ctx.db, ctx.member.id);
+  const visible = ctx.room.kind === 'group' ? reported.filter((t) => !t.anonymous) : reported;
+  const line = (ticket: Ticket, isFollowed: boolean) =>
+    ctx.t('ticket.mine.line', {
+      ref: ticketRef(ticket.id),
+      text: short(ticket.text),
+      status: statusWord(ctx, ticket),
+      followed: isFollowed ? ctx.t('ticket.mine.followed') : '',
+    });
+  const lines = [...visible.map((t) => line(t, false)), ...followed.map((t) => line(t, true))];
+  if (!lines.length) {
+    return [ctx.t('ticket.mine.none'), ...(isStaffSomewhere(ctx) ? [ctx.t('ticket.mine.staffHint')] : [])].join('\n');
+  }
+  return [ctx.t('ticket.mine.header'), ...lines, ctx.t('ticket.mine.hint')].join('\n');
+}
+
+/** How many tickets 工单 lists before "and N more". */
+export const LIST_LIMIT = 20;
+
+const list: CommandDef = {
+  name: 'tickets',
+  words: ['工单', '待办工单'],
+  aliases: [],
+  args: 'none',
+  where: 'any',
+  help: 'help.tickets',
+  offered: isStaffSomewhere,
+  run(ctx) {
+    if (!isStaffSomewhere(ctx)) throw new DomainError('FORBIDDEN', 'ticket.listForbidden');
+    const open = ticketsCoveredBy(ctx.db, ctx.member.id);
+    if (!open.length) return ctx.t('ticket.list.none');
+    const now = ctx.clock.now().getTime();
+    const lines = open.slice(0, LIST_LIMIT).map((ticket) => {
+      const view = ticketView(ctx.db, ticket);
+      const phase = ctx.t(ticket.status === 'open' ? 'ticket.phase.take' : 'ticket.phase.resolve');
+      const deadline =
+        ticket.dueAt && ticket.dueAt.getTime() > now
+          ? ctx.t('ticket.list.left', { phase, left: formatDuration(ticket.dueAt.getTime() - now, ctx.lang) })
+          : ctx.t('ticket.list.late', { phase });
+      return ctx.t(ticket.status === 'open' ? 'ticket.list.open' : 'ticket.list.taken', {
+        ref: view.ref,
+        urgent: view.category.urgent ? ctx.t('ticket.urgentMark') : '',
+        unit: view.origin.name,
+        text: short(ticket.text),
+        age: formatDuration(now - ticket.createdAt.getTime(), ctx.lang),
+        taker: view.taker?.name ?? '',
+        deadline,
+      });
+    });
+    const more = open.length > LIST_LIMIT ? [ctx.t('ticket.list.more', { count: open.length - LIST_LIMIT })] : [];
+    return [ctx.t('ticket.list.header', { count: open.length }), ...lines, ...more, ctx.t('ticket.list.hint')].join('\n');
+  },
+};
+
+const take: CommandDef = {
+  name: 'take',
+  words: ['接单'],
+  aliases: [],
+  args: 'required',
+  where: 'any',
+  help: 'help.take',
+  usage: 'ticket.usage.take',
+  offered: isStaffSomewhere,
+  run(ctx, { args }) {
+    const id = refArg(firstWord(args)[0], 'ticket.usage.take');
+    const ticket = takeTicket(ctx, id, { roomId: ctx.room.id });
+    const view = ticketView(ctx.db, ticket);
+    const reporter = ticket.anonymous ? ctx.t('ticket.anonymousName') : view.reporter.name;
+    return {
+      replies: [{ text: ctx.t('ticket.takenReply', { ref: view.ref, text: ticket.text, reporter }) }],
+      card: staffCard(ctx.t, ctx.lang, view, env(ctx)),
+    };
+  },
+};
+
+const note: CommandDef = {
+  name: 'note',
+  words: ['备注'],
+  aliases: [],
+  args: 'required',
+  where: 'any',
+  help: 'help.note',
+  usage: 'ticket.usage.note',
+  offered: isStaffSomewhere,
+  run(ctx, { args }) {
+    const [token, text] = firstWord(args);
+    const id = refArg(token, 'ticket.usage.note');
+    if (!text) throw new UsageError('ticket.usage.note');
+    addNote(ctx, id, { note: text });
+    return ctx.t('ticket.notedReply', { ref: ticketRef(id) });
+  },
+};
+
+const resolve: CommandDef = {
+  name: 'resolve',
+  words: ['办结', '已办结'],
+  aliases: [],
+  args: 'required',
+  where: 'any',
+  help: 'help.resolve',
+  usage: 'ticket.usage.resolve',
+  offered: isStaffSomewhere,
+  run(ctx, { args }) {
+    const [token, text] = firstWord(args);
+    const ticket = resolveTicket(ctx, refArg(token, 'ticket.usage.resolve'), { note: text, roomId: ctx.room.id });
+    return { replies: [{ text: ctx.t('ticket.resolvedReply', { ref: ticketRef(ticket.id) }) }], card: cardOf(ctx, ticket) };
+  },
+};
+
+/** "5", "5分", "5星" or "⭐⭐⭐⭐⭐"; null when the word is not a rating at all. */
+export function parseRating(word: string | undefined): number | null {
+  if (!word) return null;
+  const digits = /^(\d{1,3})(?:分|星|stars?)?$/i.exec(word);
+  if (digits) return Number(digits[1]);
+  if (/^(?:⭐|★)+$/u.test(word)) return [...word].length;
+  return null;
+}
+
+const rate: CommandDef = {
+  name: 'rate',
+  words: ['评价', '评分'],
+  aliases: [],
+  args: 'required',
+  where: 'any',
+  help: 'help.rate',
+  usage: 'ticket.usage.rate',
+  run(ctx, { args }) {
+    const [token, rest] = firstWord(args);
+    const id = refArg(token, 'ticket.usage.rate');
+    const [word, comment] = firstWord(rest);
+    const rating = parseRating(word);
+    if (rating === null) throw new UsageError('ticket.usage.rate');
+    const ticket = rateTicket(ctx, id, { rating, comment });
+    const ref = ticketRef(ticket.id);
+    return {
+      replies: [{ text: ctx.t('ticket.ratedReply', { ref, stars: stars(rating) }) }],
+      card: { text: ctx.t('ticket.ratedCard', { ref, stars: stars(rating) }) },
+    };
+  },
+};
+
+const reopen: CommandDef = {
+  name: 'reopen',
+  words: ['重开', '没解决', '重新打开'],
+  aliases: [],
+  args: 'required',
+  where: 'any',
+  help: 'help.reopen',
+  usage: 'ticket.usage.reopen',
+  run(ctx, { args }) {
+    const [token, reason] = firstWord(args);
+    const ticket = reopenTicket(ctx, refArg(token, 'ticket.usage.reopen'), { reason });
+    const view = ticketView(ctx.db, ticket);
+    const text = ctx.t('ticket.reopenedReply', {
+      ref: view.ref,
+      unit: view.responsible.name,
+      limit: formatDuration(takeLimitMs(view.category), ctx.lang),
+    });
+    // Pressed under the rating request, the card takes its stars away: there is nothing to rate now.
+    return { replies: [{ text }], card: { text } };
+  },
+};
+
+const plusone: CommandDef = {
+  name: 'plusone',
+  words: ['附议', '+1'],
+  aliases: ['metoo'],
+  args: 'required',
+  where: 'any',
+  help: 'help.plusone',
+  usage: 'ticket.usage.plusone',
+  run(ctx, { args }) {
+    const ticket = plusOne(ctx, refArg(firstWord(args)[0], 'ticket.usage.plusone'), { roomId: ctx.room.id });
+    return ctx.t('ticket.plusOneReply', { ref: ticketRef(ticket.id), count: ticket.plusOnes });
+  },
+};
+
+const categorize: CommandDef = {
+  name: 'category',
+  words: ['分类', '改分类'],
+  aliases: ['categorize'],
+  args: 'required',
+  where: 'any',
+  help: 'help.categorize',
+  usage: 'ticket.usage.categorize',
+  offered: isStaffSomewhere,
+  run(ctx, { args }) {
+    const [token, name] = firstWord(args);
+    const id = refArg(token, 'ticket.usage.categorize');
+    if (!name) {
+      const names = listCategories(ctx.db, { activeOnly: true }).map((c) => c.name).join('、');
+      return [ctx.t('hint.usage', { usage: ctx.t('ticket.usage.categorize') }), ctx.t('ticket.categories', { names })].join('\n');
+    }
+    const { ticket, moved } = recategorize(ctx, id, { category: name });
+    const view = ticketView(ctx.db, ticket);
+    const lines = [ctx.t('ticket.categorizedReply', { ref: view.ref, name: view.category.name })];
+    if (moved) lines.push(ctx.t('ticket.categorizedMoved', { unit: getUnit(ctx.db, ticket.responsibleUnitId).name }));
+    return lines.join('\n');
+  },
+};
+
+const cancel: CommandDef = {
+  name: 'cancel',
+  words: ['撤销', '撤回'],
+  aliases: [],
+  args: 'required',
+  where: 'any',
+  help: 'help.cancel',
+  usage: 'ticket.usage.cancel',
+  run(ctx, { args }) {
+    const [token, reason] = firstWord(args);
+    const ticket = cancelTicket(ctx, refArg(token, 'ticket.usage.cancel'), { reason, roomId: ctx.room.id });
+    return { replies: [{ text: ctx.t('ticket.cancelledReply', { ref: ticketRef(ticket.id) }) }], card: cardOf(ctx, ticket) };
+  },
+};
+
+/** Photos a reporter sends on their own within two minutes of a report attach to it. */
+export const ticketPhotoConsumer: AttachmentConsumer<number> = {
+  name: 'ticket-photos',
+  find: (ctx) => photoTarget(ctx.db, { memberId: ctx.member.id, roomId: ctx.room.id, now: ctx.clock.now() }),
+  attach(ctx, ticketId, files) {
+    const { added } = addPhotos(ctx, ticketId, files);
+    return added ? ctx.t('ticket.photosAdded', { ref: ticketRef(ticketId), count: added }) : undefined;
+  },
+};
+
+export const ticketCommands: CommandDef[] = [
+  reportCommand('report', ['报事', '报修'], false),
+  reportCommand('report_anon', ['匿名报事', '匿名报修'], true),
+  status,
+  rate,
+  reopen,
+  plusone,
+  cancel,
+  list,
+  take,
+  note,
+  resolve,
+  categorize,
+];

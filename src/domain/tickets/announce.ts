@@ -1,0 +1,89 @@
+import type { Translate } from '../../chat/i18n/index.js';
+import type { OutMessage } from '../../chat/types.js';
+import type { Lang } from '../../config.js';
+import type { Deps } from '../context.js';
+import { notifyMember, notifyRooms, platformUserId, type Render } from '../notify.js';
+import { membersWithRoleAt } from '../org/members.js';
+import { getRoom, groupRoomsOf } from '../org/rooms.js';
+import { selfAndAncestors, type Unit } from '../org/units.js';
+import { handlesTickets } from './routing.js';
+import { followersOf, routedUnitId, type Ticket } from './store.js';
+
+export const source = (ticket: Pick<Ticket, 'id'>) => `ticket:${ticket.id}`;
+
+/**
+ * Tells a unit's staff: in its staff rooms, or, where it has none, each of its staff privately. The room a
+ * command was said in is left out: the speaker's reply already says it there.
+ */
+export function tellStaff(deps: Deps, ticket: Ticket, unitId: number, render: Render, exceptRoomId?: number): number {
+  const rooms = groupRoomsOf(deps.db, [unitId], 'staff');
+  if (rooms.length) return notifyRooms(deps, rooms.filter((r) => r.id !== exceptRoomId), render, source(ticket));
+  let sent = 0;
+  for (const role of ['staff', 'admin'] as const) {
+    for (const member of membersWithRoleAt(deps.db, unitId, role)) {
+      if (notifyMember(deps, member.id, render, source(ticket))) sent++;
+    }
+    if (sent) break;
+  }
+  return sent;
+}
+
+/**
+ * The units that have heard of the ticket: the one it was routed to and each answering unit above it up
+ * to the one responsible now.
+ */
+export function involvedUnits(deps: Deps, ticket: Ticket): Unit[] {
+  const chain = selfAndAncestors(deps.db, routedUnitId(deps.db, ticket));
+  const top = chain.findIndex((u) => u.id === ticket.responsibleUnitId);
+  return chain.slice(0, top === -1 ? 1 : top + 1).filter((u) => u.id === ticket.responsibleUnitId || handlesTickets(deps.db, u.id));
+}
+
+export function tellInvolvedStaff(deps: Deps, ticket: Ticket, render: Render, exceptRoomId?: number): number {
+  return involvedUnits(deps, ticket).reduce((n, u) => n + tellStaff(deps, ticket, u.id, render, exceptRoomId), 0);
+}
+
+export type Audience = 'reporter' | 'follower';
+export type PersonalRender = (t: Translate, lang: Lang, audience: Audience) => OutMessage;
+
+/**
+ * Tells the reporter (and, unless `reporterOnly`, everyone who said 附议): in their private chat if they
+ * have one, else in the room where they spoke, addressed to them. An anonymous reporter is never
+ * addressed in a group.
+ */
+export function tellPeople(
+  deps: Deps,
+  ticket: Ticket,
+  render: PersonalRender,
+  options: { reporter?: boolean; followers?: boolean; exceptMemberId?: number } = {},
+): number {
+  const people: { memberId: number; roomId: number | null; audience: Audience }[] = [];
+  if (options.reporter !== false) people.push({ memberId: ticket.reporterId, roomId: ticket.originRoomId, audience: 'reporter' });
+  if (options.followers !== false) {
+    for (const f of followersOf(deps.db, ticket.id)) people.push({ memberId: f.memberId, roomId: f.roomId, audience: 'follower' });
+  }
+  let sent = 0;
+  for (const person of people) {
+    if (person.memberId === options.exceptMemberId) continue;
+    const personal: Render = (t, lang) => render(t, lang, person.audience);
+    if (notifyMember(deps, person.memberId, personal, source(ticket))) {
+      sent++;
+      continue;
+    }
+    if (person.roomId === null) continue;
+    const room = getRoom(deps.db, person.roomId);
+    if (room.kind !== 'group') continue;
+    const anonymous = person.audience === 'reporter' && ticket.anonymous;
+    const mention = anonymous ? undefined : platformUserId(deps, person.memberId, room.platform);
+    sent += notifyRooms(
+      deps,
+      [room],
+      (t, lang) => {
+        const message = personal(t, lang);
+        return mention ? { ...message, mentionUserId: mention } : message;
+      },
+      source(ticket),
+    );
+  }
+  return sent;
+}
+

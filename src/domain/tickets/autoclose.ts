@@ -1,0 +1,34 @@
+import { and, eq, lte } from 'drizzle-orm';
+import { DAY } from '../../clock.js';
+import { inTransaction } from '../../db/client.js';
+import { tickets } from '../../db/schema/index.js';
+import { audit } from '../audit.js';
+import { type Ctx, type Deps, systemActor } from '../context.js';
+import { tellPeople } from './announce.js';
+import { REOPEN_WINDOW_MS } from './reopen.js';
+import { changeTicket, recordEvent, ticketRef } from './store.js';
+
+/** A resolved ticket the reporter has not rated in this long closes as unrated. */
+export const RATING_WINDOW_MS = 3 * DAY;
+
+/** Closes resolved tickets left unrated for three days; the reporter hears that they may still reopen it. */
+export function autocloseUnrated(deps: Deps, now: Date): number {
+  const ctx: Ctx = { ...deps, clock: { now: () => now }, actor: systemActor('ticket-autoclose') };
+  const stale = ctx.db
+    .select()
+    .from(tickets)
+    .where(and(eq(tickets.status, 'resolved'), lte(tickets.resolvedAt, new Date(now.getTime() - RATING_WINDOW_MS))))
+    .orderBy(tickets.id)
+    .all();
+  for (const ticket of stale) {
+    inTransaction(ctx.db, () => {
+      const closed = changeTicket(ctx, ticket.id, { status: 'closed', closedAt: now });
+      recordEvent(ctx, closed, { kind: 'close', from: 'resolved', to: 'closed', data: { unrated: true } });
+      audit(ctx, 'ticket.autoclose', { type: 'ticket', id: ticket.id }, {});
+      const ref = ticketRef(ticket.id);
+      const days = Math.round((ticket.resolvedAt!.getTime() + REOPEN_WINDOW_MS - now.getTime()) / DAY);
+      tellPeople(ctx, closed, (t) => ({ text: t('ticket.notice.autoclosed', { ref, text: ticket.text, days }) }), { followers: false });
+    });
+  }
+  return stale.length;
+}

@@ -1,0 +1,42 @@
+import type { Translate } from '../../chat/i18n/index.js';
+import { inTransaction } from '../../db/client.js';
+import { DomainError } from '../../errors.js';
+import { audit } from '../audit.js';
+import type { Ctx } from '../context.js';
+import { getMember } from '../org/members.js';
+import { tellInvolvedStaff, tellPeople } from './announce.js';
+import { actingMember, finishedError, mayHandle } from './permissions.js';
+import { checkNote } from './resolve.js';
+import { changeTicket, getTicket, isActive, recordEvent, type Ticket, ticketRef } from './store.js';
+
+/**
+ * 撤销: the reporter withdraws a ticket that is no longer needed, or staff close one that is not a matter
+ * for them (a joke, a duplicate the dedupe missed), saying why. Only while it is open or taken.
+ */
+export function cancelTicket(ctx: Ctx, ticketId: number, input: { reason?: string; roomId?: number } = {}): Ticket {
+  const reason = checkNote(input.reason);
+  const memberId = actingMember(ctx);
+  return inTransaction(ctx.db, () => {
+    const ticket = getTicket(ctx.db, ticketId);
+    const ref = ticketRef(ticket.id);
+    const byReporter = ticket.reporterId === memberId;
+    if (!byReporter && !mayHandle(ctx.db, memberId, ticket)) throw new DomainError('FORBIDDEN', 'ticket.cancelForbidden', { ref });
+    if (!isActive(ticket.status)) throw finishedError(ticket, ref);
+    if (!byReporter && !reason) throw new DomainError('INVALID_INPUT', 'ticket.cancelReasonRequired', { ref });
+    const cancelled = changeTicket(ctx, ticket.id, {
+      status: 'cancelled',
+      closedAt: ctx.clock.now(),
+      slaStartedAt: null,
+      dueAt: null,
+      warnedAt: null,
+    });
+    recordEvent(ctx, cancelled, { kind: 'cancel', from: ticket.status, to: 'cancelled', note: reason });
+    audit(ctx, 'ticket.cancel', { type: 'ticket', id: ticket.id }, { reason });
+    const params = { ref, text: ticket.text, note: reason ? `：${reason}` : '' };
+    // The reporter is named as such, so an anonymous report stays anonymous.
+    const who = (t: Translate) => (byReporter ? t('ticket.reporterWord') : getMember(ctx.db, memberId).name);
+    tellInvolvedStaff(ctx, cancelled, (t) => ({ text: t('ticket.notice.cancelled', { ...params, who: who(t) }) }), input.roomId);
+    tellPeople(ctx, cancelled, (t) => ({ text: t('ticket.notice.cancelled', { ...params, who: who(t) }) }), { exceptMemberId: memberId });
+    return cancelled;
+  });
+}

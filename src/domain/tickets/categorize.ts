@@ -1,0 +1,45 @@
+import { inTransaction } from '../../db/client.js';
+import { DomainError } from '../../errors.js';
+import { audit } from '../audit.js';
+import type { Ctx } from '../context.js';
+import { isWithin } from '../org/units.js';
+import { findCategoryByName, listCategories, resolveLimitMs, takeLimitMs } from './categories.js';
+import { announceHandover } from './handover.js';
+import { actingMember, mayHandle } from './permissions.js';
+import { routeTicket } from './routing.js';
+import { changeTicket, getTicket, isActive, recordEvent, type Ticket, ticketRef } from './store.js';
+
+/**
+ * 分类: staff fix a wrong guess. While the ticket is open or taken its SLA follows the new category, and
+ * a category that starts higher (a "lamp" that is really a dispute) moves it up to where it starts.
+ */
+export function recategorize(ctx: Ctx, ticketId: number, input: { category: string }): { ticket: Ticket; moved: boolean } {
+  const memberId = actingMember(ctx);
+  return inTransaction(ctx.db, () => {
+    const ticket = getTicket(ctx.db, ticketId);
+    const ref = ticketRef(ticket.id);
+    if (!mayHandle(ctx.db, memberId, ticket)) throw new DomainError('FORBIDDEN', 'ticket.categorizeForbidden', { ref });
+    const category = findCategoryByName(ctx.db, input.category);
+    if (!category || !category.active) {
+      const names = listCategories(ctx.db, { activeOnly: true }).map((c) => c.name).join('、');
+      throw new DomainError('NOT_FOUND', 'ticket.unknownCategory', { name: input.category.trim(), names });
+    }
+    if (category.id === ticket.categoryId) throw new DomainError('CONFLICT', 'ticket.sameCategory', { ref, name: category.name });
+    const changes: Partial<Ticket> = { categoryId: category.id };
+    let moved = false;
+    if (isActive(ticket.status) && ticket.slaStartedAt) {
+      const limit = ticket.status === 'open' ? takeLimitMs(category) : resolveLimitMs(category);
+      changes.dueAt = new Date(ticket.slaStartedAt.getTime() + limit);
+      const route = routeTicket(ctx.db, ticket.originUnitId, category);
+      if (route.id !== ticket.responsibleUnitId && isWithin(ctx.db, ticket.responsibleUnitId, route.id)) {
+        changes.responsibleUnitId = route.id;
+        moved = true;
+      }
+    }
+    const changed = changeTicket(ctx, ticket.id, changes);
+    recordEvent(ctx, changed, { kind: 'categorize', data: { from: ticket.categoryId, to: category.id } });
+    audit(ctx, 'ticket.categorize', { type: 'ticket', id: ticket.id }, { from: ticket.categoryId, to: category.id });
+    if (moved) announceHandover(ctx, changed, ticket.responsibleUnitId, 'category');
+    return { ticket: changed, moved };
+  });
+}

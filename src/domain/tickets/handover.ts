@@ -1,0 +1,33 @@
+import type { Ctx } from '../context.js';
+import { getUnit } from '../org/units.js';
+import { tellStaff } from './announce.js';
+import { type EscalationReason, handoverNotice, resolveButton, takeButton } from './notices.js';
+import { type Ticket, ticketRef } from './store.js';
+import { historyOf, ticketView } from './view.js';
+
+/**
+ * A ticket has a new responsible unit: its staff hear why, how old the ticket is and what happened so
+ * far, with the button to act; the unit that had it hears where it went and that it may still act.
+ */
+export function announceHandover(
+  ctx: Ctx,
+  ticket: Ticket,
+  previousUnitId: number,
+  reason: EscalationReason,
+  extra: { limitMs?: number; note?: string | null } = {},
+): void {
+  const view = ticketView(ctx.db, ticket);
+  const entries = historyOf(ctx.db, ticket.id);
+  const env = { now: ctx.clock.now(), timeZone: ctx.settings.timeZone };
+  tellStaff(ctx, ticket, ticket.responsibleUnitId, (t, lang) => handoverNotice(t, lang, view, entries, env, reason, extra));
+  if (previousUnitId === ticket.responsibleUnitId) return;
+  const ref = ticketRef(ticket.id);
+  const unit = getUnit(ctx.db, ticket.responsibleUnitId).name;
+  tellStaff(ctx, ticket, previousUnitId, (t) => {
+    const open = ticket.status === 'open';
+    return {
+      text: t(open ? 'ticket.notice.movedAwayOpen' : 'ticket.notice.movedAwayTaken', { ref, unit }),
+      buttons: [[open ? takeButton(t, ref) : resolveButton(t, ref)]],
+    };
+  });
+}

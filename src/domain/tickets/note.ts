@@ -1,0 +1,27 @@
+import { inTransaction } from '../../db/client.js';
+import { DomainError } from '../../errors.js';
+import { audit } from '../audit.js';
+import type { Ctx } from '../context.js';
+import { getMember } from '../org/members.js';
+import { tellPeople } from './announce.js';
+import { actingMember, finishedError, mayHandle } from './permissions.js';
+import { checkNote } from './resolve.js';
+import { getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
+
+/** 备注: staff record progress ("已联系电工，明早来修"); the reporter and followers hear it. */
+export function addNote(ctx: Ctx, ticketId: number, input: { note: string }): Ticket {
+  const note = checkNote(input.note);
+  if (!note) throw new DomainError('INVALID_INPUT', 'ticket.noteRequired');
+  const memberId = actingMember(ctx);
+  return inTransaction(ctx.db, () => {
+    const ticket = getTicket(ctx.db, ticketId);
+    const ref = ticketRef(ticket.id);
+    if (!mayHandle(ctx.db, memberId, ticket)) throw new DomainError('FORBIDDEN', 'ticket.noteForbidden', { ref });
+    if (ticket.status === 'closed' || ticket.status === 'cancelled') throw finishedError(ticket, ref);
+    recordEvent(ctx, ticket, { kind: 'note', note });
+    audit(ctx, 'ticket.note', { type: 'ticket', id: ticket.id }, { note });
+    const name = getMember(ctx.db, memberId).name;
+    tellPeople(ctx, ticket, (t) => ({ text: t('ticket.notice.note', { ref, name, note, text: ticket.text }) }));
+    return ticket;
+  });
+}

@@ -1,0 +1,74 @@
+import type { Translate } from '../../chat/i18n/index.js';
+import type { OutMessage } from '../../chat/types.js';
+import { inTransaction } from '../../db/client.js';
+import { DomainError } from '../../errors.js';
+import { audit } from '../audit.js';
+import type { Ctx } from '../context.js';
+import { getMember } from '../org/members.js';
+import { tellInvolvedStaff, tellPeople } from './announce.js';
+import { actingMember, finishedError, mayHandle, mayResolveTaken } from './permissions.js';
+import { cleanText } from './report.js';
+import { changeTicket, getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
+import { type ActionOptions, markTaken } from './take.js';
+
+export const MAX_NOTE = 500;
+
+/** A note a person typed: tidied, and not too long. */
+export function checkNote(note: string | undefined): string | null {
+  const clean = cleanText(note ?? '');
+  if (clean.length > MAX_NOTE) throw new DomainError('INVALID_INPUT', 'ticket.noteTooLong', { max: MAX_NOTE });
+  return clean || null;
+}
+
+/**
+ * 办结: the taker (or staff above) marks it resolved, saying what was done. A ticket nobody took yet is
+ * taken and resolved at once by staff who may take it. The reporter is asked to rate it.
+ */
+export function resolveTicket(ctx: Ctx, ticketId: number, input: { note?: string } & ActionOptions = {}): Ticket {
+  const note = checkNote(input.note);
+  const memberId = actingMember(ctx);
+  return inTransaction(ctx.db, () => {
+    let ticket = getTicket(ctx.db, ticketId);
+    const ref = ticketRef(ticket.id);
+    if (ticket.status === 'open') {
+      if (!mayHandle(ctx.db, memberId, ticket)) throw new DomainError('FORBIDDEN', 'ticket.takeForbidden', { ref });
+      ticket = markTaken(ctx, ticket, memberId, input, false);
+    } else if (ticket.status === 'taken') {
+      if (!mayResolveTaken(ctx.db, memberId, ticket)) {
+        throw new DomainError('FORBIDDEN', 'ticket.resolveForbidden', { ref, name: getMember(ctx.db, ticket.takerId!).name });
+      }
+    } else {
+      throw finishedError(ticket, ref);
+    }
+    const resolved = changeTicket(ctx, ticket.id, {
+      status: 'resolved',
+      resolvedAt: ctx.clock.now(),
+      slaStartedAt: null,
+      dueAt: null,
+      warnedAt: null,
+    });
+    recordEvent(ctx, resolved, { kind: 'resolve', from: 'taken', to: 'resolved', note });
+    audit(ctx, 'ticket.resolve', { type: 'ticket', id: ticket.id }, { note });
+    const name = getMember(ctx.db, memberId).name;
+    const params = { ref, name, text: resolved.text, note: note ? `：${note}` : '' };
+    tellPeople(ctx, resolved, (t, _lang, audience) =>
+      audience === 'reporter' ? ratingRequest(t, params) : { text: t('ticket.notice.resolvedFollower', params) },
+    );
+    tellInvolvedStaff(ctx, resolved, (t) => ({ text: t('ticket.notice.resolvedStaff', params) }), input.roomId);
+    return resolved;
+  });
+}
+
+/** The reporter's resolved notice: the text says what to type, the buttons do it. */
+export function ratingRequest(
+  t: Translate,
+  params: { ref: string; name: string; text: string; note: string },
+): OutMessage {
+  return {
+    text: t('ticket.notice.resolvedReporter', params),
+    buttons: [
+      [1, 2, 3, 4, 5].map((n) => ({ label: `${n}⭐`, command: `/rate ${params.ref} ${n}` })),
+      [{ label: t('ticket.button.reopen'), command: `/reopen ${params.ref}` }],
+    ],
+  };
+}

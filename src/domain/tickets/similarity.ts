@@ -1,0 +1,69 @@
+import { and, desc, eq, gte, inArray } from 'drizzle-orm';
+import { HOUR } from '../../clock.js';
+import type { Db } from '../../db/client.js';
+import { tickets } from '../../db/schema/index.js';
+import { ACTIVE_STATUSES, type Ticket } from './store.js';
+
+/** How far back a report looks for the same matter. */
+export const DEDUPE_WINDOW_MS = 48 * HOUR;
+/** A similarity at or above this reads as the same matter (tuned on the cases in tests/domain/tickets/similarity.test.ts). */
+export const SIMILAR_AT = 0.35;
+
+// Particles and fillers carry no meaning for "is this the same matter": 3号楼的路灯又坏了 ≈ 3号楼路灯坏了.
+const FILLER = /[的了又也还吗呢吧啊呀哦么很太都在有是里我们你他她它这那个儿]|\s|[\p{P}\p{S}]/gu;
+
+const numbersIn = (text: string) => new Set(text.match(/\d+/g) ?? []);
+
+function bigrams(text: string): Set<string> {
+  const chars = [...text.normalize('NFKC').toLowerCase().replace(FILLER, '')];
+  if (chars.length === 1) return new Set(chars);
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
+  return out;
+}
+
+/**
+ * How alike two reports read, 0 to 1: the mean of the Jaccard and overlap coefficients of their character
+ * bigrams without fillers. Jaccard alone misses a short report of a matter already told at length
+ * ("路灯坏了" after "3号楼门口的路灯坏了好几天了"); overlap alone merges any two that share a phrase.
+ * Reports naming different numbers (3号楼, 5号楼) are different matters whatever else they share.
+ */
+export function similarity(a: string, b: string): number {
+  const na = numbersIn(a.normalize('NFKC'));
+  const nb = numbersIn(b.normalize('NFKC'));
+  if (na.size && nb.size && ![...na].some((n) => nb.has(n))) return 0;
+  const x = bigrams(a);
+  const y = bigrams(b);
+  if (!x.size || !y.size) return 0;
+  let shared = 0;
+  for (const g of x) if (y.has(g)) shared++;
+  const jaccard = shared / (x.size + y.size - shared);
+  const overlap = shared / Math.min(x.size, y.size);
+  return (jaccard + overlap) / 2;
+}
+
+/** An open ticket of the same unit and category from the last 48 hours that reads like `text`; the most alike wins. */
+export function findSimilarOpen(
+  db: Db,
+  input: { originUnitId: number; categoryId: number; text: string; now: Date },
+): Ticket | undefined {
+  const candidates = db
+    .select()
+    .from(tickets)
+    .where(
+      and(
+        eq(tickets.originUnitId, input.originUnitId),
+        eq(tickets.categoryId, input.categoryId),
+        inArray(tickets.status, [...ACTIVE_STATUSES]),
+        gte(tickets.createdAt, new Date(input.now.getTime() - DEDUPE_WINDOW_MS)),
+      ),
+    )
+    .orderBy(desc(tickets.id))
+    .all();
+  let best: { ticket: Ticket; score: number } | undefined;
+  for (const ticket of candidates) {
+    const score = similarity(ticket.text, input.text);
+    if (score >= SIMILAR_AT && (!best || score > best.score)) best = { ticket, score };
+  }
+  return best?.ticket;
+}

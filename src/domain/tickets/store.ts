@@ -1,0 +1,102 @@
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import {
+  type TicketEventKind,
+  ticketEvents,
+  ticketFollowers,
+  tickets,
+  type TicketStatus,
+} from '../../db/schema/index.js';
+import { DomainError } from '../../errors.js';
+import { actorId, type Ctx } from '../context.js';
+
+export type Ticket = typeof tickets.$inferSelect;
+export type TicketEvent = typeof ticketEvents.$inferSelect;
+export type Follower = typeof ticketFollowers.$inferSelect;
+
+/** What people type and read: T12. */
+export const TICKET_PREFIX = 'T';
+export const ticketRef = (id: number) => `${TICKET_PREFIX}${id}`;
+
+/** Still waiting for someone to act. */
+export const ACTIVE_STATUSES = ['open', 'taken'] as const satisfies readonly TicketStatus[];
+export const isActive = (status: TicketStatus) => status === 'open' || status === 'taken';
+
+export function findTicket(db: Db, id: number): Ticket | undefined {
+  return db.select().from(tickets).where(eq(tickets.id, id)).get();
+}
+
+export function getTicket(db: Db, id: number): Ticket {
+  const ticket = findTicket(db, id);
+  if (!ticket) throw new DomainError('NOT_FOUND', 'ticket.notFound', { ref: ticketRef(id) });
+  return ticket;
+}
+
+/** Writes the change and stamps it; returns the ticket as it now is. */
+export function changeTicket(ctx: Ctx, id: number, changes: Partial<Omit<Ticket, 'id'>>): Ticket {
+  return ctx.db
+    .update(tickets)
+    .set({ ...changes, updatedAt: ctx.clock.now() })
+    .where(eq(tickets.id, id))
+    .returning()
+    .get();
+}
+
+export interface EventInput {
+  kind: TicketEventKind;
+  /** Set when the status changes. */
+  from?: TicketStatus;
+  to?: TicketStatus;
+  note?: string | null;
+  data?: Record<string, unknown>;
+  /** The time the event counts from; now unless a sweep records a rule that fired earlier. */
+  at?: Date;
+}
+
+/** Appends one event, naming the actor and the unit responsible after it. */
+export function recordEvent(ctx: Ctx, ticket: Pick<Ticket, 'id' | 'responsibleUnitId'>, input: EventInput): TicketEvent {
+  return ctx.db
+    .insert(ticketEvents)
+    .values({
+      ticketId: ticket.id,
+      at: input.at ?? ctx.clock.now(),
+      actorKind: ctx.actor.kind,
+      actorId: actorId(ctx.actor),
+      kind: input.kind,
+      fromStatus: input.from ?? null,
+      toStatus: input.to ?? null,
+      unitId: ticket.responsibleUnitId,
+      note: input.note ?? null,
+      data: input.data ?? null,
+    })
+    .returning()
+    .get();
+}
+
+export function eventsOf(db: Db, ticketId: number): TicketEvent[] {
+  return db.select().from(ticketEvents).where(eq(ticketEvents.ticketId, ticketId)).orderBy(asc(ticketEvents.id)).all();
+}
+
+/** The unit the ticket was first routed to (its report event's). */
+export function routedUnitId(db: Db, ticket: Ticket): number {
+  const report = db
+    .select({ unitId: ticketEvents.unitId })
+    .from(ticketEvents)
+    .where(and(eq(ticketEvents.ticketId, ticket.id), eq(ticketEvents.kind, 'report')))
+    .get();
+  return report?.unitId ?? ticket.responsibleUnitId;
+}
+
+export function followersOf(db: Db, ticketId: number): Follower[] {
+  return db.select().from(ticketFollowers).where(eq(ticketFollowers.ticketId, ticketId)).orderBy(asc(ticketFollowers.createdAt)).all();
+}
+
+export function isFollower(db: Db, ticketId: number, memberId: number): boolean {
+  return (
+    db
+      .select({ m: ticketFollowers.memberId })
+      .from(ticketFollowers)
+      .where(and(eq(ticketFollowers.ticketId, ticketId), eq(ticketFollowers.memberId, memberId)))
+      .get() !== undefined
+  );
+}

@@ -1,0 +1,58 @@
+import { inTransaction } from '../../db/client.js';
+import { DomainError } from '../../errors.js';
+import { audit } from '../audit.js';
+import type { Ctx } from '../context.js';
+import { getMember } from '../org/members.js';
+import { tellInvolvedStaff, tellPeople } from './announce.js';
+import { getCategory, resolveLimitMs } from './categories.js';
+import { actingMember, finishedError, mayHandle } from './permissions.js';
+import { changeTicket, getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
+
+export interface ActionOptions {
+  /** The room the command was said in: it already hears the reply, so notices skip it. */
+  roomId?: number;
+}
+
+/**
+ * 接单: a staff member covering where the ticket was reported takes it. The resolve window starts now;
+ * the reporter, those following and the other staff rooms that have it hear who took it.
+ */
+export function takeTicket(ctx: Ctx, ticketId: number, options: ActionOptions = {}): Ticket {
+  const memberId = actingMember(ctx);
+  return inTransaction(ctx.db, () => {
+    const ticket = getTicket(ctx.db, ticketId);
+    const ref = ticketRef(ticket.id);
+    if (!mayHandle(ctx.db, memberId, ticket)) throw new DomainError('FORBIDDEN', 'ticket.takeForbidden', { ref });
+    if (ticket.status === 'taken') {
+      if (ticket.takerId === memberId) throw new DomainError('CONFLICT', 'ticket.alreadyYours', { ref });
+      throw new DomainError('CONFLICT', 'ticket.alreadyTaken', { ref, name: getMember(ctx.db, ticket.takerId!).name });
+    }
+    if (ticket.status !== 'open') throw finishedError(ticket, ref);
+    return markTaken(ctx, ticket, memberId, options);
+  });
+}
+
+/** The take itself, shared with 办结 of a ticket nobody took yet. */
+export function markTaken(ctx: Ctx, ticket: Ticket, memberId: number, options: ActionOptions, tell = true): Ticket {
+  const now = ctx.clock.now();
+  const category = getCategory(ctx.db, ticket.categoryId);
+  const taken = changeTicket(ctx, ticket.id, {
+    status: 'taken',
+    takerId: memberId,
+    takenAt: now,
+    slaStartedAt: now,
+    dueAt: new Date(now.getTime() + resolveLimitMs(category)),
+    warnedAt: null,
+  });
+  recordEvent(ctx, taken, { kind: 'take', from: 'open', to: 'taken' });
+  audit(ctx, 'ticket.take', { type: 'ticket', id: ticket.id }, {});
+  if (tell) {
+    const ref = ticketRef(ticket.id);
+    const name = getMember(ctx.db, memberId).name;
+    tellPeople(ctx, taken, (t, _lang, audience) => ({
+      text: t(audience === 'reporter' ? 'ticket.notice.takenReporter' : 'ticket.notice.takenFollower', { ref, name, text: taken.text }),
+    }));
+    tellInvolvedStaff(ctx, taken, (t) => ({ text: t('ticket.notice.takenStaff', { ref, name }) }), options.roomId);
+  }
+  return taken;
+}
