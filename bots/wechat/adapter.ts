@@ -20,7 +20,7 @@ import type { Services } from '../../src/services.js';
 import { decideFriendRequest, isIncomingRequest } from './friendship.js';
 import { type LifecycleOptions, reasonOf, WechatLifecycle } from './lifecycle.js';
 import { conversationIdOf, toIncoming, WECHAT } from './messages.js';
-import { DEFAULT_MAX_LENGTH, PacedSender, SenderClosedError, splitText } from './send.js';
+import { DEFAULT_MAX_LENGTH, PacedSender, SenderClosedError, serialPerKey, splitText } from './send.js';
 
 /** A wechaty puppet instance (wechaty-puppet-service, -wechat4u, -xp, -mock, ...). */
 export type WechatPuppet = Exclude<NonNullable<WechatyOptions['puppet']>, string>;
@@ -85,18 +85,9 @@ export function createWechatAdapter(services: Services, options: WechatAdapterOp
     inFlight.add(settled);
     void settled.finally(() => inFlight.delete(settled));
   };
-  /** One conversation's messages are handled in the order they came: an image after its command. */
-  const inbox = new Map<string, Promise<void>>();
-  const inOrder = (key: string, work: () => Promise<void>) => {
-    const next = (inbox.get(key) ?? Promise.resolve()).then(work).catch((error) => {
-      log.error('message handling failed', { conversation: key, error: reasonOf(error) });
-    });
-    inbox.set(key, next);
-    void next.then(() => {
-      if (inbox.get(key) === next) inbox.delete(key);
-    });
-    return next;
-  };
+  /** One conversation's messages are handled in the order they came (an image after its command), and answered in order. */
+  const inbox = serialPerKey();
+  const outgoing = serialPerKey();
 
   type Conversation = { kind: 'group'; room: Room } | { kind: 'private'; contact: Contact };
 
@@ -114,18 +105,20 @@ export function createWechatAdapter(services: Services, options: WechatAdapterOp
   }
 
   /** Sends one message, split if long; in a group the first part @mentions `mentionUserId`. WeChat shows no buttons. */
-  async function deliver(roomId: string, message: OutMessage): Promise<void> {
-    if (!bot.isLoggedIn) throw new Error('WeChat is not logged in');
-    const target = await conversation(roomId);
-    const mention =
-      target.kind === 'group' && message.mentionUserId ? await bot.Contact.find({ id: message.mentionUserId }) : undefined;
-    for (const [i, part] of splitText(message.text, maxLength).entries()) {
-      await sender.run(roomId, async () => {
-        if (target.kind === 'private') await target.contact.say(part);
-        else if (mention && i === 0) await target.room.say(part, mention);
-        else await target.room.say(part);
-      });
-    }
+  function deliver(roomId: string, message: OutMessage): Promise<void> {
+    return outgoing(roomId, async () => {
+      if (!bot.isLoggedIn) throw new Error('WeChat is not logged in');
+      const target = await conversation(roomId);
+      const mention =
+        target.kind === 'group' && message.mentionUserId ? await bot.Contact.find({ id: message.mentionUserId }) : undefined;
+      for (const [i, part] of splitText(message.text, maxLength).entries()) {
+        await sender.run(roomId, async () => {
+          if (target.kind === 'private') await target.contact.say(part);
+          else if (mention && i === 0) await target.room.say(part, mention);
+          else await target.room.say(part);
+        });
+      }
+    });
   }
 
   const reply = (roomId: string, message: OutMessage) =>
@@ -206,7 +199,11 @@ export function createWechatAdapter(services: Services, options: WechatAdapterOp
       log.warn('message without a conversation', { id: message.id, error: reasonOf(error) });
       return;
     }
-    track(inOrder(key, () => onMessage(message)));
+    track(
+      inbox(key, () => onMessage(message)).catch((error) =>
+        log.error('message handling failed', { conversation: key, error: reasonOf(error) }),
+      ),
+    );
   });
 
   bot.on('friendship', (friendship) => {

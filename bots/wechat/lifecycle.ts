@@ -155,6 +155,8 @@ export class WechatLifecycle {
   async #startBot() {
     try {
       await this.bot.start();
+      // wechaty reports a puppet that failed to start as an error event, not by rejecting start().
+      if (!this.#stopped && this.bot.puppet.state.inactive() === true) this.#failed('start: the puppet did not start');
     } catch (error) {
       this.deps.log.error('wechat start failed', { error: reasonOf(error) });
       if (!this.#stopped) this.#failed(`start: ${reasonOf(error)}`);

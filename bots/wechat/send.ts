@@ -39,6 +39,26 @@ export function splitText(text: string, maxLength = DEFAULT_MAX_LENGTH): string[
   return parts.map((p) => p.trim()).filter(Boolean);
 }
 
+/**
+ * Runs the work given under one key one after another, in the order it was given; keys run side by side.
+ * A failure does not hold up what follows it.
+ */
+export function serialPerKey() {
+  const tails = new Map<string, Promise<void>>();
+  return <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const run = (tails.get(key) ?? Promise.resolve()).then(work);
+    const tail = run.then(
+      () => {},
+      () => {},
+    );
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return run;
+  };
+}
+
 export interface PacingOptions {
   roomIntervalMs: number;
   perMinute: number;
@@ -65,7 +85,7 @@ export class PacedSender {
   readonly #pacer: Pacer;
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
-  readonly #rooms = new Map<string, Promise<unknown>>();
+  readonly #inRoomOrder = serialPerKey();
   #wire: Promise<unknown> = Promise.resolve();
   readonly #roomDone = new Map<string, number>();
   /** When the last `perMinute` sends finished, oldest first. */
@@ -88,17 +108,7 @@ export class PacedSender {
   /** Runs `send` for `roomId` when its turn comes; resolves with its result. */
   run<T>(roomId: string, send: () => Promise<T>): Promise<T> {
     if (this.#closed) return Promise.reject(new SenderClosedError());
-    const previous = this.#rooms.get(roomId) ?? Promise.resolve();
-    const job = previous.then(
-      () => this.#paced(roomId, send),
-      () => this.#paced(roomId, send),
-    );
-    const tail = job.catch(() => {});
-    this.#rooms.set(roomId, tail);
-    void tail.then(() => {
-      if (this.#rooms.get(roomId) === tail) this.#rooms.delete(roomId);
-    });
-    return job;
+    return this.#inRoomOrder(roomId, () => this.#paced(roomId, send));
   }
 
   /** Refuses new sends and abandons the waiting ones (they reject; the outbox retries its rows later). */

@@ -1,5 +1,5 @@
 import { FileBox } from 'file-box';
-import { log as wechatyLog } from 'wechaty';
+import { types, log as wechatyLog } from 'wechaty';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import { createWechatAdapter, type WechatAdapter, type WechatAdapterOptions } from '../../bots/wechat/adapter.js';
 import { SimulatedClock } from '../../src/clock.js';
@@ -110,6 +110,8 @@ export interface WechatWorld {
   say(who: Person, where: Group | 'private', what: string | FileBox): Promise<Sent[]>;
   /** Delivers the same message again, as a puppet does after a reconnect. */
   replay(messageId: string): Promise<Sent[]>;
+  /** `who` asks to be the bot's friend with this greeting; returns what the bot sent because of it. */
+  friendRequest(who: Person, hello: string): Promise<Sent[]>;
   /** Delivers what is due in the outbox; returns what the bot sent. */
   deliver(): Promise<Sent[]>;
   /** Waits until the adapter has handled and sent everything. */
@@ -128,6 +130,10 @@ export interface WorldOptions {
   now?: () => number;
   /** Where the adapter logs (silent by default). */
   log?: Logger;
+  /** A mock prepared beforehand (to make its puppet misbehave). */
+  wechat?: MockWechat;
+  /** Log the bot in after starting (default); false leaves that to the test. */
+  login?: boolean;
 }
 
 /**
@@ -139,7 +145,7 @@ export async function wechatWorld(options: WorldOptions = {}): Promise<WechatWor
   // Pacing is tested on its own; elsewhere it would only slow the tests down.
   const services = testServices({ clock, env: { ...FAST_PACING, ...options.env } });
   const ids = seedDemo(services.deps);
-  const wechat = new MockWechat(options.now ? { now: options.now } : {});
+  const wechat = options.wechat ?? new MockWechat(options.now ? { now: options.now } : {});
   const adapter = createWechatAdapter(options.log ? { ...services, log: options.log } : services, {
     puppet: wechat.puppet,
     ...(options.core ? { core: options.core(services) } : {}),
@@ -147,8 +153,10 @@ export async function wechatWorld(options: WorldOptions = {}): Promise<WechatWor
     ...options.adapter,
   });
   await adapter.start();
-  wechat.login();
-  await until(() => adapter.status === 'online', 'the bot to log in');
+  if (options.login !== false) {
+    wechat.login();
+    await until(() => adapter.status === 'online', 'the bot to log in');
+  }
 
   const seen = new Map<string, () => void>();
   adapter.bot.on('message', (message) => {
@@ -164,6 +172,7 @@ export async function wechatWorld(options: WorldOptions = {}): Promise<WechatWor
       });
     });
 
+  let requests = 0;
   const settle = async () => {
     await adapter.idle();
     await services.dispatcher.drain();
@@ -193,6 +202,28 @@ export async function wechatWorld(options: WorldOptions = {}): Promise<WechatWor
         const seenAgain = handled(messageId);
         wechat.puppet.emit('message', { messageId });
         await seenAgain;
+      }),
+    friendRequest: (who, hello) =>
+      since(async () => {
+        const friendshipId = `friendship-${who.id}-${++requests}`;
+        await wechat.puppet.friendshipPayload(friendshipId, {
+          id: friendshipId,
+          contactId: who.id,
+          hello,
+          ticket: friendshipId,
+          timestamp: Date.now(),
+          type: types.Friendship.Receive,
+        });
+        const heard = new Promise<void>((resolve) => {
+          const listener = (friendship: { id: string }) => {
+            if (friendship.id !== friendshipId) return;
+            adapter.bot.off('friendship', listener);
+            resolve();
+          };
+          adapter.bot.on('friendship', listener);
+        });
+        wechat.puppet.emit('friendship', { friendshipId });
+        await heard;
       }),
     deliver: () => since(async () => {}),
     settle,

@@ -1,17 +1,24 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { decideFriendRequest } from '../../../bots/wechat/friendship.js';
 import { WECHAT } from '../../../bots/wechat/messages.js';
 import type { AttachmentConsumer, CommandDef } from '../../../src/chat/command.js';
 import { commands } from '../../../src/chat/commands/index.js';
 import { ChatCore } from '../../../src/chat/core.js';
-import { processedMessages } from '../../../src/db/schema/index.js';
+import { DAY, MINUTE, SimulatedClock } from '../../../src/clock.js';
+import { inTransaction } from '../../../src/db/client.js';
+import { identities, processedMessages } from '../../../src/db/schema/index.js';
+import type { Ctx } from '../../../src/domain/context.js';
 import type { StoredFile } from '../../../src/domain/files.js';
-import { notifyMember } from '../../../src/domain/notify.js';
+import { notifyMember, notifyRooms } from '../../../src/domain/notify.js';
 import { createBindingCode } from '../../../src/domain/org/binding-codes.js';
-import { findRoom } from '../../../src/domain/org/rooms.js';
+import { findRoom, seeRoom } from '../../../src/domain/org/rooms.js';
+import { seedDemo } from '../../../src/domain/seed/demo.js';
 import { DomainError } from '../../../src/errors.js';
-import { photo, until, type WechatWorld, wechatWorld } from '../../helpers/wechat.js';
+import { freshDb } from '../../helpers/db.js';
+import { type Group, photo, type Sent, until, type WechatWorld, wechatWorld } from '../../helpers/wechat.js';
 
 /** Commands only these tests have: a note that takes photos, a private message, buttons, failures, a long text. */
 const notes = new Map<number, { roomId: number; files: StoredFile[] }>();
@@ -104,11 +111,13 @@ afterEach(async () => {
   await world?.stop();
 });
 
+const system = (w: WechatWorld): Ctx => ({ ...w.services.deps, actor: { kind: 'system', job: 'test' } });
+
 /** A group bound to building 3, with 王阿姨 in it. */
 async function boundGroup(w: WechatWorld) {
   const mary = w.wechat.person('王阿姨');
   const group = w.wechat.group('3号楼居民群', [mary]);
-  const code = createBindingCode({ ...w.services.deps, actor: { kind: 'system', job: 'test' } }, {
+  const code = createBindingCode(system(w), {
     unitId: w.ids.units.building3.id,
     purpose: 'residents',
   }).code;
@@ -275,5 +284,145 @@ describe('wechat adapter: groups and commands', () => {
     await until(() => w.wechat.textsIn(group).length === 1, 'the greeting');
     expect(w.wechat.textsIn(group)[0]).toContain('绑定 绑定码');
     expect(findRoom(w.services.db, WECHAT, group.id)).toMatchObject({ name: '5号楼群', unitId: null });
+  });
+});
+
+describe('wechat friend requests', () => {
+  it.each([
+    ['the keyword', () => '邻里'],
+    ['the keyword inside a longer greeting', () => '你好，我是3号楼的，在邻里群里看到你'],
+    ['a usable group binding code', (w: WechatWorld) => `绑定码 ${createBindingCode(system(w), { unitId: w.ids.units.grid1.id, purpose: 'residents' }).code}`],
+    ['a code typed in lower case with a dash', (w: WechatWorld) => {
+      const code = createBindingCode(system(w), { unitId: w.ids.units.grid1.id, purpose: 'residents' }).code.toLowerCase();
+      return `${code.slice(0, 4)}-${code.slice(4)}`;
+    }],
+  ])('accepts a request carrying %s and greets the new friend', async (_what, hello) => {
+    world = await wechatWorld();
+    const accept = vi.spyOn(world.wechat.puppet, 'friendshipAccept');
+    const li = world.wechat.person('李大爷');
+    const sent = await world.friendRequest(li, hello(world));
+    expect(accept).toHaveBeenCalledOnce();
+    expect(world.wechat.textsIn(li, sent)).toEqual([expect.stringContaining('你好，我是邻里助手')]);
+  });
+
+  it.each([
+    ['a plain greeting', () => '你好，加个好友'],
+    ['an advert', () => '专业代办信用卡，低息贷款'],
+    ['a code-shaped word that is no code', () => 'K7MQ2XPA'],
+    ['a code already used', (w: WechatWorld) => {
+      const row = createBindingCode(system(w), { unitId: w.ids.units.grid1.id, purpose: 'residents' });
+      w.services.db.$client.prepare('UPDATE binding_codes SET used_at = ? WHERE code = ?').run(Date.now(), row.code);
+      return row.code;
+    }],
+    ['an expired code', (w: WechatWorld) => {
+      const code = createBindingCode(system(w), { unitId: w.ids.units.grid1.id, purpose: 'residents' }, DAY).code;
+      w.clock.advance(2 * DAY);
+      return code;
+    }],
+  ])('leaves a request with %s unanswered', async (_what, hello) => {
+    world = await wechatWorld();
+    const accept = vi.spyOn(world.wechat.puppet, 'friendshipAccept');
+    const stranger = world.wechat.person('陌生人');
+    expect(await world.friendRequest(stranger, hello(world))).toEqual([]);
+    expect(accept).not.toHaveBeenCalled();
+  });
+
+  it('uses a link code from the greeting at once: the new chat is the member\'s own', async () => {
+    world = await wechatWorld();
+    const code = createBindingCode(system(world), { memberId: world.ids.members.jin.id }).code;
+    const jin = world.wechat.person('金阿姨');
+    const sent = await world.friendRequest(jin, `我是金阿姨 ${code}`);
+    expect(world.wechat.textsIn(jin, sent)).toEqual([
+      expect.stringContaining('你好，我是邻里助手'),
+      expect.stringContaining('已关联到 金阿姨 的账号'),
+    ]);
+    const identity = world.services.db.select().from(identities).where(eq(identities.platformUserId, jin.id)).get();
+    expect(identity).toMatchObject({ platform: WECHAT, memberId: world.ids.members.jin.id });
+    expect(findRoom(world.services.db, WECHAT, jin.id)).toMatchObject({ kind: 'private', memberId: world.ids.members.jin.id });
+  });
+
+  it('takes the keyword from the configuration, whatever its case', async () => {
+    world = await wechatWorld({ env: { LINLI_WECHAT_FRIEND_KEYWORD: 'Hedong2026' } });
+    const accept = vi.spyOn(world.wechat.puppet, 'friendshipAccept');
+    await world.friendRequest(world.wechat.person('A'), '邻里');
+    expect(accept).not.toHaveBeenCalled();
+    await world.friendRequest(world.wechat.person('B'), 'hello HEDONG2026');
+    expect(accept).toHaveBeenCalledOnce();
+  });
+});
+
+describe('decideFriendRequest', () => {
+  const deps = () => {
+    const db = freshDb();
+    const d = { db, clock: new SimulatedClock(new Date('2026-03-02T09:00:00+08:00')), settings: { lang: 'zh' as const, timeZone: 'Asia/Shanghai', dataDir: '/tmp' } };
+    return { deps: d, ids: seedDemo(d) };
+  };
+
+  it('tells which code it saw, so a member code can be used and a group code not', () => {
+    const { deps: d, ids } = deps();
+    const ctx: Ctx = { ...d, actor: { kind: 'system', job: 'test' } };
+    const member = createBindingCode(ctx, { memberId: ids.members.yang.id }).code;
+    const group = createBindingCode(ctx, { unitId: ids.units.grid2.id, purpose: 'staff' }).code;
+    expect(decideFriendRequest(d, `${group}`, '邻里')).toEqual({ accept: true, because: 'code', memberCode: undefined });
+    expect(decideFriendRequest(d, `${group} ${member}`, '邻里')).toMatchObject({ accept: true, memberCode: { code: member } });
+    expect(decideFriendRequest(d, `${member}X`, '邻里')).toEqual({ accept: false });
+  });
+});
+
+/** Gaps between consecutive messages in each group, and the number sent. */
+function gapsPerGroup(sent: readonly Sent[]): number[] {
+  const byGroup = new Map<string, number[]>();
+  for (const s of sent) byGroup.set(s.id, [...(byGroup.get(s.id) ?? []), s.at]);
+  return [...byGroup.values()].flatMap((times) => times.slice(1).map((t, i) => t - times[i]!));
+}
+
+function notifyGroups(w: WechatWorld, groups: Group[], perGroup: number) {
+  inTransaction(w.services.db, () => {
+    const rooms = groups.map((g, i) =>
+      seeRoom(w.services.deps, { platform: WECHAT, platformRoomId: g.id, name: `群${i}`, isPrivate: false }),
+    );
+    for (let n = 0; n < perGroup; n++) notifyRooms(w.services.deps, rooms, () => ({ text: `通知 ${n}` }), 'test:pacing');
+  });
+}
+
+describe('wechat pacing, measured on the mock', () => {
+  it('spaces every message to one group, replies and outbox alike, by the room interval', async () => {
+    world = await wechatWorld({ env: { LINLI_WECHAT_ROOM_INTERVAL_MS: '60', LINLI_WECHAT_PER_MINUTE: '1000' } });
+    const mary = world.wechat.person('王阿姨');
+    const group = world.wechat.group('3号楼居民群', [mary]);
+    notifyGroups(world, [group], 2);
+    for (const text of ['帮助', '我的', '/help']) world.wechat.say(mary, group, text);
+    await world.deliver();
+    await until(() => world.wechat.textsIn(group).length === 5, 'three replies and two notifications');
+    const inGroup = world.wechat.sent.filter((s) => s.id === group.id);
+    expect(inGroup.filter((s) => s.text.startsWith('通知'))).toHaveLength(2);
+    expect(inGroup.filter((s) => s.text.startsWith('@王阿姨'))).toHaveLength(3);
+    expect(Math.min(...gapsPerGroup(inGroup))).toBeGreaterThanOrEqual(60);
+  });
+
+  it('sends at most perMinute messages in any minute overall, and each group by its interval', async () => {
+    // Time runs thirty times faster for the pacer and the record, so a minute passes in 2 s.
+    const SPEED = 30;
+    const t0 = Date.now();
+    const now = () => t0 + (Date.now() - t0) * SPEED;
+    const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms / SPEED));
+    world = await wechatWorld({
+      env: { LINLI_WECHAT_ROOM_INTERVAL_MS: '1500', LINLI_WECHAT_PER_MINUTE: '20' },
+      adapter: { pacing: { now, sleep } },
+      now,
+    });
+    const groups = Array.from({ length: 10 }, (_, i) => world.wechat.group(`${i + 1}号楼群`, []));
+    const started = now();
+    notifyGroups(world, groups, 3);
+    const sent = await world.deliver();
+
+    expect(sent).toHaveLength(30);
+    expect(Math.min(...gapsPerGroup(sent))).toBeGreaterThanOrEqual(1500);
+    const times = sent.map((s) => s.at).sort((a, b) => a - b);
+    // any 21 in a row span at least a minute: no minute holds more than 20
+    for (let i = 0; i + 20 < times.length; i++) expect(times[i + 20]! - times[i]!).toBeGreaterThanOrEqual(MINUTE);
+    // the first twenty did not wait for the minute, the rest did
+    expect(times[19]! - started).toBeLessThan(MINUTE);
+    expect(times[20]! - started).toBeGreaterThanOrEqual(MINUTE);
   });
 });
