@@ -47,6 +47,7 @@ export interface WechatAdapter {
   readonly status: WechatStatus;
   /** Starts the bot; WeChat failures are logged and retried, never thrown. */
   start(): Promise<void>;
+  /** Stops for good: waits for the messages under way, abandons paced sends still waiting (the outbox retries them). */
   stop(): Promise<void>;
   /** Resolves when no message is being handled or sent. */
   idle(): Promise<void>;
@@ -158,16 +159,19 @@ export function createWechatAdapter(services: Services, options: WechatAdapterOp
     reply(contact.id, { text: t(config.lang, 'wechat.welcome') });
     if (decision.memberCode) {
       // The link code in the greeting is used as if sent in the new chat: one step less for the resident.
-      await handle({
-        platform: WECHAT,
-        roomId: contact.id,
-        roomName: contact.name(),
-        isPrivate: true,
-        senderId: contact.id,
-        senderName: contact.name(),
-        messageId: `friendship:${friendship.id}`,
-        text: `/bind ${decision.memberCode.code}`,
-      });
+      const code = decision.memberCode.code;
+      await inbox(contact.id, () =>
+        handle({
+          platform: WECHAT,
+          roomId: contact.id,
+          roomName: contact.name(),
+          isPrivate: true,
+          senderId: contact.id,
+          senderName: contact.name(),
+          messageId: `friendship:${friendship.id}`,
+          text: `/bind ${code}`,
+        }),
+      );
     }
   }
 

@@ -2,8 +2,14 @@ import { FileBox } from 'file-box';
 import { types, log as wechatyLog } from 'wechaty';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import { createWechatAdapter, type WechatAdapter, type WechatAdapterOptions } from '../../bots/wechat/adapter.js';
+import { WECHAT } from '../../bots/wechat/messages.js';
 import { SimulatedClock } from '../../src/clock.js';
 import type { ChatCore } from '../../src/chat/core.js';
+import { inTransaction } from '../../src/db/client.js';
+import type { RoomPurpose } from '../../src/db/schema/index.js';
+import type { Ctx } from '../../src/domain/context.js';
+import { linkIdentity } from '../../src/domain/org/identities.js';
+import { bindRoom, claimPrivateRoom, seeRoom } from '../../src/domain/org/rooms.js';
 import type { Logger } from '../../src/log.js';
 import { seedDemo, type DemoIds } from '../../src/domain/seed/demo.js';
 import type { Services } from '../../src/services.js';
@@ -106,6 +112,13 @@ export interface WechatWorld {
   clock: SimulatedClock;
   wechat: MockWechat;
   adapter: WechatAdapter;
+  /**
+   * A WeChat person who is the demo member `who` (jin = 金阿姨, li = 网格员小李, ...), as if they had linked
+   * their account; with a private chat with the bot unless told otherwise, so notifications reach them here.
+   */
+  member(who: keyof DemoIds['members'], options?: { privateChat?: boolean }): Person;
+  /** A WeChat group already bound to a demo unit, with these people and the bot in it. */
+  boundGroup(unit: keyof DemoIds['units'], purpose: RoomPurpose, people: Person[], topic?: string): Group;
   /** Says `what` as `who` in a group or privately to the bot; returns what the bot sent because of it. */
   say(who: Person, where: Group | 'private', what: string | FileBox): Promise<Sent[]>;
   /** Delivers the same message again, as a puppet does after a reconnect. */
@@ -185,12 +198,33 @@ export async function wechatWorld(options: WorldOptions = {}): Promise<WechatWor
     return wechat.sent.slice(before);
   };
 
+  const system: Ctx = { ...services.deps, actor: { kind: 'system', job: 'test' } };
+
   return {
     services,
     ids,
     clock,
     wechat,
     adapter,
+    member(who, { privateChat = true } = {}) {
+      const member = ids.members[who];
+      const person = wechat.person(member.name);
+      inTransaction(services.db, () => {
+        linkIdentity(system, { platform: WECHAT, platformUserId: person.id, displayName: member.name }, member.id);
+        if (!privateChat) return;
+        const room = seeRoom(services.deps, { platform: WECHAT, platformRoomId: person.id, name: member.name, isPrivate: true });
+        claimPrivateRoom(services.db, room, member.id);
+      });
+      return person;
+    },
+    boundGroup(unit, purpose, people, topic = `${ids.units[unit].name}${purpose === 'staff' ? '工作群' : '居民群'}`) {
+      const group = wechat.group(topic, people);
+      inTransaction(services.db, () => {
+        const room = seeRoom(services.deps, { platform: WECHAT, platformRoomId: group.id, name: topic, isPrivate: false });
+        bindRoom(system, room.id, ids.units[unit].id, purpose);
+      });
+      return group;
+    },
     say: (who, where, what) =>
       since(async () => {
         // The bot sees the message a few ticks later: waiting for it starts before that.

@@ -12,7 +12,7 @@ import { inTransaction } from '../../../src/db/client.js';
 import { identities, processedMessages } from '../../../src/db/schema/index.js';
 import type { Ctx } from '../../../src/domain/context.js';
 import type { StoredFile } from '../../../src/domain/files.js';
-import { notifyMember, notifyRooms } from '../../../src/domain/notify.js';
+import { notifyMember, notifyRooms, notifyUnit } from '../../../src/domain/notify.js';
 import { createBindingCode } from '../../../src/domain/org/binding-codes.js';
 import { findRoom, seeRoom } from '../../../src/domain/org/rooms.js';
 import { seedDemo } from '../../../src/domain/seed/demo.js';
@@ -284,6 +284,33 @@ describe('wechat adapter: groups and commands', () => {
     await until(() => w.wechat.textsIn(group).length === 1, 'the greeting');
     expect(w.wechat.textsIn(group)[0]).toContain('绑定 绑定码');
     expect(findRoom(w.services.db, WECHAT, group.id)).toMatchObject({ name: '5号楼群', unitId: null });
+  });
+});
+
+describe('wechat world: the demo neighbourhood on WeChat', () => {
+  it('lets demo members speak on WeChat as themselves, in groups bound to their units', async () => {
+    const w = await start();
+    const li = w.member('li');
+    const jin = w.member('jin');
+    const staff = w.boundGroup('grid1', 'staff', [li]);
+    const residents = w.boundGroup('grid1', 'residents', [jin, li]);
+    const [me] = await w.say(li, staff, '我的');
+    expect(me?.text).toMatch(/^@网格员小李 👤 网格员小李\n角色：工作人员@荷东第一网格/);
+    const [help] = await w.say(jin, residents, '帮助');
+    expect(help?.text).toContain('荷东第一网格 · 居民群');
+  });
+
+  it('delivers an announcement to a unit\'s WeChat staff group and a member\'s notice to their WeChat chat', async () => {
+    const w = await start();
+    const li = w.member('li');
+    const staff = w.boundGroup('grid1', 'staff', [li]);
+    inTransaction(w.services.db, () => {
+      notifyUnit(w.services.deps, w.ids.units.grid1.id, 'staff', () => ({ text: '今晚八点网格议事会' }), 'test');
+      notifyMember(w.services.deps, w.ids.members.li.id, () => ({ text: '你有一张新工单' }), 'test');
+    });
+    const sent = await w.deliver();
+    expect(w.wechat.textsIn(staff, sent)).toEqual(['今晚八点网格议事会']);
+    expect(w.wechat.textsIn(li, sent)).toEqual(['你有一张新工单']);
   });
 });
 
