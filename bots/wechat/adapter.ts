@@ -240,6 +240,15 @@ export function createWechatAdapter(services: Services, options: WechatAdapterOp
     );
   });
 
+  /** The puppet wechaty actually runs (it picks its default when none is named). */
+  function puppetName(): string {
+    try {
+      return bot.puppet.name();
+    } catch {
+      return typeof puppet === 'string' ? puppet : 'not loaded';
+    }
+  }
+
   async function idle() {
     while (inFlight.size) await Promise.all([...inFlight]);
   }
@@ -254,10 +263,7 @@ export function createWechatAdapter(services: Services, options: WechatAdapterOp
       stopping = false;
       status = 'starting';
       await lifecycle.start();
-      log.info('wechat adapter started', {
-        puppet: typeof puppet === 'object' ? puppet.name() : (puppet ?? 'wechaty default'),
-        session: `${session}.memory-card.json`,
-      });
+      log.info('wechat adapter started', { puppet: puppetName(), session: `${session}.memory-card.json` });
     },
     async stop() {
       stopping = true;

@@ -7,6 +7,8 @@ import { notifyUnit } from '../../src/domain/notify.js';
 import { childrenOf } from '../../src/domain/org/units.js';
 import type { Logger } from '../../src/log.js';
 
+const REPEAT_WINDOW_MS = 60_000;
+
 export interface LifecycleOptions {
   /** First restart delay; it doubles with each failure in a row, up to `maxBackoffMs`. */
   backoffMs?: number;
@@ -42,6 +44,7 @@ export class WechatLifecycle {
   #toldDown = false;
   #toldScan = false;
   #restarting: Promise<void> | undefined;
+  readonly #lastLogged = new Map<string, number>();
 
   constructor(
     readonly bot: Wechaty,
@@ -60,7 +63,13 @@ export class WechatLifecycle {
     bot.on('login', (user) => this.#onLogin(user.name()));
     bot.on('logout', (user, reason) => this.#onLogout(reason ?? 'logout'));
     // Errors of one message or contact come from wechaty itself; errors of the puppet mean the connection.
-    bot.on('error', (error) => this.deps.log.warn('wechaty error', { error: reasonOf(error) }));
+    // wechaty repeats the puppet's errors as its own, and reports them first: look once the puppet has spoken.
+    bot.on('error', (error) => {
+      const reason = reasonOf(error);
+      queueMicrotask(() => {
+        if (this.#firstInAWhile(reason)) this.deps.log.warn('wechaty error', { error: reason });
+      });
+    });
     bot.on('puppet', (puppet) => {
       puppet.on('error', (payload) => this.#onPuppetError(payload));
     });
@@ -119,7 +128,7 @@ export class WechatLifecycle {
 
   #onPuppetError(payload: unknown) {
     const reason = reasonOf(payload);
-    this.deps.log.error('wechat puppet error', { error: reason });
+    if (this.#firstInAWhile(reason)) this.deps.log.error('wechat puppet error', { error: reason });
     if (this.#stoppingBot || this.#stopped) return;
     this.#failed(reason);
   }
@@ -172,6 +181,22 @@ export class WechatLifecycle {
     } finally {
       this.#stoppingBot = false;
     }
+  }
+
+  /**
+   * Whether an error is news: some puppets repeat one failure many times a second while they retry, which
+   * would bury everything else in the log. A repeat within a minute is logged at debug level only.
+   */
+  #firstInAWhile(reason: string): boolean {
+    const now = this.#options.now();
+    const last = this.#lastLogged.get(reason);
+    if (last !== undefined && now - last < REPEAT_WINDOW_MS) {
+      this.deps.log.debug('repeated wechat error', { error: reason });
+      return false;
+    }
+    if (this.#lastLogged.size > 100) this.#lastLogged.clear();
+    this.#lastLogged.set(reason, now);
+    return true;
   }
 
   /** Tells the staff rooms of the root units, on whatever platform they are: WeChat may be the one down. */
