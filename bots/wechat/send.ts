@@ -62,10 +62,14 @@ export function serialPerKey() {
 export interface PacingOptions {
   roomIntervalMs: number;
   perMinute: number;
+  /** A send still unanswered after this long is given up, so one hung call cannot hold up every room. */
+  sendTimeoutMs?: number;
   /** The clock pacing runs on (milliseconds); the system clock unless given. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
+
+const DEFAULT_SEND_TIMEOUT_MS = 60_000;
 
 export class SenderClosedError extends Error {
   constructor() {
@@ -124,7 +128,7 @@ export class PacedSender {
       await this.#sleepUntil(this.#earliest(roomId));
       if (this.#closed) throw new SenderClosedError();
       try {
-        return await send();
+        return await withTimeout(send(), this.options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS);
       } finally {
         this.#finished(roomId);
       }
@@ -152,6 +156,14 @@ export class PacedSender {
     // A timer may wake a moment early; sleep again until the time has really come.
     for (let delay = at - this.#now(); delay > 0; delay = at - this.#now()) await this.#sleep(delay);
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`WeChat did not confirm the send within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function abortable(promise: Promise<void>, signal: AbortSignal): Promise<void> {

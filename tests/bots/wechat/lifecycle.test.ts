@@ -99,6 +99,20 @@ describe('wechat login and reconnection', () => {
     expect(adminRoomTold(world)).toHaveLength(1);
   });
 
+  it('starts the backoff afresh after a login that lasted', async () => {
+    const { lines, log } = recorder();
+    world = await wechatWorld({ log, adapter: { lifecycle: { ...FAST_BACKOFF, stableMs: 50 } } });
+    const restarted = vi.spyOn(world.wechat.puppet, 'start');
+    world.wechat.puppet.emit('error', { data: 'first' });
+    await until(() => restarted.mock.calls.length === 1, 'the first restart');
+    world.wechat.login();
+    await until(() => world.adapter.status === 'online', 'the login');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    world.wechat.puppet.emit('error', { data: 'second' });
+    const delays = lines.filter((l) => l.includes('wechat restarting')).map((l) => Number(/delayMs=(\d+)/.exec(l)?.[1]));
+    expect(delays).toEqual([20, 20]);
+  });
+
   it('after a logout: restarts, shows a new QR code, tells the admin room a scan is needed, and recovers', async () => {
     const drawn: string[] = [];
     world = await wechatWorld({ adapter: { lifecycle: { ...FAST_BACKOFF, printQr: (art) => drawn.push(art) } } });

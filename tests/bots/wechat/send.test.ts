@@ -38,6 +38,14 @@ describe('PacedSender', () => {
     await expect(next).resolves.toBe('ok');
   });
 
+  it('gives up a send that never returns, and goes on with the next', async () => {
+    const sender = new PacedSender({ roomIntervalMs: 1, perMinute: 1000, sendTimeoutMs: 20 });
+    const hung = sender.run('a', () => new Promise<void>(() => {}));
+    const next = sender.run('b', async () => 'sent');
+    await expect(hung).rejects.toThrow('did not confirm');
+    await expect(next).resolves.toBe('sent');
+  });
+
   it('abandons waiting sends when closed', async () => {
     const sender = new PacedSender({ roomIntervalMs: 60_000, perMinute: 1000 });
     await sender.run('r', async () => {});
