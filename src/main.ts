@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { createTelegramAdapter } from '../bots/telegram/adapter.js';
+import type { WechatPuppet } from '../bots/wechat/adapter.js';
 import type { Clock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { ensureAdminToken } from './domain/tokens.js';
@@ -19,6 +20,8 @@ export interface StartOptions {
   seed?: boolean;
   /** Root admin token. Overrides LINLI_ADMIN_TOKEN. */
   adminToken?: string;
+  /** A wechaty puppet instance: enables WeChat with it, whatever LINLI_WECHAT says. */
+  wechatPuppet?: WechatPuppet;
   /** Environment to read instead of process.env. */
   env?: Record<string, string | undefined>;
   clock?: Clock;
@@ -76,6 +79,14 @@ export async function startLinli(options: StartOptions = {}): Promise<Running> {
       stops.push(() => telegram.stop());
       adapters.push('telegram');
       log.info('telegram bot started', { username: bot.username, mode: telegram.mode });
+    }
+    if (options.wechatPuppet || config.wechat.enabled) {
+      // wechaty is large: loaded only when WeChat is on.
+      const { createWechatAdapter } = await import('../bots/wechat/adapter.js');
+      const wechat = createWechatAdapter(services, { puppet: options.wechatPuppet ?? config.wechat.puppet });
+      stops.push(() => wechat.stop());
+      await wechat.start();
+      adapters.push('wechat');
     }
     if (!adapters.length) {
       log.info('no chat platform configured: set TELEGRAM_BOT_TOKEN or LINLI_WECHAT=on, or try `npm run chat`');
@@ -145,7 +156,28 @@ function closeServer(server: ServerType): Promise<void> {
 }
 
 async function main() {
-  let running: Running;
+  let running: Running | undefined;
+  // A signal during start-up (WeChat can take a while to connect) stops Linli once it has started.
+  let signalled: string | undefined;
+  const shutdown = (signal: string) => {
+    if (!running) {
+      signalled = signal;
+      return;
+    }
+    running.services.log.info('shutting down', { signal });
+    const force = setTimeout(() => process.exit(1), 5000);
+    force.unref();
+    void running.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // A chat platform library failing in a callback must not take the HTTP API and the other platforms down.
+  process.on('unhandledRejection', (reason) => {
+    (running?.services.log ?? createLogger()).error('unhandled rejection', {
+      error: reason instanceof Error ? reason.message : String(reason),
+      stack: reason instanceof Error ? reason.stack?.split('\n').slice(0, 4).join(' | ') : undefined,
+    });
+  });
   try {
     running = await startLinli();
   } catch (error) {
@@ -155,14 +187,7 @@ async function main() {
     }
     throw error;
   }
-  const shutdown = (signal: string) => {
-    running.services.log.info('shutting down', { signal });
-    const force = setTimeout(() => process.exit(1), 5000);
-    force.unref();
-    void running.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  if (signalled) shutdown(signalled);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

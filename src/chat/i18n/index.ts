@@ -4,6 +4,7 @@ import { coreMessages } from './core.js';
 import { jobMessages } from './jobs.js';
 import { patrolMessages } from './patrols.js';
 import { ticketMessages } from './tickets.js';
+import { wechatMessages } from './wechat.js';
 
 export type MessageParams = Record<string, string | number | null | undefined>;
 export type Text = string | ((p: MessageParams) => string);
@@ -16,6 +17,7 @@ export const messages = {
   ...patrolMessages,
   ...apiMessages,
   ...ticketMessages,
+  ...wechatMessages,
 } satisfies Table;
 
 export type MessageKey = keyof typeof messages;

@@ -5,7 +5,7 @@ import { bindingCodes, type RoomPurpose } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import { randomCode, normalizeCode } from '../codes.js';
-import type { Ctx } from '../context.js';
+import type { Ctx, Deps } from '../context.js';
 import { linkIdentity, type Sender } from './identities.js';
 import { getMember, type Member } from './members.js';
 import { bindRoom, type Room } from './rooms.js';
@@ -62,4 +62,21 @@ export function useBindingCode(ctx: Ctx, input: { code: string; room: Room; send
     audit(ctx, 'bindingCode.use', { type: 'member', id: member.id }, {});
     return { kind: 'member', member };
   });
+}
+
+/** A run of letters and digits standing on its own, as a code would be typed: "绑定码 K7MQ-2XPA" or "K7MQ2XPA". */
+const CODE_TOKEN = /(?<![A-Za-z0-9])[A-Za-z0-9](?:-?[A-Za-z0-9]){7}(?![A-Za-z0-9])/g;
+
+/**
+ * The codes in a piece of text that exist and can still be used, read-only: a WeChat friend request
+ * carrying one is from someone Linli expects.
+ */
+export function usableCodesIn(deps: Deps, text: string): BindingCode[] {
+  const now = deps.clock.now();
+  const candidates = new Set(
+    (text.normalize('NFKC').match(CODE_TOKEN) ?? []).map(normalizeCode).filter((c) => c.length === BINDING_CODE_LENGTH),
+  );
+  return [...candidates]
+    .map((code) => deps.db.select().from(bindingCodes).where(eq(bindingCodes.code, code)).get())
+    .filter((row): row is BindingCode => row !== undefined && row.usedAt === null && row.expiresAt > now);
 }

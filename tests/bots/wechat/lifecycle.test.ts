@@ -1,0 +1,217 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ScanStatus } from 'wechaty';
+import { reasonOf } from '../../../bots/wechat/lifecycle.js';
+import { WECHAT } from '../../../bots/wechat/messages.js';
+import { outbox } from '../../../src/db/schema/index.js';
+import { createBindingCode } from '../../../src/domain/org/binding-codes.js';
+import { notifyRooms, notifyUnit } from '../../../src/domain/notify.js';
+import { findRoom } from '../../../src/domain/org/rooms.js';
+import { findUnitByName } from '../../../src/domain/org/units.js';
+import { SHELL } from '../../../src/domain/seed/demo.js';
+import { createLogger } from '../../../src/log.js';
+import { startLinli } from '../../../src/main.js';
+import { MockWechat, until, type WechatWorld, wechatWorld } from '../../helpers/wechat.js';
+
+let world: WechatWorld;
+afterEach(async () => {
+  await world?.stop();
+});
+
+function recorder(level: 'debug' | 'info' = 'debug') {
+  const lines: string[] = [];
+  return { lines, log: createLogger(level, (line) => lines.push(line)) };
+}
+
+const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'linli-wechat-')), 'linli.db');
+
+/** What the admin room (the street's staff group, on the shell platform in the demo) was told. */
+const adminRoomTold = (w: WechatWorld) =>
+  w.services.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.platform, SHELL), eq(outbox.roomId, 'street')))
+    .all()
+    .map((row) => row.text);
+
+const FAST_BACKOFF = { backoffMs: 20, maxBackoffMs: 1000, printQr: () => {} };
+
+describe('wechat login and reconnection', () => {
+  it('draws the login QR code and logs its link', async () => {
+    const { lines, log } = recorder();
+    const drawn: string[] = [];
+    world = await wechatWorld({ log, adapter: { lifecycle: { printQr: (art) => drawn.push(art) } }, login: false });
+    world.wechat.mocker.scan('https://login.weixin.qq.com/l/Ab3dE', ScanStatus.Waiting);
+    await until(() => drawn.length === 1, 'the QR code');
+    expect(drawn[0]).toMatch(/[▀▄█]/);
+    expect(lines.join('\n')).toContain('https://wechaty.js.org/qrcode/https%3A%2F%2Flogin.weixin.qq.com%2Fl%2FAb3dE');
+    expect(world.adapter.status).toBe('starting');
+  });
+
+  it('keeps the login session in the data directory', async () => {
+    world = await wechatWorld();
+    // what a puppet does with its session after a login
+    await world.wechat.puppet.memory.set('session', { token: 'probe' });
+    await world.wechat.puppet.memory.save();
+    expect(existsSync(join(world.services.config.dataDir, 'wechat.memory-card.json'))).toBe(true);
+  });
+
+  it('after a puppet error: logs it, tells the admin room, restarts, and works again once logged in', async () => {
+    const { lines, log } = recorder();
+    world = await wechatWorld({ log, adapter: { lifecycle: FAST_BACKOFF } });
+    const mary = world.wechat.person('王阿姨');
+    const group = world.wechat.group('3号楼居民群', [mary]);
+    await world.say(mary, group, '帮助');
+    const restarted = vi.spyOn(world.wechat.puppet, 'start');
+
+    world.wechat.puppet.emit('error', { gerror: JSON.stringify({ code: 14, message: 'grpc stream closed' }) });
+    expect(world.adapter.status).toBe('offline');
+    expect(world.services.dispatcher.platforms).not.toContain(WECHAT);
+    expect(lines.some((l) => l.includes('wechat puppet error') && l.includes('grpc stream closed'))).toBe(true);
+    expect(adminRoomTold(world)).toEqual([expect.stringMatching(/微信机器人断开了（grpc stream closed），1 秒后自动重连/)]);
+
+    // a notification written while WeChat is down waits for it
+    const room = findRoom(world.services.db, WECHAT, group.id)!;
+    notifyRooms(world.services.deps, [room], () => ({ text: '停水通知' }), 'test');
+    expect(await world.deliver()).toEqual([]);
+
+    await until(() => restarted.mock.calls.length === 1, 'the restart');
+    world.wechat.login();
+    await until(() => world.adapter.status === 'online', 'the login');
+    expect(adminRoomTold(world)).toEqual([expect.stringContaining('断开'), '✅ 微信机器人已重新上线（邻里）。']);
+    expect(world.wechat.textsIn(group, await world.deliver())).toEqual(['停水通知']);
+    expect(world.wechat.textsIn(group, await world.say(mary, group, '我的'))).toHaveLength(1);
+  });
+
+  it('doubles the wait after each failure in a row and tells the admin room once', async () => {
+    const { lines, log } = recorder();
+    world = await wechatWorld({ log, adapter: { lifecycle: FAST_BACKOFF } });
+    const restarted = vi.spyOn(world.wechat.puppet, 'start');
+    for (let n = 1; n <= 3; n++) {
+      world.wechat.puppet.emit('error', { data: `failure ${n}` });
+      await until(() => restarted.mock.calls.length === n, `restart ${n}`);
+    }
+    const delays = lines.filter((l) => l.includes('wechat restarting')).map((l) => Number(/delayMs=(\d+)/.exec(l)?.[1]));
+    expect(delays).toEqual([20, 40, 80]);
+    expect(adminRoomTold(world)).toHaveLength(1);
+  });
+
+  it('starts the backoff afresh after a login that lasted', async () => {
+    const { lines, log } = recorder();
+    world = await wechatWorld({ log, adapter: { lifecycle: { ...FAST_BACKOFF, stableMs: 50 } } });
+    const restarted = vi.spyOn(world.wechat.puppet, 'start');
+    world.wechat.puppet.emit('error', { data: 'first' });
+    await until(() => restarted.mock.calls.length === 1, 'the first restart');
+    world.wechat.login();
+    await until(() => world.adapter.status === 'online', 'the login');
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    world.wechat.puppet.emit('error', { data: 'second' });
+    const delays = lines.filter((l) => l.includes('wechat restarting')).map((l) => Number(/delayMs=(\d+)/.exec(l)?.[1]));
+    expect(delays).toEqual([20, 20]);
+  });
+
+  it('after a logout: restarts, shows a new QR code, tells the admin room a scan is needed, and recovers', async () => {
+    const drawn: string[] = [];
+    world = await wechatWorld({ adapter: { lifecycle: { ...FAST_BACKOFF, printQr: (art) => drawn.push(art) } } });
+    const restarted = vi.spyOn(world.wechat.puppet, 'start');
+    await world.wechat.puppet.logout('kicked out by the phone');
+    expect(world.adapter.status).toBe('offline');
+    await until(() => restarted.mock.calls.length === 1, 'the restart');
+    world.wechat.mocker.scan('https://login.weixin.qq.com/l/next', ScanStatus.Waiting);
+    await until(() => drawn.length === 1, 'the QR code');
+    expect(adminRoomTold(world)).toEqual([
+      expect.stringContaining('kicked out by the phone'),
+      expect.stringContaining('需要重新扫码登录'),
+    ]);
+    world.wechat.login();
+    await until(() => world.adapter.status === 'online', 'the login');
+    expect(adminRoomTold(world).at(-1)).toContain('重新上线');
+  });
+
+  it('retries a start that fails, without throwing', async () => {
+    const { lines, log } = recorder();
+    const wechat = new MockWechat();
+    vi.spyOn(wechat.puppet, 'start').mockRejectedValueOnce(new Error('token expired'));
+    world = await wechatWorld({ wechat, log, login: false, adapter: { lifecycle: FAST_BACKOFF } });
+    await until(() => wechat.puppet.state.active() === true, 'the second start');
+    expect(lines.some((l) => l.includes('wechaty error') && l.includes('token expired'))).toBe(true);
+    expect(lines.some((l) => l.includes('wechat restarting') && l.includes('the puppet did not start'))).toBe(true);
+    wechat.login();
+    await until(() => world.adapter.status === 'online', 'the login');
+  });
+
+  it('stays stopped when stopped while a restart is pending', async () => {
+    world = await wechatWorld({ adapter: { lifecycle: { ...FAST_BACKOFF, backoffMs: 50 } } });
+    const restarted = vi.spyOn(world.wechat.puppet, 'start');
+    world.wechat.puppet.emit('error', { data: 'boom' });
+    await world.adapter.stop();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(restarted).not.toHaveBeenCalled();
+    expect(world.adapter.status).toBe('stopped');
+  });
+});
+
+describe('reasonOf', () => {
+  it.each([
+    [new Error('plain'), 'plain'],
+    [{ gerror: JSON.stringify({ code: 2, message: 'from gerror' }) }, 'from gerror'],
+    [{ data: 'from data' }, 'from data'],
+    ['text', 'text'],
+    [42, '42'],
+  ])('reads %j', (value, expected) => {
+    expect(reasonOf(value)).toBe(expected);
+  });
+});
+
+describe('startLinli with WeChat', () => {
+  it('serves a WeChat group with the puppet it is given: binding it, answering, delivering the outbox', async () => {
+    const { lines, log } = recorder('info');
+    const wechat = new MockWechat();
+    const running = await startLinli({
+      db: tmpDb(),
+      port: false,
+      seed: true,
+      env: { LINLI_OUTBOX_INTERVAL_MS: '20', LINLI_WECHAT_ROOM_INTERVAL_MS: '1' },
+      log,
+      wechatPuppet: wechat.puppet,
+    });
+    try {
+      expect(running.url).toBeNull();
+      expect(lines.filter((l) => l.includes('wechat adapter started'))).toHaveLength(1);
+      wechat.login();
+      const mary = wechat.person('王阿姨');
+      const group = wechat.group('3号楼居民群', [mary]);
+      const { deps } = running.services;
+      const building = findUnitByName(deps.db, '3号楼')!;
+      const code = createBindingCode({ ...deps, actor: { kind: 'system', job: 'test' } }, { unitId: building.id, purpose: 'residents' }).code;
+
+      await until(() => running.services.dispatcher.platforms.includes('wechat'), 'the login');
+      wechat.say(mary, group, `绑定 ${code}`);
+      await until(() => wechat.textsIn(group).length === 1, 'the reply');
+      expect(wechat.textsIn(group)[0]).toMatch(/^@王阿姨 ✅ 本群已绑定到「3号楼」/);
+
+      // the running dispatcher delivers an announcement on its own
+      notifyUnit(deps, building.id, 'residents', () => ({ text: '明天上午停水' }), 'test');
+      await until(() => wechat.textsIn(group).includes('明天上午停水'), 'the announcement');
+    } finally {
+      await running.stop();
+    }
+    expect(lines.at(-1)).toContain('stopped');
+  });
+
+  it('starts WeChat when LINLI_WECHAT=on, with the puppet WECHATY_PUPPET names', async () => {
+    const { lines, log } = recorder('info');
+    const running = await startLinli({
+      db: tmpDb(),
+      port: false,
+      env: { LINLI_WECHAT: 'on', WECHATY_PUPPET: 'wechaty-puppet-mock' },
+      log,
+    });
+    await running.stop();
+    expect(lines.some((l) => l.includes('wechat adapter started') && l.includes('wechaty-puppet-mock'))).toBe(true);
+    expect(lines.some((l) => l.includes('no chat platform configured'))).toBe(false);
+  });
+});
