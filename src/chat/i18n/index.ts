@@ -1,6 +1,7 @@
 import type { Lang } from '../../config.js';
 import { coreMessages } from './core.js';
 import { jobMessages } from './jobs.js';
+import { timebankMessages } from './timebank.js';
 
 export type MessageParams = Record<string, string | number | null | undefined>;
 export type Text = string | ((p: MessageParams) => string);
@@ -10,6 +11,7 @@ export type Table = Record<string, { zh: Text; en: Text }>;
 export const messages = {
   ...coreMessages,
   ...jobMessages,
+  ...timebankMessages,
 } satisfies Table;
 
 export type MessageKey = keyof typeof messages;
