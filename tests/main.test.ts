@@ -50,7 +50,8 @@ describe('npm start', () => {
     await new Promise<void>((resolve, reject) => {
       child.stderr.on('data', (d) => {
         stderr += d;
-        if (stderr.includes('outbox dispatcher started')) resolve();
+        // The last line of start-up: main() installs its signal handlers right after it, in the same tick.
+        if (stderr.includes('job scheduler started')) resolve();
       });
       child.on('exit', () => reject(new Error(`exited early: ${stderr}`)));
     });
