@@ -2,6 +2,8 @@ import { DAY } from '../clock.js';
 import { lt } from 'drizzle-orm';
 import { processedMessages } from '../db/schema/index.js';
 import type { JobDef } from './job.js';
+import { taskLapse } from './task-lapse.js';
+import { voucherExpiry } from './voucher-expiry.js';
 
 /** Forgets dedupe marks older than any platform redelivers. */
 const housekeeping: JobDef = {
@@ -18,5 +20,5 @@ const housekeeping: JobDef = {
 
 /** The one cron table. Each area's jobs are listed here, in the order they run when due together. */
 export function scheduleTable(): JobDef[] {
-  return [housekeeping];
+  return [housekeeping, voucherExpiry, taskLapse];
 }
