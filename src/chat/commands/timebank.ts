@@ -1,5 +1,6 @@
 import { firstWord, parseRef } from '../args.js';
 import { type CommandCtx, type CommandDef, isStaffHere, unitOf, UsageError } from '../command.js';
+import { normalizeText } from '../parser.js';
 import type { HandleResult } from '../types.js';
 import { balanceOf, findAccount, memberAccount, merchantAccount, statement } from '../../domain/ledger/accounts.js';
 import { monthRange } from '../../domain/month.js';
@@ -62,6 +63,8 @@ const wish: CommandDef = {
   help: 'help.wish',
   usage: 'wish.usage',
   run(ctx, { args }) {
+    // "心愿达成了" in passing is talk, not a wish: unaddressed, the word must stand apart.
+    if (!ctx.addressed && /^微?心愿[^\s:：,，]/.test(normalizeText(ctx.message.text))) return undefined;
     if (args.startsWith('@')) {
       const [name, title] = firstWord(args);
       return postWishFor(ctx, name!.slice(1), title);

@@ -54,6 +54,14 @@ describe('心愿 and 代: posting wishes', () => {
     expect(demo.services.db.query.tasks.findMany().sync()).toEqual([]);
   });
 
+  it('takes 心愿 run into other words as talk, unless said to the bot', async () => {
+    const demo = demoChat();
+    expect(await demo.say('wang', 'grid-1', '心愿达成了，谢谢大家')).toEqual([]);
+    expect(await demo.say('li', 'grid-1-staff', '代码写好了')).toEqual([]);
+    expect(await reply(demo, 'wang', 'grid-1', '@邻里 心愿帮忙买菜')).toContain('王阿姨：帮忙买菜');
+    expect(await reply(demo, 'wang', 'grid-1', '心愿：修剪楼下的树')).toContain('王阿姨：修剪楼下的树');
+  });
+
   it('lets staff post a task with slots, announced to residents', async () => {
     const demo = demoChat();
     const out = await demo.say('li', 'grid-1-staff', '发布任务 3人 周五夜间巡逻');
