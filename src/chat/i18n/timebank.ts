@@ -127,6 +127,10 @@ export const timebankMessages = {
     zh: '⏱ {name} 报告任务 {ref}（{title}）服务 {hours}，请确认：「确认 {ref} {name}」或「裁定 {ref} {name} 时长」。',
     en: '⏱ {name} reports {hours} on task {ref} ({title}). Confirm with "/confirm {ref} {name}" or "/rule {ref} {name} <hours>".',
   },
+  'complete.notify.staffForRequester': {
+    zh: '⏱ {name} 报告为 {requester} 的心愿 {ref}（{title}）服务了 {hours}。{requester} 没有私聊我，请核实后代为确认：「确认 {ref}」。',
+    en: '⏱ {name} reports {hours} on {requester}\'s wish {ref} ({title}). {requester} has no private chat with me: check and confirm for them with "/confirm {ref}".',
+  },
   'complete.notify.staffOverCap': {
     zh: '⚠️ {name} 报告 {ref}（{title}）服务 {hours}，超过单次 {cap} 上限，需工作人员确认：「确认 {ref} {name}」或「裁定 {ref} {name} 时长」。',
     en: '⚠️ {name} reports {hours} on {ref} ({title}), above the {cap} cap; staff must confirm: "/confirm {ref} {name}" or "/rule {ref} {name} <hours>".',

@@ -48,8 +48,9 @@ export function complete(ctx: Ctx, input: { taskId: number; minutes: number }): 
     const name = getMember(ctx.db, volunteerId).name;
     const overCap = input.minutes > task.capMinutes;
     const source = `task:${task.id}`;
+    let requesterTold = false;
     if (task.requesterId !== null) {
-      notifyMember(
+      requesterTold = notifyMember(
         ctx,
         task.requesterId,
         (t, lang) => ({
@@ -64,15 +65,26 @@ export function complete(ctx: Ctx, input: { taskId: number; minutes: number }): 
         source,
       );
     }
-    if (overCap || task.requesterId === null) {
+    // Staff confirm what the person served cannot: hours above the cap, a task serving no one person,
+    // or a resident who has no private chat to be asked in (an elderly neighbour without a phone).
+    const staffKey = overCap
+      ? 'complete.notify.staffOverCap'
+      : task.requesterId === null
+        ? 'complete.notify.staff'
+        : requesterTold
+          ? undefined
+          : 'complete.notify.staffForRequester';
+    if (staffKey) {
+      const requester = task.requesterId === null ? '' : getMember(ctx.db, task.requesterId).name;
       notifyUnit(
         ctx,
         task.unitId,
         'staff',
         (t, lang) => ({
-          text: t(overCap ? 'complete.notify.staffOverCap' : 'complete.notify.staff', {
+          text: t(staffKey, {
             ref,
             name,
+            requester,
             title: task.title,
             hours: formatHours(input.minutes, lang),
             cap: formatHours(task.capMinutes, lang),

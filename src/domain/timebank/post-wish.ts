@@ -7,7 +7,7 @@ import { notifyMember, notifyRooms } from '../notify.js';
 import { actsAsStaffFor, belongsTo } from '../org/authority.js';
 import { getMember } from '../org/members.js';
 import { groupRoomsOf } from '../org/rooms.js';
-import { getUnit } from '../org/units.js';
+import { getUnit, selfAndAncestors } from '../org/units.js';
 import { taskCard } from './cards.js';
 import { DEFAULT_CAP_MINUTES, MAX_REPORT_MINUTES } from './hours.js';
 import { type Task, taskRef } from './tasks.js';
@@ -91,8 +91,16 @@ function insertTask(ctx: Ctx, values: Pick<Task, 'kind' | 'unitId' | 'title' | '
     .get();
 }
 
-/** The card goes to every residents' group of the unit, except the one it was posted in (that one gets the reply). */
+/**
+ * The card goes to every residents' group of the unit, except the one it was posted in (that one gets
+ * the reply). A unit without a group of its own (a building whose residents talk in the grid's group)
+ * announces in the nearest unit above that has one.
+ */
 function announce(deps: Deps, task: Task, skipRoomId: number | undefined) {
-  const rooms = groupRoomsOf(deps.db, [task.unitId], 'residents').filter((r) => r.id !== skipRoomId);
-  notifyRooms(deps, rooms, (t) => taskCard(deps.db, task, t), `task:${task.id}`);
+  for (const unit of selfAndAncestors(deps.db, task.unitId)) {
+    const rooms = groupRoomsOf(deps.db, [unit.id], 'residents');
+    if (!rooms.length) continue;
+    notifyRooms(deps, rooms.filter((r) => r.id !== skipRoomId), (t) => taskCard(deps.db, task, t), `task:${task.id}`);
+    return;
+  }
 }

@@ -40,6 +40,14 @@ describe('posting wishes and tasks', () => {
     expect(quiet.outboxTo('grid-1')).toEqual([]);
   });
 
+  it('announces a wish of a unit without its own group in the nearest group above', () => {
+    const demo = demoDomain();
+    const neighbour = createMember(demo.system, { name: '3号楼刘奶奶' });
+    grantRole(demo.system, { memberId: neighbour.id, role: 'resident', unitId: demo.ids.units.building3.id });
+    postWish({ ...demo.system, actor: { kind: 'member', memberId: neighbour.id } }, { unitId: demo.ids.units.building3.id, title: '搬花盆' });
+    expect(demo.outboxTo('grid-1').at(-1)).toContain('微心愿 W1 · 3号楼');
+  });
+
   it('lets staff post for a resident of their unit, who is told', () => {
     const demo = demoDomain();
     const task = postWish(demo.as('li'), { unitId: demo.ids.units.grid1.id, title: '代购药品', requesterId: demo.ids.members.wang.id });
@@ -139,6 +147,18 @@ describe('reporting and confirming hours', () => {
     expect(() => confirm(demo.as('li'), { taskId: task.id })).toThrow('confirm.already');
     expect(points(demo, 'yang')).toBe(20);
     expect(reconcile(demo.services.db).ok).toBe(true);
+  });
+
+  it('asks staff to confirm for a person served who has no private chat', () => {
+    const demo = demoDomain();
+    const elder = createMember(demo.system, { name: '李大爷' });
+    grantRole(demo.system, { memberId: elder.id, role: 'resident', unitId: demo.ids.units.grid1.id });
+    const task = postWish(demo.as('li'), { unitId: demo.ids.units.grid1.id, title: '陪同就医', requesterId: elder.id });
+    claim(demo.as('yang'), { taskId: task.id });
+    complete(demo.as('yang'), { taskId: task.id, minutes: 120 });
+    expect(demo.outboxTo('grid-1-staff').at(-1)).toContain('李大爷 没有私聊我，请核实后代为确认');
+    confirm(demo.as('li'), { taskId: task.id });
+    expect(points(demo, 'yang')).toBe(20);
   });
 
   it('uses the nearest rate up the tree', () => {
