@@ -5,7 +5,7 @@ import type { HandleResult } from '../types.js';
 import { balanceOf, findAccount, memberAccount, merchantAccount, statement } from '../../domain/ledger/accounts.js';
 import { monthRange } from '../../domain/month.js';
 import { findMemberByName } from '../../domain/org/find-member.js';
-import { activeGrants, getMember, type Member } from '../../domain/org/members.js';
+import { activeGrants, getMember } from '../../domain/org/members.js';
 import { getUnit, subtree } from '../../domain/org/units.js';
 import { taskCard } from '../../domain/timebank/cards.js';
 import { claim, withdraw } from '../../domain/timebank/claim.js';
@@ -29,13 +29,12 @@ function taskIdFrom(token: string | undefined, usage: MessageKey): number {
 }
 
 /** A wish posted in a residents' group is shown there as its card; elsewhere it is announced and confirmed. */
-function wishPosted(ctx: CommandCtx, task: Task, onBehalf?: Member): string | HandleResult {
+function wishPosted(ctx: CommandCtx, task: Task): string | HandleResult {
   if (ctx.room.kind === 'group' && ctx.room.purpose === 'residents') return { replies: [taskCard(ctx.db, task, ctx.t)] };
   return ctx.t(task.kind === 'wish' ? 'wish.posted' : 'posttask.posted', {
     ref: taskRef(task.id),
     title: task.title,
     unit: getUnit(ctx.db, task.unitId).name,
-    name: onBehalf?.name ?? '',
   });
 }
 
@@ -51,7 +50,7 @@ function postWishFor(ctx: CommandCtx, name: string, title: string): string | Han
   const homes = activeGrants(ctx.db, requester.id).filter((g) => units.some((u) => u.id === g.unitId));
   const deepest = units.filter((u) => homes.some((g) => g.unitId === u.id)).sort((a, b) => b.depth - a.depth)[0];
   const task = postWish(ctx, { unitId: deepest?.id ?? here, title, requesterId: requester.id, skipRoomId: ctx.room.id });
-  return wishPosted(ctx, task, requester);
+  return wishPosted(ctx, task);
 }
 
 const wish: CommandDef = {
