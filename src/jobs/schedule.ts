@@ -5,7 +5,9 @@ import { idempotencyPrune } from './idempotency-prune.js';
 import type { JobDef } from './job.js';
 import { patrolJobs } from './patrols.js';
 import { slaSweep } from './sla-sweep.js';
+import { taskLapse } from './task-lapse.js';
 import { ticketAutoclose } from './ticket-autoclose.js';
+import { voucherExpiry } from './voucher-expiry.js';
 
 /** Forgets dedupe marks older than any platform redelivers. */
 const housekeeping: JobDef = {
@@ -22,5 +24,5 @@ const housekeeping: JobDef = {
 
 /** The one cron table. Each area's jobs are listed here, in the order they run when due together. */
 export function scheduleTable(): JobDef[] {
-  return [slaSweep, ticketAutoclose, ...patrolJobs, housekeeping, idempotencyPrune];
+  return [slaSweep, ticketAutoclose, voucherExpiry, taskLapse, ...patrolJobs, housekeeping, idempotencyPrune];
 }

@@ -5,6 +5,7 @@ import { jobMessages } from './jobs.js';
 import { patrolMessages } from './patrols.js';
 import { ticketMessages } from './tickets.js';
 import { wechatMessages } from './wechat.js';
+import { timebankMessages } from './timebank.js';
 
 export type MessageParams = Record<string, string | number | null | undefined>;
 export type Text = string | ((p: MessageParams) => string);
@@ -18,6 +19,7 @@ export const messages = {
   ...apiMessages,
   ...ticketMessages,
   ...wechatMessages,
+  ...timebankMessages,
 } satisfies Table;
 
 export type MessageKey = keyof typeof messages;

@@ -5,3 +5,6 @@ export * from './jobs.js';
 export * from './patrols.js';
 export * from './api.js';
 export * from './tickets.js';
+export * from './ledger.js';
+export * from './timebank.js';
+export * from './rewards.js';

@@ -4,6 +4,7 @@ import { identities, type Role, rooms, type RoomPurpose, units } from '../../db/
 import type { Ctx, Deps } from '../context.js';
 import { createMember, grantRole, type Member } from '../org/members.js';
 import { createUnit, type Unit } from '../org/units.js';
+import { seedDemoRewards } from '../rewards/demo.js';
 
 /** The shell platform's name; the demo's ids below are part of the shell chat's contract. */
 export const SHELL = 'shell';
@@ -70,6 +71,7 @@ export function seedDemo(deps: Deps, extra: ((ctx: Ctx, ids: DemoIds) => void)[]
       admin: person('admin', '街道管理员', [['admin', street]]),
     };
     const ids: DemoIds = { units: { street, community, grid1, building3, grid2 }, members };
+    seedDemoRewards(ctx, ids);
     for (const seed of extra) seed(ctx, ids);
     return ids;
   });

@@ -1,0 +1,347 @@
+import { firstWord, parseRef } from '../args.js';
+import { type CommandCtx, type CommandDef, isStaffHere, unitOf, UsageError } from '../command.js';
+import { normalizeText } from '../parser.js';
+import type { HandleResult } from '../types.js';
+import { balanceOf, findAccount, memberAccount, merchantAccount, statement } from '../../domain/ledger/accounts.js';
+import { monthRange } from '../../domain/month.js';
+import { findMemberByName } from '../../domain/org/find-member.js';
+import { activeGrants, getMember } from '../../domain/org/members.js';
+import { getUnit, subtree } from '../../domain/org/units.js';
+import { taskCard } from '../../domain/timebank/cards.js';
+import { claim, withdraw } from '../../domain/timebank/claim.js';
+import { complete } from '../../domain/timebank/complete.js';
+import { confirm } from '../../domain/timebank/confirm.js';
+import { dispute } from '../../domain/timebank/dispute.js';
+import { chineseNumber, formatHours, hoursOf, parseHours } from '../../domain/timebank/hours.js';
+import { communityOf, topVolunteers } from '../../domain/timebank/leaderboard.js';
+import { postTask, postWish } from '../../domain/timebank/post-wish.js';
+import { rule } from '../../domain/timebank/rule.js';
+import { completionsOf, getTask, openTasksFor, type Task, taskRef } from '../../domain/timebank/tasks.js';
+import { DomainError } from '../../errors.js';
+import { formatDateTime, localParts } from '../../time.js';
+import type { MessageKey } from '../i18n/index.js';
+
+/** "W3" → 3, or the usage line. */
+function taskIdFrom(token: string | undefined, usage: MessageKey): number {
+  const id = parseRef('W', token);
+  if (id === null) throw new UsageError(usage);
+  return id;
+}
+
+/** A wish posted in a residents' group is shown there as its card; elsewhere it is announced and confirmed. */
+function wishPosted(ctx: CommandCtx, task: Task): string | HandleResult {
+  if (ctx.room.kind === 'group' && ctx.room.purpose === 'residents') return { replies: [taskCard(ctx.db, task, ctx.t)] };
+  return ctx.t(task.kind === 'wish' ? 'wish.posted' : 'posttask.posted', {
+    ref: taskRef(task.id),
+    title: task.title,
+    unit: getUnit(ctx.db, task.unitId).name,
+  });
+}
+
+/**
+ * Staff posting for a resident name them; the resident is looked up among the members of this room's
+ * unit and below, and the wish goes to the unit where they live.
+ */
+function postWishFor(ctx: CommandCtx, name: string, title: string): string | HandleResult {
+  if (!title.trim()) throw new UsageError('wish.usage');
+  const here = unitOf(ctx);
+  const units = subtree(ctx.db, here);
+  const requester = findMemberByName(ctx.db, name, units.map((u) => u.id));
+  const homes = activeGrants(ctx.db, requester.id).filter((g) => units.some((u) => u.id === g.unitId));
+  const deepest = units.filter((u) => homes.some((g) => g.unitId === u.id)).sort((a, b) => b.depth - a.depth)[0];
+  const task = postWish(ctx, { unitId: deepest?.id ?? here, title, requesterId: requester.id, skipRoomId: ctx.room.id });
+  return wishPosted(ctx, task);
+}
+
+const wish: CommandDef = {
+  name: 'wish',
+  words: ['心愿', '微心愿'],
+  aliases: [],
+  args: 'required',
+  where: 'any',
+  help: 'help.wish',
+  usage: 'wish.usage',
+  run(ctx, { args }) {
+    // "心愿达成了" in passing is talk, not a wish: unaddressed, the word must stand apart.
+    if (!ctx.addressed && /^微?心愿[^\s:：,，]/.test(normalizeText(ctx.message.text))) return undefined;
+    if (args.startsWith('@')) {
+      const [name, title] = firstWord(args);
+      return postWishFor(ctx, name!.slice(1), title);
+    }
+    if (!args) throw new UsageError('wish.usage');
+    const task = postWish(ctx, { unitId: unitOf(ctx), title: args, skipRoomId: ctx.room.id });
+    return wishPosted(ctx, task);
+  },
+};
+
+const WISH_WORDS = ['心愿', '微心愿', '/wish', 'wish'];
+
+const onBehalf: CommandDef = {
+  name: 'onbehalf',
+  words: ['代'],
+  aliases: ['for'],
+  args: 'required',
+  where: 'any',
+  help: 'help.onbehalf',
+  usage: 'onbehalf.usage',
+  offered: isStaffHere,
+  run(ctx, { args }) {
+    const [name, rest] = firstWord(args);
+    const word = WISH_WORDS.find((w) => rest.toLowerCase().startsWith(w));
+    if (!name || !word) throw new UsageError('onbehalf.usage');
+    return postWishFor(ctx, name.replace(/^@/, ''), rest.slice(word.length).replace(/^[\s:：,，]+/, ''));
+  },
+};
+
+/** "3人 夜间巡逻", "三人 巡逻", "3 patrol" → [3, "夜间巡逻"]; no number means one volunteer. */
+function slotsAndTitle(args: string): [number, string] {
+  const m = /^(\d+|[一二两三四五六七八九十]+)\s*(?:人|名|位)?\s+(.+)$/.exec(args) ?? /^(\d+|[一二两三四五六七八九十]+)\s*(?:人|名|位)\s*(.+)$/.exec(args);
+  if (!m) return [1, args];
+  return [/^\d+$/.test(m[1]!) ? Number(m[1]) : chineseNumber(m[1]!), m[2]!];
+}
+
+const postTaskCommand: CommandDef = {
+  name: 'posttask',
+  words: ['发布任务'],
+  aliases: [],
+  args: 'required',
+  where: 'any',
+  help: 'help.posttask',
+  usage: 'posttask.usage',
+  offered: isStaffHere,
+  run(ctx, { args }) {
+    const [slots, title] = slotsAndTitle(args);
+    if (!title.trim()) throw new UsageError('posttask.usage');
+    const task = postTask(ctx, { unitId: unitOf(ctx), title, slots, skipRoomId: ctx.room.id });
+    return wishPosted(ctx, task);
+  },
+};
+
+const tasksCommand: CommandDef = {
+  name: 'tasks',
+  words: ['任务', '心愿墙'],
+  aliases: [],
+  args: 'none',
+  where: 'any',
+  help: 'help.tasks',
+  run(ctx) {
+    const open = openTasksFor(ctx.db, unitOf(ctx));
+    if (!open.length) return ctx.t('tasks.none');
+    const lines = open.map((task) =>
+      ctx.t('tasks.line', {
+        ref: taskRef(task.id),
+        title: task.title,
+        unit: task.unitName,
+        left: task.slots - task.claimed,
+        kind: ctx.t(task.kind === 'wish' ? 'tasks.kind.wish' : 'tasks.kind.task'),
+      }),
+    );
+    return {
+      text: [ctx.t('tasks.header'), ...lines, ctx.t('tasks.footer')].join('\n'),
+      buttons: open.slice(0, 8).map((task) => [{ label: `${ctx.t('task.button.claim')} ${taskRef(task.id)}`, command: `/claim ${taskRef(task.id)}` }]),
+    };
+  },
+};
+
+const claimCommand: CommandDef = {
+  name: 'claim',
+  words: ['认领'],
+  aliases: [],
+  args: 'required',
+  where: 'any',
+  help: 'help.claim',
+  usage: 'claim.usage',
+  run(ctx, { args }) {
+    const taskId = taskIdFrom(firstWord(args)[0], 'claim.usage');
+    const { task } = claim(ctx, { taskId });
+    const card = taskCard(ctx.db, getTask(ctx.db, task.id), ctx.t);
+    return { replies: [{ text: ctx.t('claim.done', { ref: taskRef(task.id), title: task.title, name: ctx.member.name }) }], card };
+  },
+};
+
+const unclaim: CommandDef = {
+  name: 'unclaim',
+  words: ['放弃认领', '取消认领'],
+  aliases: [],
+  args: 'required',
+  where: 'any',
+  help: 'help.unclaim',
+  usage: 'unclaim.usage',
+  run(ctx, { args }) {
+    const taskId = taskIdFrom(firstWord(args)[0], 'unclaim.usage');
+    const { task } = withdraw(ctx, { taskId });
+    const card = taskCard(ctx.db, getTask(ctx.db, task.id), ctx.t);
+    return { replies: [{ text: ctx.t('unclaim.done', { ref: taskRef(task.id) }) }], card };
+  },
+};
+
+const done: CommandDef = {
+  name: 'done',
+  words: ['完成'],
+  aliases: [],
+  args: 'required',
+  where: 'any',
+  help: 'help.done',
+  usage: 'done.usage',
+  run(ctx, { args }) {
+    const [token, rest] = firstWord(args);
+    const taskId = taskIdFrom(token, 'done.usage');
+    if (!rest) throw new UsageError('done.usage');
+    const minutes = parseHours(rest);
+    if (minutes === null) throw new DomainError('INVALID_INPUT', 'complete.badDuration', { text: rest.slice(0, 20) });
+    const result = complete(ctx, { taskId, minutes });
+    const { task } = result;
+    const params = {
+      ref: taskRef(task.id),
+      hours: formatHours(minutes, ctx.lang),
+      points: result.points,
+      requester: task.requesterId === null ? '' : getMember(ctx.db, task.requesterId).name,
+      cap: formatHours(task.capMinutes, ctx.lang),
+    };
+    const key: MessageKey = result.overCap ? 'done.overCap' : task.requesterId === null ? 'done.staffTask' : 'done.reported';
+    return (result.corrected ? ctx.t('done.corrected') : '') + ctx.t(key, params);
+  },
+};
+
+/** "W3 杨幼红" names the volunteer among those who reported on the task. */
+function volunteerNamed(ctx: CommandCtx, taskId: number, name: string | undefined): number | undefined {
+  if (!name) return undefined;
+  const wanted = name.replace(/^@/, '');
+  const found = completionsOf(ctx.db, taskId).find((c) => c.name === wanted);
+  if (!found) throw new DomainError('NOT_FOUND', 'task.noSuchVolunteer', { ref: taskRef(taskId), name: wanted });
+  return found.volunteerId;
+}
+
+const confirmCommand: CommandDef = {
+  name: 'confirm',
+  words: ['确认'],
+  aliases: [],
+  args: 'required',
+  where: 'any',
+  help: 'help.confirm',
+  usage: 'confirm.usage',
+  run(ctx, { args }) {
+    const [token, rest] = firstWord(args);
+    const taskId = taskIdFrom(token, 'confirm.usage');
+    const volunteerId = volunteerNamed(ctx, taskId, firstWord(rest)[0]);
+    const { task, credited } = confirm(ctx, { taskId, ...(volunteerId === undefined ? {} : { volunteerId }) });
+    const lines = credited.map((c) => ctx.t('confirm.line', { name: c.name, hours: formatHours(c.creditedMinutes ?? 0, ctx.lang), points: c.points }));
+    return [ctx.t('confirm.done', { ref: taskRef(task.id) }), ...lines].join('\n');
+  },
+};
+
+const disputeCommand: CommandDef = {
+  name: 'dispute',
+  words: ['不确认', '有异议'],
+  aliases: [],
+  args: 'required',
+  where: 'any',
+  help: 'help.dispute',
+  usage: 'dispute.usage',
+  run(ctx, { args }) {
+    const [token, reason] = firstWord(args);
+    const taskId = taskIdFrom(token, 'dispute.usage');
+    if (!reason) throw new UsageError('dispute.usage');
+    const { completion } = dispute(ctx, { taskId, reason });
+    return ctx.t('dispute.done', { ref: taskRef(taskId), name: completion.name });
+  },
+};
+
+/** "0", "0小时": a ruling may credit nothing. */
+const parseRuling = (text: string) => (/^(0+|零)\s*(小时|h|分钟|分|min)?$/i.test(text.trim()) ? 0 : parseHours(text));
+
+const ruleCommand: CommandDef = {
+  name: 'rule',
+  words: ['裁定'],
+  aliases: [],
+  args: 'required',
+  where: 'any',
+  help: 'help.rule',
+  usage: 'rule.usage',
+  offered: isStaffHere,
+  run(ctx, { args }) {
+    const [token, rest] = firstWord(args);
+    const taskId = taskIdFrom(token, 'rule.usage');
+    if (!rest) throw new UsageError('rule.usage');
+    let minutes = parseRuling(rest);
+    let volunteerId: number | undefined;
+    if (minutes === null) {
+      const [name, duration] = firstWord(rest);
+      minutes = parseRuling(duration);
+      if (minutes === null) throw new DomainError('INVALID_INPUT', 'complete.badDuration', { text: (duration || rest).slice(0, 20) });
+      volunteerId = volunteerNamed(ctx, taskId, name);
+    }
+    const { completion } = rule(ctx, { taskId, minutes, ...(volunteerId === undefined ? {} : { volunteerId }) });
+    return ctx.t('rule.done', { ref: taskRef(taskId), name: completion.name, hours: formatHours(minutes, ctx.lang), points: completion.points });
+  },
+};
+
+const points: CommandDef = {
+  name: 'points',
+  words: ['积分', '我的积分'],
+  aliases: ['balance'],
+  args: 'none',
+  where: 'any',
+  help: 'help.points',
+  run(ctx) {
+    const me = memberAccount(ctx.member.id);
+    const hours = hoursOf(ctx.db, ctx.member.id);
+    const lines = [
+      ctx.t('points.header', { name: ctx.member.name, points: balanceOf(ctx.db, me) }),
+      ctx.t('points.hours', { given: formatHours(hours.givenMinutes, ctx.lang), received: formatHours(hours.receivedMinutes, ctx.lang) }),
+    ];
+    const settlement = findAccount(ctx.db, merchantAccount(ctx.member.id));
+    if (settlement) lines.push(ctx.t('points.merchant', { points: settlement.balance }));
+    const recent = statement(ctx.db, me, { limit: 5 });
+    lines.push(recent.length ? ctx.t('points.recent') : ctx.t('points.noEntries'));
+    for (const line of recent) {
+      lines.push(
+        ctx.t('points.line', {
+          at: formatDateTime(line.at, ctx.settings.timeZone, ctx.lang, ctx.clock.now()),
+          amount: line.amount > 0 ? `+${line.amount}` : String(line.amount),
+          reason: ctx.t(`ledger.reason.${line.reason}`),
+          memo: line.memo,
+        }),
+      );
+    }
+    return lines.join('\n');
+  },
+};
+
+const top: CommandDef = {
+  name: 'top',
+  words: ['排行', '排行榜'],
+  aliases: ['leaderboard'],
+  args: 'none',
+  where: 'any',
+  help: 'help.top',
+  run(ctx) {
+    const community = communityOf(ctx.db, unitOf(ctx));
+    const now = ctx.clock.now();
+    const month = monthRange(now, ctx.settings.timeZone);
+    const { year, month: m } = localParts(now, ctx.settings.timeZone);
+    const standings = topVolunteers(ctx.db, { unitId: community.id, from: month.start, to: month.end });
+    const header = ctx.t('top.header', { unit: community.name, year, month: m });
+    if (!standings.length) return `${header}\n${ctx.t('top.none')}`;
+    const medal = (i: number) => ['🥇', '🥈', '🥉'][i] ?? `${i + 1}.`;
+    return [
+      header,
+      ...standings.map((s, i) => ctx.t('top.line', { rank: medal(i), name: s.name, hours: formatHours(s.minutes, ctx.lang), points: s.points })),
+    ].join('\n');
+  },
+};
+
+export const timebankCommands: CommandDef[] = [
+  wish,
+  onBehalf,
+  tasksCommand,
+  claimCommand,
+  unclaim,
+  done,
+  confirmCommand,
+  disputeCommand,
+  ruleCommand,
+  postTaskCommand,
+  points,
+  top,
+];

@@ -1,0 +1,91 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { type AccountKind, ledgerAccounts, ledgerLegs, ledgerTransactions } from '../../db/schema/index.js';
+
+export type Account = typeof ledgerAccounts.$inferSelect;
+
+/** Whose account: a member, a unit's pool, the voucher escrow, a merchant's settlement account. */
+export type AccountRef =
+  | { kind: 'member'; memberId: number }
+  | { kind: 'pool'; unitId: number }
+  | { kind: 'escrow' }
+  | { kind: 'merchant'; memberId: number };
+
+export const memberAccount = (memberId: number): AccountRef => ({ kind: 'member', memberId });
+export const poolAccount = (unitId: number): AccountRef => ({ kind: 'pool', unitId });
+export const ESCROW: AccountRef = { kind: 'escrow' };
+export const merchantAccount = (memberId: number): AccountRef => ({ kind: 'merchant', memberId });
+
+export function accountKey(ref: AccountRef): string {
+  switch (ref.kind) {
+    case 'member':
+      return `member:${ref.memberId}`;
+    case 'pool':
+      return `pool:${ref.unitId}`;
+    case 'escrow':
+      return 'escrow';
+    case 'merchant':
+      return `merchant:${ref.memberId}`;
+  }
+}
+
+/** Only a unit's pool issues points, so only it may go below zero. */
+export const mayGoNegative = (kind: AccountKind) => kind === 'pool';
+
+export function findAccount(db: Db, ref: AccountRef): Account | undefined {
+  return db.select().from(ledgerAccounts).where(eq(ledgerAccounts.key, accountKey(ref))).get();
+}
+
+/** The account, opened on first use. Call inside the transaction that posts to it. */
+export function openAccount(db: Db, ref: AccountRef, now: Date): Account {
+  const existing = findAccount(db, ref);
+  if (existing) return existing;
+  return db
+    .insert(ledgerAccounts)
+    .values({
+      kind: ref.kind,
+      key: accountKey(ref),
+      memberId: ref.kind === 'member' || ref.kind === 'merchant' ? ref.memberId : null,
+      unitId: ref.kind === 'pool' ? ref.unitId : null,
+      createdAt: now,
+    })
+    .returning()
+    .get();
+}
+
+/** The cached balance; zero for an account never used. */
+export const balanceOf = (db: Db, ref: AccountRef): number => findAccount(db, ref)?.balance ?? 0;
+
+export interface StatementLine {
+  transactionId: number;
+  at: Date;
+  reason: (typeof ledgerTransactions.$inferSelect)['reason'];
+  memo: string;
+  amount: number;
+}
+
+/** The latest movements of one account, newest first: what `积分` shows and the API's ledger list. */
+export function statement(db: Db, ref: AccountRef, options: { limit?: number; beforeId?: number } = {}): StatementLine[] {
+  const account = findAccount(db, ref);
+  if (!account) return [];
+  return db
+    .select({
+      transactionId: ledgerTransactions.id,
+      at: ledgerTransactions.at,
+      reason: ledgerTransactions.reason,
+      memo: ledgerTransactions.memo,
+      amount: sql<number>`sum(${ledgerLegs.amount})`,
+    })
+    .from(ledgerLegs)
+    .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerLegs.transactionId))
+    .where(
+      and(
+        eq(ledgerLegs.accountId, account.id),
+        options.beforeId === undefined ? undefined : sql`${ledgerTransactions.id} < ${options.beforeId}`,
+      ),
+    )
+    .groupBy(ledgerTransactions.id)
+    .orderBy(desc(ledgerTransactions.id))
+    .limit(options.limit ?? 50)
+    .all();
+}

@@ -1,0 +1,38 @@
+import { inTransaction } from '../../db/client.js';
+import { DomainError } from '../../errors.js';
+import { formatDateTime } from '../../time.js';
+import { audit } from '../audit.js';
+import type { Ctx } from '../context.js';
+import { balanceOf, memberAccount } from '../ledger/accounts.js';
+import { actorLanguage } from '../org/language.js';
+import type { Reward } from './rewards.js';
+import { settle } from './settle.js';
+import { findVoucher, type Voucher } from './vouchers.js';
+
+export interface Refunded {
+  voucher: Voucher;
+  reward: Reward;
+  /** `expired`: it had run out before the refund; the points came back all the same. */
+  outcome: 'cancelled' | 'expired';
+  /** The holder's balance afterwards. */
+  balance: number;
+}
+
+/** The holder cancels (退券) a voucher they have not used: the points come back, and one to stock. */
+export function refundVoucher(ctx: Ctx, input: { code: string }): Refunded {
+  return inTransaction(ctx.db, () => {
+    const { voucher, reward } = findVoucher(ctx.db, input.code);
+    if (ctx.actor.kind === 'member' && ctx.actor.memberId !== voucher.memberId) {
+      throw new DomainError('FORBIDDEN', 'refund.holderOnly');
+    }
+    const when = (d: Date) => formatDateTime(d, ctx.settings.timeZone, actorLanguage(ctx), ctx.clock.now());
+    if (voucher.status === 'used') throw new DomainError('ALREADY_USED', 'refund.used', { name: reward.name, at: when(voucher.usedAt!) });
+    if (voucher.status === 'cancelled') throw new DomainError('CONFLICT', 'refund.already', { name: reward.name });
+    if (voucher.status === 'expired') throw new DomainError('EXPIRED', 'refund.expired', { name: reward.name });
+    // Past its date but not yet swept by the expiry job: expire it now, which returns the points too.
+    const outcome = voucher.expiresAt <= ctx.clock.now() ? 'expired' : 'cancelled';
+    const settled = settle(ctx, voucher, reward, outcome);
+    audit(ctx, outcome === 'cancelled' ? 'voucher.refund' : 'voucher.expire', { type: 'voucher', id: voucher.id }, { rewardId: reward.id, points: voucher.pointsCost });
+    return { voucher: settled, reward, outcome, balance: balanceOf(ctx.db, memberAccount(voucher.memberId)) };
+  });
+}

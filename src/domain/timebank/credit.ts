@@ -1,0 +1,59 @@
+import { eq } from 'drizzle-orm';
+import { taskCompletions } from '../../db/schema/index.js';
+import type { Ctx } from '../context.js';
+import { memberAccount, poolAccount } from '../ledger/accounts.js';
+import { post } from '../ledger/post.js';
+import { notifyMember } from '../notify.js';
+import { pointsPerHour } from '../org/units.js';
+import { formatHours, pointsFor } from './hours.js';
+import { type Completion, refreshTaskStatus, type Task, taskRef } from './tasks.js';
+
+/**
+ * Settles a completion with the hours finally credited: the points come out of the task's unit pool at
+ * that unit's rate, once (the key is the completion's), and the volunteer is told. Call inside a transaction.
+ */
+export function credit(ctx: Ctx, task: Task, completion: Completion, minutes: number, status: 'confirmed' | 'ruled'): Completion & { points: number } {
+  const rate = pointsPerHour(ctx.db, task.unitId);
+  const points = pointsFor(minutes, rate);
+  const ref = taskRef(task.id);
+  if (points > 0) {
+    post(ctx, {
+      legs: [
+        { account: poolAccount(task.unitId), amount: -points },
+        { account: memberAccount(completion.volunteerId), amount: points },
+      ],
+      reason: 'task',
+      ref: `completion:${completion.id}`,
+      memo: `${ref} ${task.title}`.slice(0, 60),
+      idempotencyKey: `task-confirm:${completion.id}`,
+    });
+  }
+  const settled = ctx.db
+    .update(taskCompletions)
+    .set({
+      status,
+      creditedMinutes: minutes,
+      rate,
+      points,
+      decidedAt: ctx.clock.now(),
+      decidedBy: ctx.actor.kind === 'member' ? ctx.actor.memberId : null,
+    })
+    .where(eq(taskCompletions.id, completion.id))
+    .returning()
+    .get();
+  refreshTaskStatus(ctx, task.id);
+  notifyMember(
+    ctx,
+    completion.volunteerId,
+    (t, lang) => ({
+      text: t(status === 'confirmed' ? 'confirm.notify.volunteer' : 'rule.notify.volunteer', {
+        ref,
+        title: task.title,
+        hours: formatHours(minutes, lang),
+        points,
+      }),
+    }),
+    `task:${task.id}`,
+  );
+  return { ...settled, points };
+}

@@ -1,0 +1,42 @@
+import { and, eq, lte } from 'drizzle-orm';
+import { DAY } from '../../clock.js';
+import { inTransaction } from '../../db/client.js';
+import { members, taskCompletions, tasks } from '../../db/schema/index.js';
+import { audit } from '../audit.js';
+import type { Ctx } from '../context.js';
+import { notifyMember, notifyUnit } from '../notify.js';
+import { formatHours } from './hours.js';
+import { refreshTaskStatus, taskRef } from './tasks.js';
+
+/** Reported hours nobody confirmed for this long lapse; staff can still rule on them. */
+export const LAPSE_AFTER_MS = 7 * DAY;
+
+/**
+ * Lapses the reports left unconfirmed for a week: the volunteer is told, and the unit's staff room, which
+ * can still rule (裁定) on them. Returns how many lapsed.
+ */
+export function lapseCompletions(ctx: Ctx, asOf: Date = ctx.clock.now()): number {
+  return inTransaction(ctx.db, () => {
+    const due = ctx.db
+      .select({ completion: taskCompletions, task: tasks, name: members.name })
+      .from(taskCompletions)
+      .innerJoin(tasks, eq(tasks.id, taskCompletions.taskId))
+      .innerJoin(members, eq(members.id, taskCompletions.volunteerId))
+      .where(and(eq(taskCompletions.status, 'pending'), lte(taskCompletions.reportedAt, new Date(asOf.getTime() - LAPSE_AFTER_MS))))
+      .all();
+    for (const { completion, task, name } of due) {
+      ctx.db
+        .update(taskCompletions)
+        .set({ status: 'lapsed', decidedAt: ctx.clock.now() })
+        .where(and(eq(taskCompletions.id, completion.id), eq(taskCompletions.status, 'pending')))
+        .run();
+      audit(ctx, 'task.lapse', { type: 'task', id: task.id }, { completionId: completion.id, minutes: completion.minutes });
+      const ref = taskRef(task.id);
+      const source = `task:${task.id}`;
+      notifyMember(ctx, completion.volunteerId, (t, lang) => ({ text: t('lapse.notify.volunteer', { ref, title: task.title, hours: formatHours(completion.minutes, lang) }) }), source);
+      notifyUnit(ctx, task.unitId, 'staff', (t, lang) => ({ text: t('lapse.notify.staff', { ref, name, title: task.title, hours: formatHours(completion.minutes, lang) }) }), source);
+      refreshTaskStatus(ctx, task.id);
+    }
+    return due.length;
+  });
+}

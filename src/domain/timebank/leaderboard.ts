@@ -1,0 +1,44 @@
+import { and, desc, eq, gt, gte, inArray, like, lt, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { members, taskCompletions, tasks, units } from '../../db/schema/index.js';
+import { selfAndAncestors, type Unit } from '../org/units.js';
+
+/** The community a unit belongs to (the nearest 社区 above it), or the unit itself when none is. */
+export function communityOf(db: Db, unitId: number): Unit {
+  const line = selfAndAncestors(db, unitId);
+  return line.find((u) => u.kind === 'community') ?? line[0]!;
+}
+
+export interface Standing {
+  memberId: number;
+  name: string;
+  minutes: number;
+  points: number;
+}
+
+/** Volunteers ranked by hours credited in [from, to) on tasks anywhere in the unit's subtree. */
+export function topVolunteers(db: Db, input: { unitId: number; from: Date; to: Date; limit?: number }): Standing[] {
+  const root = db.select({ path: units.path }).from(units).where(eq(units.id, input.unitId)).get();
+  if (!root) return [];
+  const minutes = sql<number>`sum(${taskCompletions.creditedMinutes})`;
+  const points = sql<number>`coalesce(sum(${taskCompletions.points}), 0)`;
+  return db
+    .select({ memberId: members.id, name: members.name, minutes, points })
+    .from(taskCompletions)
+    .innerJoin(tasks, eq(tasks.id, taskCompletions.taskId))
+    .innerJoin(units, eq(units.id, tasks.unitId))
+    .innerJoin(members, eq(members.id, taskCompletions.volunteerId))
+    .where(
+      and(
+        inArray(taskCompletions.status, ['confirmed', 'ruled']),
+        gt(taskCompletions.creditedMinutes, 0),
+        gte(taskCompletions.decidedAt, input.from),
+        lt(taskCompletions.decidedAt, input.to),
+        like(units.path, `${root.path}%`),
+      ),
+    )
+    .groupBy(members.id)
+    .orderBy(desc(minutes), desc(points), members.id)
+    .limit(input.limit ?? 10)
+    .all();
+}

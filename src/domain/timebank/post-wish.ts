@@ -1,0 +1,106 @@
+import { inTransaction } from '../../db/client.js';
+import { tasks } from '../../db/schema/index.js';
+import { DomainError } from '../../errors.js';
+import { audit } from '../audit.js';
+import type { Ctx, Deps } from '../context.js';
+import { notifyMember, notifyRooms } from '../notify.js';
+import { actsAsStaffFor, belongsTo } from '../org/authority.js';
+import { getMember } from '../org/members.js';
+import { groupRoomsOf } from '../org/rooms.js';
+import { getUnit, selfAndAncestors } from '../org/units.js';
+import { taskCard } from './cards.js';
+import { DEFAULT_CAP_MINUTES, MAX_REPORT_MINUTES } from './hours.js';
+import { type Task, taskRef } from './tasks.js';
+
+export const MAX_TITLE_LENGTH = 500;
+export const MAX_SLOTS = 100;
+
+export interface PostWishInput {
+  unitId: number;
+  title: string;
+  /** Staff posting for a resident (代 王阿姨 心愿 …): the person served. Default: the actor. */
+  requesterId?: number;
+  /** The room the wish was said in, which shows it in the reply instead of an announcement. */
+  skipRoomId?: number;
+}
+
+/** A resident's micro-wish (微心愿), announced in the unit's residents' groups for a volunteer to claim. */
+export function postWish(ctx: Ctx, input: PostWishInput): Task {
+  const title = cleanTitle(input.title);
+  return inTransaction(ctx.db, () => {
+    const unit = getUnit(ctx.db, input.unitId);
+    const self = ctx.actor.kind === 'member' ? ctx.actor.memberId : undefined;
+    const requesterId = input.requesterId ?? self;
+    if (requesterId === undefined) throw new DomainError('INVALID_INPUT', 'wish.whoFor');
+    const requester = getMember(ctx.db, requesterId);
+    if (requesterId !== self) {
+      if (!actsAsStaffFor(ctx, unit.id)) throw new DomainError('FORBIDDEN', 'wish.onBehalfStaffOnly');
+      if (!belongsTo(ctx.db, requester.id, unit.id)) {
+        throw new DomainError('INVALID_INPUT', 'wish.requesterNotHere', { name: requester.name, unit: unit.name });
+      }
+    }
+    const task = insertTask(ctx, { kind: 'wish', unitId: unit.id, title, requesterId: requester.id, slots: 1, capMinutes: DEFAULT_CAP_MINUTES });
+    audit(ctx, 'task.wish', { type: 'task', id: task.id }, { unitId: unit.id, requesterId: requester.id, title });
+    announce(ctx, task, input.skipRoomId);
+    if (requester.id !== self) {
+      notifyMember(ctx, requester.id, (t) => ({ text: t('wish.notify.postedForYou', { ref: taskRef(task.id), title }) }), `task:${task.id}`);
+    }
+    return task;
+  });
+}
+
+export interface PostTaskInput {
+  unitId: number;
+  title: string;
+  slots: number;
+  /** Hours above this need staff confirmation; default 8 hours. */
+  capMinutes?: number;
+  skipRoomId?: number;
+}
+
+/** A task staff post for volunteers (a patrol needing three, a service fair): several slots, no one person served. */
+export function postTask(ctx: Ctx, input: PostTaskInput): Task {
+  const title = cleanTitle(input.title);
+  if (!Number.isInteger(input.slots) || input.slots < 1 || input.slots > MAX_SLOTS) {
+    throw new DomainError('INVALID_INPUT', 'task.badSlots', { max: MAX_SLOTS });
+  }
+  const cap = input.capMinutes ?? DEFAULT_CAP_MINUTES;
+  if (!Number.isInteger(cap) || cap < 1 || cap > MAX_REPORT_MINUTES) throw new DomainError('INVALID_INPUT', 'task.badCap');
+  return inTransaction(ctx.db, () => {
+    const unit = getUnit(ctx.db, input.unitId);
+    if (!actsAsStaffFor(ctx, unit.id)) throw new DomainError('FORBIDDEN', 'auth.staffOnly');
+    const task = insertTask(ctx, { kind: 'task', unitId: unit.id, title, requesterId: null, slots: input.slots, capMinutes: cap });
+    audit(ctx, 'task.post', { type: 'task', id: task.id }, { unitId: unit.id, title, slots: input.slots, capMinutes: cap });
+    announce(ctx, task, input.skipRoomId);
+    return task;
+  });
+}
+
+function cleanTitle(raw: string): string {
+  const title = raw.trim();
+  if (!title) throw new DomainError('INVALID_INPUT', 'task.titleRequired');
+  if (title.length > MAX_TITLE_LENGTH) throw new DomainError('INVALID_INPUT', 'task.titleTooLong', { max: MAX_TITLE_LENGTH });
+  return title;
+}
+
+function insertTask(ctx: Ctx, values: Pick<Task, 'kind' | 'unitId' | 'title' | 'requesterId' | 'slots' | 'capMinutes'>): Task {
+  return ctx.db
+    .insert(tasks)
+    .values({ ...values, postedBy: ctx.actor.kind === 'member' ? ctx.actor.memberId : null, createdAt: ctx.clock.now() })
+    .returning()
+    .get();
+}
+
+/**
+ * The card goes to every residents' group of the unit, except the one it was posted in (that one gets
+ * the reply). A unit without a group of its own (a building whose residents talk in the grid's group)
+ * announces in the nearest unit above that has one.
+ */
+function announce(deps: Deps, task: Task, skipRoomId: number | undefined) {
+  for (const unit of selfAndAncestors(deps.db, task.unitId)) {
+    const rooms = groupRoomsOf(deps.db, [unit.id], 'residents');
+    if (!rooms.length) continue;
+    notifyRooms(deps, rooms.filter((r) => r.id !== skipRoomId), (t) => taskCard(deps.db, task, t), `task:${task.id}`);
+    return;
+  }
+}
