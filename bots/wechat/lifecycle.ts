@@ -3,8 +3,7 @@ import { qrcodeValueToImageUrl, ScanStatus, type Wechaty } from 'wechaty';
 import type { MessageKey, MessageParams } from '../../src/chat/i18n/index.js';
 import { inTransaction } from '../../src/db/client.js';
 import type { Deps } from '../../src/domain/context.js';
-import { notifyUnit } from '../../src/domain/notify.js';
-import { childrenOf } from '../../src/domain/org/units.js';
+import { notifyTopStaff } from '../../src/domain/notify.js';
 import type { Logger } from '../../src/log.js';
 
 const REPEAT_WINDOW_MS = 60_000;
@@ -203,10 +202,7 @@ export class WechatLifecycle {
   #tellAdmins(key: MessageKey, params: MessageParams = {}) {
     try {
       const rooms = inTransaction(this.deps.db, () =>
-        childrenOf(this.deps.db, null).reduce(
-          (n, root) => n + notifyUnit(this.deps, root.id, 'staff', (t) => ({ text: t(key, params) }), 'wechat:connection'),
-          0,
-        ),
+        notifyTopStaff(this.deps, (t) => ({ text: t(key, params) }), 'wechat:connection'),
       );
       if (!rooms) this.deps.log.warn('no admin room to tell: bind a staff group of the top unit', { about: key });
     } catch (error) {

@@ -6,6 +6,7 @@ import { identities, outbox, type RoomPurpose } from '../db/schema/index.js';
 import type { Deps } from './context.js';
 import { getMember } from './org/members.js';
 import { groupRoomsOf, privateRoomOf, type Room, roomLanguage } from './org/rooms.js';
+import { childrenOf } from './org/units.js';
 
 /** Builds a notification in the language of the room it goes to. */
 export type Render = (t: Translate, lang: Lang) => OutMessage;
@@ -26,6 +27,11 @@ export function notifyRooms(deps: Deps, rooms: readonly Room[], render: Render, 
 
 export function notifyUnit(deps: Deps, unitId: number, purpose: RoomPurpose, render: Render, source: string): number {
   return notifyRooms(deps, groupRoomsOf(deps.db, [unitId], purpose), render, source);
+}
+
+/** The staff rooms of the top of the tree (the street's): where the system reports what a person must look at. */
+export function notifyTopStaff(deps: Deps, render: Render, source: string): number {
+  return childrenOf(deps.db, null).reduce((n, root) => n + notifyUnit(deps, root.id, 'staff', render, source), 0);
 }
 
 /** Sends to the member's most recently used private chat; false when they have none yet. */

@@ -4,6 +4,8 @@ import { processedMessages } from '../db/schema/index.js';
 import { idempotencyPrune } from './idempotency-prune.js';
 import type { JobDef } from './job.js';
 import { patrolJobs } from './patrols.js';
+import { reconcileJob } from './reconcile.js';
+import { annualReview, monthlyReminder, quarterlyDispatch } from './reports.js';
 import { slaSweep } from './sla-sweep.js';
 import { taskLapse } from './task-lapse.js';
 import { ticketAutoclose } from './ticket-autoclose.js';
@@ -24,5 +26,17 @@ const housekeeping: JobDef = {
 
 /** The one cron table. Each area's jobs are listed here, in the order they run when due together. */
 export function scheduleTable(): JobDef[] {
-  return [slaSweep, ticketAutoclose, voucherExpiry, taskLapse, ...patrolJobs, housekeeping, idempotencyPrune];
+  return [
+    slaSweep,
+    ticketAutoclose,
+    voucherExpiry,
+    taskLapse,
+    ...patrolJobs,
+    monthlyReminder,
+    quarterlyDispatch,
+    annualReview,
+    reconcileJob,
+    housekeeping,
+    idempotencyPrune,
+  ];
 }

@@ -3,6 +3,7 @@ import { apiMessages } from './api.js';
 import { coreMessages } from './core.js';
 import { jobMessages } from './jobs.js';
 import { patrolMessages } from './patrols.js';
+import { reportMessages } from './reports.js';
 import { ticketMessages } from './tickets.js';
 import { wechatMessages } from './wechat.js';
 import { timebankMessages } from './timebank.js';
@@ -16,6 +17,7 @@ export const messages = {
   ...coreMessages,
   ...jobMessages,
   ...patrolMessages,
+  ...reportMessages,
   ...apiMessages,
   ...ticketMessages,
   ...wechatMessages,

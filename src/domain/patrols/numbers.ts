@@ -21,6 +21,18 @@ export interface PatrolNumbers {
   nightsMissed: number;
 }
 
+/** Local days starting in [from, to), and weeks (from Monday) starting in it. */
+function countDaysAndWeeks(from: Date, to: Date, timeZone: string): { days: number; weeks: number } {
+  let days = 0;
+  for (let d = startOfLocalDay(from, timeZone); d < to; d = startOfLocalDay(new Date(d.getTime() + DAY + 3_600_000), timeZone)) {
+    if (d >= from) days++;
+  }
+  let weeks = 0;
+  const firstWeek = startOfWeek(from, timeZone);
+  for (let w = firstWeek < from ? new Date(firstWeek.getTime() + 7 * DAY) : firstWeek; w < to; w = new Date(w.getTime() + 7 * DAY)) weeks++;
+  return { days, weeks };
+}
+
 /** "一日双巡、每周夜巡" in numbers, per patrolling grid under `unitId`, for [from, to). */
 export function patrolNumbers(db: Db, unitId: number, from: Date, to: Date, timeZone: string): PatrolNumbers[] {
   const grids = patrolledUnits(db, unitId);
@@ -32,15 +44,10 @@ export function patrolNumbers(db: Db, unitId: number, from: Date, to: Date, time
     .orderBy(asc(patrols.at))
     .all();
 
-  let days = 0;
-  for (let d = startOfLocalDay(from, timeZone); d < to; d = startOfLocalDay(new Date(d.getTime() + DAY + 3_600_000), timeZone)) {
-    if (d >= from) days++;
-  }
-  let weeks = 0;
-  const firstWeek = startOfWeek(from, timeZone);
-  for (let w = firstWeek < from ? new Date(firstWeek.getTime() + 7 * DAY) : firstWeek; w < to; w = new Date(w.getTime() + 7 * DAY)) weeks++;
-
   return grids.map((grid) => {
+    // A grid is expected to patrol from the day it was set up, not before.
+    const since = grid.createdAt > from ? startOfLocalDay(grid.createdAt, timeZone) : from;
+    const { days, weeks } = countDaysAndWeeks(since, to, timeZone);
     const mine = rows.filter((r) => r.unitId === grid.id);
     const halfDays = new Set<string>();
     const nightWeeks = new Set<number>();

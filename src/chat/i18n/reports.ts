@@ -1,0 +1,63 @@
+import type { MessageParams, Table } from './index.js';
+
+const pct = (p: MessageParams) => (p.share === null || p.share === undefined ? '—' : `${Math.round(Number(p.share) * 100)}%`);
+
+export const reportMessages = {
+  'report.monthly.title': { zh: '📊 {unit} · {period} 月报', en: '📊 {unit} · monthly report, {period}' },
+  'report.quarterly.title': { zh: '🏁 {unit} · {period} 网格比学赶超', en: '🏁 {unit} · grids side by side, {period}' },
+  'report.annual.title': { zh: '🏆 {unit} · {period} 年度评审', en: '🏆 {unit} · annual review, {period}' },
+  'report.period.month': { zh: '{year}年{month}月', en: '{year}-{month}' },
+  'report.period.quarter': { zh: '{year}年第{quarter}季度', en: 'Q{quarter} {year}' },
+  'report.period.year': { zh: '{year}年', en: '{year}' },
+  'report.top.tickets': {
+    zh: (p) => `① 工单 ${p.total} 件：办结 ${p.done}，在办 ${p.open}；按时办结 ${pct(p)}`,
+    en: (p) => `① ${p.total} tickets: ${p.done} done, ${p.open} open; ${pct(p)} on time`,
+  },
+  'report.top.satisfaction': {
+    zh: '② 满意度 {average} 分（评价 {rated} 件，未评 {unrated} 件）',
+    en: '② Satisfaction {average} / 5 ({rated} rated, {unrated} unrated)',
+  },
+  'report.top.patrols': {
+    zh: '③ 巡查 {done}/{expected} 个半天，夜巡 {nights}/{nightsExpected} 次',
+    en: '③ Patrols: {done}/{expected} half-days, {nights}/{nightsExpected} night patrols',
+  },
+  'report.top.noPatrols': { zh: '③ 本级不设网格巡查', en: '③ No grid patrols at this level' },
+  'report.line.take': { zh: '接单用时（中位）', en: 'Time to take (median)' },
+  'report.line.resolve': { zh: '办结用时（中位）', en: 'Time to resolve (median)' },
+  'report.line.escalations': { zh: '超时上报', en: 'Escalations' },
+  'report.line.hours': { zh: '志愿服务', en: 'Volunteer service' },
+  'report.hours': { zh: '{hours} 小时', en: '{hours} h' },
+  'report.count': { zh: '{count} 次', en: '{count}' },
+  'report.none': { zh: '—', en: '—' },
+  'report.stillOpen': { zh: '仍未办结 {count} 件（最早的在前）：', en: '{count} still open (oldest first):' },
+  'report.stillOpenLine': { zh: '· {ref} {text} · 已 {age}', en: '· {ref} {text} · {age} old' },
+  'report.allDone': { zh: '✅ 目前没有未办结的工单。', en: '✅ No open tickets right now.' },
+  'report.monthlyFooter': { zh: '月提醒：请跟进未办结工单，按时巡查。', en: 'Monthly reminder: follow up open tickets; keep up the patrols.' },
+  'report.quarterly.header': { zh: '名次 网格：按时办结 · 满意度 · 工单 · 服务时长', en: 'Rank grid: on time · satisfaction · tickets · service' },
+  'report.quarterly.row': {
+    zh: (p) => `${p.rank}. ${p.name}：${pct(p)} · ${p.average} · ${p.total} 件 · ${p.hours} 小时`,
+    en: (p) => `${p.rank}. ${p.name}: ${pct(p)} · ${p.average} · ${p.total} tickets · ${p.hours} h`,
+  },
+  'report.quarterly.best': { zh: '优者更优：{name} 本季度排名第一，望保持。', en: 'Best: {name} leads this quarter; keep it up.' },
+  'report.quarterly.behind': { zh: '后进赶超：{name}（{reasons}）。', en: 'Catch up: {name} ({reasons}).' },
+  'report.quarterly.allOnPace': { zh: '各网格都跟上了社区整体水平。', en: 'Every grid kept pace with the community.' },
+  'report.shortfall.sla': { zh: '按时办结率低于社区', en: 'on-time share below the community' },
+  'report.shortfall.satisfaction': { zh: '满意度低于社区', en: 'satisfaction below the community' },
+  'report.shortfall.patrols': { zh: '巡查缺漏超过两成', en: 'missed over a fifth of patrols' },
+  'report.annual.community': {
+    zh: (p) => `【${p.name}】工单 ${p.total} 件，按时 ${pct(p)}，满意度 ${p.average}，服务 ${p.hours} 小时`,
+    en: (p) => `[${p.name}] ${p.total} tickets, ${pct(p)} on time, satisfaction ${p.average}, ${p.hours} h of service`,
+  },
+  'report.annual.grid': {
+    zh: (p) => `  · ${p.name}：工单 ${p.total}，按时 ${pct(p)}，满意度 ${p.average}，服务 ${p.hours} 小时`,
+    en: (p) => `  · ${p.name}: ${p.total} tickets, ${pct(p)} on time, satisfaction ${p.average}, ${p.hours} h`,
+  },
+  'report.annual.partyHeader': { zh: '党员服务时长（综合评价参考）：', en: 'Party members\' service hours (for the overall evaluation):' },
+  'report.annual.partyLine': { zh: '· {name} {hours} 小时', en: '· {name} {hours} h' },
+  'report.annual.partyMore': { zh: '……另有 {count} 人，完整名单见管理接口。', en: '…and {count} more; the full list is in the admin API.' },
+  'report.annual.noParty': { zh: '（暂无党员记录）', en: '(no party members on record)' },
+  'reconcile.mismatch': {
+    zh: '⚠️ 积分对账发现 {count} 处不一致（{details}）。对账只读不改，请管理员尽快核查。',
+    en: '⚠️ The points reconciliation found {count} mismatch(es) ({details}). Nothing was changed; an admin should look into it now.',
+  },
+} satisfies Table;

@@ -1,0 +1,39 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { getUnit } from '../org/units.js';
+
+/** Minutes of service credited in [from, to) on tasks of the unit's subtree. */
+export function minutesServed(db: Db, unitId: number, from: Date, to: Date): number {
+  const root = getUnit(db, unitId);
+  return (
+    db.get<{ minutes: number | null }>(sql`
+      SELECT sum(c.credited_minutes) AS minutes FROM task_completions c
+      JOIN tasks t ON t.id = c.task_id JOIN units u ON u.id = t.unit_id
+      WHERE c.status IN ('confirmed', 'ruled') AND c.decided_at >= ${from.getTime()} AND c.decided_at < ${to.getTime()}
+        AND u.path LIKE ${root.path + '%'}`)?.minutes ?? 0
+  );
+}
+
+export interface MemberHours {
+  memberId: number;
+  name: string;
+  minutes: number;
+}
+
+/**
+ * Every party member holding a role in the unit's subtree, with the minutes of service credited to them
+ * in [from, to) anywhere: the numbers for their 综合评价. Those who served nothing are listed too.
+ */
+export function partyMemberHours(db: Db, unitId: number, from: Date, to: Date): MemberHours[] {
+  const root = getUnit(db, unitId);
+  return db.all<MemberHours>(sql`
+    SELECT m.id AS memberId, m.name AS name,
+      coalesce((SELECT sum(c.credited_minutes) FROM task_completions c
+        WHERE c.volunteer_id = m.id AND c.status IN ('confirmed', 'ruled')
+          AND c.decided_at >= ${from.getTime()} AND c.decided_at < ${to.getTime()}), 0) AS minutes
+    FROM members m
+    WHERE m.party_member = 1 AND m.merged_into IS NULL AND EXISTS (
+      SELECT 1 FROM role_grants g JOIN units u ON u.id = g.unit_id
+      WHERE g.member_id = m.id AND g.revoked_at IS NULL AND u.path LIKE ${root.path + '%'})
+    ORDER BY minutes DESC, m.id`);
+}

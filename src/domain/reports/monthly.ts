@@ -1,0 +1,42 @@
+import { and, asc, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { tickets } from '../../db/schema/index.js';
+import { subtreeIds } from '../org/units.js';
+import type { Period } from './periods.js';
+import { type UnitSummary, unitSummary } from './summary.js';
+
+export interface StillOpen {
+  ref: string;
+  text: string;
+  status: 'open' | 'taken';
+  ageMs: number;
+}
+
+/** 月提醒: a grid's or community's last month, and what is still open now. */
+export interface MonthlyReport {
+  period: Period;
+  summary: UnitSummary;
+  stillOpen: { count: number; oldest: StillOpen[] };
+}
+
+export function monthlyReport(db: Db, unitId: number, period: Period, now: Date, timeZone: string, oldest = 5): MonthlyReport {
+  const open = db
+    .select({ id: tickets.id, text: tickets.text, status: tickets.status, createdAt: tickets.createdAt })
+    .from(tickets)
+    .where(and(inArray(tickets.originUnitId, subtreeIds(db, unitId)), inArray(tickets.status, ['open', 'taken'])))
+    .orderBy(asc(tickets.createdAt))
+    .all();
+  return {
+    period,
+    summary: unitSummary(db, unitId, period.from, period.to, timeZone),
+    stillOpen: {
+      count: open.length,
+      oldest: open.slice(0, oldest).map((t) => ({
+        ref: `T${t.id}`,
+        text: t.text.length > 24 ? `${t.text.slice(0, 24)}…` : t.text,
+        status: t.status as 'open' | 'taken',
+        ageMs: now.getTime() - t.createdAt.getTime(),
+      })),
+    },
+  };
+}
