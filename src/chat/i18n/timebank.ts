@@ -194,6 +194,7 @@ export const timebankMessages = {
   'ledger.reason.expire': { zh: '券过期退回', en: 'expired voucher' },
   'ledger.reason.adjust': { zh: '调整', en: 'adjustment' },
   'ledger.reason.reversal': { zh: '冲正', en: 'reversal' },
+  'ledger.reason.merge': { zh: '账号合并', en: 'accounts merged' },
   'top.header': { zh: '🏅 {unit} {year}年{month}月志愿服务排行', en: '🏅 Top volunteers of {unit}, {year}-{month}' },
   'top.line': { zh: '{rank} {name} {hours} · {points} 积分', en: '{rank} {name} {hours} · {points} points' },
   'top.none': { zh: '本月还没有确认的志愿服务。', en: 'No confirmed service this month yet.' },

@@ -31,7 +31,7 @@ export const ledgerAccounts = sqliteTable(
   ],
 );
 
-export const LEDGER_REASONS = ['task', 'redeem', 'use', 'refund', 'expire', 'adjust', 'reversal'] as const;
+export const LEDGER_REASONS = ['task', 'redeem', 'use', 'refund', 'expire', 'adjust', 'reversal', 'merge'] as const;
 export type LedgerReason = (typeof LEDGER_REASONS)[number];
 
 /**

@@ -4,6 +4,8 @@ import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/client.js';
 import { identities, members, rooms } from '../../db/schema/index.js';
 import { audit } from '../audit.js';
+import { balanceOf, memberAccount } from '../ledger/accounts.js';
+import { post } from '../ledger/post.js';
 import type { Ctx, Deps } from '../context.js';
 import { createMember, getMember, grantRole, holdsAnyRole, type Member } from './members.js';
 import type { Room } from './rooms.js';
@@ -78,6 +80,22 @@ export function resolveSender(deps: Deps, sender: Sender, room: Room): { member:
   });
 }
 
+/** Points the merged record earned follow the person to the record they now use. */
+function moveBalance(ctx: Ctx, from: number, to: number): void {
+  const balance = balanceOf(ctx.db, memberAccount(from));
+  if (balance <= 0) return;
+  post(ctx, {
+    legs: [
+      { account: memberAccount(from), amount: -balance },
+      { account: memberAccount(to), amount: balance },
+    ],
+    reason: 'merge',
+    ref: `member:${from}`,
+    memo: `member ${from} → ${to}`,
+    idempotencyKey: `merge:${from}:${to}`,
+  });
+}
+
 /**
  * Points a platform identity at another member (one person on WeChat and Telegram is one member). The
  * record the identity pointed to before keeps its history and is marked as merged.
@@ -111,7 +129,10 @@ export function linkIdentity(ctx: Ctx, sender: Sender, targetMemberId: number): 
         .where(and(eq(rooms.kind, 'private'), eq(rooms.memberId, previous), eq(rooms.platform, sender.platform)))
         .run();
       const stillUsed = ctx.db.select().from(identities).where(eq(identities.memberId, previous)).get();
-      if (!stillUsed) ctx.db.update(members).set({ mergedInto: target.id }).where(eq(members.id, previous)).run();
+      if (!stillUsed) {
+        ctx.db.update(members).set({ mergedInto: target.id }).where(eq(members.id, previous)).run();
+        moveBalance(ctx, previous, target.id);
+      }
     }
     audit(ctx, 'identity.link', { type: 'member', id: target.id }, { platform: sender.platform, platformUserId: sender.platformUserId });
     return target;
