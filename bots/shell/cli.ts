@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
@@ -93,7 +94,11 @@ async function main() {
 class UsageProblem extends Error {}
 
 async function runJsonl(services: Services, clock: SimulatedClock | undefined): Promise<number> {
-  const chat = new ShellChat(services, (out) => process.stdout.write(JSON.stringify({ room: out.room, text: out.text }) + '\n'), clock);
+  const chat = new ShellChat(
+    services,
+    (out) => process.stdout.write(JSON.stringify({ room: out.room, text: out.text, ...(out.images ? { images: out.images } : {}) }) + '\n'),
+    clock,
+  );
   let lineNo = 0;
   let rejected = 0;
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
@@ -145,7 +150,8 @@ async function runInteractive(services: Services, clock: SimulatedClock | undefi
   const print = (out: ShellOutput) => {
     const label = `${roomNames.get(out.room) ?? out.room} · ${out.room}`;
     const body = out.text.split('\n').join('\n    ');
-    process.stdout.write(out.reply ? `  邻里 ▸ ${body}\n` : `  ⇢ [${label}]\n    ${body}\n`);
+    const photos = (out.images ?? []).map((path) => `\n    📷 ${join(services.config.dataDir, path)}`).join('');
+    process.stdout.write(out.reply ? `  邻里 ▸ ${body}${photos}\n` : `  ⇢ [${label}]\n    ${body}${photos}\n`);
   };
   const chat = new ShellChat(services, print, clock);
   let user = 'jin';

@@ -29,7 +29,15 @@ export interface ShellOutput {
   /** Whether it answered the message just said (false: an outbox delivery to this or another room). */
   reply: boolean;
   buttons?: OutMessage['buttons'];
+  /** Photos sent after the text: paths under the data directory. */
+  images?: string[];
 }
+
+const shown = (message: OutMessage) => ({
+  text: message.text,
+  ...(message.buttons ? { buttons: message.buttons } : {}),
+  ...(message.images?.length ? { images: message.images } : {}),
+});
 
 /**
  * The embedded adapter: a message said in a shell room goes through the same chat core as WeChat and
@@ -50,7 +58,7 @@ export class ShellChat {
     this.transport = {
       platform: SHELL,
       send: async (room, message) => {
-        this.emit({ room, text: message.text, reply: false, ...(message.buttons ? { buttons: message.buttons } : {}) });
+        this.emit({ room, ...shown(message), reply: false });
       },
     };
     services.dispatcher.register(this.transport);
@@ -73,7 +81,7 @@ export class ShellChat {
       attachments: (input.images ?? []).map((path) => ({ kind: 'image' as const, load: () => readFile(path) })),
     });
     for (const reply of result.replies) {
-      this.emit({ room: input.room, text: reply.text, reply: true, ...(reply.buttons ? { buttons: reply.buttons } : {}) });
+      this.emit({ room: input.room, ...shown(reply), reply: true });
     }
     await this.deliver();
   }

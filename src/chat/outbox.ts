@@ -178,6 +178,7 @@ export class OutboxDispatcher {
       text: row.text,
       ...(row.buttons ? { buttons: row.buttons } : {}),
       ...(row.mentionUserId ? { mentionUserId: row.mentionUserId } : {}),
+      ...(row.images?.length ? { images: row.images } : {}),
     };
     try {
       if (!transport) throw new Error(`no transport for ${row.platform}`);

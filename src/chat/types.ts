@@ -47,6 +47,8 @@ export interface OutMessage {
   buttons?: Button[][];
   /** In a group, address the reply to this platform user (WeChat @mentions them). */
   mentionUserId?: string;
+  /** Photos to send after the text: paths under the data directory (a ticket's photos, to its staff room). */
+  images?: string[];
 }
 
 export interface HandleResult {

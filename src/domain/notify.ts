@@ -61,6 +61,7 @@ function enqueue(deps: Deps, room: Room, message: OutMessage, source: string, no
       text: message.text,
       buttons: message.buttons ?? null,
       mentionUserId: message.mentionUserId ?? null,
+      images: message.images?.length ? message.images : null,
       source,
       nextAttemptAt: now,
       createdAt: now,

@@ -32,6 +32,8 @@ export const outbox = sqliteTable(
     buttons: text({ mode: 'json' }).$type<StoredButton[][]>(),
     /** In a group, the platform user the message is addressed to. */
     mentionUserId: text(),
+    /** Photos sent after the text, as paths under the data directory. */
+    images: text({ mode: 'json' }).$type<string[]>(),
     /** Where it came from, for the record and for tests ("ticket:12", "job:patrol-reminder"). */
     source: text(),
     status: text({ enum: ['pending', 'sent', 'failed'] }).notNull().default('pending'),

@@ -75,7 +75,8 @@ export function addPhotos(ctx: Ctx, ticketId: number, files: readonly StoredFile
     ticket = changeTicket(ctx, ticket.id, {});
     recordEvent(ctx, ticket, { kind: 'photo', data: { count: added } });
     const ref = ticketRef(ticket.id);
-    tellInvolvedStaff(ctx, ticket, (t) => ({ text: t('ticket.notice.photos', { ref, count: added }) }));
+    const images = files.map((f) => f.path);
+    tellInvolvedStaff(ctx, ticket, (t) => ({ text: t('ticket.notice.photos', { ref, count: added }), images }));
     return { ticket, added };
   });
 }

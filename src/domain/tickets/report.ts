@@ -84,7 +84,9 @@ export function reportTicket(ctx: Ctx, input: ReportInput): ReportResult {
 
     const view = ticketView(ctx.db, created);
     const env = { now, timeZone: ctx.settings.timeZone };
-    tellStaff(ctx, created, responsible.id, (t, lang) => staffCard(t, lang, view, env));
+    // The announcement carries the photos that came with the report; later ones follow as their own notice.
+    const images = (input.files ?? []).map((f) => f.path);
+    tellStaff(ctx, created, responsible.id, (t, lang) => ({ ...staffCard(t, lang, view, env), ...(images.length ? { images } : {}) }));
     let alsoTold: Unit | undefined;
     const community = category.urgent ? communityOf(ctx.db, origin.id) : undefined;
     if (community && community.id !== responsible.id && isWithin(ctx.db, responsible.id, community.id)) {
