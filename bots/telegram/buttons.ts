@@ -27,9 +27,13 @@ export function buttonsComposer(d: ButtonDeps): Composer<Context> {
   composer.on('callback_query:data', async (ctx) => {
     const query = ctx.callbackQuery;
     let answered = false;
+    // Telegram refuses to answer a press more than once or too late (a press redelivered after a restart, a
+    // slow command): the press is still handled, and what it says still posted.
     const answer = async (text?: string) => {
       answered = true;
-      await ctx.api.answerCallbackQuery(query.id, text ? { text: truncate(text, CALLBACK_ANSWER_LIMIT) } : {});
+      await ctx.api
+        .answerCallbackQuery(query.id, text ? { text: truncate(text, CALLBACK_ANSWER_LIMIT) } : {})
+        .catch((error) => d.log.warn('could not answer a press', { error }));
     };
     try {
       // A message too old to be read (date 0) or an inline message has no chat to act in.
@@ -67,7 +71,7 @@ export function buttonsComposer(d: ButtonDeps): Composer<Context> {
       await d.sender.reply(incoming.roomId, post, isGroup(chat) ? { replyTo: message.message_id } : {});
     } finally {
       // Telegram shows a spinner on the button until the press is answered, even when handling failed.
-      if (!answered) await ctx.api.answerCallbackQuery(query.id).catch((error) => d.log.warn('could not answer a press', { error }));
+      if (!answered) await answer();
     }
   });
   return composer;
