@@ -211,19 +211,26 @@ export class TelegramDriver {
   }
 
   /**
-   * Presses the button labelled `label` on a message the bot sent. Resolves once the press is answered
+   * Presses the button labelled `label` (or the first whose label starts so) on a message the bot sent. Resolves once the press is answered
    * (the pressed message already edited) and `replies` further messages have come to the chat, with the
    * notice the presser saw, the message as it is now, and those messages.
    */
-  async press(from: User, message: Message, label: string, replies = 0): Promise<{ answer: string | undefined; message: Message; replies: Message[] }> {
-    const button = message.reply_markup?.inline_keyboard.flat().find((b) => b.text === label);
-    if (!button || !('callback_data' in button)) throw new Error(`no button "${label}" on message ${message.message_id}`);
+  async press(
+    from: User,
+    message: Message,
+    label: string,
+    replies = 0,
+  ): Promise<{ answer: string | undefined; message: Message; replies: Message[]; update: Update }> {
+    const buttons = message.reply_markup?.inline_keyboard.flat() ?? [];
+    const button = buttons.find((b) => b.text === label) ?? buttons.find((b) => b.text.startsWith(label));
+    if (!button || !('callback_data' in button)) throw new Error(`no button "${label}" on message ${message.message_id}: ${message.text?.slice(0, 60)}`);
     const data = button.callback_data;
-    let id = '';
-    const posted = await this.#expect(message.chat.id, replies, () => (id = this.api.push(this.updates.press(from, message, data)).callback_query!.id), `${replies} replies to "${label}"`);
+    const update = this.updates.press(from, message, data);
+    const id = update.callback_query!.id;
+    const posted = await this.#expect(message.chat.id, replies, () => this.api.push(update), `${replies} replies to "${label}"`);
     const answer = await this.api.waitFor(() => this.api.answers.find((a) => a.callback_query_id === id), `the answer to "${label}"`);
     const now = this.api.messagesIn(message.chat.id).find((m) => m.message_id === message.message_id) ?? message;
-    return { answer: answer.text, message: now, replies: posted };
+    return { answer: answer.text, message: now, replies: posted, update };
   }
 
   /** Resolves once `chatId` has `count` more messages than before `act` ran. */
