@@ -18,17 +18,22 @@ export interface ButtonDeps {
  * refused press has no card: the presser sees why, and the message stays as it was.
  *
  * In a group the notice is the answer, so the chat is not filled with one line per press; a reply too long
- * for the notice, and any further replies, are posted. In a private chat every reply is also posted, so
- * what it says (a voucher code) stays in the chat.
+ * for the notice, one with the link to open a private chat (a notice's link cannot be followed), and any
+ * further replies are posted. In a private chat every reply is also posted, so what it says (a voucher
+ * code) stays in the chat.
  */
 export function buttonsComposer(d: ButtonDeps): Composer<Context> {
   const composer = new Composer<Context>();
   composer.on('callback_query:data', async (ctx) => {
     const query = ctx.callbackQuery;
     let answered = false;
+    // Telegram refuses to answer a press more than once or too late (a press redelivered after a restart, a
+    // slow command): the press is still handled, and what it says still posted.
     const answer = async (text?: string) => {
       answered = true;
-      await ctx.api.answerCallbackQuery(query.id, text ? { text: truncate(text, CALLBACK_ANSWER_LIMIT) } : {});
+      await ctx.api
+        .answerCallbackQuery(query.id, text ? { text: truncate(text, CALLBACK_ANSWER_LIMIT) } : {})
+        .catch((error) => d.log.warn('could not answer a press', { error }));
     };
     try {
       // A message too old to be read (date 0) or an inline message has no chat to act in.
@@ -37,6 +42,7 @@ export function buttonsComposer(d: ButtonDeps): Composer<Context> {
       const chat = message.chat;
       const bot = d.account();
       const senderName = displayName(query.from);
+      const privateChatHint = deepLink(bot);
       const incoming: IncomingMessage = {
         platform: TELEGRAM,
         roomId: String(chat.id),
@@ -49,7 +55,7 @@ export function buttonsComposer(d: ButtonDeps): Composer<Context> {
         mentioned: true,
         botNames: [bot.username],
         ...(query.from.language_code ? { senderLanguage: query.from.language_code } : {}),
-        privateChatHint: deepLink(bot),
+        privateChatHint,
       };
       const result = await d.core.handle(incoming);
       const [first, ...rest] = result.replies;
@@ -60,11 +66,12 @@ export function buttonsComposer(d: ButtonDeps): Composer<Context> {
           .catch((error) => d.log.warn('could not edit the pressed message', { chat: incoming.roomId, error }));
       }
       await answer(first?.text);
-      const post = !isGroup(chat) || (first && first.text.length > CALLBACK_ANSWER_LIMIT) ? result.replies : rest;
+      const mustPost = (text: string) => text.length > CALLBACK_ANSWER_LIMIT || text.includes(privateChatHint);
+      const post = !isGroup(chat) || (first && mustPost(first.text)) ? result.replies : rest;
       await d.sender.reply(incoming.roomId, post, isGroup(chat) ? { replyTo: message.message_id } : {});
     } finally {
       // Telegram shows a spinner on the button until the press is answered, even when handling failed.
-      if (!answered) await ctx.api.answerCallbackQuery(query.id).catch((error) => d.log.warn('could not answer a press', { error }));
+      if (!answered) await answer();
     }
   });
   return composer;

@@ -12,9 +12,12 @@ export type PacingClock = Pick<PacerOptions, 'now' | 'sleep'>;
 /**
  * One Pacer per chat, so a busy group waits for its own slots and delays no one else. Group and
  * supergroup ids are negative in the Bot API, which tells the group limit from the private one.
+ *
+ * Sends to one chat go one at a time, and the next waits a second from when the last one was done: a send
+ * that Telegram held back (a 429 waited out by auto-retry) does not let the one after it follow at once.
  */
 export class ChatPacers {
-  readonly #pacers = new Map<string, { pacer: Pacer; lastUsed: number }>();
+  readonly #chats = new Map<string, { pacer: Pacer; lastUsed: number; freeAt: number; queue: Promise<unknown> }>();
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
 
@@ -23,26 +26,41 @@ export class ChatPacers {
     this.#sleep = clock.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  /** Waits for the chat's next slot to send one message. */
-  async wait(chatId: string): Promise<void> {
-    const now = this.#now();
-    let entry = this.#pacers.get(chatId);
-    if (!entry) {
+  /** Sends one message to the chat in its turn and its next slot. */
+  run<T>(chatId: string, send: () => Promise<T>): Promise<T> {
+    const chat = this.#chat(chatId);
+    const turn = chat.queue.then(async () => {
+      const now = this.#now();
+      const at = Math.max(chat.pacer.reserve(chatId), chat.freeAt);
+      chat.lastUsed = Math.max(chat.lastUsed, at);
+      if (at > now) await this.#sleep(at - now);
+      try {
+        return await send();
+      } finally {
+        chat.freeAt = this.#now() + CHAT_INTERVAL_MS;
+      }
+    });
+    chat.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  #chat(chatId: string) {
+    let chat = this.#chats.get(chatId);
+    if (!chat) {
+      const now = this.#now();
       this.#prune(now);
       const perMinute = chatId.startsWith('-') ? GROUP_PER_MINUTE : PRIVATE_PER_MINUTE;
-      entry = { pacer: new Pacer({ perRoomIntervalMs: CHAT_INTERVAL_MS, perMinute, now: this.#now }), lastUsed: now };
-      this.#pacers.set(chatId, entry);
+      chat = { pacer: new Pacer({ perRoomIntervalMs: CHAT_INTERVAL_MS, perMinute, now: this.#now }), lastUsed: now, freeAt: 0, queue: Promise.resolve() };
+      this.#chats.set(chatId, chat);
     }
-    const at = entry.pacer.reserve(chatId);
-    entry.lastUsed = Math.max(entry.lastUsed, at);
-    if (at > now) await this.#sleep(at - now);
+    return chat;
   }
 
   /** Forgets chats whose last slot is a minute past: their pacers hold nothing that still matters. */
   #prune(now: number) {
-    if (this.#pacers.size < PRUNE_ABOVE) return;
-    for (const [chatId, entry] of this.#pacers) {
-      if (now - entry.lastUsed > IDLE_MS) this.#pacers.delete(chatId);
+    if (this.#chats.size < PRUNE_ABOVE) return;
+    for (const [chatId, chat] of this.#chats) {
+      if (now - chat.lastUsed > IDLE_MS && now - chat.freeAt > IDLE_MS) this.#chats.delete(chatId);
     }
   }
 }

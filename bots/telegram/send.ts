@@ -124,17 +124,18 @@ export class TelegramSender {
     for (const [i, part] of parts.entries()) {
       const first = i === 0;
       const last = i === parts.length - 1;
-      await this.d.pacers.wait(chatId);
       sent.push(
-        await this.api.sendMessage(chatId, part, {
-          link_preview_options: NO_PREVIEW,
-          ...(first && mention ? { entities: [mention.entity] } : {}),
-          ...(first && options.replyTo !== undefined
-            ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } }
-            : {}),
-          ...(options.threadId !== undefined ? { message_thread_id: options.threadId } : {}),
-          ...(last && keyboard ? { reply_markup: keyboard } : {}),
-        }),
+        await this.d.pacers.run(chatId, () =>
+          this.api.sendMessage(chatId, part, {
+            link_preview_options: NO_PREVIEW,
+            ...(first && mention ? { entities: [mention.entity] } : {}),
+            ...(first && options.replyTo !== undefined
+              ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } }
+              : {}),
+            ...(options.threadId !== undefined ? { message_thread_id: options.threadId } : {}),
+            ...(last && keyboard ? { reply_markup: keyboard } : {}),
+          }),
+        ),
       );
     }
     return sent;

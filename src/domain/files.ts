@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -40,8 +40,9 @@ export async function storeFile(dataDir: string, bytes: Uint8Array, mimeType?: s
   );
   if (!exists) {
     await mkdir(join(dataDir, 'files', hash.slice(0, 2)), { recursive: true });
-    // Write then rename, so a crash never leaves a half-written file under the final name.
-    const temporary = `${absolute}.${process.pid}.tmp`;
+    // Write then rename, so a crash never leaves a half-written file under the final name. The temporary
+    // name is this write's own: two chats sending the same photo at once must not share it.
+    const temporary = `${absolute}.${process.pid}.${randomUUID()}.tmp`;
     await writeFile(temporary, bytes);
     await rename(temporary, absolute);
   }

@@ -21,14 +21,16 @@ export interface CallbackAnswer {
 }
 
 const WEBHOOK_RETRY_MS = 50;
+/** Telegram's limit for one group: twenty messages a minute. */
+const GROUP_PER_MINUTE = 20;
 
 /**
  * A small Bot API server for end-to-end tests: the real grammY client talks HTTP to it through
  * `client.apiRoot`. It serves getUpdates with long polling and offsets, or posts updates to a webhook with
  * the secret header and retries what is refused; it keeps the messages the bot sent (edits applied), the
  * callback answers, the command menus and files to download. It checks the limits Telegram enforces, so a
- * message too long or callback_data too big fails here as it would there. `failNext` answers one call with
- * an error, such as 429 with retry_after.
+ * message too long or callback_data too big fails here as it would there, and it notes when messages come
+ * faster than Telegram allows. `failNext` answers one call with an error, such as 429 with retry_after.
  */
 export class FakeBotApi {
   readonly calls: ApiCall[] = [];
@@ -46,9 +48,11 @@ export class FakeBotApi {
   readonly #queue: Update[] = [];
   readonly #chats = new Map<number, Chat>();
   readonly #messageIds = new Map<number, number>();
-  readonly #failures = new Map<string, ApiFailure[]>();
+  readonly #failures = new Map<string, (ApiFailure & { when: (params: Record<string, any>) => boolean })[]>();
   readonly #files = new Map<string, { path: string; bytes: Uint8Array }>();
   readonly #answered = new Set<string>();
+  /** When each message the bot sent arrived, by chat, to check it keeps to Telegram's pacing. */
+  readonly #sentAt = new Map<number, number[]>();
   readonly #listeners = new Set<() => void>();
   #server: Server | undefined;
   #delivering = false;
@@ -88,9 +92,12 @@ export class FakeBotApi {
     return update;
   }
 
-  /** Answers the next call of `method` with this error (grammY's auto-retry waits out a 429). */
-  failNext(method: string, failure: ApiFailure): void {
-    this.#failures.set(method, [...(this.#failures.get(method) ?? []), failure]);
+  /**
+   * Answers the next call of `method` with this error (grammY's auto-retry waits out a 429); with `when`, the
+   * next call whose parameters it accepts.
+   */
+  failNext(method: string, failure: ApiFailure, when: (params: Record<string, any>) => boolean = () => true): void {
+    this.#failures.set(method, [...(this.#failures.get(method) ?? []), { ...failure, when }]);
   }
 
   /** Makes bytes downloadable; returns the file_id to put in a photo. */
@@ -105,6 +112,26 @@ export class FakeBotApi {
 
   messagesIn(chatId: number): Message[] {
     return this.sent.filter((m) => m.chat.id === chatId);
+  }
+
+  /**
+   * Where the bot broke Telegram's limits: two messages to one chat less than `minGapMs` apart (about one a
+   * second; a little slack for the network), or more than twenty within a minute to a group.
+   */
+  pacingViolations(minGapMs = 900): string[] {
+    const found: string[] = [];
+    for (const [chatId, times] of this.#sentAt) {
+      for (let i = 1; i < times.length; i++) {
+        const gap = times[i]! - times[i - 1]!;
+        if (gap < minGapMs) found.push(`chat ${chatId}: messages ${i} and ${i + 1} ${gap} ms apart`);
+      }
+      if (chatId >= 0) continue;
+      for (let i = 0; i + GROUP_PER_MINUTE < times.length; i++) {
+        const span = times[i + GROUP_PER_MINUTE]! - times[i]!;
+        if (span < 60_000) found.push(`group ${chatId}: ${GROUP_PER_MINUTE + 1} messages within ${span} ms`);
+      }
+    }
+    return found;
   }
 
   /** Updates not yet confirmed by a getUpdates offset or a webhook answer. */
@@ -150,8 +177,12 @@ export class FakeBotApi {
     const params = await readParams(req);
     this.calls.push({ method, params });
     this.#changed();
-    const failure = this.#failures.get(method)?.shift();
-    if (failure) return reply(res, failure.error_code, { ok: false, ...failure });
+    const pending = this.#failures.get(method) ?? [];
+    const at = pending.findIndex((f) => f.when(params));
+    if (at !== -1) {
+      const [{ when: _, ...failure }] = pending.splice(at, 1) as [ApiFailure & { when: unknown }];
+      return reply(res, failure.error_code, { ok: false, ...failure });
+    }
     try {
       const result = await this.#call(method, params, req);
       if (result === ABORTED) return;
@@ -308,6 +339,7 @@ export class FakeBotApi {
       ...(p.message_thread_id ? { message_thread_id: p.message_thread_id } : {}),
     } as Message & { reply_to_message_id?: number };
     this.sent.push(message);
+    this.#sentAt.set(chat.id, [...(this.#sentAt.get(chat.id) ?? []), Date.now()]);
     return message;
   }
 

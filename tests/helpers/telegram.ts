@@ -8,6 +8,7 @@ import type { AttachmentConsumer, CommandDef } from '../../src/chat/command.js';
 import { attachmentConsumers, commands as defaultCommands } from '../../src/chat/commands/index.js';
 import { ChatCore } from '../../src/chat/core.js';
 import type { Ctx } from '../../src/domain/context.js';
+import { createBindingCode } from '../../src/domain/org/binding-codes.js';
 import { type DemoIds, seedDemo } from '../../src/domain/seed/demo.js';
 import { createLogger } from '../../src/log.js';
 import type { Services } from '../../src/services.js';
@@ -59,6 +60,8 @@ export function telegramHarness(options: HarnessOptions = {}) {
   const sleeps: number[] = [];
   const failures = new Map<string, ApiFailure[]>();
   const messageIds = new Map<number, number>();
+  /** What the bot sent, as Telegram shows it: with its keyboard, edits applied. */
+  const sent: Message[] = [];
   const files = options.files ?? {};
 
   const download: typeof fetch = async (input) => {
@@ -86,17 +89,26 @@ export function telegramHarness(options: HarnessOptions = {}) {
         const chatId = Number(p.chat_id);
         const id = (messageIds.get(chatId) ?? 1000) + 1;
         messageIds.set(chatId, id);
-        return {
+        const message = {
           message_id: id,
-          date: 0,
+          date: Math.floor(clock.now().getTime() / 1000),
           chat: chatId < 0 ? { id: chatId, type: 'supergroup', title: 'g' } : { id: chatId, type: 'private', first_name: 'u' },
           from: TEST_BOT,
           text: p.text,
           ...(p.reply_markup ? { reply_markup: p.reply_markup } : {}),
-        };
+        } as Message;
+        sent.push(message);
+        return message;
       }
-      case 'editMessageText':
+      case 'editMessageText': {
+        const message = sent.find((m) => m.chat.id === Number(p.chat_id) && m.message_id === Number(p.message_id));
+        if (message) {
+          message.text = p.text;
+          if (p.reply_markup?.inline_keyboard?.length) message.reply_markup = p.reply_markup;
+          else delete message.reply_markup;
+        }
         return { message_id: p.message_id, date: 0, chat: { id: Number(p.chat_id), type: 'supergroup', title: 'g' }, text: p.text };
+      }
       case 'getFile':
         return { file_id: p.file_id, file_unique_id: `u-${p.file_id}`, file_path: `photos/${p.file_id}.jpg` };
       case 'getUpdates':
@@ -135,6 +147,38 @@ export function telegramHarness(options: HarnessOptions = {}) {
     callsOf(method: string, from = 0): RecordedCall[] {
       return calls.slice(from).filter((c) => c.method === method);
     },
+    /** Messages the bot sent, as they look now (edits applied, keyboards kept). */
+    sent,
+    /** The messages the bot sent to `chatId`, as they look now. */
+    messagesIn(chatId: number): Message[] {
+      return sent.filter((m) => m.chat.id === chatId);
+    },
+    /**
+     * Presses the button labelled `label` (or the first whose label starts so) on a message the bot sent: the
+     * notice the presser saw, the message as it is now, and the texts posted because of the press.
+     */
+    async press(from: User, message: Message, label: string) {
+      const button = message.reply_markup?.inline_keyboard.flat().find((b) => b.text === label) ??
+        message.reply_markup?.inline_keyboard.flat().find((b) => b.text.startsWith(label));
+      if (!button || !('callback_data' in button)) throw new Error(`no button "${label}" on "${message.text?.slice(0, 40)}"`);
+      const before = calls.length;
+      await this.handle(updates.press(from, message, button.callback_data));
+      const answers = calls.slice(before).filter((c) => c.method === 'answerCallbackQuery');
+      return {
+        answer: answers[0]?.payload.text as string | undefined,
+        answers: answers.length,
+        message: sent.find((m) => m.chat.id === message.chat.id && m.message_id === message.message_id) ?? message,
+        edited: calls.slice(before).some((c) => c.method === 'editMessageText'),
+        posted: calls.slice(before).filter((c) => c.method === 'sendMessage').map((c) => c.payload.text as string),
+      };
+    },
+    /** Delivers what the outbox holds through the adapter, as the dispatcher of a running Linli would. */
+    async deliver(): Promise<Message[]> {
+      const before = sent.length;
+      services.dispatcher.register(adapter.transport);
+      await services.dispatcher.drain();
+      return sent.slice(before);
+    },
     /** The next call of `method` fails with this error. */
     failNext(method: string, failure: ApiFailure) {
       failures.set(method, [...(failures.get(method) ?? []), failure]);
@@ -167,19 +211,26 @@ export class TelegramDriver {
   }
 
   /**
-   * Presses the button labelled `label` on a message the bot sent. Resolves once the press is answered
+   * Presses the button labelled `label` (or the first whose label starts so) on a message the bot sent. Resolves once the press is answered
    * (the pressed message already edited) and `replies` further messages have come to the chat, with the
    * notice the presser saw, the message as it is now, and those messages.
    */
-  async press(from: User, message: Message, label: string, replies = 0): Promise<{ answer: string | undefined; message: Message; replies: Message[] }> {
-    const button = message.reply_markup?.inline_keyboard.flat().find((b) => b.text === label);
-    if (!button || !('callback_data' in button)) throw new Error(`no button "${label}" on message ${message.message_id}`);
+  async press(
+    from: User,
+    message: Message,
+    label: string,
+    replies = 0,
+  ): Promise<{ answer: string | undefined; message: Message; replies: Message[]; update: Update }> {
+    const buttons = message.reply_markup?.inline_keyboard.flat() ?? [];
+    const button = buttons.find((b) => b.text === label) ?? buttons.find((b) => b.text.startsWith(label));
+    if (!button || !('callback_data' in button)) throw new Error(`no button "${label}" on message ${message.message_id}: ${message.text?.slice(0, 60)}`);
     const data = button.callback_data;
-    let id = '';
-    const posted = await this.#expect(message.chat.id, replies, () => (id = this.api.push(this.updates.press(from, message, data)).callback_query!.id), `${replies} replies to "${label}"`);
+    const update = this.updates.press(from, message, data);
+    const id = update.callback_query!.id;
+    const posted = await this.#expect(message.chat.id, replies, () => this.api.push(update), `${replies} replies to "${label}"`);
     const answer = await this.api.waitFor(() => this.api.answers.find((a) => a.callback_query_id === id), `the answer to "${label}"`);
     const now = this.api.messagesIn(message.chat.id).find((m) => m.message_id === message.message_id) ?? message;
-    return { answer: answer.text, message: now, replies: posted };
+    return { answer: answer.text, message: now, replies: posted, update };
   }
 
   /** Resolves once `chatId` has `count` more messages than before `act` ran. */
@@ -200,4 +251,37 @@ export async function freePort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** The demo people, each with a Telegram account: ids 4001… in the order of the demo's members. */
+const PEOPLE = ['jin', 'wang', 'li', 'chen', 'zhao', 'yang', 'barber', 'spa', 'admin'] as const;
+export type Person = (typeof PEOPLE)[number];
+
+/**
+ * The demo neighbourhood on Telegram: grid 1's residents and staff groups bound through /bind, and every
+ * demo member linked to a Telegram account through /start CODE in a private chat, as the deep link does.
+ */
+export async function telegramNeighbourhood(options: HarnessOptions = {}) {
+  const h = telegramHarness(options);
+  const u = h.updates;
+  const users = Object.fromEntries(PEOPLE.map((who, i) => [who, u.user(4001 + i, h.ids.members[who].name)])) as Record<Person, User>;
+  const residents = u.supergroup(-1004001, '荷东第一网格居民群');
+  const staff = u.supergroup(-1004002, '荷东第一网格工作群');
+  const dm = (who: Person) => u.privateChat(users[who]);
+  for (const who of PEOPLE) {
+    await h.say(users[who], dm(who), '/start ' + createBindingCode(h.system, { memberId: h.ids.members[who].id }).code);
+  }
+  const bind = (unitId: number, purpose: 'residents' | 'staff') => createBindingCode(h.system, { unitId, purpose }).code;
+  await h.say(users.li, residents, '/bind ' + bind(h.ids.units.grid1.id, 'residents'));
+  await h.say(users.li, staff, '/bind ' + bind(h.ids.units.grid1.id, 'staff'));
+  const from = h.calls.length;
+  return {
+    ...h,
+    users,
+    residents,
+    staff,
+    dm,
+    /** The Bot API calls made during setup, to leave out of what a test looks at. */
+    setupCalls: from,
+  };
 }

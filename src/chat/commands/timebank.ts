@@ -226,7 +226,9 @@ const confirmCommand: CommandDef = {
     const volunteerId = volunteerNamed(ctx, taskId, firstWord(rest)[0]);
     const { task, credited } = confirm(ctx, { taskId, ...(volunteerId === undefined ? {} : { volunteerId }) });
     const lines = credited.map((c) => ctx.t('confirm.line', { name: c.name, hours: formatHours(c.creditedMinutes ?? 0, ctx.lang), points: c.points }));
-    return [ctx.t('confirm.done', { ref: taskRef(task.id) }), ...lines].join('\n');
+    const text = [ctx.t('confirm.done', { ref: taskRef(task.id) }), ...lines].join('\n');
+    // Pressed under the volunteer's report, the card takes the 确认 button away: there is nothing left to confirm.
+    return { replies: [{ text }], card: { text } };
   },
 };
 

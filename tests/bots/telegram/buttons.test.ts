@@ -120,6 +120,17 @@ describe('Telegram buttons', () => {
     expect(h.logged.join('\n')).toContain('update handling failed');
   });
 
+  it('still runs a press and posts what it says when Telegram refuses to answer it', async () => {
+    const { h, u, zhang, lastSent, press } = await setup();
+    await h.say(zhang, u.privateChat(zhang), '/poll');
+    h.failNext('answerCallbackQuery', { error_code: 400, description: 'Bad Request: query is too old and response timeout expired or query ID is invalid' });
+    const { edits, sent } = await press(zhang, lastSent(), 'A');
+    expect(edits).toHaveLength(1);
+    expect(sent.map((c) => c.payload.text)).toEqual(['你投了 A']);
+    expect(h.logged.join('\n')).toContain('could not answer a press');
+    expect(h.logged.join('\n')).not.toContain('update handling failed');
+  });
+
   it('answers a press on a message too old to read without running anything', async () => {
     const { h, zhang, staff } = await setup();
     await h.handle(h.updates.press(zhang, { message_id: 5, chat: staff, date: 0 }, '/poll A'));

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { ticketPhotos } from '../../../src/db/schema/index.js';
 import { probeCommands } from '../../helpers/probe-commands.js';
-import { telegramHarness } from '../../helpers/telegram.js';
+import { type TelegramHarness, telegramHarness, telegramNeighbourhood } from '../../helpers/telegram.js';
 
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5]);
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 9, 9, 9]);
@@ -57,5 +59,44 @@ describe('Telegram photos', () => {
     await h.handle(h.updates.photo(zhang, group, 'missing', '/snap 坏图'));
     expect(sent(0)).toEqual(['坏图：0 张']);
     expect(h.logged.join('\n')).toContain('could not load an attachment');
+  });
+});
+
+describe('Telegram photos on tickets', () => {
+  const BIG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 8, 8, 8, 8]);
+  const MORE = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 9, 9, 9, 9]);
+  const photosOf = (n: TelegramHarness, ticketId: number) =>
+    n.services.db.select().from(ticketPhotos).where(eq(ticketPhotos.ticketId, ticketId)).all();
+
+  it('attaches the largest size of a photo sent with /report as its caption, and one sent just after', async () => {
+    const n = await telegramNeighbourhood({ files: { big: BIG, more: MORE } });
+    await n.handle(n.updates.photo(n.users.jin, n.residents, 'big', '/report 3号楼楼道漏水'));
+    const [reply] = n.callsOf('sendMessage', n.setupCalls).map((c) => c.payload.text as string);
+    expect(reply).toContain('工单号 T1');
+    expect(reply).toContain('已附上 1 张照片');
+    // Telegram offers three sizes; only the largest is fetched.
+    expect(n.callsOf('getFile', n.setupCalls).map((c) => c.payload.file_id)).toEqual(['big']);
+
+    const from = n.calls.length;
+    await n.handle(n.updates.photo(n.users.jin, n.residents, 'more'));
+    expect(n.callsOf('sendMessage', from).map((c) => c.payload.text)).toEqual(['📷 已把 1 张照片附到 T1。']);
+    const stored = photosOf(n, 1);
+    expect(stored.map((p) => p.hash)).toEqual([BIG, MORE].map((b) => createHash('sha256').update(b).digest('hex')));
+    for (const photo of stored) expect(existsSync(join(n.services.config.dataDir, photo.path))).toBe(true);
+
+    await n.deliver();
+    const card = n.messagesIn(n.staff.id).find((m) => m.text?.includes('工单 T1'));
+    expect(card?.text).toContain('📷');
+  });
+
+  it('leaves a neighbour’s photo alone, and a reporter’s photo sent too late', async () => {
+    const n = await telegramNeighbourhood({ files: { big: BIG, more: MORE } });
+    await n.say(n.users.jin, n.residents, '/report 3号楼楼道漏水');
+    const from = n.calls.length;
+    await n.handle(n.updates.photo(n.users.wang, n.residents, 'big'));
+    n.clock.advance(3 * 60_000);
+    await n.handle(n.updates.photo(n.users.jin, n.residents, 'more'));
+    expect(n.calls.slice(from)).toEqual([]);
+    expect(photosOf(n, 1)).toEqual([]);
   });
 });

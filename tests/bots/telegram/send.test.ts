@@ -55,24 +55,52 @@ describe('ChatPacers', () => {
     let now = 1_000_000;
     const waits: number[] = [];
     const pacers = new ChatPacers({ now: () => now, sleep: async (ms) => void waits.push(ms) });
-    return { pacers, waits, advance: (ms: number) => (now += ms) };
+    const send = (chatId: string, takes = 0) => pacers.run(chatId, async () => void (now += takes));
+    return { pacers, waits, send, advance: (ms: number) => (now += ms) };
   };
 
   it('spaces messages to one chat a second apart, and lets other chats go at once', async () => {
-    const { pacers, waits } = paced();
-    await pacers.wait('42');
-    await pacers.wait('42');
-    await pacers.wait('42');
-    await pacers.wait('43');
+    const { waits, send } = paced();
+    await send('42');
+    await send('42');
+    await send('42');
+    await send('43');
     expect(waits).toEqual([1000, 2000]);
   });
 
   it('holds a group to twenty messages a minute, and a private chat to more', async () => {
-    const { pacers, waits } = paced();
-    for (let i = 0; i < 21; i++) await pacers.wait('-1001');
+    const { waits, send } = paced();
+    for (let i = 0; i < 21; i++) await send('-1001');
     expect(waits.at(-1)).toBe(60_000);
     waits.length = 0;
-    for (let i = 0; i < 21; i++) await pacers.wait('42');
+    for (let i = 0; i < 21; i++) await send('42');
     expect(Math.max(...waits)).toBe(20_000);
+  });
+
+  it('waits a second after a send Telegram held back, not after its slot', async () => {
+    const { waits, send, advance } = paced();
+    await send('42', 1500); // a 429 with retry_after 1, waited out inside the send
+    advance(200);
+    await send('42');
+    expect(waits).toEqual([800]);
+  });
+
+  it('sends to one chat one at a time, in the order asked', async () => {
+    const { pacers } = paced();
+    const order: string[] = [];
+    let release!: () => void;
+    const first = pacers.run('42', () => new Promise<void>((resolve) => (release = resolve)).then(() => void order.push('first')));
+    const second = pacers.run('42', async () => void order.push('second'));
+    const other = pacers.run('43', async () => void order.push('other chat'));
+    await other;
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['other chat', 'first', 'second']);
+  });
+
+  it('goes on with the next send when one fails', async () => {
+    const { pacers } = paced();
+    await expect(pacers.run('42', async () => Promise.reject(new Error('Forbidden')))).rejects.toThrow('Forbidden');
+    await expect(pacers.run('42', async () => 'sent')).resolves.toBe('sent');
   });
 });

@@ -181,6 +181,21 @@ describe('完成, 确认, 不确认, 裁定', () => {
     expect(await reply(demo, 'wang', 'dm:wang', notice!.buttons![0]![0]!.command)).toContain('+10 积分');
   });
 
+  it('confirms with a card without the button, so the pressed notice shows it is done', async () => {
+    const demo = demoChat();
+    await reported(demo, '1h');
+    const press: IncomingMessage = {
+      platform: 'shell', roomId: 'dm:wang', roomName: 'dm:wang', isPrivate: true, senderId: 'wang', senderName: '王阿姨',
+      messageId: 'press-1', text: '/confirm W1', botNames: ['邻里'],
+    };
+    const result = await demo.services.core.handle(press);
+    expect(result.replies[0]!.text).toContain('杨幼红 1小时，+10 积分');
+    expect(result.card).toEqual({ text: result.replies[0]!.text });
+    const again = await demo.services.core.handle({ ...press, messageId: 'press-2' });
+    expect(again.replies[0]!.text).toContain('已经确认过了');
+    expect(again.card).toBeUndefined();
+  });
+
   it('needs staff above 8 hours', async () => {
     const demo = demoChat();
     await reported(demo, '9小时');
