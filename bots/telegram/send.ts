@@ -1,4 +1,6 @@
-import { type Api, GrammyError } from 'grammy';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Api, GrammyError, InputFile } from 'grammy';
 import type { InlineKeyboardMarkup, Message, MessageEntity } from 'grammy/types';
 import type { CommandDef } from '../../src/chat/command.js';
 import { normalizeText } from '../../src/chat/parser.js';
@@ -138,7 +140,23 @@ export class TelegramSender {
         ),
       );
     }
+    for (const path of message.images ?? []) {
+      const photo = await this.#photo(chatId, path, options);
+      if (photo) sent.push(photo);
+    }
     return sent;
+  }
+
+  /** A photo from the data directory; one that is gone is logged and skipped, not retried forever. */
+  async #photo(chatId: string, path: string, options: SendOptions): Promise<Message | undefined> {
+    const file = join(this.d.deps.settings.dataDir, path);
+    if (!existsSync(file)) {
+      this.d.log.warn('photo missing from the data directory; not sent', { chat: chatId, path });
+      return undefined;
+    }
+    return this.d.pacers.run(chatId, () =>
+      this.api.sendPhoto(chatId, new InputFile(file), options.threadId !== undefined ? { message_thread_id: options.threadId } : {}),
+    );
   }
 
   /**

@@ -216,6 +216,8 @@ export class FakeBotApi {
         return this.#setMyCommands(p);
       case 'sendMessage':
         return this.#sendMessage(p);
+      case 'sendPhoto':
+        return this.#sendPhoto(p);
       case 'editMessageText':
         return this.#editMessageText(p);
       case 'answerCallbackQuery':
@@ -343,6 +345,29 @@ export class FakeBotApi {
     return message;
   }
 
+  #sendPhoto(p: Record<string, any>): Message {
+    const chat = this.#chat(p.chat_id);
+    // grammY uploads a file as its own part and names it in the field: "attach://<part>".
+    const named = typeof p.photo === 'string' && p.photo.startsWith('attach://') ? p[p.photo.slice(9)] : p.photo;
+    const photo = named as { upload?: string; size?: number } | string | undefined;
+    const uploaded = typeof photo === 'object' && photo?.size ? photo : undefined;
+    if (!uploaded && typeof photo !== 'string') throw new BadRequest('Bad Request: there is no photo in the request');
+    const id = (this.#messageIds.get(chat.id) ?? 1000) + 1;
+    this.#messageIds.set(chat.id, id);
+    const fileId = `sent-photo-${chat.id}-${id}`;
+    const message = {
+      message_id: id,
+      date: Math.floor(Date.now() / 1000),
+      chat,
+      from: this.bot,
+      photo: [{ file_id: fileId, file_unique_id: `u-${fileId}`, width: 1, height: 1, ...(uploaded ? { file_size: uploaded.size } : {}) }],
+      ...(p.caption ? { caption: String(p.caption) } : {}),
+    } as Message;
+    this.sent.push(message);
+    this.#sentAt.set(chat.id, [...(this.#sentAt.get(chat.id) ?? []), Date.now()]);
+    return message;
+  }
+
   #editMessageText(p: Record<string, any>): Message {
     const message = this.sent.find((m) => m.chat.id === Number(p.chat_id) && m.message_id === Number(p.message_id));
     if (!message) throw new BadRequest('Bad Request: message to edit not found');
@@ -399,12 +424,56 @@ function reply(res: ServerResponse, status: number, body: unknown) {
 }
 
 /** grammY posts JSON; query strings and form bodies are accepted too, as the real server does. */
+/** The parts of a multipart/form-data body, as grammY writes it for uploads. */
+function multipartParts(raw: Buffer, type: string): { name: string; filename?: string; body: Buffer }[] {
+  const boundary = /boundary="?([^";]+)"?/.exec(type)?.[1];
+  if (!boundary) return [];
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: { name: string; filename?: string; body: Buffer }[] = [];
+  let at = raw.indexOf(delimiter);
+  while (at !== -1) {
+    const start = at + delimiter.length;
+    const next = raw.indexOf(delimiter, start);
+    if (next === -1) break;
+    const chunk = raw.subarray(start, next);
+    const headerEnd = chunk.indexOf('\r\n\r\n');
+    if (headerEnd !== -1) {
+      const headers = chunk.subarray(0, headerEnd).toString('utf8');
+      const name = /name="([^"]*)"/.exec(headers)?.[1];
+      const filename = /filename="?([^";\r\n]*)"?/.exec(headers)?.[1] ?? (/content-type:\s*application\/octet-stream/i.test(headers) ? '' : undefined);
+      // The body ends before the CRLF that precedes the next delimiter.
+      const body = chunk.subarray(headerEnd + 4, chunk.length - 2);
+      if (name !== undefined) parts.push({ name, ...(filename !== undefined ? { filename } : {}), body });
+    }
+    at = next;
+  }
+  return parts;
+}
+
 async function readParams(req: HttpRequest): Promise<Record<string, any>> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks).toString('utf8');
+  const raw = Buffer.concat(chunks);
+  const body = raw.toString('utf8');
   const params: Record<string, any> = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
   if (!body) return params;
+  const type = req.headers['content-type'] ?? '';
+  if (type.includes('multipart/form-data')) {
+    // Uploads (sendPhoto with a file): fields as values, files as their name and size.
+    for (const part of multipartParts(raw, type)) {
+      if (part.filename !== undefined) {
+        params[part.name] = { upload: part.filename, size: part.body.byteLength };
+        continue;
+      }
+      const v = part.body.toString('utf8');
+      try {
+        params[part.name] = JSON.parse(v);
+      } catch {
+        params[part.name] = v;
+      }
+    }
+    return params;
+  }
   if ((req.headers['content-type'] ?? '').includes('application/json')) return { ...params, ...JSON.parse(body) };
   for (const [k, v] of new URLSearchParams(body)) {
     try {

@@ -233,12 +233,13 @@ export class TelegramDriver {
     return { answer: answer.text, message: now, replies: posted, update };
   }
 
-  /** Resolves once `chatId` has `count` more messages than before `act` ran. */
+  /** Resolves once `chatId` has `count` more text messages than before `act` ran (photos are not replies). */
   async #expect(chatId: number, count: number, act: () => void, what: string): Promise<Message[]> {
-    const before = this.api.messagesIn(chatId).length;
+    const texts = () => this.api.messagesIn(chatId).filter((m) => m.text !== undefined);
+    const before = texts().length;
     act();
     return this.api.waitFor(() => {
-      const now = this.api.messagesIn(chatId);
+      const now = texts();
       return now.length >= before + count ? now.slice(before, before + count) : undefined;
     }, what);
   }

@@ -113,6 +113,11 @@ describe.concurrent('Telegram end to end: a neighbourhood served', () => {
     const card = await arrives(staff, 'the ticket in the staff group', (m) => hasButton(m, '接单'));
     expect(card.text).toContain('3号楼楼道灯坏了');
     await arrives(staff, 'the staff told of the photo', (m) => m.text === '📷 工单 T1 补充了 1 张照片。');
+    // and the photos themselves, uploaded from the data directory
+    await arrives(staff, 'a photo in the staff group', (m) => m.photo !== undefined);
+    const uploads = fake.callsOf('sendPhoto').filter((c) => String(c.params.chat_id) === String(staff.id));
+    expect(uploads.length).toBeGreaterThan(0);
+    expect(uploads.every((c) => (c.params[String(c.params.photo).replace('attach://', '')] as { size: number }).size > 0)).toBe(true);
     const refused = await driver.press(people.wang, card, '接单');
     expect(refused.answer).toContain('只有负责这片区域的网格员或工作人员才能接单 T1');
     expect(refused.message.text).toBe(card.text);

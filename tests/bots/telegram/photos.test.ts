@@ -87,6 +87,9 @@ describe('Telegram photos on tickets', () => {
     await n.deliver();
     const card = n.messagesIn(n.staff.id).find((m) => m.text?.includes('工单 T1'));
     expect(card?.text).toContain('📷');
+    // The staff group sees the photos themselves: the report's after its card, the later one after its notice.
+    const uploads = n.callsOf('sendPhoto', from).filter((c) => String(c.payload.chat_id) === String(n.staff.id));
+    expect(uploads).toHaveLength(2);
   });
 
   it('leaves a neighbour’s photo alone, and a reporter’s photo sent too late', async () => {
