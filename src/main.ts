@@ -41,10 +41,12 @@ export interface Running {
 
 /** Starts everything `npm start` starts: database, HTTP API, chat adapters, outbox dispatcher, jobs. */
 export async function startLinli(options: StartOptions = {}): Promise<Running> {
-  const base = loadConfig(options.env ?? process.env);
+  const env = options.env ?? process.env;
+  // The database given as an option counts as LINLI_DB, so the data directory (photos, the WeChat session)
+  // follows it unless LINLI_DATA_DIR says otherwise.
+  const base = loadConfig(options.db === undefined ? env : { ...env, LINLI_DB: options.db });
   const config: Config = {
     ...base,
-    dbFile: options.db ?? base.dbFile,
     port: options.port === false ? base.port : (options.port ?? base.port),
     seed: options.seed ?? base.seed,
     adminToken: options.adminToken ?? base.adminToken,

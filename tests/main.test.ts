@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../src/log.js';
 import { startLinli } from '../src/main.js';
@@ -62,6 +62,16 @@ describe('startLinli', () => {
     const running = await startLinli({ db: tmpDb(), port: false, env: {}, log: silentLogger });
     expect(running.url).toBeNull();
     await running.stop();
+  });
+
+  it('keeps the data directory next to the database it is given, unless LINLI_DATA_DIR is set', async () => {
+    const db = tmpDb();
+    const beside = await startLinli({ db, port: false, env: {}, log: silentLogger });
+    await beside.stop();
+    expect(beside.services.config).toMatchObject({ dbFile: db, dataDir: dirname(db) });
+    const elsewhere = await startLinli({ db: tmpDb(), port: false, env: { LINLI_DATA_DIR: '/srv/linli-files' }, log: silentLogger });
+    await elsewhere.stop();
+    expect(elsewhere.services.config.dataDir).toBe('/srv/linli-files');
   });
 
   it('stops start-up on a bad variable, naming it', async () => {

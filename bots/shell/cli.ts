@@ -66,7 +66,8 @@ async function main() {
     process.stdout.write(USAGE + '\n');
     return 0;
   }
-  const base = loadConfig();
+  // --db counts as LINLI_DB, so the data directory (photos) follows it unless LINLI_DATA_DIR says otherwise.
+  const base = loadConfig(values.db === undefined ? process.env : { ...process.env, LINLI_DB: values.db });
   let clock: SimulatedClock | undefined;
   if (values.clock !== undefined) {
     const start = new Date(values.clock);
@@ -77,7 +78,6 @@ async function main() {
   }
   const config = {
     ...base,
-    dbFile: values.db ?? base.dbFile,
     seed: values['no-seed'] ? false : base.seed,
     // Simulated months are thousands of job runs; a demo does not need each one flushed to the platter.
     synchronous: clock ? ('NORMAL' as const) : base.synchronous,

@@ -11,7 +11,7 @@ import {
   type WechatyOptions,
 } from 'wechaty';
 import type { ChatCore } from '../../src/chat/core.js';
-import { t } from '../../src/chat/i18n/index.js';
+import { t, type Translate } from '../../src/chat/i18n/index.js';
 import type { Transport } from '../../src/chat/outbox.js';
 import type { IncomingMessage, OutMessage } from '../../src/chat/types.js';
 import { inTransaction } from '../../src/db/client.js';
@@ -130,11 +130,12 @@ export function createWechatAdapter(services: Services, options: WechatAdapterOp
       }),
     );
 
-  const privateChatHint = () =>
-    t(config.lang, 'wechat.privateChatHint', { name: botName, keyword: config.wechat.friendKeyword });
+  /** WeChat needs a friend request before a private chat; said in the member's language, which the core knows. */
+  const privateChatHint = (translate: Translate) =>
+    translate('wechat.privateChatHint', { name: botName, keyword: config.wechat.friendKeyword });
 
   async function onMessage(message: Message) {
-    const incoming = await toIncoming(bot, message, privateChatHint());
+    const incoming = await toIncoming(bot, message, privateChatHint);
     if (!incoming) return;
     await handle(incoming);
   }

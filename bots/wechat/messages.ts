@@ -13,7 +13,11 @@ export function conversationIdOf(message: Message): string {
  * Turns a wechaty message into what the chat core reads. Undefined for what the bot does not act on: its
  * own messages, official accounts, and kinds other than text and images (voice, stickers, links, ...).
  */
-export async function toIncoming(bot: Wechaty, message: Message, privateChatHint: string): Promise<IncomingMessage | undefined> {
+export async function toIncoming(
+  bot: Wechaty,
+  message: Message,
+  privateChatHint: NonNullable<IncomingMessage['privateChatHint']>,
+): Promise<IncomingMessage | undefined> {
   if (message.self()) return undefined;
   const type = message.type();
   if (type !== types.Message.Text && type !== types.Message.Image) return undefined;

@@ -1,3 +1,5 @@
+import type { Translate } from './i18n/index.js';
+
 /** What an adapter hands the chat core, whatever the platform. */
 export interface IncomingMessage {
   platform: string;
@@ -24,8 +26,9 @@ export interface IncomingMessage {
   /**
    * How this sender can open a private chat with the bot, for replies that must not go to a group
    * (voucher codes): Telegram's deep link "https://t.me/<bot>?start=hi", WeChat's "add <name> as a friend".
+   * A function is given the translator of the member's language, which the adapter does not know.
    */
-  privateChatHint?: string;
+  privateChatHint?: string | ((t: Translate) => string);
 }
 
 export interface Attachment {

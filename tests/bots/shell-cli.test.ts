@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonLines, runScript } from '../helpers/spawn.js';
 
@@ -70,10 +70,13 @@ describe('npm run chat -- --jsonl with images', () => {
       line({ room: 'grid-1-staff', user: 'li', text: '巡查' }) +
       line({ room: 'grid-1-staff', user: 'li', images: [join(dir, 'nope.png')] }) +
       line({ room: 'grid-1-staff', user: 'li', images: [photo] });
-    const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb()], { input });
+    const db = tmpDb();
+    const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', db], { input });
     expect(ran.stderr).toMatch(/line 2: images: no file at .*nope\.png/);
     const out = jsonLines(ran.stdout);
     expect(out).toHaveLength(2);
     expect(out[1]!.text).toContain('1 张照片');
+    // stored next to the database given, not in the working directory
+    expect(readdirSync(join(dirname(db), 'files'))).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import { FileBox } from 'file-box';
-import { types, log as wechatyLog } from 'wechaty';
+import { type Friendship, types, log as wechatyLog } from 'wechaty';
 import { mock, PuppetMock } from 'wechaty-puppet-mock';
 import { createWechatAdapter, type WechatAdapter, type WechatAdapterOptions } from '../../bots/wechat/adapter.js';
 import { WECHAT } from '../../bots/wechat/messages.js';
@@ -48,6 +48,7 @@ export class MockWechat {
   readonly botUser: Person;
   readonly sent: Sent[] = [];
   readonly #now: () => number;
+  #requests = 0;
 
   constructor(options: { botName?: string; now?: () => number } = {}) {
     this.#now = options.now ?? Date.now;
@@ -89,6 +90,26 @@ export class MockWechat {
     who.off('message', grab);
     if (!id) throw new Error('the mock did not create a message');
     return id;
+  }
+
+  /** `who` asks to be the bot's friend with this greeting, as WeChat tells the puppet; returns the request's id. */
+  async requestFriend(who: Person, hello: string): Promise<string> {
+    const friendshipId = `friendship-${who.id}-${++this.#requests}`;
+    await this.puppet.friendshipPayload(friendshipId, {
+      id: friendshipId,
+      contactId: who.id,
+      hello,
+      ticket: friendshipId,
+      timestamp: Date.now(),
+      type: types.Friendship.Receive,
+    });
+    this.puppet.emit('friendship', { friendshipId });
+    return friendshipId;
+  }
+
+  /** Delivers a message again under the same id, as a puppet does after a reconnect. */
+  replay(messageId: string): void {
+    this.puppet.emit('message', { messageId });
   }
 
   /** The texts the bot sent into a group, or privately to a person. */
@@ -185,7 +206,6 @@ export async function wechatWorld(options: WorldOptions = {}): Promise<WechatWor
       });
     });
 
-  let requests = 0;
   const settle = async () => {
     await adapter.idle();
     await services.dispatcher.drain();
@@ -234,29 +254,20 @@ export async function wechatWorld(options: WorldOptions = {}): Promise<WechatWor
     replay: (messageId) =>
       since(async () => {
         const seenAgain = handled(messageId);
-        wechat.puppet.emit('message', { messageId });
+        wechat.replay(messageId);
         await seenAgain;
       }),
     friendRequest: (who, hello) =>
       since(async () => {
-        const friendshipId = `friendship-${who.id}-${++requests}`;
-        await wechat.puppet.friendshipPayload(friendshipId, {
-          id: friendshipId,
-          contactId: who.id,
-          hello,
-          ticket: friendshipId,
-          timestamp: Date.now(),
-          type: types.Friendship.Receive,
-        });
         const heard = new Promise<void>((resolve) => {
-          const listener = (friendship: { id: string }) => {
-            if (friendship.id !== friendshipId) return;
+          const listener = (friendship: Friendship) => {
+            if (friendship.contact().id !== who.id) return;
             adapter.bot.off('friendship', listener);
             resolve();
           };
           adapter.bot.on('friendship', listener);
         });
-        wechat.puppet.emit('friendship', { friendshipId });
+        await wechat.requestFriend(who, hello);
         await heard;
       }),
     deliver: () => since(async () => {}),

@@ -50,7 +50,10 @@ const shop: CommandDef = {
 };
 
 /** How to open a private chat, when a code cannot be sent: the adapter's own instructions if it has them. */
-const privateHint = (ctx: CommandCtx) => ctx.message.privateChatHint ?? ctx.t('private.hintGeneric');
+function privateHint(ctx: CommandCtx): string {
+  const hint = ctx.message.privateChatHint;
+  return typeof hint === 'function' ? hint(ctx.t) : (hint ?? ctx.t('private.hintGeneric'));
+}
 
 const redeemCommand: CommandDef = {
   name: 'redeem',

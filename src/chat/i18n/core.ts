@@ -76,8 +76,8 @@ export const coreMessages = {
     en: 'Binding code for "{unit}" ({purpose}): {code}\nSend "/bind {code}" in the group; valid {days} days, once.',
   },
   'linkcode.created': {
-    zh: '你的关联码：{code}\n{minutes} 分钟内在另一个平台私聊我发送「绑定 {code}」，两个账号就合并为一个。',
-    en: 'Your link code: {code}\nWithin {minutes} minutes, send "/bind {code}" to me in a private chat on the other platform.',
+    zh: '你的关联码：{code}\n{minutes} 分钟内在另一个平台私聊我发送「绑定 {code}」，两个账号就合并为一个。微信上还不是我的好友的话，加好友时把关联码写在验证信息里就行。',
+    en: 'Your link code: {code}\nWithin {minutes} minutes, send "/bind {code}" to me in a private chat on the other platform. On WeChat, if we are not friends yet, put the code in your friend request.',
   },
   'me.summary': {
     zh: '👤 {name}\n角色：{roles}\n语言：中文{party}',

@@ -43,7 +43,8 @@ const testCommands: CommandDef[] = [
     where: 'group',
     run(ctx) {
       const sent = notifyMember(ctx, ctx.member.id, () => ({ text: '券码 ABC123，请到店出示' }), 'test:whisper');
-      return sent ? '已私聊发给你' : `请先${ctx.message.privateChatHint}`;
+      const hint = ctx.message.privateChatHint;
+      return sent ? '已私聊发给你' : `请先${typeof hint === 'function' ? hint(ctx.t) : hint}`;
     },
   },
   {

@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -7,13 +6,10 @@ import { ScanStatus } from 'wechaty';
 import { reasonOf } from '../../../bots/wechat/lifecycle.js';
 import { WECHAT } from '../../../bots/wechat/messages.js';
 import { outbox } from '../../../src/db/schema/index.js';
-import { createBindingCode } from '../../../src/domain/org/binding-codes.js';
-import { notifyRooms, notifyUnit } from '../../../src/domain/notify.js';
+import { notifyRooms } from '../../../src/domain/notify.js';
 import { findRoom } from '../../../src/domain/org/rooms.js';
-import { findUnitByName } from '../../../src/domain/org/units.js';
 import { SHELL } from '../../../src/domain/seed/demo.js';
 import { createLogger } from '../../../src/log.js';
-import { startLinli } from '../../../src/main.js';
 import { MockWechat, until, type WechatWorld, wechatWorld } from '../../helpers/wechat.js';
 
 let world: WechatWorld;
@@ -25,8 +21,6 @@ function recorder(level: 'debug' | 'info' = 'debug') {
   const lines: string[] = [];
   return { lines, log: createLogger(level, (line) => lines.push(line)) };
 }
-
-const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'linli-wechat-')), 'linli.db');
 
 /** What the admin room (the street's staff group, on the shell platform in the demo) was told. */
 const adminRoomTold = (w: WechatWorld) =>
@@ -163,55 +157,5 @@ describe('reasonOf', () => {
     [42, '42'],
   ])('reads %j', (value, expected) => {
     expect(reasonOf(value)).toBe(expected);
-  });
-});
-
-describe('startLinli with WeChat', () => {
-  it('serves a WeChat group with the puppet it is given: binding it, answering, delivering the outbox', async () => {
-    const { lines, log } = recorder('info');
-    const wechat = new MockWechat();
-    const running = await startLinli({
-      db: tmpDb(),
-      port: false,
-      seed: true,
-      env: { LINLI_OUTBOX_INTERVAL_MS: '20', LINLI_WECHAT_ROOM_INTERVAL_MS: '1' },
-      log,
-      wechatPuppet: wechat.puppet,
-    });
-    try {
-      expect(running.url).toBeNull();
-      expect(lines.filter((l) => l.includes('wechat adapter started'))).toHaveLength(1);
-      wechat.login();
-      const mary = wechat.person('王阿姨');
-      const group = wechat.group('3号楼居民群', [mary]);
-      const { deps } = running.services;
-      const building = findUnitByName(deps.db, '3号楼')!;
-      const code = createBindingCode({ ...deps, actor: { kind: 'system', job: 'test' } }, { unitId: building.id, purpose: 'residents' }).code;
-
-      await until(() => running.services.dispatcher.platforms.includes('wechat'), 'the login');
-      wechat.say(mary, group, `绑定 ${code}`);
-      await until(() => wechat.textsIn(group).length === 1, 'the reply');
-      expect(wechat.textsIn(group)[0]).toMatch(/^@王阿姨 ✅ 本群已绑定到「3号楼」/);
-
-      // the running dispatcher delivers an announcement on its own
-      notifyUnit(deps, building.id, 'residents', () => ({ text: '明天上午停水' }), 'test');
-      await until(() => wechat.textsIn(group).includes('明天上午停水'), 'the announcement');
-    } finally {
-      await running.stop();
-    }
-    expect(lines.at(-1)).toContain('stopped');
-  });
-
-  it('starts WeChat when LINLI_WECHAT=on, with the puppet WECHATY_PUPPET names', async () => {
-    const { lines, log } = recorder('info');
-    const running = await startLinli({
-      db: tmpDb(),
-      port: false,
-      env: { LINLI_WECHAT: 'on', WECHATY_PUPPET: 'wechaty-puppet-mock' },
-      log,
-    });
-    await running.stop();
-    expect(lines.some((l) => l.includes('wechat adapter started') && l.includes('wechaty-puppet-mock'))).toBe(true);
-    expect(lines.some((l) => l.includes('no chat platform configured'))).toBe(false);
   });
 });
