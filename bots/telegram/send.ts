@@ -147,16 +147,22 @@ export class TelegramSender {
     return sent;
   }
 
-  /** A photo from the data directory; one that is gone is logged and skipped, not retried forever. */
+  /** A photo from the data directory; one that is gone or refused is logged and skipped. */
   async #photo(chatId: string, path: string, options: SendOptions): Promise<Message | undefined> {
     const file = join(this.d.deps.settings.dataDir, path);
     if (!existsSync(file)) {
       this.d.log.warn('photo missing from the data directory; not sent', { chat: chatId, path });
       return undefined;
     }
-    return this.d.pacers.run(chatId, () =>
-      this.api.sendPhoto(chatId, new InputFile(file), options.threadId !== undefined ? { message_thread_id: options.threadId } : {}),
-    );
+    try {
+      return await this.d.pacers.run(chatId, () =>
+        this.api.sendPhoto(chatId, new InputFile(file), options.threadId !== undefined ? { message_thread_id: options.threadId } : {}),
+      );
+    } catch (error) {
+      // The text went out: a photo that fails is logged, not retried with the text again.
+      this.d.log.warn('photo not sent', { chat: chatId, path, error });
+      return undefined;
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import {
   type Contact,
   type Friendship,
@@ -10,6 +11,7 @@ import {
   WechatyBuilder,
   type WechatyOptions,
 } from 'wechaty';
+import { FileBox } from 'file-box';
 import type { ChatCore } from '../../src/chat/core.js';
 import { t, type Translate } from '../../src/chat/i18n/index.js';
 import type { Transport } from '../../src/chat/outbox.js';
@@ -118,6 +120,25 @@ export function createWechatAdapter(services: Services, options: WechatAdapterOp
           else if (mention && i === 0) await target.room.say(part, mention);
           else await target.room.say(part);
         });
+      }
+      for (const path of message.images ?? []) {
+        const file = join(services.config.dataDir, path);
+        if (!existsSync(file)) {
+          log.warn('photo missing from the data directory; not sent', { room: roomId, path });
+          continue;
+        }
+        // Base64 rather than a file path: puppet services serialise what they send, and only some box kinds can be.
+        const photo = FileBox.fromBase64((await readFile(file)).toString('base64'), basename(file));
+        // The text went out: a photo that fails is logged, not retried with the text again.
+        await sender
+          .run(roomId, async () => {
+            if (target.kind === 'private') await target.contact.say(photo);
+            else await target.room.say(photo);
+          })
+          .catch((error) => {
+            if (error instanceof SenderClosedError) throw error;
+            log.warn('photo not sent', { room: roomId, path, error: reasonOf(error) });
+          });
       }
     });
   }

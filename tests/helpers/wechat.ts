@@ -47,6 +47,8 @@ export class MockWechat {
   readonly puppet = new PuppetMock({ mocker: this.mocker });
   readonly botUser: Person;
   readonly sent: Sent[] = [];
+  /** Images the bot sent, apart from the texts: where, and the file's name. */
+  readonly images: { to: 'group' | 'private'; id: string; name: string }[] = [];
   readonly #now: () => number;
   #requests = 0;
 
@@ -59,7 +61,8 @@ export class MockWechat {
     const person = this.mocker.createContact({ name });
     person.on('message', (message) => {
       if (message.talker().id === this.botUser.id && !message.room() && message.listener()?.id === person.id) {
-        this.sent.push({ to: 'private', id: person.id, text: message.text() ?? '', at: this.#now() });
+        if (message.type() === types.Message.Image) this.images.push({ to: 'private', id: person.id, name: message.text() ?? '' });
+        else this.sent.push({ to: 'private', id: person.id, text: message.text() ?? '', at: this.#now() });
       }
     });
     return person;
@@ -70,7 +73,9 @@ export class MockWechat {
     const ids = [...(options.withBot === false ? [] : [this.botUser.id]), ...members.map((m) => m.id)];
     const room = this.mocker.createRoom({ topic, memberIdList: ids });
     room.on('message', (message) => {
-      if (message.talker().id === this.botUser.id) this.sent.push({ to: 'group', id: room.id, text: message.text() ?? '', at: this.#now() });
+      if (message.talker().id !== this.botUser.id) return;
+      if (message.type() === types.Message.Image) this.images.push({ to: 'group', id: room.id, name: message.text() ?? '' });
+      else this.sent.push({ to: 'group', id: room.id, text: message.text() ?? '', at: this.#now() });
     });
     return room;
   }

@@ -46,6 +46,9 @@ describe('报事 on WeChat, with the photo sent after it', () => {
     expect(fetched).toHaveBeenCalledOnce();
     expect(texts(sent, g.residents)).toEqual(['@金阿姨 📷 已把 1 张照片附到 T1。']);
     expect(texts(sent, g.staff)).toEqual(['📷 工单 T1 补充了 1 张照片。']);
+    // and the photo itself follows the notice into the staff group
+    await g.w.settle();
+    expect(g.w.wechat.images.filter((i) => i.id === g.staff.id)).toHaveLength(1);
     expect(g.w.services.db.select().from(ticketPhotos).all()).toEqual([
       expect.objectContaining({ ticketId: 1, hash: createHash('sha256').update(PHOTO).digest('hex'), size: PHOTO.length }),
     ]);
