@@ -18,7 +18,12 @@ import type { Lang } from '../../config.js';
 function shopCard(ctx: CommandCtx): OutMessage {
   const items = shopFor(ctx.db, unitOf(ctx));
   if (!items.length) return { text: ctx.t('shop.empty') };
-  const lines = [ctx.t('shop.header', { points: balanceOf(ctx.db, memberAccount(ctx.member.id)) })];
+  // A group card stays up for everyone: it shows no one's balance.
+  const lines = [
+    ctx.room.kind === 'private'
+      ? ctx.t('shop.header', { points: balanceOf(ctx.db, memberAccount(ctx.member.id)) })
+      : ctx.t('shop.headerGroup'),
+  ];
   for (const item of items) {
     lines.push(
       ctx.t(item.stock > 0 ? 'shop.line' : 'shop.lineSoldOut', {

@@ -215,6 +215,7 @@ export const timebankMessages = {
 
   // shop and vouchers
   'shop.header': { zh: '🛒 积分超市（你的积分：{points}）', en: '🛒 Points supermarket (you have {points} points)' },
+  'shop.headerGroup': { zh: '🛒 积分超市（发送「积分」查看自己的积分）', en: '🛒 Points supermarket (send /points for your balance)' },
   'shop.line': { zh: '{ref} {name} · {cost} 积分 · 剩 {stock} 张 · {merchant}', en: '{ref} {name} · {cost} points · {stock} left · {merchant}' },
   'shop.lineSoldOut': { zh: '{ref} {name} · {cost} 积分 · 已兑完 · {merchant}', en: '{ref} {name} · {cost} points · sold out · {merchant}' },
   'shop.footer': { zh: '发送「兑换 G编号」兑换，券码私聊发给你。', en: 'Send "/redeem G<number>"; the code comes to you privately.' },

@@ -1,4 +1,4 @@
-import { and, eq, lte } from 'drizzle-orm';
+import { and, eq, lte, min } from 'drizzle-orm';
 import { DAY } from '../../clock.js';
 import { inTransaction } from '../../db/client.js';
 import { tickets } from '../../db/schema/index.js';
@@ -31,4 +31,10 @@ export function autocloseUnrated(deps: Deps, now: Date): number {
     });
   }
   return stale.length;
+}
+
+/** When the next resolved ticket runs out of its rating window; null when none is waiting. */
+export function nextAutocloseWork(deps: Deps): Date | null {
+  const oldest = deps.db.select({ at: min(tickets.resolvedAt) }).from(tickets).where(eq(tickets.status, 'resolved')).get()?.at;
+  return oldest ? new Date(oldest.getTime() + RATING_WINDOW_MS) : null;
 }

@@ -1,9 +1,9 @@
-import { and, eq, lte } from 'drizzle-orm';
+import { and, eq, lte, min } from 'drizzle-orm';
 import { DAY } from '../../clock.js';
 import { inTransaction } from '../../db/client.js';
 import { members, taskCompletions, tasks } from '../../db/schema/index.js';
 import { audit } from '../audit.js';
-import type { Ctx } from '../context.js';
+import type { Ctx, Deps } from '../context.js';
 import { notifyMember, notifyUnit } from '../notify.js';
 import { formatHours } from './hours.js';
 import { refreshTaskStatus, taskRef } from './tasks.js';
@@ -39,4 +39,10 @@ export function lapseCompletions(ctx: Ctx, asOf: Date = ctx.clock.now()): number
     }
     return due.length;
   });
+}
+
+/** When the oldest unconfirmed report lapses; null when none is waiting. */
+export function nextLapseWork(deps: Deps): Date | null {
+  const oldest = deps.db.select({ at: min(taskCompletions.reportedAt) }).from(taskCompletions).where(eq(taskCompletions.status, 'pending')).get()?.at;
+  return oldest ? new Date(oldest.getTime() + LAPSE_AFTER_MS) : null;
 }

@@ -29,7 +29,11 @@ describe('商城', () => {
     const demo = demoChat();
     give(demo, 'yang', 25);
     const [shop] = await demo.say('yang', 'grid-1', '积分超市');
-    expect(shop!.text).toContain('你的积分：25');
+    // in a group the card shows no one's balance; in private it shows yours
+    expect(shop!.text).not.toContain('25');
+    expect(shop!.text).toContain('发送「积分」查看自己的积分');
+    const [own] = await demo.say('yang', 'dm:yang', '积分超市');
+    expect(own!.text).toContain('你的积分：25');
     expect(shop!.text).toContain('G1 理发券 · 20 积分 · 剩 10 张 · 海林理发店');
     expect(shop!.text).toContain('G2 按摩券 · 30 积分 · 剩 10 张 · 渔港按摩坊');
     expect(shop!.buttons).toEqual([
