@@ -29,6 +29,15 @@ export const apiMessages = {
     zh: '{tokenRole} 令牌不能授予或撤销「{role}」角色。',
     en: 'A {tokenRole} token cannot grant or revoke the {role} role.',
   },
+  'api.otherMerchantVoucher': {
+    zh: '这张券不是这个商户令牌所属商户的。',
+    en: "This voucher is not for this merchant token's merchant.",
+  },
+  'api.unitRequired': {
+    zh: '这个令牌管辖整棵组织树，请用 unitId 指明单位。',
+    en: 'This token acts on the whole tree: name the unit with unitId.',
+  },
+  'api.badRange': { zh: 'from 须早于 to。', en: 'from must be before to.' },
   'api.nothingToChange': { zh: '请求里没有要修改的字段。', en: 'The request changes nothing: send at least one field.' },
   'api.roomUnitRequired': {
     zh: '这个群还没有绑定，请同时给出 unitId。',
