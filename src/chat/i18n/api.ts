@@ -12,7 +12,7 @@ export const apiMessages = {
     zh: 'cursor 无效：请原样使用上一页返回的 nextCursor。',
     en: 'Invalid cursor: pass the nextCursor of the previous page unchanged.',
   },
-  'api.roleRequired': { zh: '需要 {roles} 令牌才能这样做。', en: 'This needs a {roles} token.' },
+  'api.roleRequired': { zh: '需要 {roles} 令牌才能这样做。', en: 'This needs a token with the role {roles}.' },
   'api.outsideScope': {
     zh: '单位 {unitId} 不在这个令牌管辖的范围内。',
     en: 'Unit {unitId} is outside the part of the tree this token acts on.',
