@@ -13,7 +13,7 @@ const tags = ['Reports'];
 
 const ReportQuery = RangeQuery.extend({
   unitId: z.coerce.number().int().positive().optional().openapi({ description: "The subtree reported on; default the token's unit (a whole-tree token must name one)" }),
-});
+}).openapi({ description: 'from defaults to the start of this month in LINLI_TZ, to to now' });
 
 const Window = { unitId: z.number().int(), from: Instant, to: Instant };
 const Durations = z.object({
@@ -64,15 +64,18 @@ const TimebankReportSchema = z
   })
   .openapi('TimebankReport');
 
-/** The unit and window asked for: the token's unit and the current month (LINLI_TZ) unless given. */
+/**
+ * The unit and window asked for: the token's unit, and this month so far (LINLI_TZ) unless given. It ends
+ * now rather than at the month's end, so open tickets are aged as they are now.
+ */
 function window(c: Context<ApiEnv>, services: Services, q: z.infer<typeof ReportQuery>) {
   const { scope, principal } = c.var;
   const unitId = q.unitId ?? principal.unitId;
   if (unitId === null) throw new DomainError('INVALID_INPUT', 'api.unitRequired');
   scope.unit(unitId);
-  const month = monthRange(services.clock.now(), services.config.timeZone);
-  const from = q.from !== undefined ? new Date(q.from) : month.start;
-  const to = q.to !== undefined ? new Date(q.to) : month.end;
+  const now = services.clock.now();
+  const from = q.from !== undefined ? new Date(q.from) : monthRange(now, services.config.timeZone).start;
+  const to = q.to !== undefined ? new Date(q.to) : now;
   if (from >= to) throw new DomainError('INVALID_INPUT', 'api.badRange');
   return { unitId, from, to };
 }
@@ -84,7 +87,7 @@ const ticketReport = createRoute({
   security,
   summary: 'Ticket figures',
   description:
-    "For tickets reported in a unit's subtree in [from, to) (default: this month): counts by status and category, time to take and resolve (median, 90th percentile), share resolved within the SLA, escalations, ratings (满意度), open tickets by age. Admin and staff tokens.",
+    "For tickets reported in a unit's subtree in [from, to) (default: this month so far): counts by status and category, time to take and resolve (median, 90th percentile), share resolved within the SLA, escalations, ratings (满意度), open tickets by age. Admin and staff tokens.",
   request: { query: ReportQuery },
   responses: { 200: json(TicketReportSchema, 'The figures'), ...errors(404) },
 });
@@ -96,7 +99,7 @@ const timebankReport = createRoute({
   security,
   summary: 'Time-bank figures',
   description:
-    "For a unit's subtree in [from, to) (default: this month): hours served, wishes and tasks, points earned, granted, spent and returned, vouchers by state, the top volunteers. Admin and staff tokens.",
+    "For a unit's subtree in [from, to) (default: this month so far): hours served, wishes and tasks, points earned, granted, spent and returned, vouchers by state, the top volunteers. Admin and staff tokens.",
   request: { query: ReportQuery },
   responses: { 200: json(TimebankReportSchema, 'The figures'), ...errors(404) },
 });

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, lte, or } from 'drizzle-orm';
 import { createRoute, z } from '@hono/zod-openapi';
 import { members, rewards, VOUCHER_STATUSES, type VoucherStatus, vouchers } from '../../db/schema/index.js';
 import { refundVoucher } from '../../domain/rewards/refund.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DAY, MINUTE } from '../../../src/clock.js';
+import { DAY, HOUR, MINUTE } from '../../../src/clock.js';
 import { takeTicket } from '../../../src/domain/tickets/take.js';
 import { claim } from '../../../src/domain/timebank/claim.js';
 import { complete } from '../../../src/domain/timebank/complete.js';
@@ -33,11 +33,13 @@ describe('GET /reports/tickets', () => {
     });
   });
 
-  it("defaults to the token's unit and this month in LINLI_TZ", async () => {
+  it("defaults to the token's unit and this month so far in LINLI_TZ", async () => {
     const h = apiHarness();
     report(h, 'jin', '3号楼路灯坏了');
+    h.clock.advance(2 * HOUR);
     const answer = await h.call('GET', '/reports/tickets', { token: h.tokens.staff });
-    expect(answer.body).toMatchObject({ unitId: h.ids.units.grid1.id, from: '2026-02-28T16:00:00.000Z', to: '2026-03-31T16:00:00.000Z', total: 1 });
+    expect(answer.body).toMatchObject({ unitId: h.ids.units.grid1.id, from: '2026-02-28T16:00:00.000Z', to: h.clock.now().toISOString(), total: 1 });
+    expect(answer.body.openByAge).toEqual({ under1h: 0, under1d: 1, under3d: 0, under7d: 0, older: 0 });
   });
 
   it.each([
@@ -59,6 +61,7 @@ describe('GET /reports/timebank', () => {
     complete(as(h, 'yang'), { taskId: wish.id, minutes: 120 });
     confirm(as(h, 'wang'), { taskId: wish.id });
     buy(h, 'jin');
+    h.clock.advance(MINUTE);
     const answer = await h.call('GET', `/reports/timebank${q({ unitId: h.ids.units.community.id })}`, { token: h.tokens.community });
     expect(answer.body).toMatchObject({
       unitId: h.ids.units.community.id,

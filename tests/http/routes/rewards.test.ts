@@ -86,16 +86,24 @@ describe('POST /rewards', () => {
     ['a merchant who is not one', { merchantId: 'wang' }, 400, 'INVALID_INPUT'],
     ['an unknown merchant', { merchantId: 999 }, 404, 'NOT_FOUND'],
     ['an unknown unit', { unitId: 999 }, 404, 'NOT_FOUND'],
+    ['a unit outside the token', { unitId: 'grid2' }, 403, 'FORBIDDEN'],
     ['a unit above the token', { unitId: 'street' }, 403, 'FORBIDDEN'],
   ])('refuses %s', async (_, change, status, code) => {
     const h = apiHarness();
     const body: Record<string, unknown> = newReward(h, change);
     if (body.merchantId === 'wang') body.merchantId = h.ids.members.wang.id;
     if (body.unitId === 'street') body.unitId = h.ids.units.street.id;
-    const answer = await h.call('POST', '/rewards', { token: h.tokens.community, body });
+    if (body.unitId === 'grid2') body.unitId = h.ids.units.grid2.id;
+    const answer = await h.call('POST', '/rewards', { token: body.unitId === h.ids.units.grid2.id ? h.token('admin', h.ids.units.grid1.id) : h.tokens.community, body });
     expect(answer.status, answer.text).toBe(status);
     expect(answer.body.code).toBe(code);
     expect(reconcile(h.services.db).checked.rewards).toBe(2);
+  });
+
+  it("lets a grid's shop use the community's merchant", async () => {
+    const h = apiHarness();
+    const answer = await h.call('POST', '/rewards', { token: h.token('admin', h.ids.units.grid1.id), body: newReward(h) });
+    expect(answer).toMatchObject({ status: 201, body: { unitId: h.ids.units.grid1.id, merchantId: h.ids.members.barber.id } });
   });
 
   it("says in the caller's language why a merchant is refused", async () => {
