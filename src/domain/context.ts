@@ -5,7 +5,8 @@ import type { Db } from '../db/client.js';
 /** Who is acting. Every change names one, so audit rows and ledger entries say who did it. */
 export type Actor =
   | { kind: 'member'; memberId: number }
-  | { kind: 'token'; tokenId: number; label: string }
+  /** `lang`: the language the API caller reads (Accept-Language), for times worded in its answers. */
+  | { kind: 'token'; tokenId: number; label: string; lang?: Lang }
   | { kind: 'system'; job: string };
 
 export interface Settings {

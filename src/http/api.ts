@@ -8,11 +8,18 @@ import { RateLimiter, rateLimit } from './rate-limit.js';
 import { registerAudit } from './routes/audit.js';
 import { registerBindingCodes } from './routes/binding-codes.js';
 import { registerBroadcasts } from './routes/broadcasts.js';
+import { registerCategories } from './routes/categories.js';
 import { registerJobs } from './routes/jobs.js';
+import { registerLedger } from './routes/ledger.js';
 import { registerMembers } from './routes/members.js';
+import { registerReports } from './routes/reports.js';
+import { registerRewards } from './routes/rewards.js';
 import { registerRooms } from './routes/rooms.js';
+import { registerTasks } from './routes/tasks.js';
+import { registerTickets } from './routes/tickets.js';
 import { registerTokens } from './routes/tokens.js';
 import { registerUnits } from './routes/units.js';
+import { registerVouchers } from './routes/vouchers.js';
 
 export const API_BASE = '/api/v1';
 
@@ -23,6 +30,13 @@ export const resources: RegisterRoutes[] = [
   registerRooms,
   registerBindingCodes,
   registerBroadcasts,
+  registerTickets,
+  registerCategories,
+  registerTasks,
+  registerRewards,
+  registerVouchers,
+  registerLedger,
+  registerReports,
   registerTokens,
   registerJobs,
   registerAudit,
@@ -43,9 +57,11 @@ export function createApi(services: Services): Api {
       title: 'Linli admin API',
       version: VERSION,
       description:
-        'Run a Linli neighbourhood: units, members, rooms, binding codes, broadcasts, jobs, tokens and the audit log. ' +
+        'Run a Linli neighbourhood: units, members, rooms, binding codes, broadcasts, tickets and their categories, ' +
+        'volunteer tasks, rewards, vouchers, the points ledger, reports, tokens, jobs and the audit log. ' +
         'Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`; `detail` follows ' +
-        'Accept-Language (en, zh). Lists take `?limit=` and `?cursor=` and return `{data, nextCursor}`.',
+        'Accept-Language (en, zh). Lists take `?limit=` and `?cursor=` and return `{data, nextCursor}`. ' +
+        'Mutations that create things or move points or stock accept an Idempotency-Key header.',
     },
     servers: [{ url: API_BASE }],
   });

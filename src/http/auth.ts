@@ -4,6 +4,7 @@ import { authenticateToken } from '../domain/tokens.js';
 import { DomainError } from '../errors.js';
 import type { Services } from '../services.js';
 import type { ApiEnv } from './env.js';
+import { preferredLang } from './problem.js';
 import { Scope } from './scope.js';
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
@@ -18,7 +19,7 @@ export function authenticate(services: Services): MiddlewareHandler<ApiEnv> {
       db: services.db,
       clock: services.clock,
       settings: services.deps.settings,
-      actor: { kind: 'token', tokenId: principal.tokenId, label: principal.label },
+      actor: { kind: 'token', tokenId: principal.tokenId, label: principal.label, lang: preferredLang(c.req.header('accept-language')) },
     };
     c.set('principal', principal);
     c.set('scope', new Scope(services.db, principal));

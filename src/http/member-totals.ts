@@ -1,4 +1,6 @@
 import type { Db } from '../db/client.js';
+import { balanceOf, memberAccount } from '../domain/ledger/accounts.js';
+import { hoursOf } from '../domain/timebank/hours.js';
 
 export interface MemberTotals {
   /** Points the member can spend. */
@@ -9,10 +11,8 @@ export interface MemberTotals {
   hoursReceived: number;
 }
 
-/**
- * The time-bank figures GET /members/{id} shows. This is the one place they come from: the time-bank
- * fills them in from its ledger. Until it exists, everyone has none.
- */
-export function memberTotals(_db: Db, _memberId: number): MemberTotals {
-  return { balance: 0, hoursGiven: 0, hoursReceived: 0 };
+/** The time-bank figures GET /members/{id} shows: the ledger's balance and the credited hours. */
+export function memberTotals(db: Db, memberId: number): MemberTotals {
+  const { givenMinutes, receivedMinutes } = hoursOf(db, memberId);
+  return { balance: balanceOf(db, memberAccount(memberId)), hoursGiven: givenMinutes / 60, hoursReceived: receivedMinutes / 60 };
 }

@@ -49,3 +49,9 @@ export const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** `true` / `false` in a query string. */
 export const QueryFlag = z.enum(['true', 'false']);
+
+/** `?from=&to=`: the instants of a window, with a zone offset or Z. */
+export const RangeQuery = z.object({
+  from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'At or after this instant', example: '2026-03-01T00:00:00+08:00' }),
+  to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Before this instant', example: '2026-04-01T00:00:00+08:00' }),
+});

@@ -7,6 +7,10 @@ import type { Principal } from '../domain/tokens.js';
 import { getMember, type Member } from '../domain/org/members.js';
 import { getRoom, type Room } from '../domain/org/rooms.js';
 import { getUnit, pathIds, type Unit } from '../domain/org/units.js';
+import { getReward, type Reward } from '../domain/rewards/rewards.js';
+import { findVoucher, type Voucher } from '../domain/rewards/vouchers.js';
+import { getTicket, type Ticket } from '../domain/tickets/store.js';
+import { getTask, type Task } from '../domain/timebank/tasks.js';
 import { DomainError } from '../errors.js';
 
 /** Roles a token may grant and revoke: staff look after residents and volunteers, admins after everyone. */
@@ -79,6 +83,40 @@ export class Scope {
     if (room.unitId === null) this.requireWholeTree();
     else this.unit(room.unitId);
     return room;
+  }
+
+  /** A reward is in scope with the unit that offers it. */
+  reward(id: number): Reward {
+    const reward = getReward(this.db, id);
+    this.unit(reward.unitId);
+    return reward;
+  }
+
+  /**
+   * A voucher by its code: a merchant token reaches its own merchant's vouchers wherever they were bought,
+   * other tokens those of rewards in scope.
+   */
+  voucher(code: string): { voucher: Voucher; reward: Reward; holder: string } {
+    const found = findVoucher(this.db, code);
+    if (this.principal.role === 'merchant') {
+      if (found.reward.merchantId !== this.principal.merchantId) throw new DomainError('FORBIDDEN', 'api.otherMerchantVoucher');
+    } else {
+      this.unit(found.reward.unitId);
+    }
+    return found;
+  }
+
+  /** A ticket is in scope with the unit it was reported in, wherever it has escalated to. */
+  ticket(id: number): Ticket {
+    const ticket = getTicket(this.db, id);
+    this.unit(ticket.originUnitId);
+    return ticket;
+  }
+
+  task(id: number): Task {
+    const task = getTask(this.db, id);
+    this.unit(task.unitId);
+    return task;
   }
 
   requireGrantable(role: Role): void {

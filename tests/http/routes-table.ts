@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { apiTokens, roleGrants, rooms } from '../../src/db/schema/index.js';
+import { fixtures } from './fixtures.js';
 import type { Harness } from './harness.js';
 
 /**
@@ -15,6 +16,11 @@ export interface RouteCase {
   adminOnly: boolean;
   /** The same call aimed at grid 1, made by grid 2's admin: 403. Lists filter instead and have none. */
   outside?: (h: Harness) => { path: string; body?: unknown };
+  /**
+   * Merchant tokens are refused the route's own request by default. A function: the route is open to
+   * merchants, who are refused this request (another merchant's voucher). 'lists': they get their own.
+   */
+  merchant?: 'lists' | ((h: Harness) => { path: string; body?: unknown });
 }
 
 const grid1Room = (h: Harness) =>
@@ -98,6 +104,8 @@ export const ROUTES: RouteCase[] = [
     adminOnly: false,
     outside: (h) => ({ path: '/broadcasts', body: { unitId: h.ids.units.grid1.id, text: '燃气安全提醒' } }),
   },
+  ...ticketRoutes(),
+  ...timebankRoutes(),
   { method: 'GET', route: '/tokens', request: () => ({ path: '/tokens' }), adminOnly: true },
   {
     method: 'POST',
@@ -118,5 +126,74 @@ export const ROUTES: RouteCase[] = [
   { method: 'POST', route: '/jobs/{name}/run', request: () => ({ path: '/jobs/housekeeping/run' }), adminOnly: true, outside: () => ({ path: '/jobs/housekeeping/run' }) },
   { method: 'GET', route: '/audit', request: () => ({ path: '/audit' }), adminOnly: false },
 ];
+
+function ticketRoutes(): RouteCase[] {
+  const grid1 = (h: Harness) => h.ids.units.grid1.id;
+  const ticket = (h: Harness) => fixtures(h).ticket.id;
+  const same = (make: (h: Harness) => { path: string; body?: unknown }) => ({ request: make, outside: make });
+  return [
+    { method: 'GET', route: '/tickets', request: () => ({ path: '/tickets' }), adminOnly: false, outside: (h) => ({ path: `/tickets?unitId=${grid1(h)}` }) },
+    { method: 'GET', route: '/tickets/{id}', adminOnly: false, ...same((h) => ({ path: `/tickets/${ticket(h)}` })) },
+    {
+      method: 'POST',
+      route: '/tickets/{id}/assign',
+      adminOnly: false,
+      ...same((h) => ({ path: `/tickets/${ticket(h)}/assign`, body: { memberId: h.ids.members.li.id } })),
+    },
+    { method: 'POST', route: '/tickets/{id}/escalate', adminOnly: false, ...same((h) => ({ path: `/tickets/${ticket(h)}/escalate`, body: { note: '需要社区协调' } })) },
+    { method: 'POST', route: '/tickets/{id}/cancel', adminOnly: false, ...same((h) => ({ path: `/tickets/${ticket(h)}/cancel`, body: { reason: '重复报事' } })) },
+    { method: 'GET', route: '/categories', request: () => ({ path: '/categories' }), adminOnly: false },
+    { method: 'POST', route: '/categories', adminOnly: true, ...same(() => ({ path: '/categories', body: { name: '电梯', keywords: ['电梯'] } })) },
+    { method: 'PATCH', route: '/categories/{id}', adminOnly: true, ...same(() => ({ path: '/categories/1', body: { takeMinutes: 20 } })) },
+  ];
+}
+
+function timebankRoutes(): RouteCase[] {
+  const grid1 = (h: Harness) => h.ids.units.grid1.id;
+  const same = (make: (h: Harness) => { path: string; body?: unknown }) => ({ request: make, outside: make });
+  const barber = (h: Harness) => fixtures(h).barberVoucher.code;
+  const spa = (h: Harness) => ({ path: `/vouchers/${fixtures(h).spaVoucher.code}` });
+  return [
+    { method: 'GET', route: '/tasks', request: () => ({ path: '/tasks' }), adminOnly: false, outside: (h) => ({ path: `/tasks?unitId=${grid1(h)}` }) },
+    { method: 'GET', route: '/tasks/{id}', adminOnly: false, ...same((h) => ({ path: `/tasks/${fixtures(h).task.id}` })) },
+    { method: 'POST', route: '/tasks', adminOnly: false, ...same((h) => ({ path: '/tasks', body: { unitId: grid1(h), title: '义诊', slots: 2 } })) },
+    {
+      method: 'GET',
+      route: '/rewards',
+      request: () => ({ path: '/rewards' }),
+      adminOnly: false,
+      outside: (h) => ({ path: `/rewards?unitId=${h.ids.units.community.id}` }),
+    },
+    { method: 'GET', route: '/rewards/{id}', adminOnly: false, ...same(() => ({ path: '/rewards/1' })) },
+    {
+      method: 'POST',
+      route: '/rewards',
+      adminOnly: true,
+      ...same((h) => ({ path: '/rewards', body: { unitId: grid1(h), name: '洗车券', pointsCost: 15, stock: 5, merchantId: h.ids.members.barber.id } })),
+    },
+    { method: 'PATCH', route: '/rewards/{id}', adminOnly: true, ...same(() => ({ path: '/rewards/1', body: { pointsCost: 25 } })) },
+    { method: 'POST', route: '/rewards/{id}/restock', adminOnly: true, ...same(() => ({ path: '/rewards/1/restock', body: { quantity: 5 } })) },
+    { method: 'POST', route: '/rewards/{id}/archive', adminOnly: true, ...same(() => ({ path: '/rewards/1/archive' })) },
+    { method: 'GET', route: '/vouchers', request: () => ({ path: '/vouchers' }), adminOnly: false, merchant: 'lists' },
+    { method: 'GET', route: '/vouchers/{code}', adminOnly: false, ...same((h) => ({ path: `/vouchers/${barber(h)}` })), merchant: spa },
+    {
+      method: 'POST',
+      route: '/vouchers/{code}/redeem',
+      adminOnly: true,
+      ...same((h) => ({ path: `/vouchers/${barber(h)}/redeem` })),
+      merchant: (h) => ({ path: `${spa(h).path}/redeem` }),
+    },
+    { method: 'POST', route: '/vouchers/{code}/cancel', adminOnly: true, ...same((h) => ({ path: `/vouchers/${barber(h)}/cancel` })) },
+    { method: 'GET', route: '/members/{id}/ledger', adminOnly: false, ...same((h) => ({ path: `/members/${h.ids.members.jin.id}/ledger` })) },
+    {
+      method: 'POST',
+      route: '/ledger/adjustments',
+      adminOnly: true,
+      ...same((h) => ({ path: '/ledger/adjustments', body: { memberId: h.ids.members.jin.id, unitId: grid1(h), points: 10, reason: '认养花园' } })),
+    },
+    { method: 'GET', route: '/reports/tickets', adminOnly: false, ...same((h) => ({ path: `/reports/tickets?unitId=${grid1(h)}` })) },
+    { method: 'GET', route: '/reports/timebank', adminOnly: false, ...same((h) => ({ path: `/reports/timebank?unitId=${grid1(h)}` })) },
+  ];
+}
 
 export const routeLabel = (r: RouteCase) => `${r.method} ${r.route}`;

@@ -12,7 +12,7 @@ export const apiMessages = {
     zh: 'cursor 无效：请原样使用上一页返回的 nextCursor。',
     en: 'Invalid cursor: pass the nextCursor of the previous page unchanged.',
   },
-  'api.roleRequired': { zh: '需要 {roles} 令牌才能这样做。', en: 'This needs a {roles} token.' },
+  'api.roleRequired': { zh: '需要 {roles} 令牌才能这样做。', en: 'This needs a token with the role {roles}.' },
   'api.outsideScope': {
     zh: '单位 {unitId} 不在这个令牌管辖的范围内。',
     en: 'Unit {unitId} is outside the part of the tree this token acts on.',
@@ -29,6 +29,15 @@ export const apiMessages = {
     zh: '{tokenRole} 令牌不能授予或撤销「{role}」角色。',
     en: 'A {tokenRole} token cannot grant or revoke the {role} role.',
   },
+  'api.otherMerchantVoucher': {
+    zh: '这张券不是这个商户令牌所属商户的。',
+    en: "This voucher is not for this merchant token's merchant.",
+  },
+  'api.unitRequired': {
+    zh: '这个令牌管辖整棵组织树，请用 unitId 指明单位。',
+    en: 'This token acts on the whole tree: name the unit with unitId.',
+  },
+  'api.badRange': { zh: 'from 须早于 to。', en: 'from must be before to.' },
   'api.nothingToChange': { zh: '请求里没有要修改的字段。', en: 'The request changes nothing: send at least one field.' },
   'api.roomUnitRequired': {
     zh: '这个群还没有绑定，请同时给出 unitId。',

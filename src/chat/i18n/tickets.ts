@@ -129,6 +129,14 @@ export const ticketMessages = {
   'ticket.categorizeForbidden': { zh: '只有负责的工作人员可以改 {ref} 的分类。', en: 'Only the staff handling {ref} can change its category.' },
   'ticket.unknownCategory': { zh: '没有「{name}」这个分类。可选：{names}。', en: 'There is no category "{name}". Choose from: {names}.' },
   'ticket.sameCategory': { zh: '{ref} 已经是「{name}」了。', en: '{ref} already is "{name}".' },
+  'ticket.assignForbidden': { zh: '只有负责 {ref} 的工作人员可以派单。', en: 'Only the staff handling {ref} can assign it.' },
+  'ticket.assigneeNotStaff': {
+    zh: '{name} 不是负责 {ref} 的工作人员，不能派给他（她）。',
+    en: '{name} is not staff covering where {ref} was reported, so it cannot go to them.',
+  },
+  'ticket.alreadyWith': { zh: '{ref} 已经由 {name} 在处理了。', en: '{ref} is already with {name}.' },
+  'ticket.escalateForbidden': { zh: '只有负责 {ref} 的工作人员可以上报。', en: 'Only the staff handling {ref} can escalate it.' },
+  'ticket.escalateTop': { zh: '{ref} 已在{unit}，上面没有可以上报的单位了。', en: '{ref} is with {unit}; there is no unit above to escalate to.' },
   'ticket.cancelForbidden': { zh: '只有报事人或负责的工作人员可以撤销 {ref}。', en: 'Only the reporter or the staff handling {ref} can cancel it.' },
   'ticket.cancelReasonRequired': { zh: '工作人员撤销工单请说明原因，例如「撤销 {ref} 重复报事」。', en: 'Staff must say why, e.g. "/cancel {ref} duplicate".' },
   'ticket.viewForbidden': {
@@ -189,6 +197,7 @@ export const ticketMessages = {
   'ticket.history.line': { zh: '· {time} {who} {what}', en: '· {time} {who} {what}' },
   'ticket.event.report': { zh: '报事', en: 'reported it' },
   'ticket.event.take': { zh: '接单', en: 'took it' },
+  'ticket.event.assign': { zh: '派单给 {name}', en: 'assigned it to {name}' },
   'ticket.event.note': { zh: '备注{note}', en: 'noted{note}' },
   'ticket.event.resolve': { zh: '办结{note}', en: 'resolved it{note}' },
   'ticket.event.rate': { zh: '评价 {stars}{note}', en: 'rated it {stars}{note}' },
@@ -196,6 +205,7 @@ export const ticketMessages = {
   'ticket.event.close': { zh: '三天未评价，自动关闭', en: 'closed it, unrated after three days' },
   'ticket.event.cancel': { zh: '撤销{note}', en: 'cancelled it{note}' },
   'ticket.event.escalate': { zh: '{phase}超时，上报到{unit}', en: 'time to {phase} ran out; escalated to {unit}' },
+  'ticket.event.escalateManual': { zh: '上报到{unit}{note}', en: 'escalated it to {unit}{note}' },
   'ticket.event.warn': { zh: '{phase}时限将到，已提醒', en: 'warned: {phase} time nearly up' },
   'ticket.event.overdue': { zh: '{phase}超时，已是最高一级', en: '{phase} overdue at the top level' },
   'ticket.event.plusone': { zh: '附议{note}', en: 'backed it{note}' },
@@ -204,6 +214,7 @@ export const ticketMessages = {
   'ticket.reason.take': { zh: '{limit}内无人接单', en: 'nobody took it within {limit}' },
   'ticket.reason.resolve': { zh: '{taker} 接单后 {limit} 内未办结', en: '{taker} took it but did not resolve it within {limit}' },
   'ticket.reason.reopen': { zh: '报事人说没解决{note}', en: 'the reporter says it is not fixed{note}' },
+  'ticket.reason.manual': { zh: '下级主动上报{note}', en: 'passed up by the unit below{note}' },
   'ticket.reason.category': { zh: '改为「{category}」，按分类由上级负责', en: 'recategorised as "{category}", which starts higher up' },
 
   // notices
@@ -251,4 +262,10 @@ export const ticketMessages = {
     en: '{ref} "{text}" closed unrated three days after it was resolved. Not fixed? Within {days} days you can still reply "/reopen {ref} <why>".',
   },
   'ticket.notice.cancelled': { zh: '✖️ 工单 {ref}「{text}」已由{who}撤销{note}', en: '✖️ Ticket {ref} "{text}" was cancelled by {who}{note}' },
+  'ticket.notice.assignedYou': {
+    zh: '📌 工单 {ref}「{text}」已派给你（{by}派单）。办好后回复「办结 {ref} 说明」。',
+    en: '📌 Ticket {ref} "{text}" is now yours (assigned by {by}). When done, reply "/resolve {ref} <what was done>".',
+  },
+  'ticket.notice.assignedStaff': { zh: '📌 工单 {ref} 已由{by}派给 {name}。', en: '📌 Ticket {ref} was assigned to {name} by {by}.' },
+  'ticket.notice.unassigned': { zh: '📌 工单 {ref}「{text}」已改派给 {name}，不用你处理了。', en: '📌 Ticket {ref} "{text}" now goes to {name}; it is no longer yours.' },
 } satisfies Table;

@@ -286,6 +286,10 @@ export const timebankMessages = {
   'verify.cancelled': { zh: '❌ 这张{name}已于 {at} 退券，不能使用。', en: '❌ This {name} was cancelled on {at} and cannot be used.' },
   'verify.expired': { zh: '❌ 这张{name}已于 {at} 过期，不能使用。', en: '❌ This {name} expired on {at} and cannot be used.' },
   'verify.notify.holder': { zh: '✅ 你的{name}已于 {at} 在 {merchant} 核销。', en: '✅ Your {name} was used at {merchant} on {at}.' },
+  'refund.notify.holder': {
+    zh: '↩️ 你的{name}（券码尾号 {tail}）已由管理员退券，{points} 积分已退回。',
+    en: '↩️ Your {name} (code ending {tail}) was cancelled by an administrator; {points} points are back in your account.',
+  },
   'expire.notify.holder': {
     zh: '⌛ 你的{name}（券码尾号 {tail}）已过期，{points} 积分已退回。',
     en: '⌛ Your {name} (code ending {tail}) expired; {points} points are back in your account.',

@@ -83,6 +83,7 @@ export const tickets = sqliteTable(
 export const TICKET_EVENT_KINDS = [
   'report',
   'take',
+  'assign',
   'note',
   'resolve',
   'rate',

@@ -2,7 +2,8 @@ import type { Lang } from '../../config.js';
 import type { Ctx } from '../context.js';
 import { getMember } from './members.js';
 
-/** The language to word an answer to the actor in: a member's own, else the configured default. */
+/** The language to word an answer to the actor in: a member's own, an API caller's, else the configured default. */
 export function actorLanguage(ctx: Ctx): Lang {
-  return ctx.actor.kind === 'member' ? getMember(ctx.db, ctx.actor.memberId).language : ctx.settings.lang;
+  if (ctx.actor.kind === 'member') return getMember(ctx.db, ctx.actor.memberId).language;
+  return (ctx.actor.kind === 'token' ? ctx.actor.lang : undefined) ?? ctx.settings.lang;
 }

@@ -4,6 +4,7 @@ import { formatDateTime } from '../../time.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { balanceOf, memberAccount } from '../ledger/accounts.js';
+import { notifyMember } from '../notify.js';
 import { actorLanguage } from '../org/language.js';
 import type { Reward } from './rewards.js';
 import { settle } from './settle.js';
@@ -18,7 +19,10 @@ export interface Refunded {
   balance: number;
 }
 
-/** The holder cancels (退券) a voucher they have not used: the points come back, and one to stock. */
+/**
+ * The holder cancels (退券) a voucher they have not used, or an admin does for them through the API: the
+ * points come back, and one to stock. A holder who did not do it themselves is told.
+ */
 export function refundVoucher(ctx: Ctx, input: { code: string }): Refunded {
   return inTransaction(ctx.db, () => {
     const { voucher, reward } = findVoucher(ctx.db, input.code);
@@ -33,6 +37,10 @@ export function refundVoucher(ctx: Ctx, input: { code: string }): Refunded {
     const outcome = voucher.expiresAt <= ctx.clock.now() ? 'expired' : 'cancelled';
     const settled = settle(ctx, voucher, reward, outcome);
     audit(ctx, outcome === 'cancelled' ? 'voucher.refund' : 'voucher.expire', { type: 'voucher', id: voucher.id }, { rewardId: reward.id, points: voucher.pointsCost });
+    if (ctx.actor.kind !== 'member') {
+      const params = { name: reward.name, points: voucher.pointsCost, tail: voucher.code.slice(-4) };
+      notifyMember(ctx, voucher.memberId, (t) => ({ text: t(outcome === 'cancelled' ? 'refund.notify.holder' : 'expire.notify.holder', params) }), `voucher:${voucher.id}`);
+    }
     return { voucher: settled, reward, outcome, balance: balanceOf(ctx.db, memberAccount(voucher.memberId)) };
   });
 }

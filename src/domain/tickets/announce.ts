@@ -1,9 +1,9 @@
 import type { Translate } from '../../chat/i18n/index.js';
 import type { OutMessage } from '../../chat/types.js';
 import type { Lang } from '../../config.js';
-import type { Deps } from '../context.js';
+import type { Ctx, Deps } from '../context.js';
 import { notifyMember, notifyRooms, platformUserId, type Render } from '../notify.js';
-import { membersWithRoleAt } from '../org/members.js';
+import { getMember, membersWithRoleAt } from '../org/members.js';
 import { getRoom, groupRoomsOf } from '../org/rooms.js';
 import { selfAndAncestors, type Unit } from '../org/units.js';
 import { handlesTickets } from './routing.js';
@@ -87,3 +87,15 @@ export function tellPeople(
   return sent;
 }
 
+
+/** Who acted, as a notice names them: the member, or the admin API, or the system for a job. */
+export function actorName(ctx: Ctx, t: Translate): string {
+  switch (ctx.actor.kind) {
+    case 'member':
+      return getMember(ctx.db, ctx.actor.memberId).name;
+    case 'token':
+      return t('ticket.actor.token');
+    case 'system':
+      return t('ticket.actor.system');
+  }
+}

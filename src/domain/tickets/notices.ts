@@ -102,13 +102,15 @@ export function historyLines(t: Translate, lang: Lang, v: TicketView, entries: H
             ? reporterName(t, v, showReporter)
             : (actor?.name ?? '?');
     const data = event.data ?? {};
-    const what = t(`ticket.event.${event.kind}` as MessageKey, {
+    const key = event.kind === 'escalate' && data.manual ? 'ticket.event.escalateManual' : (`ticket.event.${event.kind}` as MessageKey);
+    const what = t(key, {
       unit: unitName,
       note: event.note ? `：${event.note}` : '',
       stars: typeof data.rating === 'number' ? stars(data.rating) : '',
       count: typeof data.count === 'number' ? data.count : '',
       from: typeof data.from === 'number' ? categoryNames.get(data.from) : '',
       to: typeof data.to === 'number' ? categoryNames.get(data.to) : '',
+      name: typeof data.name === 'string' ? data.name : '',
       phase: data.phase === 'resolve' ? t('ticket.phase.resolve') : t('ticket.phase.take'),
     });
     return t('ticket.history.line', { time: when(env, lang, event.at), who, what });
@@ -140,7 +142,7 @@ export function statusCard(t: Translate, lang: Lang, v: TicketView, entries: His
   return lines.join('\n');
 }
 
-export type EscalationReason = 'take' | 'resolve' | 'reopen' | 'category';
+export type EscalationReason = 'take' | 'resolve' | 'reopen' | 'category' | 'manual';
 
 /** To the unit that just became responsible: why, how old, what happened so far, and what to type. */
 export function handoverNotice(

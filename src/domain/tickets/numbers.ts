@@ -33,6 +33,9 @@ export interface TicketNumbers {
   openByAge: Record<AgeBucket, number>;
 }
 
+/** An escalation the SLA caused, not a deliberate 上报. */
+const FOR_TIME = sql`json_extract(e.data, '$.manual') IS NULL`;
+
 /**
  * The figures for a unit's subtree over tickets reported in [from, to): what reports, the API and monthly
  * reports show. Percentiles interpolate between the closest ranks (the median of 10 and 20 is 15).
@@ -55,11 +58,13 @@ export function ticketNumbers(db: Db, unitId: number, from: Date, to: Date): Tic
     SELECT c.id AS categoryId, c.name AS name, count(*) AS count FROM scope s JOIN ticket_categories c ON c.id = s.category_id
     GROUP BY c.id ORDER BY count DESC, c.id`);
 
-  const firstOf = (kind: string) => sql`(SELECT min(e.at) FROM ticket_events e WHERE e.ticket_id = s.id AND e.kind = ${kind})`;
+  const firstOf = (...kinds: string[]) =>
+    sql`(SELECT min(e.at) FROM ticket_events e WHERE e.ticket_id = s.id AND e.kind IN (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)}))`;
+  // A 派单 counts as the take; a deliberate 上报 (data.manual) is not a missed deadline.
   const spans = db.all<{ take: number | null; resolve: number | null; breached: number }>(sql`${scope}
-    SELECT ${firstOf('take')} - s.created_at AS take, ${firstOf('resolve')} - s.created_at AS resolve,
+    SELECT ${firstOf('take', 'assign')} - s.created_at AS take, ${firstOf('resolve')} - s.created_at AS resolve,
       EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = s.id AND e.kind IN ('escalate', 'overdue')
-        AND e.at <= coalesce(${firstOf('resolve')}, e.at)) AS breached
+        AND ${FOR_TIME} AND e.at <= coalesce(${firstOf('resolve')}, e.at)) AS breached
     FROM scope s`);
   const resolved = spans.filter((s) => s.resolve !== null);
   const within = resolved.filter((s) => !s.breached).length;
@@ -67,9 +72,9 @@ export function ticketNumbers(db: Db, unitId: number, from: Date, to: Date): Tic
   const escalationRows = db.all<{ kind: UnitKind; n: number; tickets: number }>(sql`${scope}
     SELECT u.kind AS kind, count(*) AS n, count(DISTINCT e.ticket_id) AS tickets
     FROM ticket_events e JOIN scope s ON s.id = e.ticket_id JOIN units u ON u.id = e.unit_id
-    WHERE e.kind = 'escalate' GROUP BY u.kind`);
+    WHERE e.kind = 'escalate' AND ${FOR_TIME} GROUP BY u.kind`);
   const escalatedTickets = db.get<{ n: number }>(sql`${scope}
-    SELECT count(DISTINCT e.ticket_id) AS n FROM ticket_events e JOIN scope s ON s.id = e.ticket_id WHERE e.kind = 'escalate'`);
+    SELECT count(DISTINCT e.ticket_id) AS n FROM ticket_events e JOIN scope s ON s.id = e.ticket_id WHERE e.kind = 'escalate' AND ${FOR_TIME}`);
 
   const distribution = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 };
   for (const row of db.all<{ rating: 1 | 2 | 3 | 4 | 5; n: number }>(sql`${scope}

@@ -47,3 +47,9 @@ export function finishedError(ticket: Ticket, ref: string): DomainError {
       return new DomainError('CONFLICT', 'ticket.stillOpen', { ref });
   }
 }
+
+/**
+ * Staff work on a ticket (派单, 上报) by whoever is acting: a member must be staff covering it; an API token
+ * was checked against the ticket's unit by the HTTP layer, and jobs act for everyone.
+ */
+export const mayActOn = (ctx: Ctx, ticket: Ticket) => ctx.actor.kind !== 'member' || mayHandle(ctx.db, ctx.actor.memberId, ticket);

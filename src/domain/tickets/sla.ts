@@ -5,10 +5,9 @@ import { formatDuration } from '../../time.js';
 import { audit } from '../audit.js';
 import { type Ctx, type Deps, systemActor } from '../context.js';
 import { getMember } from '../org/members.js';
-import { getUnit } from '../org/units.js';
-import { tellPeople, tellStaff } from './announce.js';
-import { type Category, getCategory, resolveLimitMs, takeLimitMs } from './categories.js';
-import { announceHandover } from './handover.js';
+import { tellStaff } from './announce.js';
+import { type Category, getCategory } from './categories.js';
+import { moveUp, windowOf } from './escalate.js';
 import { resolveButton, takeButton } from './notices.js';
 import { escalationTarget } from './routing.js';
 import { ACTIVE_STATUSES, changeTicket, recordEvent, type Ticket, ticketRef } from './store.js';
@@ -22,7 +21,6 @@ export interface SweepResult {
   overdue: number;
 }
 
-const limitOf = (ticket: Ticket, category: Category) => (ticket.status === 'open' ? takeLimitMs(category) : resolveLimitMs(category));
 
 /**
  * Applies the SLA at `now`: an open ticket not taken within its take time, or a taken one not resolved
@@ -59,7 +57,7 @@ export function sweepSla(deps: Deps, now: Date): SweepResult {
           result.overdue++;
           break;
         }
-        ticket = escalate(ctx, ticket, category, up.id);
+        ticket = moveUp(ctx, ticket, category, up.id, { from: ticket.dueAt, reason: ticket.status === 'open' ? 'take' : 'resolve' });
         result.escalated++;
       }
       if (ticket.dueAt && ticket.slaStartedAt && !ticket.warnedAt) {
@@ -90,26 +88,6 @@ export function nextSlaWork(deps: Deps): Date | null {
   return row?.at == null ? null : new Date(Math.ceil(row.at));
 }
 
-function escalate(ctx: Ctx, ticket: Ticket, category: Category, toUnitId: number): Ticket {
-  const limitMs = limitOf(ticket, category);
-  const phase = ticket.status === 'open' ? 'take' : 'resolve';
-  const from = ticket.dueAt!;
-  const moved = changeTicket(ctx, ticket.id, {
-    responsibleUnitId: toUnitId,
-    level: ticket.level + 1,
-    slaStartedAt: from,
-    dueAt: new Date(from.getTime() + limitMs),
-    warnedAt: null,
-  });
-  recordEvent(ctx, moved, { kind: 'escalate', data: { phase, fromUnit: ticket.responsibleUnitId } });
-  audit(ctx, 'ticket.escalate', { type: 'ticket', id: ticket.id }, { phase, from: ticket.responsibleUnitId, to: toUnitId });
-  announceHandover(ctx, moved, ticket.responsibleUnitId, phase, { limitMs });
-  const ref = ticketRef(ticket.id);
-  const unit = getUnit(ctx.db, toUnitId).name;
-  tellPeople(ctx, moved, (t) => ({ text: t('ticket.notice.escalatedPeople', { ref, unit, text: moved.text }) }));
-  return moved;
-}
-
 function markOverdue(ctx: Ctx, ticket: Ticket, category: Category): Ticket {
   const phase = ticket.status === 'open' ? 'take' : 'resolve';
   const overdue = changeTicket(ctx, ticket.id, { dueAt: null, warnedAt: null });
@@ -121,7 +99,7 @@ function markOverdue(ctx: Ctx, ticket: Ticket, category: Category): Ticket {
     text: t(phase === 'take' ? 'ticket.notice.overdueTake' : 'ticket.notice.overdueResolve', {
       ref,
       text: ticket.text,
-      limit: formatDuration(limitOf(ticket, category), lang),
+      limit: formatDuration(windowOf(ticket, category), lang),
       age: formatDuration(age, lang),
     }),
     buttons: [[phase === 'take' ? takeButton(t, ref) : resolveButton(t, ref)]],

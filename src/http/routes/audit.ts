@@ -31,6 +31,11 @@ export const auditTargetsWithin: Record<string, (prefix: string) => SQL> = {
     sql`SELECT CAST(g.member_id AS TEXT) FROM role_grants g JOIN units u ON u.id = g.unit_id WHERE u.path LIKE ${p + '%'}`,
   room: (p) => sql`SELECT CAST(id AS TEXT) FROM rooms WHERE unit_id IN (SELECT id FROM units WHERE path LIKE ${p + '%'})`,
   token: (p) => sql`SELECT CAST(id AS TEXT) FROM api_tokens WHERE unit_id IN (SELECT id FROM units WHERE path LIKE ${p + '%'})`,
+  ticket: (p) => sql`SELECT CAST(id AS TEXT) FROM tickets WHERE origin_unit_id IN (SELECT id FROM units WHERE path LIKE ${p + '%'})`,
+  task: (p) => sql`SELECT CAST(id AS TEXT) FROM tasks WHERE unit_id IN (SELECT id FROM units WHERE path LIKE ${p + '%'})`,
+  reward: (p) => sql`SELECT CAST(id AS TEXT) FROM rewards WHERE unit_id IN (SELECT id FROM units WHERE path LIKE ${p + '%'})`,
+  voucher: (p) =>
+    sql`SELECT CAST(v.id AS TEXT) FROM vouchers v JOIN rewards r ON r.id = v.reward_id WHERE r.unit_id IN (SELECT id FROM units WHERE path LIKE ${p + '%'})`,
 };
 
 function withinScope(prefix: string): SQL {
@@ -72,7 +77,7 @@ const listAudit = createRoute({
   security,
   summary: 'Read the audit log',
   description:
-    "Every change made by people, tokens and jobs, newest first. A token that is not for the whole tree sees the entries about its subtree's units, members, rooms and tokens, and those made by its subtree's tokens. `?format=csv` for a spreadsheet. Admin and staff tokens.",
+    "Every change made by people, tokens and jobs, newest first. A token that is not for the whole tree sees the entries about its subtree's units, members, rooms, tokens, tickets, tasks, rewards and vouchers, and those made by its subtree's tokens. `?format=csv` for a spreadsheet. Admin and staff tokens.",
   request: {
     query: PageQuery.extend(FormatQuery.shape).extend({
       action: z.string().max(100).optional().openapi({ example: 'unit.create' }),

@@ -165,6 +165,19 @@ describe('refund (退券) and expiry', () => {
     expect(reconcile(demo.services.db).ok).toBe(true);
   });
 
+  it('tells the holder when an admin cancels for them through the API; the holder cancelling hears the reply only', () => {
+    const demo = demoDomain();
+    demo.grant('yang', 40);
+    const first = buy(demo, 'yang').voucher;
+    const second = buy(demo, 'yang').voucher;
+    const before = demo.outboxTo('dm:yang').length;
+    refundVoucher(demo.as('yang'), { code: first.code });
+    expect(demo.outboxTo('dm:yang')).toHaveLength(before);
+    const office = { ...demo.services.deps, actor: { kind: 'token' as const, tokenId: 3, label: 'office' } };
+    expect(refundVoucher(office, { code: second.code })).toMatchObject({ outcome: 'cancelled', balance: 40 });
+    expect(demo.outboxTo('dm:yang').at(-1)).toBe(`↩️ 你的理发券（券码尾号 ${second.code.slice(-4)}）已由管理员退券，20 积分已退回。`);
+  });
+
   it('refuses a used voucher, saying when it was used', () => {
     const demo = demoDomain();
     demo.grant('yang', 20);

@@ -1,0 +1,66 @@
+import { inTransaction } from '../../db/client.js';
+import { DomainError } from '../../errors.js';
+import { audit } from '../audit.js';
+import type { Ctx } from '../context.js';
+import { notifyMember } from '../notify.js';
+import { getMember } from '../org/members.js';
+import { actorName, source, tellInvolvedStaff, tellPeople } from './announce.js';
+import { getCategory, resolveLimitMs } from './categories.js';
+import { resolveButton } from './notices.js';
+import { finishedError, mayActOn, mayHandle } from './permissions.js';
+import { changeTicket, getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
+
+/**
+ * 派单: staff above the worker (or an admin through the API) hand a ticket to a staff member who covers
+ * where it was reported. An open ticket becomes theirs as if they had taken it, and the resolve window
+ * starts; a taken one changes hands and keeps its deadline. The assignee hears it privately, the staff
+ * rooms and the reporter as for a take, and a previous taker that it is no longer theirs.
+ */
+export function assignTicket(ctx: Ctx, ticketId: number, input: { memberId: number }): Ticket {
+  return inTransaction(ctx.db, () => {
+    const ticket = getTicket(ctx.db, ticketId);
+    const ref = ticketRef(ticket.id);
+    if (!mayActOn(ctx, ticket)) throw new DomainError('FORBIDDEN', 'ticket.assignForbidden', { ref });
+    const assignee = getMember(ctx.db, input.memberId);
+    if (!mayHandle(ctx.db, assignee.id, ticket)) throw new DomainError('INVALID_INPUT', 'ticket.assigneeNotStaff', { ref, name: assignee.name });
+    if (ticket.status !== 'open' && ticket.status !== 'taken') throw finishedError(ticket, ref);
+    if (ticket.takerId === assignee.id) throw new DomainError('CONFLICT', 'ticket.alreadyWith', { ref, name: assignee.name });
+
+    const now = ctx.clock.now();
+    const previousTakerId = ticket.takerId;
+    const assigned =
+      ticket.status === 'open'
+        ? changeTicket(ctx, ticket.id, {
+            status: 'taken',
+            takerId: assignee.id,
+            takenAt: now,
+            slaStartedAt: now,
+            dueAt: new Date(now.getTime() + resolveLimitMs(getCategory(ctx.db, ticket.categoryId))),
+            warnedAt: null,
+          })
+        : changeTicket(ctx, ticket.id, { takerId: assignee.id });
+    recordEvent(ctx, assigned, {
+      kind: 'assign',
+      ...(ticket.status === 'open' ? { from: 'open' as const, to: 'taken' as const } : {}),
+      // The name as it was, for the history line; the id for everything else.
+      data: { memberId: assignee.id, name: assignee.name, ...(previousTakerId !== null ? { previousTakerId } : {}) },
+    });
+    audit(ctx, 'ticket.assign', { type: 'ticket', id: ticket.id }, { memberId: assignee.id, previousTakerId });
+
+    const params = { ref, text: assigned.text, name: assignee.name };
+    notifyMember(
+      ctx,
+      assignee.id,
+      (t) => ({ text: t('ticket.notice.assignedYou', { ...params, by: actorName(ctx, t) }), buttons: [[resolveButton(t, ref)]] }),
+      source(ticket),
+    );
+    if (previousTakerId !== null) {
+      notifyMember(ctx, previousTakerId, (t) => ({ text: t('ticket.notice.unassigned', params) }), source(ticket));
+    }
+    tellInvolvedStaff(ctx, assigned, (t) => ({ text: t('ticket.notice.assignedStaff', { ...params, by: actorName(ctx, t) }) }));
+    tellPeople(ctx, assigned, (t, _lang, audience) => ({
+      text: t(audience === 'reporter' ? 'ticket.notice.takenReporter' : 'ticket.notice.takenFollower', params),
+    }));
+    return assigned;
+  });
+}

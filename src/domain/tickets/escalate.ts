@@ -1,0 +1,66 @@
+import { inTransaction } from '../../db/client.js';
+import { DomainError } from '../../errors.js';
+import { audit } from '../audit.js';
+import type { Ctx } from '../context.js';
+import { getUnit } from '../org/units.js';
+import { tellPeople } from './announce.js';
+import { type Category, getCategory, resolveLimitMs, takeLimitMs } from './categories.js';
+import { announceHandover } from './handover.js';
+import type { EscalationReason } from './notices.js';
+import { finishedError, mayActOn } from './permissions.js';
+import { checkNote } from './resolve.js';
+import { escalationTarget } from './routing.js';
+import { changeTicket, isActive, getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
+
+/** The SLA window of the ticket's current phase: to take it while open, to resolve it once taken. */
+export const windowOf = (ticket: Ticket, category: Category) => (ticket.status === 'open' ? takeLimitMs(category) : resolveLimitMs(category));
+
+export interface MoveUp {
+  /** When the new unit's window starts. */
+  from: Date;
+  reason: Extract<EscalationReason, 'take' | 'resolve' | 'manual'>;
+  note?: string | null;
+}
+
+/**
+ * Makes the unit above responsible for the ticket, one level up, with a fresh window of the current
+ * phase; its staff hear why, the unit that had it that it may still act, the reporter and followers where
+ * it went. Shared by the SLA sweep and 上报. Call inside a transaction.
+ */
+export function moveUp(ctx: Ctx, ticket: Ticket, category: Category, toUnitId: number, move: MoveUp): Ticket {
+  const limitMs = windowOf(ticket, category);
+  const phase = ticket.status === 'open' ? 'take' : 'resolve';
+  const manual = move.reason === 'manual';
+  const moved = changeTicket(ctx, ticket.id, {
+    responsibleUnitId: toUnitId,
+    level: ticket.level + 1,
+    slaStartedAt: move.from,
+    dueAt: new Date(move.from.getTime() + limitMs),
+    warnedAt: null,
+  });
+  // `manual` keeps a deliberate 上报 apart from a missed deadline in the figures.
+  recordEvent(ctx, moved, { kind: 'escalate', note: move.note ?? null, data: { phase, fromUnit: ticket.responsibleUnitId, ...(manual ? { manual } : {}) } });
+  audit(ctx, 'ticket.escalate', { type: 'ticket', id: ticket.id }, { phase, from: ticket.responsibleUnitId, to: toUnitId, ...(manual ? { manual, note: move.note ?? null } : {}) });
+  announceHandover(ctx, moved, ticket.responsibleUnitId, move.reason, { limitMs, note: move.note ?? null });
+  const ref = ticketRef(ticket.id);
+  const unit = getUnit(ctx.db, toUnitId).name;
+  tellPeople(ctx, moved, (t) => ({ text: t('ticket.notice.escalatedPeople', { ref, unit, text: moved.text }) }));
+  return moved;
+}
+
+/**
+ * 上报 now: staff who cannot settle a matter ("小事不出网格，大事不出社区") pass an open or taken ticket to
+ * the next unit up that has staff, without waiting for its deadline. The new window starts now.
+ */
+export function escalateTicket(ctx: Ctx, ticketId: number, input: { note?: string } = {}): Ticket {
+  const note = checkNote(input.note);
+  return inTransaction(ctx.db, () => {
+    const ticket = getTicket(ctx.db, ticketId);
+    const ref = ticketRef(ticket.id);
+    if (!mayActOn(ctx, ticket)) throw new DomainError('FORBIDDEN', 'ticket.escalateForbidden', { ref });
+    if (!isActive(ticket.status)) throw finishedError(ticket, ref);
+    const up = escalationTarget(ctx.db, ticket.responsibleUnitId);
+    if (!up) throw new DomainError('CONFLICT', 'ticket.escalateTop', { ref, unit: getUnit(ctx.db, ticket.responsibleUnitId).name });
+    return moveUp(ctx, ticket, getCategory(ctx.db, ticket.categoryId), up.id, { from: ctx.clock.now(), reason: 'manual', note });
+  });
+}

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import { LEDGER_REASONS } from '../../db/schema/index.js';
+import { balanceOf, memberAccount, merchantAccount, type StatementLine, statement } from '../../domain/ledger/accounts.js';
+import { adjust } from '../../domain/ledger/adjust.js';
+import { DomainError } from '../../errors.js';
+import type { RegisterRoutes } from '../env.js';
+import { type CsvColumn, csvResponse, FormatQuery, jsonOrCsv } from '../csv.js';
+import { IdempotencyHeaders, idempotent } from '../idempotency.js';
+import { body, errors, IdParam, Instant, iso, json, security } from '../openapi.js';
+import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
+
+const tags = ['Ledger'];
+
+/** The largest single adjustment: a typo of a few zeros should not pass. */
+const MAX_ADJUSTMENT = 100_000;
+
+const LedgerLineSchema = z
+  .object({
+    transactionId: z.number().int(),
+    at: Instant,
+    reason: z.enum(LEDGER_REASONS).openapi({ description: 'task (service), redeem, use, refund, expire, adjust, reversal' }),
+    memo: z.string().openapi({ description: 'What the member reads in their statement', example: 'G1 理发券' }),
+    amount: z.number().int().openapi({ description: 'Points into (positive) or out of (negative) the account' }),
+  })
+  .openapi('LedgerLine');
+
+const Adjustment = z
+  .object({
+    memberId: z.number().int().positive(),
+    points: z
+      .number()
+      .int()
+      .min(-MAX_ADJUSTMENT)
+      .max(MAX_ADJUSTMENT)
+      .refine((p) => p !== 0, { error: 'must not be zero' })
+      .openapi({ description: 'Positive grants from the unit’s pool; negative deducts back to it', example: 50 }),
+    reason: z.string().trim().min(1).max(200).openapi({ description: 'Shown in the member’s statement', example: '认养花园一季' }),
+    unitId: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .openapi({ description: "Whose pool: a unit the member belongs to (they hold a role on it or below). Default: the token's unit; a whole-tree token must name one." }),
+  })
+  .openapi('Adjustment');
+
+const AdjustmentResult = z
+  .object({
+    transactionId: z.number().int(),
+    memberId: z.number().int(),
+    unitId: z.number().int(),
+    points: z.number().int(),
+    reason: z.string(),
+    at: Instant,
+    balance: z.number().int().openapi({ description: "The member's balance afterwards" }),
+  })
+  .openapi('AdjustmentResult');
+
+const lineView = (l: StatementLine): z.infer<typeof LedgerLineSchema> => ({
+  transactionId: l.transactionId,
+  at: iso(l.at),
+  reason: l.reason,
+  memo: l.memo,
+  amount: l.amount,
+});
+
+const CSV_COLUMNS: CsvColumn<z.infer<typeof LedgerLineSchema>>[] = [
+  { header: 'transactionId', value: (l) => l.transactionId },
+  { header: 'at', value: (l) => l.at },
+  { header: 'reason', value: (l) => l.reason },
+  { header: 'memo', value: (l) => l.memo },
+  { header: 'amount', value: (l) => l.amount },
+];
+
+const memberLedger = createRoute({
+  method: 'get',
+  path: '/members/{id}/ledger',
+  tags,
+  security,
+  summary: "A member's points statement",
+  description:
+    "Every movement of the member's points, newest first: service, vouchers bought, used, refunded or expired, adjustments. `?account=merchant` gives a merchant's settlement account instead. `?format=csv` for a spreadsheet. Admin and staff tokens.",
+  request: {
+    params: IdParam,
+    query: PageQuery.extend(FormatQuery.shape).extend({
+      account: z.enum(['member', 'merchant']).default('member').openapi({ description: "member: their points; merchant: what their shop was paid" }),
+    }),
+  },
+  responses: { 200: { description: 'A page of statement lines', content: jsonOrCsv(pageOf(LedgerLineSchema, 'LedgerPage')) }, ...errors(404) },
+});
+
+const createAdjustment = createRoute({
+  method: 'post',
+  path: '/ledger/adjustments',
+  tags,
+  security,
+  summary: 'Grant or deduct points',
+  description:
+    "A grant from a unit's pool (garden adoption, a civic act) or a deduction back to it, with the reason the member will read. 409 when a deduction is more than the member has. Audited. Admin tokens. Accepts Idempotency-Key: a retry never pays twice.",
+  request: { headers: IdempotencyHeaders, body: body(Adjustment) },
+  responses: { 201: json(AdjustmentResult, 'Posted'), ...errors(404, 409, 415) },
+});
+
+export const registerLedger: RegisterRoutes = (api, services) => {
+  const { db } = services;
+
+  api.openapi(memberLedger, (c) => {
+    const { scope } = c.var;
+    scope.requireRole('admin', 'staff');
+    const { id } = c.req.valid('param');
+    const q = c.req.valid('query');
+    scope.member(id);
+    const beforeId = decodeCursor(q.cursor);
+    const ref = q.account === 'merchant' ? merchantAccount(id) : memberAccount(id);
+    const lines = statement(db, ref, { limit: q.limit + 1, ...(beforeId !== undefined ? { beforeId } : {}) });
+    const page = toPage(lines, q.limit, (l) => l.transactionId, lineView);
+    if (q.format === 'csv') return csvResponse(c, `ledger-${id}.csv`, CSV_COLUMNS, page);
+    return c.json(page, 200);
+  });
+
+  api.openapi(createAdjustment, (c) => {
+    const { scope, ctx, principal } = c.var;
+    scope.requireRole('admin');
+    const input = c.req.valid('json');
+    const unitId = input.unitId ?? principal.unitId;
+    if (unitId === null) throw new DomainError('INVALID_INPUT', 'api.unitRequired');
+    scope.unit(unitId);
+    scope.member(input.memberId);
+    const key = c.req.header('idempotency-key');
+    // With a key the ledger remembers it for good, beyond the API's 24 hours: the points never move twice.
+    const ledgerKey = key !== undefined ? `api:${principal.tokenId}:${key}` : `api:${randomUUID()}`;
+    return idempotent(c, input, 201, () => {
+      const { transaction } = adjust(ctx, { memberId: input.memberId, unitId, points: input.points, reason: input.reason, idempotencyKey: ledgerKey });
+      return {
+        transactionId: transaction.id,
+        memberId: input.memberId,
+        unitId,
+        points: input.points,
+        reason: transaction.memo,
+        at: iso(transaction.at),
+        balance: balanceOf(db, memberAccount(input.memberId)),
+      };
+    });
+  });
+};

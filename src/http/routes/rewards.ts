@@ -1,0 +1,228 @@
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { createRoute, z } from '@hono/zod-openapi';
+import { rewards } from '../../db/schema/index.js';
+import { archiveReward, createReward, MAX_STOCK_CHANGE, type Reward, restock, rewardRef, updateReward } from '../../domain/rewards/rewards.js';
+import { DomainError } from '../../errors.js';
+import type { RegisterRoutes } from '../env.js';
+import { IdempotencyHeaders, idempotent } from '../idempotency.js';
+import { body, errors, IdParam, json, QueryFlag, security } from '../openapi.js';
+import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
+
+const tags = ['Rewards'];
+
+export const RewardSchema = z
+  .object({
+    id: z.number().int(),
+    ref: z.string().openapi({ description: 'What people type in the chat: 兑换 G3', example: 'G3' }),
+    name: z.string().openapi({ example: '理发券' }),
+    description: z.string(),
+    pointsCost: z.number().int(),
+    stock: z.number().int().openapi({ description: 'Vouchers left to buy; changes only by restock, redeem, refund and expiry' }),
+    perMemberMonthlyLimit: z.number().int().nullable().openapi({ description: 'Vouchers one member may buy a month (LINLI_TZ); null: no limit' }),
+    validDays: z.number().int().openapi({ description: 'A voucher is valid this many days after it is bought' }),
+    merchantId: z.number().int().openapi({ description: 'The member with the merchant role who honours it' }),
+    unitId: z.number().int().openapi({ description: 'Offered to the members of this unit and below' }),
+    active: z.boolean().openapi({ description: 'False once archived' }),
+  })
+  .openapi('Reward');
+
+const Name = z.string().trim().min(1).max(100);
+const Description = z.string().trim().max(500);
+const Cost = z.number().int().min(1).max(1_000_000);
+const Limit = z.number().int().min(1).max(1000);
+const ValidDays = z.number().int().min(1).max(3660);
+
+const CreateReward = z
+  .object({
+    unitId: z.number().int().positive().openapi({ description: 'The shop it goes in: this unit’s members and those below see it in 商城' }),
+    name: Name.openapi({ example: '理发券' }),
+    description: Description.optional().openapi({ example: '洗剪吹一次' }),
+    pointsCost: Cost.openapi({ example: 20 }),
+    stock: z.number().int().min(0).max(MAX_STOCK_CHANGE).default(0).openapi({ description: 'Initial stock, recorded as the first stock movement', example: 10 }),
+    perMemberMonthlyLimit: Limit.nullable().optional().openapi({ example: 2 }),
+    validDays: ValidDays.default(90).openapi({ example: 90 }),
+    merchantId: z.number().int().positive().openapi({ description: 'A member holding the merchant role' }),
+  })
+  .openapi('CreateReward');
+
+const UpdateReward = z
+  .object({
+    name: Name.optional(),
+    description: Description.optional(),
+    pointsCost: Cost.optional().openapi({ description: 'Vouchers already bought keep the price paid' }),
+    perMemberMonthlyLimit: Limit.nullable().optional().openapi({ description: 'Null: no limit' }),
+    validDays: ValidDays.optional().openapi({ description: 'For vouchers bought from now on' }),
+    merchantId: z.number().int().positive().optional(),
+  })
+  // A stock sent here would otherwise vanish silently: it changes only by restock.
+  .strict()
+  .openapi('UpdateReward');
+
+const Restock = z
+  .object({
+    quantity: z
+      .number()
+      .int()
+      .min(-MAX_STOCK_CHANGE)
+      .max(MAX_STOCK_CHANGE)
+      .refine((q) => q !== 0, { error: 'must not be zero' })
+      .openapi({ description: 'Added to stock; a negative quantity writes stock off (never below zero)', example: 5 }),
+    note: z.string().trim().max(200).optional().openapi({ description: 'Why, for the stock record', example: '理发店新供应' }),
+  })
+  .openapi('Restock');
+
+const rewardView = (r: Reward): z.infer<typeof RewardSchema> => ({
+  id: r.id,
+  ref: rewardRef(r.id),
+  name: r.name,
+  description: r.description,
+  pointsCost: r.pointsCost,
+  stock: r.stock,
+  perMemberMonthlyLimit: r.perMemberMonthlyLimit,
+  validDays: r.validDays,
+  merchantId: r.merchantId,
+  unitId: r.unitId,
+  active: r.active,
+});
+
+const listRewards = createRoute({
+  method: 'get',
+  path: '/rewards',
+  tags,
+  security,
+  summary: 'List rewards',
+  description: "Rewards offered by units in the token's subtree, by id. Admin and staff tokens.",
+  request: {
+    query: PageQuery.extend({
+      unitId: z.coerce.number().int().positive().optional().openapi({ description: 'Only rewards of this unit and below' }),
+      merchantId: z.coerce.number().int().positive().optional(),
+      active: QueryFlag.optional().openapi({ description: 'true: on offer; false: archived' }),
+    }),
+  },
+  responses: { 200: json(pageOf(RewardSchema, 'RewardPage'), 'A page of rewards'), ...errors(404) },
+});
+
+const getRewardRoute = createRoute({
+  method: 'get',
+  path: '/rewards/{id}',
+  tags,
+  security,
+  summary: 'Get a reward',
+  description: 'Admin and staff tokens.',
+  request: { params: IdParam },
+  responses: { 200: json(RewardSchema, 'The reward'), ...errors(404) },
+});
+
+const createRewardRoute = createRoute({
+  method: 'post',
+  path: '/rewards',
+  tags,
+  security,
+  summary: 'Create a reward',
+  description:
+    "Puts a reward in a unit's shop (积分超市), honoured by one merchant; its members see it in the chat's 商城 at once. The initial stock is the first stock movement. Admin tokens. Accepts Idempotency-Key.",
+  request: { headers: IdempotencyHeaders, body: body(CreateReward) },
+  responses: { 201: json(RewardSchema, 'The new reward'), ...errors(404, 409, 415) },
+});
+
+const updateRewardRoute = createRoute({
+  method: 'patch',
+  path: '/rewards/{id}',
+  tags,
+  security,
+  summary: 'Change a reward',
+  description: 'What it is, costs and who honours it. Stock changes only through restock. Admin tokens.',
+  request: { params: IdParam, body: body(UpdateReward) },
+  responses: { 200: json(RewardSchema, 'The reward as changed'), ...errors(404, 415) },
+});
+
+const restockRoute = createRoute({
+  method: 'post',
+  path: '/rewards/{id}/restock',
+  tags,
+  security,
+  summary: 'Add or write off stock',
+  description:
+    'Records a stock movement with the token, the time and the note; 409 for an archived reward or a write-off below zero. Admin tokens. Accepts Idempotency-Key, so a retried restock adds once.',
+  request: { params: IdParam, headers: IdempotencyHeaders, body: body(Restock) },
+  responses: { 200: json(RewardSchema, 'The reward with its new stock'), ...errors(404, 409, 415) },
+});
+
+const archiveRoute = createRoute({
+  method: 'post',
+  path: '/rewards/{id}/archive',
+  tags,
+  security,
+  summary: 'Take a reward off the shelf',
+  description: 'It leaves the shop; vouchers already bought stay valid. Archiving an archived reward changes nothing. Admin tokens.',
+  request: { params: IdParam },
+  responses: { 200: json(RewardSchema, 'The archived reward'), ...errors(404) },
+});
+
+export const registerRewards: RegisterRoutes = (api, services) => {
+  const { db } = services;
+
+  api.openapi(listRewards, (c) => {
+    const { scope } = c.var;
+    scope.requireRole('admin', 'staff');
+    const { limit, cursor, unitId, merchantId, active } = c.req.valid('query');
+    const prefix = unitId !== undefined ? scope.unit(unitId).path : scope.pathPrefix;
+    const after = decodeCursor(cursor);
+    const rows = db
+      .select()
+      .from(rewards)
+      .where(
+        and(
+          prefix !== null ? sql`${rewards.unitId} IN (SELECT id FROM units WHERE path LIKE ${prefix + '%'})` : undefined,
+          merchantId !== undefined ? eq(rewards.merchantId, merchantId) : undefined,
+          active !== undefined ? eq(rewards.active, active === 'true') : undefined,
+          after !== undefined ? gt(rewards.id, after) : undefined,
+        ),
+      )
+      .orderBy(asc(rewards.id))
+      .limit(limit + 1)
+      .all();
+    return c.json(toPage(rows, limit, (r) => r.id, rewardView), 200);
+  });
+
+  api.openapi(getRewardRoute, (c) => {
+    c.var.scope.requireRole('admin', 'staff');
+    return c.json(rewardView(c.var.scope.reward(c.req.valid('param').id)), 200);
+  });
+
+  api.openapi(createRewardRoute, (c) => {
+    const { scope, ctx } = c.var;
+    scope.requireRole('admin');
+    const input = c.req.valid('json');
+    // The merchant need only hold the merchant role (the domain checks): a grid's shop may use the community's barber.
+    scope.unit(input.unitId);
+    return idempotent(c, input, 201, () => rewardView(createReward(ctx, input)));
+  });
+
+  api.openapi(updateRewardRoute, (c) => {
+    const { scope, ctx } = c.var;
+    scope.requireRole('admin');
+    const { id } = c.req.valid('param');
+    const input = c.req.valid('json');
+    if (Object.values(input).every((v) => v === undefined)) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');
+    scope.reward(id);
+    return c.json(rewardView(updateReward(ctx, id, input)), 200);
+  });
+
+  api.openapi(restockRoute, (c) => {
+    const { scope, ctx } = c.var;
+    scope.requireRole('admin');
+    const { id } = c.req.valid('param');
+    const input = c.req.valid('json');
+    scope.reward(id);
+    return idempotent(c, input, 200, () => rewardView(restock(ctx, { rewardId: id, ...input })));
+  });
+
+  api.openapi(archiveRoute, (c) => {
+    const { scope, ctx } = c.var;
+    scope.requireRole('admin');
+    const { id } = c.req.valid('param');
+    scope.reward(id);
+    return c.json(rewardView(archiveReward(ctx, id)), 200);
+  });
+};
