@@ -12,6 +12,7 @@ import { registerCategories } from './routes/categories.js';
 import { registerJobs } from './routes/jobs.js';
 import { registerLedger } from './routes/ledger.js';
 import { registerMembers } from './routes/members.js';
+import { registerPeriodicReports } from './routes/periodic-reports.js';
 import { registerReports } from './routes/reports.js';
 import { registerRewards } from './routes/rewards.js';
 import { registerRooms } from './routes/rooms.js';
@@ -37,6 +38,7 @@ export const resources: RegisterRoutes[] = [
   registerVouchers,
   registerLedger,
   registerReports,
+  registerPeriodicReports,
   registerTokens,
   registerJobs,
   registerAudit,

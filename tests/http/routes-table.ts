@@ -193,6 +193,9 @@ function timebankRoutes(): RouteCase[] {
     },
     { method: 'GET', route: '/reports/tickets', adminOnly: false, ...same((h) => ({ path: `/reports/tickets?unitId=${grid1(h)}` })) },
     { method: 'GET', route: '/reports/timebank', adminOnly: false, ...same((h) => ({ path: `/reports/timebank?unitId=${grid1(h)}` })) },
+    { method: 'GET', route: '/reports/monthly', adminOnly: false, ...same((h) => ({ path: `/reports/monthly?unitId=${grid1(h)}` })) },
+    { method: 'GET', route: '/reports/quarterly', adminOnly: false, ...same((h) => ({ path: `/reports/quarterly?unitId=${grid1(h)}` })) },
+    { method: 'GET', route: '/reports/annual', adminOnly: false, ...same((h) => ({ path: `/reports/annual?unitId=${grid1(h)}` })) },
   ];
 }
 

@@ -38,6 +38,10 @@ export const apiMessages = {
     en: 'This token acts on the whole tree: name the unit with unitId.',
   },
   'api.badRange': { zh: 'from 须早于 to。', en: 'from must be before to.' },
+  'api.badPeriod': {
+    zh: '期间「{given}」不对：月份写作 2026-03，季度写作 2026-Q1，年份写作 2026。',
+    en: 'Period "{given}" is not a {kind}: write a month as 2026-03, a quarter as 2026-Q1, a year as 2026.',
+  },
   'api.nothingToChange': { zh: '请求里没有要修改的字段。', en: 'The request changes nothing: send at least one field.' },
   'api.roomUnitRequired': {
     zh: '这个群还没有绑定，请同时给出 unitId。',

@@ -2,18 +2,6 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { getUnit } from '../org/units.js';
 
-/** Minutes of service credited in [from, to) on tasks of the unit's subtree. */
-export function minutesServed(db: Db, unitId: number, from: Date, to: Date): number {
-  const root = getUnit(db, unitId);
-  return (
-    db.get<{ minutes: number | null }>(sql`
-      SELECT sum(c.credited_minutes) AS minutes FROM task_completions c
-      JOIN tasks t ON t.id = c.task_id JOIN units u ON u.id = t.unit_id
-      WHERE c.status IN ('confirmed', 'ruled') AND c.decided_at >= ${from.getTime()} AND c.decided_at < ${to.getTime()}
-        AND u.path LIKE ${root.path + '%'}`)?.minutes ?? 0
-  );
-}
-
 export interface MemberHours {
   memberId: number;
   name: string;

@@ -2,7 +2,7 @@ import type { Db } from '../../db/client.js';
 import { patrolNumbers } from '../patrols/numbers.js';
 import { ticketNumbers } from '../tickets/numbers.js';
 import { getUnit } from '../org/units.js';
-import { minutesServed } from './hours.js';
+import { hoursServed } from '../timebank/numbers.js';
 
 /** One unit's figures for a period: what every report is built from. */
 export interface UnitSummary {
@@ -53,6 +53,6 @@ export function unitSummary(db: Db, unitId: number, from: Date, to: Date, timeZo
           nightsExpected: sum((g) => g.nightsExpected),
         }
       : null,
-    minutesServed: minutesServed(db, unitId, from, to),
+    minutesServed: hoursServed(db, unitId, from, to).minutes,
   };
 }

@@ -23,16 +23,23 @@ export interface TimebankNumbers {
   topVolunteers: Standing[];
 }
 
+/** Service credited in [from, to) on wishes and tasks of the unit's subtree. */
+export function hoursServed(db: Db, unitId: number, from: Date, to: Date): TimebankNumbers['hours'] {
+  const root = getUnit(db, unitId);
+  return db.get<TimebankNumbers['hours']>(sql`
+    SELECT coalesce(sum(c.credited_minutes), 0) AS minutes, count(*) AS completions, count(DISTINCT c.volunteer_id) AS volunteers
+    FROM task_completions c JOIN tasks t ON t.id = c.task_id JOIN units u ON u.id = t.unit_id
+    WHERE c.status IN ('confirmed', 'ruled') AND c.credited_minutes > 0 AND u.path LIKE ${root.path + '%'}
+      AND c.decided_at >= ${from.getTime()} AND c.decided_at < ${to.getTime()}`)!;
+}
+
 /** The time-bank's figures for a unit's subtree over [from, to): what reports and the API show. */
 export function timebankNumbers(db: Db, unitId: number, from: Date, to: Date): TimebankNumbers {
   const root = getUnit(db, unitId);
   const within = sql`(SELECT id FROM units WHERE path LIKE ${root.path + '%'})`;
   const during = (column: string) => sql`${sql.raw(column)} >= ${from.getTime()} AND ${sql.raw(column)} < ${to.getTime()}`;
 
-  const hours = db.get<{ minutes: number; completions: number; volunteers: number }>(sql`
-    SELECT coalesce(sum(c.credited_minutes), 0) AS minutes, count(*) AS completions, count(DISTINCT c.volunteer_id) AS volunteers
-    FROM task_completions c JOIN tasks t ON t.id = c.task_id
-    WHERE c.status IN ('confirmed', 'ruled') AND c.credited_minutes > 0 AND t.unit_id IN ${within} AND ${during('c.decided_at')}`)!;
+  const hours = hoursServed(db, unitId, from, to);
 
   const tasks = db.get<{ wishes: number; tasks: number; done: number }>(sql`
     SELECT coalesce(sum(kind = 'wish' AND ${during('created_at')}), 0) AS wishes,
