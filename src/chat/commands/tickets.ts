@@ -15,7 +15,10 @@ import { resolveTicket } from '../../domain/tickets/resolve.js';
 import { getTicket, type Ticket, TICKET_PREFIX, ticketRef } from '../../domain/tickets/store.js';
 import { takeTicket } from '../../domain/tickets/take.js';
 import { historyOf, ticketView } from '../../domain/tickets/view.js';
-import { getUnit } from '../../domain/org/units.js';
+import { communityOf, getUnit, subtreeIds } from '../../domain/org/units.js';
+import { findMemberByName } from '../../domain/org/find-member.js';
+import { assignTicket } from '../../domain/tickets/assign.js';
+import { escalateTicket } from '../../domain/tickets/escalate.js';
 import { unitsWithRole } from '../../domain/org/members.js';
 import { DomainError } from '../../errors.js';
 import { formatDuration } from '../../time.js';
@@ -189,6 +192,47 @@ const take: CommandDef = {
   },
 };
 
+/** 派单: staff above a worker hand them a ticket ("派单 T1 网格员小李"). */
+const assign: CommandDef = {
+  name: 'assign',
+  words: ['派单'],
+  aliases: [],
+  args: 'required',
+  where: 'any',
+  help: 'help.assign',
+  usage: 'ticket.usage.assign',
+  offered: isStaffSomewhere,
+  run(ctx, { args }) {
+    const [token, name] = firstWord(args);
+    const id = refArg(token, 'ticket.usage.assign');
+    if (!name) throw new UsageError('ticket.usage.assign');
+    const ticket = getTicket(ctx.db, id);
+    const assignee = findMemberByName(ctx.db, name, subtreeIds(ctx.db, communityOf(ctx.db, ticket.originUnitId).id));
+    const assigned = assignTicket(ctx, id, { memberId: assignee.id });
+    const view = ticketView(ctx.db, assigned);
+    return { replies: [{ text: ctx.t('ticket.assignedReply', { ref: view.ref, name: assignee.name }) }], card: staffCard(ctx.t, ctx.lang, view, env(ctx)) };
+  },
+};
+
+/** 上报: "小事不出网格，大事不出社区" — what the grid cannot settle goes up now, not at the deadline. */
+const escalate: CommandDef = {
+  name: 'escalate',
+  words: ['上报'],
+  aliases: [],
+  args: 'required',
+  where: 'any',
+  help: 'help.escalate',
+  usage: 'ticket.usage.escalate',
+  offered: isStaffSomewhere,
+  run(ctx, { args }) {
+    const [token, why] = firstWord(args);
+    const id = refArg(token, 'ticket.usage.escalate');
+    const moved = escalateTicket(ctx, id, why ? { note: why } : {});
+    const view = ticketView(ctx.db, moved);
+    return { replies: [{ text: ctx.t('ticket.escalatedReply', { ref: view.ref, unit: view.responsible.name }) }], card: staffCard(ctx.t, ctx.lang, view, env(ctx)) };
+  },
+};
+
 const note: CommandDef = {
   name: 'note',
   words: ['备注'],
@@ -350,6 +394,8 @@ export const ticketCommands: CommandDef[] = [
   cancel,
   list,
   take,
+  assign,
+  escalate,
   note,
   resolve,
   categorize,

@@ -19,6 +19,12 @@ export const ticketMessages = {
   // usage
   'ticket.usage.report': { zh: '报事 <内容>，例如「报事 3号楼路灯坏了」', en: '/report <what>, e.g. "/report the lamp at building 3 is out"' },
   'ticket.usage.status': { zh: '进度 [工单号]，例如「进度 T1」', en: '/status [ref], e.g. "/status T1"' },
+  'help.assign': { zh: '派单 T1 姓名 — 把工单派给一位工作人员（上级工作人员）', en: '/assign T1 <name> — hand a ticket to a staff member (staff above)' },
+  'help.escalate': { zh: '上报 T1 [原因] — 本级解决不了，交给上一级', en: '/escalate T1 [why] — pass a ticket up one level' },
+  'ticket.usage.assign': { zh: '派单 <工单号> <姓名>，例如「派单 T1 网格员小李」', en: '/assign <ref> <name>, e.g. "/assign T1 网格员小李"' },
+  'ticket.usage.escalate': { zh: '上报 <工单号> [原因]，例如「上报 T1 需要社区协调」', en: '/escalate <ref> [why], e.g. "/escalate T1 needs the community"' },
+  'ticket.assignedReply': { zh: '📌 已把 {ref} 派给 {name}。', en: '📌 {ref} is now with {name}.' },
+  'ticket.escalatedReply': { zh: '⬆️ 已把 {ref} 上报到{unit}，那里的工作群已收到。', en: '⬆️ {ref} went up to {unit}; its staff room has it.' },
   'ticket.usage.take': { zh: '接单 <工单号>，例如「接单 T1」', en: '/take <ref>, e.g. "/take T1"' },
   'ticket.usage.note': { zh: '备注 <工单号> <内容>，例如「备注 T1 已联系电工」', en: '/note <ref> <text>, e.g. "/note T1 electrician called"' },
   'ticket.usage.resolve': { zh: '办结 <工单号> <说明>，例如「办结 T1 已换灯泡」', en: '/resolve <ref> <what was done>, e.g. "/resolve T1 bulb replaced"' },

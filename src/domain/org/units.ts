@@ -37,6 +37,16 @@ export function selfAndAncestors(db: Db, unitOrId: Unit | number): Unit[] {
     .filter((u): u is Unit => u !== undefined);
 }
 
+/** The nearest unit of a kind at or above the unit: the community a grid or building belongs to. */
+export function nearestOfKind(db: Db, unitId: number, kind: UnitKind): Unit | undefined {
+  return selfAndAncestors(db, unitId).find((u) => u.kind === kind);
+}
+
+/** The community a unit belongs to, or the unit itself where there is none above it. */
+export function communityOf(db: Db, unitId: number): Unit {
+  return nearestOfKind(db, unitId, 'community') ?? getUnit(db, unitId);
+}
+
 /** Whether `unitId` is `ancestorId` or lies below it. */
 export function isWithin(db: Db, unitId: number, ancestorId: number): boolean {
   return pathIds(getUnit(db, unitId)).includes(ancestorId);

@@ -4,13 +4,13 @@ import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import type { StoredFile } from '../files.js';
-import { isWithin, getUnit, type Unit } from '../org/units.js';
+import { getUnit, isWithin, nearestOfKind, type Unit } from '../org/units.js';
 import { tellStaff } from './announce.js';
 import { type Category, inferCategory, takeLimitMs } from './categories.js';
 import { staffCard } from './notices.js';
 import { actingMember } from './permissions.js';
 import { storePhotos } from './photos.js';
-import { communityOf, routeTicket } from './routing.js';
+import { routeTicket } from './routing.js';
 import { findSimilarOpen } from './similarity.js';
 import { changeTicket, isFollower, recordEvent, type Ticket } from './store.js';
 import { ticketView } from './view.js';
@@ -88,7 +88,7 @@ export function reportTicket(ctx: Ctx, input: ReportInput): ReportResult {
     const images = (input.files ?? []).map((f) => f.path);
     tellStaff(ctx, created, responsible.id, (t, lang) => ({ ...staffCard(t, lang, view, env), ...(images.length ? { images } : {}) }));
     let alsoTold: Unit | undefined;
-    const community = category.urgent ? communityOf(ctx.db, origin.id) : undefined;
+    const community = category.urgent ? nearestOfKind(ctx.db, origin.id, 'community') : undefined;
     if (community && community.id !== responsible.id && isWithin(ctx.db, responsible.id, community.id)) {
       alsoTold = community;
       tellStaff(ctx, created, community.id, (t, lang) => {

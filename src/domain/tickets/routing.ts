@@ -41,11 +41,6 @@ export function escalationTarget(db: Db, unitId: number): Unit | undefined {
   return nearestHandler(db, selfAndAncestors(db, unitId).slice(1));
 }
 
-/** The community a unit belongs to (itself, if it is one). */
-export function communityOf(db: Db, unitId: number): Unit | undefined {
-  return selfAndAncestors(db, unitId).find((u) => u.kind === 'community');
-}
-
 /** The staff member of the unit with the fewest tickets in hand (admins only if no staff); ties go to the longest-serving. */
 export function suggestTaker(db: Db, unitId: number): Member | undefined {
   for (const role of HANDLERS) {

@@ -1,13 +1,6 @@
 import { and, desc, eq, gt, gte, inArray, like, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { members, taskCompletions, tasks, units } from '../../db/schema/index.js';
-import { selfAndAncestors, type Unit } from '../org/units.js';
-
-/** The community a unit belongs to (the nearest 社区 above it), or the unit itself when none is. */
-export function communityOf(db: Db, unitId: number): Unit {
-  const line = selfAndAncestors(db, unitId);
-  return line.find((u) => u.kind === 'community') ?? line[0]!;
-}
 
 export interface Standing {
   memberId: number;

@@ -57,6 +57,9 @@ describe('every command through Telegram', () => {
     await say('jin', 'P', '/report_anon 楼上半夜装修噪音', '匿名报事');
     await say('jin', 'P', '/status', '你的报事');
     await say('jin', 'P', '/cancel T3 已经好了', 'T3 已撤销');
+    await say('jin', 'R', '/report 二楼水管漏水', '工单号 T4');
+    await say('zhao', 'P', '/assign T4 网格员小李', '已把 T4 派给 网格员小李');
+    await say('li', 'S', '/escalate T4 需要社区协调', '已把 T4 上报到荷东社区');
 
     // Time-bank: W1 a wish confirmed, W2 posted for 王阿姨 and disputed, W3 a staff task
     await say('wang', 'R', '/wish 帮忙买菜', '微心愿 W1');

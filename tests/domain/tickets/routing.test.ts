@@ -9,7 +9,8 @@ import {
   listCategories,
   updateCategory,
 } from '../../../src/domain/tickets/categories.js';
-import { communityOf, escalationTarget, routeTicket, suggestTaker } from '../../../src/domain/tickets/routing.js';
+import { escalationTarget, routeTicket, suggestTaker } from '../../../src/domain/tickets/routing.js';
+import { nearestOfKind } from '../../../src/domain/org/units.js';
 import { takeTicket } from '../../../src/domain/tickets/take.js';
 import { DomainError } from '../../../src/errors.js';
 import { freshDb } from '../../helpers/db.js';
@@ -101,8 +102,8 @@ describe('routing', () => {
     expect(escalationTarget(db, ids.units.grid1.id)?.id).toBe(ids.units.community.id);
     expect(escalationTarget(db, ids.units.community.id)?.id).toBe(ids.units.street.id);
     expect(escalationTarget(db, ids.units.street.id)).toBeUndefined();
-    expect(communityOf(db, ids.units.building3.id)?.id).toBe(ids.units.community.id);
-    expect(communityOf(db, ids.units.street.id)).toBeUndefined();
+    expect(nearestOfKind(db, ids.units.building3.id, 'community')?.id).toBe(ids.units.community.id);
+    expect(nearestOfKind(db, ids.units.street.id, 'community')).toBeUndefined();
   });
 
   it('suggests the staff member with the fewest tickets in hand', () => {
