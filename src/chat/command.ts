@@ -5,6 +5,7 @@ import { canActAsStaff, type Member, unitsWithRole } from '../domain/org/members
 import type { Room } from '../domain/org/rooms.js';
 import { DomainError } from '../errors.js';
 import type { MessageKey, Translate } from './i18n/index.js';
+import { parseRef } from './args.js';
 import type { CommandWords } from './parser.js';
 import type { HandleResult, IncomingMessage, OutMessage } from './types.js';
 
@@ -42,6 +43,13 @@ export class UsageError extends DomainError {
     super('INVALID_INPUT', usage);
     this.name = 'UsageError';
   }
+}
+
+/** The number of a reference ("T1", "W3", "G2") the command needs, or its usage line when it is not one. */
+export function refOrUsage(prefix: string, token: string | undefined, usage: MessageKey): number {
+  const id = parseRef(prefix, token);
+  if (id === null) throw new UsageError(usage);
+  return id;
 }
 
 /** Images sent on their own, after a command they belong to (WeChat sends them as separate messages). */

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Transformer } from 'grammy';
 import type { Message, Update, User } from 'grammy/types';
-import { createTelegramAdapter, type TelegramAdapter, type TelegramOptions } from '../../bots/telegram/adapter.js';
+import { createTelegramAdapter, type TelegramOptions } from '../../bots/telegram/adapter.js';
 import { SimulatedClock } from '../../src/clock.js';
 import type { AttachmentConsumer, CommandDef } from '../../src/chat/command.js';
 import { attachmentConsumers, commands as defaultCommands } from '../../src/chat/commands/index.js';

@@ -1,5 +1,5 @@
-import { firstWord, parseRef } from '../args.js';
-import { type CommandCtx, type CommandDef, unitOf, UsageError } from '../command.js';
+import { firstWord } from '../args.js';
+import { type CommandCtx, type CommandDef, refOrUsage, unitOf, UsageError } from '../command.js';
 import type { OutMessage } from '../types.js';
 import type { Translate } from '../i18n/index.js';
 import { balanceOf, memberAccount } from '../../domain/ledger/accounts.js';
@@ -69,8 +69,7 @@ const redeemCommand: CommandDef = {
   help: 'help.redeem',
   usage: 'redeem.usage',
   run(ctx, { args }) {
-    const rewardId = parseRef('G', firstWord(args)[0]);
-    if (rewardId === null) throw new UsageError('redeem.usage');
+    const rewardId = refOrUsage('G', firstWord(args)[0], 'redeem.usage');
     const key = `${ctx.message.platform}:${ctx.message.roomId}:${ctx.message.messageId}`;
     const { voucher, reward, balance } = redeem(ctx, { rewardId, idempotencyKey: key });
     const expires = formatDateTime(voucher.expiresAt, ctx.settings.timeZone, ctx.lang, voucher.issuedAt);

@@ -1,4 +1,4 @@
-import { firstWord, parseRef } from '../../chat/args.js';
+import { firstWord } from '../../chat/args.js';
 import { listCategories, takeLimitMs } from '../../domain/tickets/categories.js';
 import { cancelTicket } from '../../domain/tickets/cancel.js';
 import { recategorize } from '../../domain/tickets/categorize.js';
@@ -22,16 +22,12 @@ import { escalateTicket } from '../../domain/tickets/escalate.js';
 import { unitsWithRole } from '../../domain/org/members.js';
 import { DomainError } from '../../errors.js';
 import { formatDuration } from '../../time.js';
-import { type AttachmentConsumer, type CommandCtx, type CommandDef, type CommandOutput, unitOf, UsageError } from '../command.js';
+import { type AttachmentConsumer, type CommandCtx, type CommandDef, type CommandOutput, refOrUsage, unitOf, UsageError } from '../command.js';
 import type { MessageKey } from '../i18n/index.js';
 import type { OutMessage } from '../types.js';
 
 /** The ticket a command names: "T1", "t1", "1" or "#1". A malformed ref earns the usage line. */
-function refArg(token: string | undefined, usage: MessageKey): number {
-  const id = parseRef(TICKET_PREFIX, token);
-  if (id === null) throw new UsageError(usage);
-  return id;
-}
+const refArg = (token: string | undefined, usage: MessageKey) => refOrUsage(TICKET_PREFIX, token, usage);
 
 const env = (ctx: CommandCtx): RenderEnv => ({ now: ctx.clock.now(), timeZone: ctx.settings.timeZone });
 

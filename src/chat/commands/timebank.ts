@@ -1,5 +1,5 @@
-import { firstWord, parseRef } from '../args.js';
-import { type CommandCtx, type CommandDef, isStaffHere, unitOf, UsageError } from '../command.js';
+import { firstWord } from '../args.js';
+import { type CommandCtx, type CommandDef, isStaffHere, refOrUsage, unitOf, UsageError } from '../command.js';
 import { normalizeText } from '../parser.js';
 import type { HandleResult } from '../types.js';
 import { balanceOf, findAccount, memberAccount, merchantAccount, statement } from '../../domain/ledger/accounts.js';
@@ -23,11 +23,7 @@ import { formatDateTime, localParts } from '../../time.js';
 import type { MessageKey } from '../i18n/index.js';
 
 /** "W3" → 3, or the usage line. */
-function taskIdFrom(token: string | undefined, usage: MessageKey): number {
-  const id = parseRef('W', token);
-  if (id === null) throw new UsageError(usage);
-  return id;
-}
+const taskIdFrom = (token: string | undefined, usage: MessageKey) => refOrUsage('W', token, usage);
 
 /** A wish posted in a residents' group is shown there as its card; elsewhere it is announced and confirmed. */
 function wishPosted(ctx: CommandCtx, task: Task): string | HandleResult {

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, asc, gte, inArray, lt } from 'drizzle-orm';
 import { DAY } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { patrols } from '../../db/schema/index.js';
