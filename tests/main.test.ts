@@ -79,7 +79,7 @@ describe('startLinli', () => {
   });
 });
 
-describe('npm start', () => {
+describe.concurrent('npm start', () => {
   it('exits 2 with a clear message on a bad environment variable', async () => {
     const ran = await runScript('src/main.ts', [], { env: { LINLI_TZ: 'Nowhere/Land', LINLI_DB: tmpDb() } });
     expect(ran.code).toBe(2);

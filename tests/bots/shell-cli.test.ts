@@ -7,7 +7,8 @@ import { jsonLines, runScript } from '../helpers/spawn.js';
 const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'linli-shell-')), 'linli.db');
 const line = (o: object) => JSON.stringify(o) + '\n';
 
-describe('npm run chat -- --jsonl', () => {
+// Each case is its own process on its own database: they run side by side.
+describe.concurrent('npm run chat -- --jsonl', () => {
   it('prints a help reply, answers a message id once, and ignores chatter', async () => {
     const input =
       line({ room: 'grid-1', user: 'jin', text: '帮助' }) +
