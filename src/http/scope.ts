@@ -76,6 +76,24 @@ export class Scope {
     return member;
   }
 
+  /**
+   * A member the token may act for as a whole (edit their record, make them a link code that takes over
+   * their chat accounts): in scope, and every role they hold is on a unit in scope and one the token may
+   * grant. A staff token cannot reach an admin by first making them a resident of its grid.
+   */
+  manages(id: number): Member {
+    const member = this.member(id);
+    const grants = this.db
+      .select({ role: roleGrants.role, path: units.path })
+      .from(roleGrants)
+      .innerJoin(units, eq(units.id, roleGrants.unitId))
+      .where(and(eq(roleGrants.memberId, id), isNull(roleGrants.revokedAt)))
+      .all();
+    const beyond = grants.some((g) => !this.contains(g) || !GRANTABLE[this.principal.role].includes(g.role));
+    if (beyond) throw new DomainError('FORBIDDEN', 'api.memberBeyondToken', { id });
+    return member;
+  }
+
   /** A group room is in scope with its unit; an unbound group only for the whole tree. Private chats are not API rooms. */
   room(id: number): Room {
     const room = getRoom(this.db, id);

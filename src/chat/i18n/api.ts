@@ -38,6 +38,14 @@ export const apiMessages = {
     en: 'This token acts on the whole tree: name the unit with unitId.',
   },
   'api.badRange': { zh: 'from 须早于 to。', en: 'from must be before to.' },
+  'api.memberBeyondToken': {
+    zh: '成员 {id} 担任的角色超出这个令牌的权限（其他单位或更高的角色），请用上级管理员的令牌。',
+    en: 'Member {id} holds roles beyond this token (elsewhere, or above it); use an admin token higher up.',
+  },
+  'api.merchantOutsideScope': {
+    zh: '商户 {id} 不在这个令牌管辖的范围内经营，不能为它生成令牌。',
+    en: 'Merchant {id} does not trade within this token\'s part of the tree; it cannot make a token for them.',
+  },
   'api.badPeriod': {
     zh: '期间「{given}」不对：月份写作 2026-03，季度写作 2026-Q1，年份写作 2026。',
     en: 'Period "{given}" is not a {kind}: write a month as 2026-03, a quarter as 2026-Q1, a year as 2026.',

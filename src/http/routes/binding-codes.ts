@@ -51,7 +51,7 @@ export const registerBindingCodes: RegisterRoutes = (api) => {
     const row =
       'unitId' in input
         ? (scope.unit(input.unitId), createBindingCode(ctx, { unitId: input.unitId, purpose: input.purpose }))
-        : (scope.member(input.memberId), createBindingCode(ctx, { memberId: input.memberId }, MEMBER_CODE_TTL_MS));
+        : (scope.manages(input.memberId), createBindingCode(ctx, { memberId: input.memberId }, MEMBER_CODE_TTL_MS));
     return c.json(
       { code: row.code, kind: row.kind, unitId: row.unitId, purpose: row.purpose, memberId: row.memberId, expiresAt: iso(row.expiresAt) },
       201,

@@ -267,7 +267,7 @@ export const registerMembers: RegisterRoutes = (api, services) => {
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     if (Object.values(input).every((v) => v === undefined)) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');
-    scope.member(id);
+    scope.manages(id);
     return c.json(view(updateMember(ctx, id, input)), 200);
   });
 
