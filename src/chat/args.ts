@@ -12,8 +12,6 @@ export function parseRef(prefix: string, token: string | undefined): number | nu
   return n > 0 ? n : null;
 }
 
-export const formatRef = (prefix: string, n: number) => `${prefix}${n}`;
-
 /** Splits off the first word: "T1 路灯修好了" → ["T1", "路灯修好了"]. */
 export function firstWord(args: string): [string | undefined, string] {
   const trimmed = args.trim();

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, max } from 'drizzle-orm';
 import type { CoreDeps } from '../chat/core.js';
-import { inTransaction } from '../db/client.js';
+import { type Db, inTransaction } from '../db/client.js';
 import { jobRuns, jobSettings, outbox } from '../db/schema/index.js';
 import { DomainError } from '../errors.js';
 import { CronSchedule, cronProblem } from './cron.js';
@@ -157,15 +157,11 @@ export class JobRunner {
     }
     return outcomes;
   }
+}
 
-  /** Drops run records older than `before` for jobs that fire every few minutes; the rest are kept. */
-  pruneRuns(before: Date, jobs: string[]): number {
-    let removed = 0;
-    for (const job of jobs) {
-      removed += this.deps.db.delete(jobRuns).where(and(eq(jobRuns.job, job), lt(jobRuns.scheduledFor, before))).run().changes;
-    }
-    return removed;
-  }
+/** Drops a job's run records older than `before`: for jobs that fire every minute, whose records say nothing after a day or two. */
+export function pruneRuns(db: Db, job: string, before: Date): number {
+  return db.delete(jobRuns).where(and(eq(jobRuns.job, job), lt(jobRuns.scheduledFor, before))).run().changes;
 }
 
 function lastOutboxId(deps: CoreDeps): number {

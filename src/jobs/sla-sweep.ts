@@ -1,8 +1,7 @@
 import { DAY } from '../clock.js';
-import { and, eq, lt } from 'drizzle-orm';
-import { jobRuns } from '../db/schema/index.js';
 import { nextSlaWork, sweepSla } from '../domain/tickets/sla.js';
 import type { JobDef } from './job.js';
+import { pruneRuns } from './runner.js';
 
 /** Run records of the sweep older than this are dropped: 1,440 a day say nothing after a day or two. */
 const KEEP_RUNS_MS = 2 * DAY;
@@ -20,10 +19,7 @@ export const slaSweep: JobDef = {
   nextWork: (deps) => nextSlaWork(deps),
   run(ctx) {
     const { warned, escalated, overdue } = sweepSla(ctx, ctx.scheduledFor);
-    ctx.db
-      .delete(jobRuns)
-      .where(and(eq(jobRuns.job, 'sla-sweep'), lt(jobRuns.scheduledFor, new Date(ctx.scheduledFor.getTime() - KEEP_RUNS_MS))))
-      .run();
+    pruneRuns(ctx.db, 'sla-sweep', new Date(ctx.scheduledFor.getTime() - KEEP_RUNS_MS));
     return `warned ${warned}, escalated ${escalated}, overdue ${overdue}`;
   },
 };

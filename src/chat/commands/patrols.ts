@@ -75,7 +75,7 @@ export const patrolPhotoConsumer: AttachmentConsumer<Patrol> = {
   find: (ctx) => recentPatrol(ctx, ctx.member.id, ctx.room.id),
   attach(ctx, target, files) {
     const count = addPatrolPhotos(ctx, target.id, files);
-    return ctx.t('patrol.photosAdded', { count, time: when(ctx, target.at) });
+    return count ? ctx.t('patrol.photosAdded', { count, time: when(ctx, target.at) }) : undefined;
   },
 };
 

@@ -121,5 +121,4 @@ export const coreMessages = {
     zh: '缺少或无效的令牌。请在 Authorization 头中使用 Bearer 令牌。',
     en: 'Missing or invalid token. Send "Authorization: Bearer <token>".',
   },
-  'error.forbidden': { zh: '这个令牌无权执行此操作。', en: 'This token may not do that.' },
 } satisfies Table;

@@ -214,6 +214,10 @@ export const timebankMessages = {
   'member.ambiguousName': { zh: '有 {count} 位叫「{name}」的成员，请写全名或在 TA 所在的群里操作。', en: '{count} members are called "{name}"; use the full name or do it in their own group.' },
 
   // shop and vouchers
+  'reward.merchantHasVouchers': {
+    zh: '{ref} 还有 {count} 张券未使用，它们要在原商户核销；请等它们用完或过期再换商户，或新建一个奖品。',
+    en: '{ref} still has {count} unused voucher(s), to be used at the shop they were sold for; change the merchant once they are used or expire, or create a new reward.',
+  },
   'shop.header': { zh: '🛒 积分超市（你的积分：{points}）', en: '🛒 Points supermarket (you have {points} points)' },
   'shop.headerGroup': { zh: '🛒 积分超市（发送「积分」查看自己的积分）', en: '🛒 Points supermarket (send /points for your balance)' },
   'shop.line': { zh: '{ref} {name} · {cost} 积分 · 剩 {stock} 张 · {merchant}', en: '{ref} {name} · {cost} points · {stock} left · {merchant}' },

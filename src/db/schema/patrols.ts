@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { flag, instant } from './columns.js';
 import { members, rooms, units } from './org.js';
 
@@ -23,13 +23,18 @@ export const patrols = sqliteTable(
   (t) => [index('patrols_unit_at').on(t.unitId, t.at), index('patrols_member_at').on(t.memberId, t.at)],
 );
 
-export const patrolPhotos = sqliteTable('patrol_photos', {
-  id: integer().primaryKey({ autoIncrement: true }),
-  patrolId: integer()
-    .notNull()
-    .references(() => patrols.id),
-  hash: text().notNull(),
-  path: text().notNull(),
-  mimeType: text().notNull(),
-  addedAt: instant().notNull(),
-});
+export const patrolPhotos = sqliteTable(
+  'patrol_photos',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    patrolId: integer()
+      .notNull()
+      .references(() => patrols.id),
+    hash: text().notNull(),
+    path: text().notNull(),
+    mimeType: text().notNull(),
+    addedAt: instant().notNull(),
+  },
+  // The same photo sent twice is kept once.
+  (t) => [uniqueIndex('patrol_photos_once').on(t.patrolId, t.hash)],
+);

@@ -2,6 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { inTransaction } from '../../db/client.js';
 import { type LedgerReason, ledgerAccounts, ledgerLegs, ledgerTransactions } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
+import { audit } from '../audit.js';
 import { actorId, type Ctx } from '../context.js';
 import { type AccountRef, accountKey, mayGoNegative, openAccount } from './accounts.js';
 
@@ -130,7 +131,7 @@ export function reverse(ctx: Ctx, input: { transactionId: number; memo: string }
       .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerLegs.accountId))
       .where(eq(ledgerLegs.transactionId, original.id))
       .all();
-    return post(ctx, {
+    const reversed = post(ctx, {
       legs: legs.map((l) => ({ account: refOf(l.account), amount: -l.amount })),
       reason: 'reversal',
       ref: `transaction:${original.id}`,
@@ -138,6 +139,8 @@ export function reverse(ctx: Ctx, input: { transactionId: number; memo: string }
       idempotencyKey: `reverse:${original.id}`,
       reversesId: original.id,
     });
+    audit(ctx, 'ledger.reverse', { type: 'transaction', id: original.id }, { by: reversed.transaction.id, memo });
+    return reversed;
   });
 }
 

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Lang } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/client.js';
-import { identities, members, rooms } from '../../db/schema/index.js';
+import { identities, members, rooms, vouchers } from '../../db/schema/index.js';
 import { audit } from '../audit.js';
 import { balanceOf, memberAccount } from '../ledger/accounts.js';
 import { post } from '../ledger/post.js';
@@ -80,20 +80,23 @@ export function resolveSender(deps: Deps, sender: Sender, room: Room): { member:
   });
 }
 
-/** Points the merged record earned follow the person to the record they now use. */
-function moveBalance(ctx: Ctx, from: number, to: number): void {
+/** What the merged record holds follows the person to the record they now use: points and unused vouchers. */
+function moveHoldings(ctx: Ctx, from: number, to: number): void {
   const balance = balanceOf(ctx.db, memberAccount(from));
-  if (balance <= 0) return;
-  post(ctx, {
-    legs: [
-      { account: memberAccount(from), amount: -balance },
-      { account: memberAccount(to), amount: balance },
-    ],
-    reason: 'merge',
-    ref: `member:${from}`,
-    memo: `member ${from} → ${to}`,
-    idempotencyKey: `merge:${from}:${to}`,
-  });
+  if (balance > 0) {
+    post(ctx, {
+      legs: [
+        { account: memberAccount(from), amount: -balance },
+        { account: memberAccount(to), amount: balance },
+      ],
+      reason: 'merge',
+      ref: `member:${from}`,
+      // The statement line says "accounts merged" from the reason; no ids for people to read.
+      memo: '',
+      idempotencyKey: `merge:${from}:${to}`,
+    });
+  }
+  ctx.db.update(vouchers).set({ memberId: to }).where(and(eq(vouchers.memberId, from), eq(vouchers.status, 'issued'))).run();
 }
 
 /**
@@ -131,7 +134,7 @@ export function linkIdentity(ctx: Ctx, sender: Sender, targetMemberId: number): 
       const stillUsed = ctx.db.select().from(identities).where(eq(identities.memberId, previous)).get();
       if (!stillUsed) {
         ctx.db.update(members).set({ mergedInto: target.id }).where(eq(members.id, previous)).run();
-        moveBalance(ctx, previous, target.id);
+        moveHoldings(ctx, previous, target.id);
       }
     }
     audit(ctx, 'identity.link', { type: 'member', id: target.id }, { platform: sender.platform, platformUserId: sender.platformUserId });

@@ -1,5 +1,5 @@
 import { and, asc, gte, inArray, lt } from 'drizzle-orm';
-import { DAY } from '../../clock.js';
+import { DAY, HOUR } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { patrols } from '../../db/schema/index.js';
 import { localParts } from '../../time.js';
@@ -27,9 +27,11 @@ function countDaysAndWeeks(from: Date, to: Date, timeZone: string): { days: numb
   for (let d = startOfLocalDay(from, timeZone); d < to; d = startOfLocalDay(new Date(d.getTime() + DAY + 3_600_000), timeZone)) {
     if (d >= from) days++;
   }
+  // The Monday after `w`, found by the calendar so a clock change cannot shift it.
+  const nextWeek = (w: Date) => startOfWeek(new Date(w.getTime() + 7 * DAY + 12 * HOUR), timeZone);
   let weeks = 0;
   const firstWeek = startOfWeek(from, timeZone);
-  for (let w = firstWeek < from ? new Date(firstWeek.getTime() + 7 * DAY) : firstWeek; w < to; w = new Date(w.getTime() + 7 * DAY)) weeks++;
+  for (let w = firstWeek < from ? nextWeek(firstWeek) : firstWeek; w < to; w = nextWeek(w)) weeks++;
   return { days, weeks };
 }
 

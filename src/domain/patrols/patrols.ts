@@ -59,13 +59,16 @@ export function logPatrol(
 }
 
 export function addPatrolPhotos(ctx: Ctx, patrolId: number, files: StoredFile[]): number {
+  let added = 0;
   for (const file of files) {
-    ctx.db
+    added += ctx.db
       .insert(patrolPhotos)
       .values({ patrolId, hash: file.hash, path: file.path, mimeType: file.mimeType, addedAt: ctx.clock.now() })
-      .run();
+      .onConflictDoNothing()
+      .run().changes;
   }
-  return files.length;
+  if (added) audit(ctx, 'patrol.photo', { type: 'patrol', id: patrolId }, { count: added });
+  return added;
 }
 
 /** The speaker's latest patrol logged from this room within the photo window, if any. */

@@ -1,4 +1,4 @@
-import { DAY, HOUR } from '../../clock.js';
+import { HOUR } from '../../clock.js';
 import { localParts, zonedTime } from '../../time.js';
 
 /** Evening and night hours (local): a patrol then is the week's night patrol (每周夜巡). */
@@ -27,8 +27,8 @@ export function halfDayBefore(checkAt: Date, timeZone: string): { from: Date; to
 export function startOfWeek(at: Date, timeZone: string): Date {
   const p = localParts(at, timeZone);
   const daysSinceMonday = (p.weekday + 6) % 7;
-  const day = startOfLocalDay(at, timeZone);
-  return new Date(day.getTime() - daysSinceMonday * DAY);
+  // By the calendar, not by 24-hour days: a week with a clock change is not 7 × 24 hours.
+  return zonedTime(timeZone, p.year, p.month, p.day - daysSinceMonday);
 }
 
 /** Which half of the day a daytime patrol covers: 0 before noon, 1 from noon to 18:00, null otherwise. */

@@ -1,7 +1,7 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/client.js';
-import { members, rewards } from '../../db/schema/index.js';
+import { members, rewards, vouchers } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
@@ -68,6 +68,11 @@ export function updateReward(ctx: Ctx, id: number, input: Partial<RewardFields>)
     const fields = validFields({ ...reward, ...input });
     if (input.merchantId !== undefined) checkMerchant(ctx.db, fields.merchantId);
     const changes = Object.fromEntries(Object.entries(fields).filter(([k, v]) => reward[k as keyof Reward] !== v));
+    // A voucher already sold is honoured and paid at the shop it was sold for.
+    if ('merchantId' in changes) {
+      const outstanding = ctx.db.select({ n: count() }).from(vouchers).where(and(eq(vouchers.rewardId, id), eq(vouchers.status, 'issued'))).get()?.n ?? 0;
+      if (outstanding) throw new DomainError('CONFLICT', 'reward.merchantHasVouchers', { ref: rewardRef(id), count: outstanding });
+    }
     if (Object.keys(changes).length) {
       ctx.db.update(rewards).set({ ...changes, updatedAt: ctx.clock.now() }).where(eq(rewards.id, id)).run();
       audit(ctx, 'reward.update', { type: 'reward', id }, changes);

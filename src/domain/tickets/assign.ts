@@ -7,7 +7,7 @@ import { getMember } from '../org/members.js';
 import { actorName, source, tellInvolvedStaff, tellPeople } from './announce.js';
 import { getCategory, resolveLimitMs } from './categories.js';
 import { resolveButton } from './notices.js';
-import { finishedError, mayActOn, mayHandle } from './permissions.js';
+import { finishedError, mayActOn, mayHandle, mayResolveTaken } from './permissions.js';
 import { changeTicket, getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
 
 /**
@@ -21,6 +21,10 @@ export function assignTicket(ctx: Ctx, ticketId: number, input: { memberId: numb
     const ticket = getTicket(ctx.db, ticketId);
     const ref = ticketRef(ticket.id);
     if (!mayActOn(ctx, ticket)) throw new DomainError('FORBIDDEN', 'ticket.assignForbidden', { ref });
+    // Taking a ticket out of a colleague's hands is for staff above them, as resolving it for them is.
+    if (ticket.status === 'taken' && ctx.actor.kind === 'member' && !mayResolveTaken(ctx.db, ctx.actor.memberId, ticket)) {
+      throw new DomainError('FORBIDDEN', 'ticket.assignForbidden', { ref });
+    }
     const assignee = getMember(ctx.db, input.memberId);
     if (!mayHandle(ctx.db, assignee.id, ticket)) throw new DomainError('INVALID_INPUT', 'ticket.assigneeNotStaff', { ref, name: assignee.name });
     if (ticket.status !== 'open' && ticket.status !== 'taken') throw finishedError(ticket, ref);

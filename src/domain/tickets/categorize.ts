@@ -30,6 +30,8 @@ export function recategorize(ctx: Ctx, ticketId: number, input: { category: stri
     if (isActive(ticket.status) && ticket.slaStartedAt) {
       const limit = ticket.status === 'open' ? takeLimitMs(category) : resolveLimitMs(category);
       changes.dueAt = new Date(ticket.slaStartedAt.getTime() + limit);
+      // A new window earns its own 80% warning.
+      changes.warnedAt = null;
       const route = routeTicket(ctx.db, ticket.originUnitId, category);
       if (route.id !== ticket.responsibleUnitId && isWithin(ctx.db, ticket.responsibleUnitId, route.id)) {
         changes.responsibleUnitId = route.id;

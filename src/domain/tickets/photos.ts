@@ -3,6 +3,7 @@ import { MINUTE } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/client.js';
 import { ticketFollowers, ticketPhotos, tickets } from '../../db/schema/index.js';
+import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import type { StoredFile } from '../files.js';
 import { tellInvolvedStaff } from './announce.js';
@@ -74,6 +75,7 @@ export function addPhotos(ctx: Ctx, ticketId: number, files: readonly StoredFile
     if (!added) return { ticket, added };
     ticket = changeTicket(ctx, ticket.id, {});
     recordEvent(ctx, ticket, { kind: 'photo', data: { count: added } });
+    audit(ctx, 'ticket.photo', { type: 'ticket', id: ticket.id }, { count: added });
     const ref = ticketRef(ticket.id);
     const images = files.map((f) => f.path);
     tellInvolvedStaff(ctx, ticket, (t) => ({ text: t('ticket.notice.photos', { ref, count: added }), images }));

@@ -35,6 +35,7 @@ export function complete(ctx: Ctx, input: { taskId: number; minutes: number }): 
     if (!held) throw new DomainError('NOT_FOUND', 'task.notClaimed', { ref });
     const now = ctx.clock.now();
     const earlier = ctx.db.select().from(taskCompletions).where(eq(taskCompletions.claimId, held.id)).get();
+    if (earlier?.status === 'disputed') throw new DomainError('CONFLICT', 'confirm.disputed', { ref });
     if (earlier && earlier.status !== 'pending') throw new DomainError('CONFLICT', 'complete.settled', { ref });
     const completion = earlier
       ? ctx.db.update(taskCompletions).set({ minutes: input.minutes, reportedAt: now }).where(eq(taskCompletions.id, earlier.id)).returning().get()

@@ -48,8 +48,6 @@ export function completionsOf(db: Db, taskId: number): (Completion & { name: str
     .map((r) => ({ ...r.completion, name: r.name }));
 }
 
-export const slotsLeft = (db: Db, task: Task) => task.slots - activeClaims(db, task.id).length;
-
 export interface OpenTask extends Task {
   unitName: string;
   claimed: number;

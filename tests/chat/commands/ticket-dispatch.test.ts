@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { grantRole } from '../../../src/domain/org/members.js';
 import { getTicket } from '../../../src/domain/tickets/store.js';
 import { demoChat } from '../../helpers/services.js';
 
@@ -19,6 +20,18 @@ describe('派单 and 上报 in chat', () => {
     expect(demo.textsIn(sent, 'grid-1-staff')[0]).toContain('已把 T1 上报到荷东社区');
     expect(demo.textsIn(sent, 'community').join('\n')).toContain('需要社区协调');
     expect(getTicket(demo.services.db, 1)).toMatchObject({ responsibleUnitId: demo.ids.units.community.id });
+  });
+
+  it('keeps a taken ticket out of a colleague\'s reach: only staff above the taker reassign it', async () => {
+    const demo = demoChat();
+    grantRole(demo.system, { memberId: demo.ids.members.yang.id, role: 'staff', unitId: demo.ids.units.grid1.id });
+    await demo.say('jin', 'grid-1', '报事 3号楼路灯坏了');
+    await demo.say('li', 'grid-1-staff', '接单 T1');
+    const [refused] = await demo.say('yang', 'grid-1-staff', '派单 T1 杨幼红');
+    expect(refused?.text).toContain('T1');
+    expect(getTicket(demo.services.db, 1).takerId).toBe(demo.ids.members.li.id);
+    await demo.say('zhao', 'community', '派单 T1 杨幼红');
+    expect(getTicket(demo.services.db, 1).takerId).toBe(demo.ids.members.yang.id);
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE } from '../../../src/clock.js';
 import { patrolNumbers } from '../../../src/domain/patrols/numbers.js';
+import { startOfWeek } from '../../../src/domain/patrols/windows.js';
 import { demoChat } from '../../helpers/services.js';
 
 const MONDAY_0759 = new Date('2026-03-02T07:59:00+08:00');
@@ -94,5 +95,15 @@ describe('patrolNumbers', () => {
       expect.objectContaining({ name: '荷东第一网格', logged: 4, halfDaysExpected: 14, halfDaysDone: 2, halfDaysMissed: 12, nightsExpected: 1, nightsDone: 1, nightsMissed: 0 }),
       expect.objectContaining({ name: '荷东第二网格', logged: 0, halfDaysDone: 0, halfDaysMissed: 14, nightsMissed: 1 }),
     ]);
+  });
+});
+
+describe('patrol weeks', () => {
+  it('start on the calendar Monday, even in a week whose clocks change', () => {
+    // New York moved its clocks on Sunday 2026-03-08; the week from Monday 03-09 starts at local midnight.
+    expect(startOfWeek(new Date('2026-03-12T12:00:00-04:00'), 'America/New_York').toISOString()).toBe('2026-03-09T04:00:00.000Z');
+    // and the week before it, which contains the change, at its own Monday midnight (EST)
+    expect(startOfWeek(new Date('2026-03-08T12:00:00-04:00'), 'America/New_York').toISOString()).toBe('2026-03-02T05:00:00.000Z');
+    expect(startOfWeek(new Date('2026-03-04T09:00:00+08:00'), 'Asia/Shanghai').toISOString()).toBe('2026-03-01T16:00:00.000Z');
   });
 });

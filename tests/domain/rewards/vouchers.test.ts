@@ -8,7 +8,7 @@ import { createMember, grantRole } from '../../../src/domain/org/members.js';
 import { expireVouchers } from '../../../src/domain/rewards/expire.js';
 import { redeem } from '../../../src/domain/rewards/redeem.js';
 import { refundVoucher } from '../../../src/domain/rewards/refund.js';
-import { archiveReward, createReward, getReward, restock } from '../../../src/domain/rewards/rewards.js';
+import { archiveReward, createReward, getReward, restock, updateReward } from '../../../src/domain/rewards/rewards.js';
 import { verifyVoucher } from '../../../src/domain/rewards/verify.js';
 import { vouchersOf } from '../../../src/domain/rewards/vouchers.js';
 import { type DemoDomain, demoDomain, type Who } from '../../helpers/timebank.js';
@@ -233,5 +233,15 @@ describe('members beyond the demo', () => {
     grantRole(demo.system, { memberId: newcomer.id, role: 'resident', unitId: demo.ids.units.building3.id });
     const ctx = { ...demo.system, actor: { kind: 'member' as const, memberId: newcomer.id } };
     expect(() => redeem(ctx, { rewardId: 1, idempotencyKey: 'n' })).toThrow('redeem.notEnoughPoints');
+  });
+});
+
+describe('a reward\'s merchant', () => {
+  it('stays while vouchers sold for it are unused, so they are honoured where they were bought', () => {
+    const d = demoDomain();
+    d.grant('jin', 20);
+    redeem(d.as('jin'), { rewardId: 1, idempotencyKey: 'm-1' });
+    expect(() => updateReward(d.as('zhao'), 1, { merchantId: d.ids.members.spa.id })).toThrow(/merchantHasVouchers/);
+    expect(updateReward(d.as('zhao'), 1, { pointsCost: 25 }).pointsCost).toBe(25);
   });
 });

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `patrol_photos_once` ON `patrol_photos` (`patrol_id`,`hash`);
