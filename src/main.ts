@@ -44,12 +44,16 @@ export async function startLinli(options: StartOptions = {}): Promise<Running> {
   const env = options.env ?? process.env;
   // The database given as an option counts as LINLI_DB, so the data directory (photos, the WeChat session)
   // follows it unless LINLI_DATA_DIR says otherwise.
-  const base = loadConfig(options.db === undefined ? env : { ...env, LINLI_DB: options.db });
+  // Options stand in for their variables and are checked the same way (an admin token of 32 characters or more).
+  const base = loadConfig({
+    ...env,
+    ...(options.db !== undefined ? { LINLI_DB: options.db } : {}),
+    ...(options.adminToken !== undefined ? { LINLI_ADMIN_TOKEN: options.adminToken } : {}),
+  });
   const config: Config = {
     ...base,
     port: options.port === false ? base.port : (options.port ?? base.port),
     seed: options.seed ?? base.seed,
-    adminToken: options.adminToken ?? base.adminToken,
   };
   const log = options.log ?? createLogger(config.logLevel);
   const services = createServices({ config, log, ...(options.clock ? { clock: options.clock } : {}) });

@@ -77,6 +77,10 @@ describe('startLinli', () => {
   it('stops start-up on a bad variable, naming it', async () => {
     await expect(startLinli({ env: { PORT: 'abc' }, log: silentLogger })).rejects.toThrow(/PORT: expected a port number/);
   });
+
+  it('checks an admin token given as an option like the variable it stands for', async () => {
+    await expect(startLinli({ db: tmpDb(), port: false, env: {}, adminToken: 'short', log: silentLogger })).rejects.toThrow(/LINLI_ADMIN_TOKEN/);
+  });
 });
 
 describe.concurrent('npm start', () => {

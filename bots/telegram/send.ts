@@ -6,9 +6,9 @@ import type { CommandDef } from '../../src/chat/command.js';
 import { normalizeText } from '../../src/chat/parser.js';
 import type { Button, OutMessage } from '../../src/chat/types.js';
 import type { Deps } from '../../src/domain/context.js';
-import { notifyRooms } from '../../src/domain/notify.js';
+import { queueReply } from '../../src/domain/notify.js';
 import { findIdentity } from '../../src/domain/org/identities.js';
-import { findRoom, moveRoom } from '../../src/domain/org/rooms.js';
+import { moveRoom } from '../../src/domain/org/rooms.js';
 import type { Logger } from '../../src/log.js';
 import type { ChatPacers } from './pacing.js';
 import { TELEGRAM } from './updates.js';
@@ -174,9 +174,8 @@ export class TelegramSender {
       try {
         await this.send(chatId, reply, i === 0 ? options : { ...options, replyTo: undefined });
       } catch (error) {
-        const room = findRoom(this.d.deps.db, TELEGRAM, chatId);
-        this.d.log.warn('reply failed; queued in the outbox', { chat: chatId, queued: room !== undefined, error });
-        if (room) notifyRooms(this.d.deps, [room], () => reply, 'telegram:reply');
+        const queued = queueReply(this.d.deps, TELEGRAM, chatId, reply, 'telegram:reply');
+        this.d.log.warn('reply failed; queued in the outbox', { chat: chatId, queued, error });
       }
     }
   }
@@ -184,11 +183,14 @@ export class TelegramSender {
   /** Shows a pressed message's new state. An unchanged card is not an error. */
   async editCard(chatId: string, messageId: number, card: OutMessage): Promise<void> {
     try {
-      await this.api.editMessageText(chatId, messageId, truncate(card.text, MESSAGE_LIMIT), {
-        link_preview_options: NO_PREVIEW,
-        // An empty keyboard removes the buttons of a card that has none left.
-        reply_markup: this.keyboard(card.buttons) ?? { inline_keyboard: [] },
-      });
+      // An edit counts against the chat's limits like a message: a burst of presses is paced too.
+      await this.d.pacers.run(chatId, () =>
+        this.api.editMessageText(chatId, messageId, truncate(card.text, MESSAGE_LIMIT), {
+          link_preview_options: NO_PREVIEW,
+          // An empty keyboard removes the buttons of a card that has none left.
+          reply_markup: this.keyboard(card.buttons) ?? { inline_keyboard: [] },
+        }),
+      );
     } catch (error) {
       if (error instanceof GrammyError && /message is not modified/i.test(error.description)) return;
       throw error;

@@ -17,6 +17,7 @@ import { t, type Translate } from '../../src/chat/i18n/index.js';
 import type { Transport } from '../../src/chat/outbox.js';
 import type { IncomingMessage, OutMessage } from '../../src/chat/types.js';
 import { inTransaction } from '../../src/db/client.js';
+import { queueReply } from '../../src/domain/notify.js';
 import { findRoom, seeRoom } from '../../src/domain/org/rooms.js';
 import type { Services } from '../../src/services.js';
 import { decideFriendRequest, isIncomingRequest } from './friendship.js';
@@ -146,8 +147,8 @@ export function createWechatAdapter(services: Services, options: WechatAdapterOp
   const reply = (roomId: string, message: OutMessage) =>
     track(
       deliver(roomId, message).catch((error) => {
-        if (error instanceof SenderClosedError) return;
-        log.error('reply not sent', { room: roomId, error: reasonOf(error) });
+        const queued = queueReply(deps, WECHAT, roomId, message, 'wechat:reply');
+        log.warn('reply not sent; queued in the outbox', { room: roomId, queued, error: reasonOf(error) });
       }),
     );
 

@@ -84,9 +84,16 @@ export class OutboxDispatcher {
   /** Delivers the rows due now; resolves with how many were sent. Never runs twice at once. */
   tick(): Promise<number> {
     if (this.#running) return this.#running;
-    this.#running = this.#deliverDue().finally(() => {
-      this.#running = undefined;
-    });
+    // A failure here (the database busy past its timeout, say) is logged and tried again next tick: it must
+    // never stop the timer loop or surface as an unhandled rejection.
+    this.#running = this.#deliverDue()
+      .catch((error) => {
+        this.deps.log.error('outbox dispatch failed; will try again', { error });
+        return 0;
+      })
+      .finally(() => {
+        this.#running = undefined;
+      });
     return this.#running;
   }
 

@@ -5,7 +5,7 @@ import type { Lang } from '../config.js';
 import { identities, outbox, type RoomPurpose } from '../db/schema/index.js';
 import type { Deps } from './context.js';
 import { getMember } from './org/members.js';
-import { groupRoomsOf, privateRoomOf, type Room, roomLanguage } from './org/rooms.js';
+import { findRoom, groupRoomsOf, privateRoomOf, type Room, roomLanguage } from './org/rooms.js';
 import { childrenOf } from './org/units.js';
 
 /** Builds a notification in the language of the room it goes to. */
@@ -27,6 +27,17 @@ export function notifyRooms(deps: Deps, rooms: readonly Room[], render: Render, 
 
 export function notifyUnit(deps: Deps, unitId: number, purpose: RoomPurpose, render: Render, source: string): number {
   return notifyRooms(deps, groupRoomsOf(deps.db, [unitId], purpose), render, source);
+}
+
+/**
+ * A reply an adapter could not send (network down, the puppet logged out, shutting down) goes to the
+ * outbox, which retries it: the message it answers is already marked handled and will not come again.
+ */
+export function queueReply(deps: Deps, platform: string, platformRoomId: string, message: OutMessage, source: string): boolean {
+  const room = findRoom(deps.db, platform, platformRoomId);
+  if (!room) return false;
+  enqueue(deps, room, message, source, deps.clock.now());
+  return true;
 }
 
 /** The staff rooms of the top of the tree (the street's): where the system reports what a person must look at. */

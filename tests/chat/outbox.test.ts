@@ -6,7 +6,7 @@ import { SimulatedClock } from '../../src/clock.js';
 import { OutboxDispatcher, type Transport } from '../../src/chat/outbox.js';
 import { openDatabase } from '../../src/db/client.js';
 import { outbox } from '../../src/db/schema/index.js';
-import { silentLogger } from '../../src/log.js';
+import { createLogger, silentLogger } from '../../src/log.js';
 import { freshDb } from '../helpers/db.js';
 import { START } from '../helpers/services.js';
 
@@ -137,5 +137,21 @@ describe('outbox dispatcher', () => {
     dispatcher.register(recorder().transport);
     expect(await dispatcher.drain()).toBe(0);
     expect(db.select().from(outbox).get()).toMatchObject({ status: 'pending', attempts: 0 });
+  });
+
+  it('logs a failing tick and delivers on the next one, without a rejected promise', async () => {
+    const db = freshDb();
+    const clock = new SimulatedClock(START);
+    put(db, clock, 'a', 'after the outage');
+    const lines: string[] = [];
+    const dispatcher = new OutboxDispatcher({ db, clock, log: createLogger('error', (l) => void lines.push(l)) });
+    dispatcher.register(recorder().transport);
+    // The outbox table is briefly unreadable (renamed away), as a locked or damaged database would be.
+    db.$client.exec('ALTER TABLE outbox RENAME TO outbox_away');
+    await expect(dispatcher.tick()).resolves.toBe(0);
+    expect(lines.join('\n')).toMatch(/outbox dispatch failed; will try again/);
+    db.$client.exec('ALTER TABLE outbox_away RENAME TO outbox');
+    await expect(dispatcher.tick()).resolves.toBe(1);
+    expect(db.select().from(outbox).get()).toMatchObject({ status: 'sent' });
   });
 });

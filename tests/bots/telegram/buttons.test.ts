@@ -146,6 +146,17 @@ describe('Telegram buttons', () => {
     expect(h.logged.join('\n')).not.toContain('update handling failed');
   });
 
+  it('paces the edit of a pressed card with the chat\'s other messages', async () => {
+    const { h, zhang, staff, lastSent, press } = await setup();
+    h.clock.advance(60_000);
+    await h.say(zhang, staff, '/poll');
+    h.sleeps.length = 0;
+    // The clock stands still from here: the edit comes right after the poll was sent, so it waits its second.
+    const { edits } = await press(zhang, lastSent(), 'A');
+    expect(edits).toHaveLength(1);
+    expect(h.sleeps).toEqual([1000]);
+  });
+
   it('shortens button commands to fit callback_data, and drops a button that cannot fit', async () => {
     const { h, zhang, staff, lastSent } = await setup();
     await h.say(zhang, staff, '/wide');

@@ -315,6 +315,24 @@ describe('wechat world: the demo neighbourhood on WeChat', () => {
   });
 });
 
+describe('wechat replies that cannot be sent', () => {
+  it('queues a reply the puppet refused, and the outbox delivers it', async () => {
+    const w = await start();
+    const { mary, group } = await boundGroup(w);
+    // Refused however often wechaty tries, until the connection is back.
+    const refused = vi.spyOn(w.wechat.puppet, 'messageSendText').mockRejectedValue(new Error('connection reset'));
+    expect(await w.say(mary, group, '帮助')).toEqual([]);
+    expect(refused).toHaveBeenCalled();
+    refused.mockRestore();
+    // The outbox tried once more while the connection was down and waits before the next attempt.
+    w.clock.advance(MINUTE);
+    const [help, ...more] = w.wechat.textsIn(group, await w.deliver());
+    expect(help).toContain('邻里助手');
+    expect(more).toEqual([]);
+    expect(await w.deliver()).toEqual([]);
+  });
+});
+
 describe('wechat friend requests', () => {
   it.each([
     ['the keyword', () => '邻里'],
