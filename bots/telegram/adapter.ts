@@ -1,6 +1,6 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { run, type RunnerHandle, sequentialize } from '@grammyjs/runner';
-import { Bot } from 'grammy';
+import { Bot, BotError } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Transport } from '../../src/chat/outbox.js';
 import type { Mount } from '../../src/http/app.js';
@@ -113,8 +113,11 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
         secret: webhook.secret,
         accept(update: Update) {
           if (!accepting) return false;
-          // Errors reach bot.catch's handler; the request is already answered.
-          void bot.handleUpdate(update).catch((error) => bot.errorHandler(error));
+          // Errors reach bot.catch's handler; the request is already answered. handleUpdate wraps what the
+          // middleware throws in a BotError; anything else failed before the update reached it.
+          void bot.handleUpdate(update).catch((error) =>
+            error instanceof BotError ? bot.errorHandler(error) : log.error('webhook update not handled', { update: update.update_id, error }),
+          );
           return true;
         },
       })

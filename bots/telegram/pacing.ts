@@ -17,7 +17,7 @@ export type PacingClock = Pick<PacerOptions, 'now' | 'sleep'>;
  * that Telegram held back (a 429 waited out by auto-retry) does not let the one after it follow at once.
  */
 export class ChatPacers {
-  readonly #chats = new Map<string, { pacer: Pacer; lastUsed: number; freeAt: number; queue: Promise<unknown> }>();
+  readonly #chats = new Map<string, { pacer: Pacer; lastUsed: number; freeAt: number; queue: Promise<unknown>; pending: number }>();
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
 
@@ -29,6 +29,7 @@ export class ChatPacers {
   /** Sends one message to the chat in its turn and its next slot. */
   run<T>(chatId: string, send: () => Promise<T>): Promise<T> {
     const chat = this.#chat(chatId);
+    chat.pending += 1;
     const turn = chat.queue.then(async () => {
       const now = this.#now();
       const at = Math.max(chat.pacer.reserve(chatId), chat.freeAt);
@@ -38,6 +39,7 @@ export class ChatPacers {
         return await send();
       } finally {
         chat.freeAt = this.#now() + CHAT_INTERVAL_MS;
+        chat.pending -= 1;
       }
     });
     chat.queue = turn.catch(() => undefined);
@@ -50,17 +52,21 @@ export class ChatPacers {
       const now = this.#now();
       this.#prune(now);
       const perMinute = chatId.startsWith('-') ? GROUP_PER_MINUTE : PRIVATE_PER_MINUTE;
-      chat = { pacer: new Pacer({ perRoomIntervalMs: CHAT_INTERVAL_MS, perMinute, now: this.#now }), lastUsed: now, freeAt: 0, queue: Promise.resolve() };
+      chat = { pacer: new Pacer({ perRoomIntervalMs: CHAT_INTERVAL_MS, perMinute, now: this.#now }), lastUsed: now, freeAt: 0, queue: Promise.resolve(), pending: 0 };
       this.#chats.set(chatId, chat);
     }
     return chat;
   }
 
-  /** Forgets chats whose last slot is a minute past: their pacers hold nothing that still matters. */
+  /**
+   * Forgets chats with nothing waiting whose last slot is a minute past: their pacers hold nothing that
+   * still matters. A chat with a send still under way (a long 429 wait) is kept, so the next send to it
+   * queues behind that one instead of starting beside it.
+   */
   #prune(now: number) {
     if (this.#chats.size < PRUNE_ABOVE) return;
     for (const [chatId, chat] of this.#chats) {
-      if (now - chat.lastUsed > IDLE_MS && now - chat.freeAt > IDLE_MS) this.#chats.delete(chatId);
+      if (chat.pending === 0 && now - chat.lastUsed > IDLE_MS && now - chat.freeAt > IDLE_MS) this.#chats.delete(chatId);
     }
   }
 }

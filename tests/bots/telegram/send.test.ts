@@ -103,4 +103,20 @@ describe('ChatPacers', () => {
     await expect(pacers.run('42', async () => Promise.reject(new Error('Forbidden')))).rejects.toThrow('Forbidden');
     await expect(pacers.run('42', async () => 'sent')).resolves.toBe('sent');
   });
+
+  it('forgets idle chats among many, but not one whose send is still under way', async () => {
+    const { pacers, send, advance } = paced();
+    const order: string[] = [];
+    let release!: () => void;
+    const held = pacers.run('42', () => new Promise<void>((resolve) => (release = resolve)).then(() => void order.push('held')));
+    for (let i = 0; i < 1000; i++) await send(String(1000 + i));
+    advance(120_000); // everything is a minute past; a new chat makes the pacers tidy up
+    await send('7');
+    const next = pacers.run('42', async () => void order.push('next'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(order).toEqual([]);
+    release();
+    await Promise.all([held, next]);
+    expect(order).toEqual(['held', 'next']);
+  });
 });
