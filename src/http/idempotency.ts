@@ -31,13 +31,19 @@ export const IdempotencyHeaders = z.object({
  * transaction as the mutation's own writes, so a request either happened and is remembered, or neither:
  * a retry after a lost connection can never act twice. Without the header it simply runs.
  */
-export function idempotent<T, S extends ContentfulStatusCode>(c: Context<ApiEnv>, body: unknown, status: S, work: () => T) {
+export function idempotent<T, S extends ContentfulStatusCode>(
+  c: Context<ApiEnv>,
+  body: unknown,
+  status: S,
+  work: () => T,
+  /** The request's path as the key remembers it, when the URL can spell one resource several ways. */
+  path: string = c.req.path,
+) {
   const key = c.req.header('idempotency-key');
   const { db, clock } = c.var.ctx;
   if (key === undefined) return c.json(inTransaction(db, work) as never as T & object, status);
   const tokenId = c.var.principal.tokenId;
   const method = c.req.method;
-  const path = c.req.path;
   const bodyHash = createHash('sha256').update(stableJson(body)).digest('hex');
   const outcome = inTransaction(db, () => {
     const now = clock.now();

@@ -201,21 +201,26 @@ export const registerVouchers: RegisterRoutes = (api, services) => {
     const { scope, ctx, principal } = c.var;
     scope.requireRole('admin', 'merchant');
     const { code } = c.req.valid('param');
-    scope.voucher(code);
+    const found = scope.voucher(code).voucher;
     return idempotent(c, null, 200, () => {
       const { voucher } = verifyVoucher(ctx, { code, ...(principal.merchantId !== null ? { merchantId: principal.merchantId } : {}) });
       return view(clock.now(), false)(rowById(voucher.id));
-    });
+    }, canonicalPath(c.req.path, found.code));
   });
 
   api.openapi(cancelVoucher, (c) => {
     const { scope, ctx } = c.var;
     scope.requireRole('admin');
     const { code } = c.req.valid('param');
-    scope.voucher(code);
+    const found = scope.voucher(code).voucher;
     return idempotent(c, null, 200, () => {
       const { voucher } = refundVoucher(ctx, { code });
       return view(clock.now(), false)(rowById(voucher.id));
-    });
+    }, canonicalPath(c.req.path, found.code));
   });
 };
+
+/** A voucher's path with its code as stored: `ab12-cd34` and `AB12CD34` name the same voucher, so one key covers both. */
+function canonicalPath(path: string, code: string): string {
+  return path.replace(/\/vouchers\/[^/]+\//, `/vouchers/${code}/`);
+}

@@ -136,6 +136,18 @@ describe('POST /vouchers/{code}/redeem', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
   });
 
+  it('takes a retry that types the code another way as the same request', async () => {
+    const h = apiHarness();
+    const v = buy(h, 'yang');
+    const typed = `${v.code.slice(0, 4).toLowerCase()}-${v.code.slice(4).toLowerCase()}`;
+    const send = (code: string) => h.call('POST', `/vouchers/${code}/redeem`, { token: h.tokens.merchant, headers: { 'idempotency-key': 'counter-2' } });
+    const first = await send(v.code);
+    const again = await send(typed);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
   it.each([
     ['cancelled', 'CONFLICT'],
     ['expired', 'EXPIRED'],
