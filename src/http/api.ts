@@ -63,7 +63,8 @@ export function createApi(services: Services): Api {
         'volunteer tasks, rewards, vouchers, the points ledger, reports, tokens, jobs and the audit log. ' +
         'Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`; `detail` follows ' +
         'Accept-Language (en, zh). Lists take `?limit=` and `?cursor=` and return `{data, nextCursor}`. ' +
-        'Mutations that create things or move points or stock accept an Idempotency-Key header.',
+        'Mutations that create things or move points or stock accept an Idempotency-Key header; creating a token ' +
+        'does not, as its secret is shown once and never stored.',
     },
     servers: [{ url: API_BASE }],
   });

@@ -30,6 +30,20 @@ describe('Idempotency-Key', () => {
     expect(outboxRows(h)).toBe(rows);
   });
 
+  it.each([
+    ['a unit', '/units', (h: Harness) => ({ parentId: h.ids.units.community.id, kind: 'grid', name: '荷东第九网格' })],
+    ['a category', '/categories', () => ({ name: '电梯', takeMinutes: 10 })],
+    ['a binding code', '/binding-codes', (h: Harness) => ({ unitId: h.ids.units.grid1.id, purpose: 'staff' })],
+  ] as const)('creates %s once when a request is retried under its key', async (_what, path, body) => {
+    const h = apiHarness();
+    const send = () => h.call('POST', path, { token: h.tokens.root, body: body(h), headers: { 'idempotency-key': `retry${path}` } });
+    const first = await send();
+    expect(first.status).toBe(201);
+    const again = await send();
+    expect(again).toMatchObject({ status: 201, body: first.body });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
   it('treats a body with its keys in another order as the same', async () => {
     const h = apiHarness();
     const body = { unitId: h.ids.units.community.id, text: 'x' };

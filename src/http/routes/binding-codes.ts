@@ -3,6 +3,7 @@ import { DAY } from '../../clock.js';
 import { ROOM_PURPOSES } from '../../db/schema/index.js';
 import { createBindingCode, DEFAULT_CODE_TTL_MS } from '../../domain/org/binding-codes.js';
 import type { RegisterRoutes } from '../env.js';
+import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { body, errors, Instant, iso, json, security } from '../openapi.js';
 
 /** A link code lets whoever says it take over the member's account: it lives a day, not a week. */
@@ -39,7 +40,7 @@ const createCode = createRoute({
   security,
   summary: 'Create a binding code',
   description: `A one-time code. With {unitId, purpose} it binds a group (valid ${DEFAULT_CODE_TTL_MS / DAY} days); with {memberId} it links a chat account to that member (valid ${MEMBER_CODE_TTL_MS / DAY} day). Admin and staff tokens.`,
-  request: { body: body(z.union([RoomCodeRequest, MemberCodeRequest])) },
+  request: { headers: IdempotencyHeaders, body: body(z.union([RoomCodeRequest, MemberCodeRequest])) },
   responses: { 201: json(BindingCodeSchema, 'The code, to pass on to the group or the person'), ...errors(404, 415) },
 });
 
@@ -48,13 +49,14 @@ export const registerBindingCodes: RegisterRoutes = (api) => {
     const { scope, ctx } = c.var;
     scope.requireRole('admin', 'staff');
     const input = c.req.valid('json');
-    const row =
-      'unitId' in input
-        ? (scope.unit(input.unitId), createBindingCode(ctx, { unitId: input.unitId, purpose: input.purpose }))
-        : (scope.manages(input.memberId), createBindingCode(ctx, { memberId: input.memberId }, MEMBER_CODE_TTL_MS));
-    return c.json(
-      { code: row.code, kind: row.kind, unitId: row.unitId, purpose: row.purpose, memberId: row.memberId, expiresAt: iso(row.expiresAt) },
-      201,
-    );
+    if ('unitId' in input) scope.unit(input.unitId);
+    else scope.manages(input.memberId);
+    return idempotent(c, input, 201, () => {
+      const row =
+        'unitId' in input
+          ? createBindingCode(ctx, { unitId: input.unitId, purpose: input.purpose })
+          : createBindingCode(ctx, { memberId: input.memberId }, MEMBER_CODE_TTL_MS);
+      return { code: row.code, kind: row.kind, unitId: row.unitId, purpose: row.purpose, memberId: row.memberId, expiresAt: iso(row.expiresAt) };
+    });
   });
 };

@@ -4,6 +4,7 @@ import { ticketCategories, UNIT_KINDS } from '../../db/schema/index.js';
 import { type Category, createCategory, updateCategory } from '../../domain/tickets/categories.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
+import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { body, errors, IdParam, json, QueryFlag, security } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
@@ -71,7 +72,7 @@ const createCategoryRoute = createRoute({
   security,
   summary: 'Create a ticket category',
   description: 'Categories are shared by the whole installation: whole-tree admin tokens. 409 when the name is taken.',
-  request: { body: body(CreateCategory) },
+  request: { headers: IdempotencyHeaders, body: body(CreateCategory) },
   responses: { 201: json(CategorySchema, 'The new category'), ...errors(409, 415) },
 });
 
@@ -113,7 +114,8 @@ export const registerCategories: RegisterRoutes = (api, services) => {
     const { scope, ctx } = c.var;
     scope.requireRole('admin');
     scope.requireWholeTree();
-    return c.json(categoryView(createCategory(ctx, c.req.valid('json'))), 201);
+    const input = c.req.valid('json');
+    return idempotent(c, input, 201, () => categoryView(createCategory(ctx, input)));
   });
 
   api.openapi(updateCategoryRoute, (c) => {

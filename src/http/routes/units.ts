@@ -4,6 +4,7 @@ import { UNIT_KINDS, units } from '../../db/schema/index.js';
 import { createUnit, pointsPerHour, type Unit, updateUnit } from '../../domain/org/units.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
+import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { body, errors, IdParam, Instant, iso, json, security } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
@@ -86,7 +87,7 @@ const createUnitRoute = createRoute({
   security,
   summary: 'Create a unit',
   description: 'A unit under a parent in the token’s subtree (names are unique among siblings). Admin tokens.',
-  request: { body: body(CreateUnit) },
+  request: { headers: IdempotencyHeaders, body: body(CreateUnit) },
   responses: { 201: json(UnitSchema, 'The new unit'), ...errors(404, 409, 415) },
 });
 
@@ -137,7 +138,7 @@ export const registerUnits: RegisterRoutes = (api, services) => {
     const input = c.req.valid('json');
     if (input.parentId === null) scope.requireWholeTree();
     else scope.unit(input.parentId);
-    return c.json(view(createUnit(ctx, { ...input, pointsPerHour: input.pointsPerHour ?? null })), 201);
+    return idempotent(c, input, 201, () => view(createUnit(ctx, { ...input, pointsPerHour: input.pointsPerHour ?? null })));
   });
 
   api.openapi(updateUnitRoute, (c) => {
