@@ -132,7 +132,7 @@ const me: CommandDef = {
   run(ctx) {
     const grants = activeGrants(ctx.db, ctx.member.id);
     const roles = grants.length
-      ? grants.map((g) => `${ctx.t(`role.${g.role}` as MessageKey)}@${g.unitName}`).join('，')
+      ? grants.map((g) => `${ctx.t(`role.${g.role}` as MessageKey)}@${g.unitName}`)
       : ctx.t('me.noRoles');
     return ctx.t('me.summary', {
       name: ctx.member.name,

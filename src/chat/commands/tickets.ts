@@ -344,7 +344,7 @@ const categorize: CommandDef = {
     const [token, name] = firstWord(args);
     const id = refArg(token, 'ticket.usage.categorize');
     if (!name) {
-      const names = listCategories(ctx.db, { activeOnly: true }).map((c) => c.name).join('、');
+      const names = listCategories(ctx.db, { activeOnly: true }).map((c) => c.name);
       return [ctx.t('hint.usage', { usage: ctx.t('ticket.usage.categorize') }), ctx.t('ticket.categories', { names })].join('\n');
     }
     const { ticket, moved } = recategorize(ctx, id, { category: name });

@@ -8,8 +8,11 @@ import { ticketMessages } from './tickets.js';
 import { wechatMessages } from './wechat.js';
 import { timebankMessages } from './timebank.js';
 
-export type MessageParams = Record<string, string | number | null | undefined>;
-export type Text = string | ((p: MessageParams) => string);
+/** A list parameter is joined the way each language writes a list: 「甲、乙」, "A, B". */
+export type MessageParams = Record<string, string | number | readonly string[] | null | undefined>;
+/** What a message's text sees: lists already joined. */
+export type RenderedParams = Record<string, string | number | null | undefined>;
+export type Text = string | ((p: RenderedParams) => string);
 export type Table = Record<string, { zh: Text; en: Text }>;
 
 /** Every user-visible string, Chinese first. Areas keep their own tables; this merges them. */
@@ -29,12 +32,18 @@ export type Translate = (key: MessageKey, params?: MessageParams) => string;
 
 const PLACEHOLDER = /\{(\w+)\}/g;
 
+const LIST_SEPARATOR: Record<Lang, string> = { zh: '、', en: ', ' };
+
 export function t(lang: Lang, key: MessageKey, params: MessageParams = {}): string {
   const entry: { zh: Text; en: Text } = messages[key];
   const text = entry[lang] ?? entry.zh;
-  if (typeof text === 'function') return text(params);
+  const rendered: RenderedParams = {};
+  for (const [name, value] of Object.entries(params)) {
+    rendered[name] = Array.isArray(value) ? value.join(LIST_SEPARATOR[lang]) : (value as RenderedParams[string]);
+  }
+  if (typeof text === 'function') return text(rendered);
   return text.replace(PLACEHOLDER, (whole, name: string) => {
-    const value = params[name];
+    const value = rendered[name];
     return value === undefined || value === null ? whole : String(value);
   });
 }

@@ -96,7 +96,7 @@ export function renderQuarterly(report: QuarterlyReport, t: Translate): OutMessa
   if (best && report.grids.length > 1 && !best.behind.length) lines.push(t('report.quarterly.best', { name: best.name }));
   const behind = report.grids.filter((g) => g.behind.length);
   for (const g of behind) {
-    lines.push(t('report.quarterly.behind', { name: g.name, reasons: g.behind.map((b) => t(`report.shortfall.${b}`)).join('，') }));
+    lines.push(t('report.quarterly.behind', { name: g.name, reasons: g.behind.map((b) => t(`report.shortfall.${b}`)) }));
   }
   if (!behind.length) lines.push(t('report.quarterly.allOnPace'));
   return { text: lines.join('\n') };

@@ -21,7 +21,7 @@ export function recategorize(ctx: Ctx, ticketId: number, input: { category: stri
     if (!mayHandle(ctx.db, memberId, ticket)) throw new DomainError('FORBIDDEN', 'ticket.categorizeForbidden', { ref });
     const category = findCategoryByName(ctx.db, input.category);
     if (!category || !category.active) {
-      const names = listCategories(ctx.db, { activeOnly: true }).map((c) => c.name).join('、');
+      const names = listCategories(ctx.db, { activeOnly: true }).map((c) => c.name);
       throw new DomainError('NOT_FOUND', 'ticket.unknownCategory', { name: input.category.trim(), names });
     }
     if (category.id === ticket.categoryId) throw new DomainError('CONFLICT', 'ticket.sameCategory', { ref, name: category.name });

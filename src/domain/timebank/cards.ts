@@ -23,7 +23,7 @@ export function taskCard(db: Db, task: Task, t: Translate): OutMessage {
         ? t('task.card.open', { left, slots: task.slots })
         : t('task.card.full', { slots: task.slots }),
   ];
-  if (claims.length) lines.push(t('task.card.claimers', { names: claims.map((c) => c.name).join('、') }));
+  if (claims.length) lines.push(t('task.card.claimers', { names: claims.map((c) => c.name) }));
   const claimable = task.status === 'open' && left > 0;
   if (claimable) lines.push(t('task.card.howTo', { ref }));
   return {

@@ -12,7 +12,7 @@ export function pickCompletion<C extends Completion & { name: string }>(
   const matching = volunteerId === undefined ? candidates : candidates.filter((c) => c.volunteerId === volunteerId);
   if (!matching.length) throw new DomainError('NOT_FOUND', none, { ref });
   if (matching.length > 1) {
-    throw new DomainError('CONFLICT', 'task.whichVolunteer', { ref, names: matching.map((c) => c.name).join('、') });
+    throw new DomainError('CONFLICT', 'task.whichVolunteer', { ref, names: matching.map((c) => c.name) });
   }
   return matching[0]!;
 }
