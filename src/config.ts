@@ -125,13 +125,17 @@ function withoutBlanks(env: Record<string, string | undefined>) {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
 }
 
+const SECRETS = new Set(['LINLI_ADMIN_TOKEN', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET']);
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema.safeParse(withoutBlanks(env));
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = issue.path.join('.') || 'environment';
-        const got = typeof issue.path[0] === 'string' ? env[issue.path[0]] : undefined;
+        const variable = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
+        // A secret's value is never echoed: start-up errors end up in logs others read.
+        const got = variable && !SECRETS.has(variable) ? env[variable] : undefined;
         return got === undefined
           ? `${name}: ${issue.message}`
           : `${name}: ${issue.message} (got ${JSON.stringify(got)})`;

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { createTelegramAdapter } from '../bots/telegram/adapter.js';
@@ -69,13 +70,14 @@ export async function startLinli(options: StartOptions = {}): Promise<Running> {
     }
 
     if (options.port !== false) {
-      firstToken = config.adminToken ? undefined : ensureAdminToken(services.deps);
       const app = createHttpApp(services, telegram?.mount ? [telegram.mount] : []);
       const server = await listen(app.fetch, config.port);
       const { port } = server.address() as AddressInfo;
       url = `http://127.0.0.1:${port}`;
       stops.push(() => closeServer(server));
       log.info('http server listening', { url });
+      // Only once the server is up: a token made by a start that then failed would never be shown.
+      firstToken = config.adminToken ? undefined : ensureAdminToken(services.deps);
       if (firstToken) (options.announce ?? announceOnStderr)(firstTokenBanner(firstToken, url));
     }
 
@@ -149,7 +151,13 @@ const announceOnStderr = (text: string) => void process.stderr.write(text + '\n'
 function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch, port, hostname: '0.0.0.0' }, () => resolve(server));
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        reject(new ConfigError([`PORT: ${port} is already in use; stop what holds it, or set PORT to another port (0 picks a free one)`]));
+      } else if (error.code === 'EACCES') {
+        reject(new ConfigError([`PORT: ${port} needs privileges this process does not have; use a port above 1023`]));
+      } else reject(error);
+    });
   });
 }
 
@@ -159,6 +167,42 @@ function closeServer(server: ServerType): Promise<void> {
     // Idle keep-alive connections would hold close() open.
     if ('closeAllConnections' in server) server.closeAllConnections();
   });
+}
+
+const USAGE = `npm start [-- options]   (every setting is also an environment variable: see README)
+
+  --db <file>   the SQLite file (LINLI_DB)
+  --port <n>    the HTTP port (PORT); 0 picks a free one
+  --no-seed     do not seed the demo neighbourhood into an empty database (LINLI_SEED=off)
+  -h, --help    this text`;
+
+/** `npm start`'s flags, as start options; a wrong one is a ConfigError that says what is expected. */
+export function startOptionsFromArgs(args: string[]): StartOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        db: { type: 'string' },
+        port: { type: 'string' },
+        'no-seed': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new ConfigError([`${(error as Error).message}; \`npm start -- --help\` lists the options`]);
+  }
+  if (values.help) return 'help';
+  const options: StartOptions = {};
+  if (values.db !== undefined) options.db = values.db;
+  if (values['no-seed']) options.seed = false;
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port > 65535) throw new ConfigError([`--port: expected a port number (0-65535), got "${values.port}"`]);
+    options.port = port;
+  }
+  return options;
 }
 
 async function main() {
@@ -185,7 +229,12 @@ async function main() {
     });
   });
   try {
-    running = await startLinli();
+    const options = startOptionsFromArgs(process.argv.slice(2));
+    if (options === 'help') {
+      process.stdout.write(USAGE + '\n');
+      return;
+    }
+    running = await startLinli(options);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

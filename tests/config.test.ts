@@ -38,6 +38,16 @@ describe('loadConfig', () => {
     });
   });
 
+  it.each([
+    ['LINLI_ADMIN_TOKEN', 'short-but-secret'],
+    ['TELEGRAM_BOT_TOKEN', 'leaked-token-value'],
+    ['TELEGRAM_WEBHOOK_SECRET', 'bad secret!'],
+  ])('never shows the value of the secret %s', (name, value) => {
+    const env = { TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', TELEGRAM_WEBHOOK_URL: 'https://linli.example/hook', [name]: value };
+    expect(() => loadConfig(env)).toThrowError(new RegExp(`${name}: `));
+    expect(() => loadConfig(env)).not.toThrowError(value);
+  });
+
   it('requires a webhook secret in webhook mode', () => {
     const attempt = () =>
       loadConfig({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', TELEGRAM_WEBHOOK_URL: 'https://linli.example/telegram/webhook' });

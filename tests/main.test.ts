@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../src/log.js';
-import { startLinli } from '../src/main.js';
+import { startLinli, startOptionsFromArgs } from '../src/main.js';
 import { ROOT, runScript } from './helpers/spawn.js';
 
 const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'linli-main-')), 'linli.db');
@@ -78,6 +78,24 @@ describe('startLinli', () => {
     await expect(startLinli({ env: { PORT: 'abc' }, log: silentLogger })).rejects.toThrow(/PORT: expected a port number/);
   });
 
+  it('says which port is taken, and keeps no admin token it could not show', async () => {
+    const first = await startLinli({ db: tmpDb(), port: 0, env: {}, log: silentLogger, announce: () => {} });
+    try {
+      const port = Number(new URL(first.url!).port);
+      const shown: string[] = [];
+      const db = tmpDb();
+      await expect(startLinli({ db, port, env: {}, log: silentLogger, announce: (t) => void shown.push(t) })).rejects.toThrow(
+        new RegExp(`PORT: ${port} is already in use`),
+      );
+      const again = await startLinli({ db, port: 0, env: {}, log: silentLogger, announce: (t) => void shown.push(t) });
+      await again.stop();
+      expect(again.firstToken).toBeDefined();
+      expect(shown).toHaveLength(1);
+    } finally {
+      await first.stop();
+    }
+  });
+
   it('checks an admin token given as an option like the variable it stands for', async () => {
     await expect(startLinli({ db: tmpDb(), port: false, env: {}, adminToken: 'short', log: silentLogger })).rejects.toThrow(/LINLI_ADMIN_TOKEN/);
   });
@@ -93,7 +111,10 @@ describe.concurrent('npm start', () => {
   it('logs each component and stops cleanly on SIGTERM', async () => {
     // node with tsx's loader, not the tsx CLI: the CLI relays signals within 30 ms or kills the child,
     // which a busy machine misses.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: { ...process.env, PORT: '0', LINLI_DB: tmpDb(), LINLI_LOG_LEVEL: 'info' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--port', '0', '--no-seed'], {
+      cwd: ROOT,
+      env: { ...process.env, LINLI_DB: tmpDb(), LINLI_LOG_LEVEL: 'info' },
+    });
     let stderr = '';
     await new Promise<void>((resolve, reject) => {
       child.stderr.on('data', (d) => {
@@ -108,10 +129,30 @@ describe.concurrent('npm start', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(0);
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(stderr).toContain('database ready');
+    expect(stderr).toMatch(/database ready .*seeded=false/);
     expect(stderr).toContain('http server listening');
     expect(stderr.match(/ADMIN API TOKEN \(shown once\)/g)).toHaveLength(1);
     expect(stderr).toContain('npm run chat');
     expect(stderr).toContain('stopped');
+  });
+});
+
+describe('npm start flags', () => {
+  it.each([
+    [[], {}],
+    [['--db', '/srv/linli.db', '--no-seed'], { db: '/srv/linli.db', seed: false }],
+    [['--port', '0'], { port: 0 }],
+    [['--port=8080'], { port: 8080 }],
+    [['-h'], 'help'],
+  ] as const)('%j', (args, expected) => {
+    expect(startOptionsFromArgs([...args])).toEqual(expected);
+  });
+
+  it.each([
+    [['--bogus'], /Unknown option '--bogus'.*--help/],
+    [['--port', 'http'], /--port: expected a port number/],
+    [['--port', '70000'], /--port: expected a port number/],
+  ] as const)('refuses %j, saying what is expected', (args, message) => {
+    expect(() => startOptionsFromArgs([...args])).toThrow(message);
   });
 });
