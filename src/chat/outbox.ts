@@ -29,14 +29,15 @@ const MAX_BACKOFF_MS = 60 * 60_000;
 
 /**
  * Delivers outbox rows through the transport of their platform. Rows of one room go out in order, one at
- * a time; rooms go in parallel. A failure is retried with backoff and recorded; a delivered row is marked
+ * a time; rooms go in parallel and independently, so a slow room delays only itself. A failure is retried with backoff and recorded; a delivered row is marked
  * sent and never picked again, across restarts. Claims are leased, so two processes never send one row.
  */
 export class OutboxDispatcher {
   readonly #transports = new Map<string, Transport>();
   readonly #options: Required<DispatcherOptions>;
   #timer: NodeJS.Timeout | undefined;
-  #running: Promise<number> | undefined;
+  /** Each room's deliveries under way, by platform and room. */
+  readonly #busy = new Map<string, Promise<number>>();
   #stopped = false;
 
   constructor(
@@ -66,10 +67,12 @@ export class OutboxDispatcher {
 
   start(): void {
     this.#stopped = false;
-    const loop = async () => {
+    // The loop does not wait for deliveries: a room paced for minutes (a WeChat broadcast) must not hold
+    // up the rows of other rooms and platforms that fall due meanwhile.
+    const loop = () => {
       if (this.#stopped) return;
-      await this.tick();
-      if (!this.#stopped) this.#timer = setTimeout(loop, this.#options.intervalMs);
+      void this.tick();
+      this.#timer = setTimeout(loop, this.#options.intervalMs);
     };
     this.#timer = setTimeout(loop, 0);
   }
@@ -78,58 +81,70 @@ export class OutboxDispatcher {
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
-    await this.#running;
+    await this.#idle();
   }
 
-  /** Delivers the rows due now; resolves with how many were sent. Never runs twice at once. */
+  /**
+   * Starts delivering the rows due now, each room on its own; resolves with how many of them were sent.
+   * Rooms still busy from an earlier tick keep their rows leased, so they are not picked twice.
+   */
   tick(): Promise<number> {
-    if (this.#running) return this.#running;
-    // A failure here (the database busy past its timeout, say) is logged and tried again next tick: it must
-    // never stop the timer loop or surface as an unhandled rejection.
-    this.#running = this.#deliverDue()
-      .catch((error) => {
-        this.deps.log.error('outbox dispatch failed; will try again', { error });
-        return 0;
-      })
-      .finally(() => {
-        this.#running = undefined;
+    let rows: OutboxRow[];
+    try {
+      rows = this.#claim();
+    } catch (error) {
+      // The database busy past its timeout, say: logged and tried again next tick. It must never stop the
+      // timer loop or surface as an unhandled rejection.
+      this.deps.log.error('outbox dispatch failed; will try again', { error });
+      return Promise.resolve(0);
+    }
+    const byRoom = new Map<string, OutboxRow[]>();
+    for (const row of rows) {
+      const key = `${row.platform}\u0000${row.roomId}`;
+      byRoom.set(key, [...(byRoom.get(key) ?? []), row]);
+    }
+    const work = [...byRoom].map(([key, queue]) => {
+      const before = this.#busy.get(key) ?? Promise.resolve(0);
+      const room = before
+        .then(() => this.#deliverRoom(queue))
+        .catch((error) => {
+          this.deps.log.error('outbox dispatch failed; will try again', { room: queue[0]!.roomId, error });
+          return 0;
+        });
+      this.#busy.set(key, room);
+      void room.finally(() => {
+        if (this.#busy.get(key) === room) this.#busy.delete(key);
       });
-    return this.#running;
+      return room;
+    });
+    return Promise.all(work).then((counts) => counts.reduce((a, b) => a + b, 0));
   }
 
   /** Delivers until nothing is due (the shell chat and tests use it after each step). */
   async drain(): Promise<number> {
     let total = 0;
     for (;;) {
-      await this.#running;
+      await this.#idle();
       const sent = await this.tick();
       total += sent;
-      if (sent === 0) return total;
+      if (sent === 0 && !this.#busy.size) return total;
     }
   }
 
-  async #deliverDue(): Promise<number> {
-    const rows = this.#claim();
-    if (!rows.length) return 0;
-    const byRoom = new Map<string, OutboxRow[]>();
-    for (const row of rows) {
-      const key = `${row.platform}\u0000${row.roomId}`;
-      byRoom.set(key, [...(byRoom.get(key) ?? []), row]);
-    }
+  async #idle(): Promise<void> {
+    while (this.#busy.size) await Promise.all(this.#busy.values());
+  }
+
+  /** One room's rows, in order, one at a time; what follows a failure waits for it. */
+  async #deliverRoom(queue: OutboxRow[]): Promise<number> {
     let sent = 0;
-    await Promise.all(
-      [...byRoom.values()].map(async (queue) => {
-        for (const [i, row] of queue.entries()) {
-          const ok = await this.#deliver(row);
-          if (ok) sent++;
-          else {
-            // Keep the room's order: what follows a failure waits for it.
-            this.#release(queue.slice(i + 1));
-            return;
-          }
-        }
-      }),
-    );
+    for (const [i, row] of queue.entries()) {
+      if (await this.#deliver(row)) sent++;
+      else {
+        this.#release(queue.slice(i + 1));
+        break;
+      }
+    }
     return sent;
   }
 

@@ -154,4 +154,23 @@ describe('outbox dispatcher', () => {
     await expect(dispatcher.tick()).resolves.toBe(1);
     expect(db.select().from(outbox).get()).toMatchObject({ status: 'sent' });
   });
+
+  it('does not hold one room\'s rows behind another room that is slow to send', async () => {
+    const db = freshDb();
+    const clock = new SimulatedClock(START);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const sent: string[] = [];
+    const dispatcher = new OutboxDispatcher({ db, clock, log: silentLogger });
+    dispatcher.register({ platform: 'wechat', send: async (_room, m) => held.then(() => void sent.push(m.text)) });
+    dispatcher.register(recorder().transport);
+    db.insert(outbox).values({ platform: 'wechat', roomId: 'broadcast', text: '停水通知', nextAttemptAt: clock.now(), createdAt: clock.now() }).run();
+    const slow = dispatcher.tick();
+    put(db, clock, 'a', '电梯困人，请速到');
+    expect(await dispatcher.tick()).toBe(1);
+    expect(sent).toEqual([]);
+    release();
+    expect(await slow).toBe(1);
+    expect(sent).toEqual(['停水通知']);
+  });
 });
