@@ -37,6 +37,8 @@ export interface Running {
   services: Services;
   /** The admin token created on this start (no LINLI_ADMIN_TOKEN and no active token), else undefined. */
   firstToken: string | undefined;
+  /** Settles once every chat platform has connected or given up (each logs which). */
+  connected: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,9 @@ export async function startLinli(options: StartOptions = {}): Promise<Running> {
 
   let url: string | null = null;
   let firstToken: string | undefined;
+  const connecting: Promise<void>[] = [];
+  let stopping: Promise<void> | undefined;
+  const stopped = () => stopping !== undefined;
   try {
     const telegram = config.telegram ? createTelegramAdapter(services, config.telegram) : undefined;
     if (telegram?.mount && options.port === false) {
@@ -81,44 +86,45 @@ export async function startLinli(options: StartOptions = {}): Promise<Running> {
       if (firstToken) (options.announce ?? announceOnStderr)(firstTokenBanner(firstToken, url));
     }
 
-    const adapters: string[] = [];
+    services.dispatcher.start();
+    stops.push(() => services.dispatcher.stop());
+    log.info('outbox dispatcher started');
+
+    const scheduler = new CronScheduler(services.jobs, () => void services.dispatcher.tick());
+    const caughtUp = await scheduler.start();
+    stops.push(() => scheduler.stop());
+    log.info('job scheduler started', { jobs: services.jobs.names.length, timeZone: config.timeZone, caughtUp: caughtUp.length });
+
+    // The chat platforms connect in the background: Telegram or WeChat out of reach (api.telegram.org is
+    // blocked in places) must not keep the API, the jobs and the other platform from running, nor stop
+    // Linli from shutting down. Their messages wait in the outbox until they are up.
     if (telegram) {
-      const bot = await telegram.start();
       stops.push(() => telegram.stop());
-      adapters.push('telegram');
-      log.info('telegram bot started', { username: bot.username, mode: telegram.mode });
+      connecting.push(
+        connect(log, 'telegram', telegram.start(), (bot) => ({ username: bot.username, mode: telegram.mode }), stopped),
+      );
     }
     if (options.wechatPuppet || config.wechat.enabled) {
       // wechaty is large: loaded only when WeChat is on.
       const { createWechatAdapter } = await import('../bots/wechat/adapter.js');
       const wechat = createWechatAdapter(services, { puppet: options.wechatPuppet ?? config.wechat.puppet });
       stops.push(() => wechat.stop());
-      await wechat.start();
-      adapters.push('wechat');
+      connecting.push(connect(log, 'wechat', wechat.start(), () => ({}), stopped));
     }
-    if (!adapters.length) {
+    if (!connecting.length) {
       log.info('no chat platform configured: set TELEGRAM_BOT_TOKEN or LINLI_WECHAT=on, or try `npm run chat`');
     }
-
-    services.dispatcher.start();
-    stops.push(() => services.dispatcher.stop());
-    log.info('outbox dispatcher started', { platforms: services.dispatcher.platforms });
-
-    const scheduler = new CronScheduler(services.jobs, () => void services.dispatcher.tick());
-    const caughtUp = await scheduler.start();
-    stops.push(() => scheduler.stop());
-    log.info('job scheduler started', { jobs: services.jobs.names.length, timeZone: config.timeZone, caughtUp: caughtUp.length });
   } catch (error) {
     for (const stop of stops.reverse()) await stop().catch(() => {});
     await services.close();
     throw error;
   }
 
-  let stopping: Promise<void> | undefined;
   return {
     url,
     services,
     firstToken,
+    connected: Promise.all(connecting).then(() => undefined),
     stop() {
       stopping ??= (async () => {
         for (const stop of stops.reverse()) {
@@ -130,6 +136,38 @@ export async function startLinli(options: StartOptions = {}): Promise<Running> {
       return stopping;
     },
   };
+}
+
+const SLOW_CONNECT_MS = 30_000;
+
+/** Follows a platform's start in the background: logs when it is up, still trying, or failed for good. */
+function connect<T>(
+  log: Logger,
+  platform: string,
+  starting: Promise<T>,
+  details: (started: T) => Record<string, unknown>,
+  stopped: () => boolean,
+): Promise<void> {
+  const slow = setTimeout(() => log.warn(`${platform} not connected yet; still trying`, { after: `${SLOW_CONNECT_MS / 1000}s` }), SLOW_CONNECT_MS);
+  slow.unref();
+  return starting.then(
+    (started) => {
+      clearTimeout(slow);
+      log.info(`${platform} bot started`, details(started));
+    },
+    (error) => {
+      clearTimeout(slow);
+      if (stopped()) return log.info(`${platform} start abandoned: stopping`);
+      log.error(`${platform} could not start; the rest of Linli runs on without it`, { error, hint: startHint(error) });
+    },
+  );
+}
+
+/** What to do about a platform that refused to start, where that is clear. */
+function startHint(error: unknown): string | undefined {
+  const code = (error as { error_code?: unknown }).error_code;
+  if (code === 401 || code === 404) return 'Telegram refused TELEGRAM_BOT_TOKEN: copy the token again from @BotFather';
+  return undefined;
 }
 
 /** Printed once, whatever the log level: the token is not stored and cannot be shown again. */

@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { silentLogger } from '../src/log.js';
+import { createLogger, silentLogger } from '../src/log.js';
+import { TEST_TOKEN } from './helpers/telegram-updates.js';
 import { startLinli, startOptionsFromArgs } from '../src/main.js';
 import { ROOT, runScript } from './helpers/spawn.js';
 
@@ -94,6 +95,20 @@ describe('startLinli', () => {
     } finally {
       await first.stop();
     }
+  });
+
+  it('runs on while Telegram cannot be reached, and stops without waiting for it', async () => {
+    const lines: string[] = [];
+    // Nothing listens on port 9: every getMe fails, and grammY would retry it for ever.
+    const env = { TELEGRAM_BOT_TOKEN: TEST_TOKEN, TELEGRAM_API_ROOT: 'http://127.0.0.1:9', LINLI_ADMIN_TOKEN: 'a-root-token-of-at-least-32-characters!' };
+    const running = await startLinli({ db: tmpDb(), port: 0, env, log: createLogger('info', (l) => void lines.push(l)) });
+    expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+    expect(lines.join('\n')).toMatch(/job scheduler started/);
+    expect(lines.join('\n')).not.toMatch(/telegram bot started/);
+    await running.stop();
+    await running.connected;
+    expect(lines.join('\n')).toMatch(/telegram start abandoned: stopping/);
+    expect(lines.join('\n')).not.toMatch(/ERROR/);
   });
 
   it('checks an admin token given as an option like the variable it stands for', async () => {

@@ -103,6 +103,8 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
 
   let runner: RunnerHandle | undefined;
   let accepting = false;
+  /** Aborts a start still waiting for Telegram (grammY retries getMe for as long as the network is down). */
+  let starting: AbortController | undefined;
   const idle = async () => {
     while (underway.size) await Promise.allSettled([...underway]);
   };
@@ -129,7 +131,13 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
     mode: webhook ? 'webhook' : 'polling',
     mount,
     async start() {
-      await bot.init();
+      starting = new AbortController();
+      try {
+        // grammY types its signal with a polyfill's AbortSignal; the platform one is what it uses at run time.
+        await bot.init(starting.signal as Parameters<typeof bot.init>[0]);
+      } finally {
+        starting = undefined;
+      }
       try {
         await registerCommands(bot.api, services.core.commands, services.deps.settings.lang);
       } catch (error) {
@@ -149,6 +157,7 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
       return account();
     },
     async stop() {
+      starting?.abort();
       accepting = false;
       // The webhook stays set: Telegram keeps the updates for the next start.
       await runner?.stop();

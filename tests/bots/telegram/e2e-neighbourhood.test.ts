@@ -48,6 +48,7 @@ describe.concurrent('Telegram end to end: a neighbourhood served', () => {
     const start = async () => {
       const started = await startLinli({ db, port, seed: true, adminToken: ADMIN_TOKEN, env, log: process.env.E2E_LOG ? createLogger('debug') : silentLogger });
       onTestFinished(() => started.stop());
+      await started.connected;
       return started;
     };
     let running: Running = await start();

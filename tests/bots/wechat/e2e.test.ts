@@ -46,6 +46,7 @@ async function startOnWechat(env: Record<string, string> = {}) {
       ...env,
     },
   });
+  await running.connected;
   const linli = running;
   wechat.login();
   await until(() => linli.services.dispatcher.platforms.includes(WECHAT), 'the bot to log in');
@@ -218,6 +219,7 @@ describe('WeChat end to end, through startLinli', () => {
       log: createLogger('info', (line) => lines.push(line)),
       wechatPuppet: wechat.puppet,
     });
+    await running.connected;
     expect(running.url).toBeNull();
     expect(lines.filter((l) => l.includes('wechat adapter started'))).toHaveLength(1);
     wechat.login();
@@ -249,6 +251,7 @@ describe('WeChat end to end, through startLinli', () => {
       env: { LINLI_WECHAT: 'on', WECHATY_PUPPET: 'wechaty-puppet-mock' },
       log: createLogger('info', (line) => lines.push(line)),
     });
+    await running.connected;
     await running.stop();
     running = undefined;
     expect(lines.some((l) => l.includes('wechat adapter started') && l.includes('wechaty-puppet-mock'))).toBe(true);
