@@ -5,7 +5,7 @@ import { recategorize } from '../../domain/tickets/categorize.js';
 import { ticketsCoveredBy, ticketsOfMember } from '../../domain/tickets/listing.js';
 import { addNote } from '../../domain/tickets/note.js';
 import { type RenderEnv, staffCard, stars, statusCard } from '../../domain/tickets/notices.js';
-import { mayView, seesReporter } from '../../domain/tickets/permissions.js';
+import { mayStartFollowing, mayView, seesReporter } from '../../domain/tickets/permissions.js';
 import { addPhotos, photoTarget } from '../../domain/tickets/photos.js';
 import { plusOne } from '../../domain/tickets/plusone.js';
 import { rateTicket } from '../../domain/tickets/rate.js';
@@ -105,7 +105,11 @@ const status: CommandDef = {
     if (token === undefined) return myTickets(ctx);
     const ticket = getTicket(ctx.db, refArg(token, 'ticket.usage.status'));
     const ref = ticketRef(ticket.id);
-    if (!mayView(ctx.db, ctx.member.id, ticket)) throw new DomainError('FORBIDDEN', 'ticket.viewForbidden', { ref });
+    if (!mayView(ctx.db, ctx.member.id, ticket)) {
+      // Only a neighbour is pointed at 附议: anyone else could not follow it anyway.
+      const key = mayStartFollowing(ctx.db, ctx.member.id, ticket) ? 'ticket.viewForbiddenFollow' : 'ticket.viewForbidden';
+      throw new DomainError('FORBIDDEN', key, { ref });
+    }
     // An anonymous reporter is never named in a group, whoever asks there.
     const show = seesReporter(ctx.db, ctx.member.id, ticket) && (!ticket.anonymous || ctx.room.kind === 'private');
     return statusCard(ctx.t, ctx.lang, ticketView(ctx.db, ticket), historyOf(ctx.db, ticket.id), env(ctx), show);
@@ -145,7 +149,8 @@ const list: CommandDef = {
     const open = ticketsCoveredBy(ctx.db, ctx.member.id);
     if (!open.length) return ctx.t('ticket.list.none');
     const now = ctx.clock.now().getTime();
-    const lines = open.slice(0, LIST_LIMIT).map((ticket) => {
+    const listed = open.slice(0, LIST_LIMIT);
+    const lines = listed.map((ticket) => {
       const view = ticketView(ctx.db, ticket);
       const phase = ctx.t(ticket.status === 'open' ? 'ticket.phase.take' : 'ticket.phase.resolve');
       const deadline =
@@ -163,7 +168,12 @@ const list: CommandDef = {
       });
     });
     const more = open.length > LIST_LIMIT ? [ctx.t('ticket.list.more', { count: open.length - LIST_LIMIT })] : [];
-    return [ctx.t('ticket.list.header', { count: open.length }), ...lines, ...more, ctx.t('ticket.list.hint')].join('\n');
+    // The footer's example is a ticket in the list, one that can be taken if any can.
+    const untaken = listed.find((t) => t.status === 'open');
+    const hint = untaken
+      ? ctx.t('ticket.list.hint', { ref: ticketRef(untaken.id) })
+      : ctx.t('ticket.list.hintTaken', { ref: ticketRef(listed[0]!.id) });
+    return [ctx.t('ticket.list.header', { count: open.length }), ...lines, ...more, hint].join('\n');
   },
 };
 
