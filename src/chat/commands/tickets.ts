@@ -22,7 +22,7 @@ import { escalateTicket } from '../../domain/tickets/escalate.js';
 import { unitsWithRole } from '../../domain/org/members.js';
 import { DomainError } from '../../errors.js';
 import { formatDuration } from '../../time.js';
-import { type AttachmentConsumer, type CommandCtx, type CommandDef, type CommandOutput, refOrUsage, unitOf, UsageError } from '../command.js';
+import { type AttachmentConsumer, type CommandCtx, type CommandDef, type CommandOutput, hasUnit, refOrUsage, unitOf, UsageError } from '../command.js';
 import type { MessageKey } from '../i18n/index.js';
 import type { OutMessage } from '../types.js';
 
@@ -50,6 +50,7 @@ function reportCommand(name: string, words: string[], anonymous: boolean): Comma
     where: 'any',
     help: anonymous ? 'help.reportAnon' : 'help.report',
     usage,
+    offered: hasUnit,
     run(ctx, { args, bang }) {
       // A bare 报事 is meant for the bot even when said in passing: say how, rather than stay silent.
       if (!args) return ctx.t('hint.usage', { usage: ctx.t(usage) });
@@ -100,6 +101,7 @@ const status: CommandDef = {
   where: 'any',
   help: 'help.status',
   usage: 'ticket.usage.status',
+  offered: hasUnit,
   run(ctx, { args }) {
     const [token] = firstWord(args);
     if (token === undefined) return myTickets(ctx);
@@ -290,6 +292,7 @@ const rate: CommandDef = {
   where: 'any',
   help: 'help.rate',
   usage: 'ticket.usage.rate',
+  offered: hasUnit,
   run(ctx, { args }) {
     const [token, rest] = firstWord(args);
     const id = refArg(token, 'ticket.usage.rate');
@@ -313,6 +316,7 @@ const reopen: CommandDef = {
   where: 'any',
   help: 'help.reopen',
   usage: 'ticket.usage.reopen',
+  offered: hasUnit,
   run(ctx, { args }) {
     const [token, reason] = firstWord(args);
     const ticket = reopenTicket(ctx, refArg(token, 'ticket.usage.reopen'), { reason });
@@ -335,6 +339,7 @@ const plusone: CommandDef = {
   where: 'any',
   help: 'help.plusone',
   usage: 'ticket.usage.plusone',
+  offered: hasUnit,
   run(ctx, { args }) {
     const ticket = plusOne(ctx, refArg(firstWord(args)[0], 'ticket.usage.plusone'), { roomId: ctx.room.id });
     return ctx.t('ticket.plusOneReply', { ref: ticketRef(ticket.id), count: ticket.plusOnes });
@@ -373,6 +378,7 @@ const cancel: CommandDef = {
   where: 'any',
   help: 'help.cancel',
   usage: 'ticket.usage.cancel',
+  offered: hasUnit,
   run(ctx, { args }) {
     const [token, reason] = firstWord(args);
     const ticket = cancelTicket(ctx, refArg(token, 'ticket.usage.cancel'), { reason, roomId: ctx.room.id });
