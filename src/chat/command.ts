@@ -68,6 +68,13 @@ export function unitOf(ctx: CommandCtx): number {
   return home;
 }
 
+/**
+ * Whether a command has a unit to act in here: the room is bound, or the member belongs somewhere. Help
+ * offers the neighbourhood's commands (报事, 心愿, 积分, 商城…) only then; elsewhere they could only answer
+ * that the group is not bound.
+ */
+export const hasUnit = (ctx: CommandCtx): boolean => ctx.room.unitId !== null || homeUnit(ctx) !== undefined;
+
 export function homeUnit(ctx: CommandCtx): number | undefined {
   for (const roles of [['resident'], ['volunteer'], ['staff', 'admin'], ['merchant']] as const) {
     const found = unitsWithRole(ctx.db, ctx.member.id, [...roles]);

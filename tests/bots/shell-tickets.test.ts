@@ -53,4 +53,24 @@ describe('tickets in the shell chat, on a simulated clock', () => {
     next('grid-1', '工单号 T3（邻里纠纷），已转给荷东社区');
     expect(next('community', '「楼上装修噪音太大」')).toContain('回复「接单 T3」接单');
   });
+
+  it('keeps a ticket from someone in another grid: the review\'s repro', async () => {
+    const input = [
+      line({ room: 'grid-1', user: 'jin', text: '报事 我家楼上302天天半夜吵架' }),
+      line({ room: 'grid-2', user: 'zhang', text: '进度 T1' }),
+      line({ room: 'grid-2', user: 'zhang', text: '附议 T1' }),
+      line({ room: 'grid-2', user: 'zhang', text: '进度 T1' }),
+      line({ room: 'grid-1-staff', user: 'li', text: '备注 T1 已上门调解' }),
+    ].join('');
+    const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb(), '--clock', '2026-03-02T09:00:00+08:00'], { input });
+    expect(ran.stderr).toBe('');
+    const out = jsonLines(ran.stdout);
+    const inGrid2 = out.filter((o) => o.room === 'grid-2').map((o) => o.text);
+    expect(inGrid2).toEqual([
+      '只有报事人、附议的居民和负责的工作人员可以查看 T1。',
+      expect.stringContaining('只有 T1 所在网格的居民和工作人员可以附议'),
+      '只有报事人、附议的居民和负责的工作人员可以查看 T1。',
+    ]);
+    expect(out.some((o) => o.room === 'dm:jin' && o.text.includes('已上门调解'))).toBe(true);
+  });
 });

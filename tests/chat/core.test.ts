@@ -20,6 +20,35 @@ describe('chat core', () => {
     expect(staffHelp?.text).toContain('绑定码');
   });
 
+  it('offers in an unbound group only what works there, and says how to bind it', async () => {
+    const demo = demoChat();
+    const listed = (text: string | undefined) =>
+      (text ?? '').split('\n').filter((l) => l.startsWith('· ')).map((l) => l.slice(2).split(/[ —]/)[0]);
+    const [stranger] = await demo.say('zzz', 'new-group', '帮助');
+    expect(listed(stranger?.text)).toEqual(['帮助', '绑定', '我的', '语言']);
+    expect(stranger?.text).toContain('本群还没有绑定到网格。请网格员或管理员私聊我发送「绑定码 网格名」，再在本群发送「绑定 绑定码」');
+    // what help leaves out would only have answered that the group is not bound
+    expect((await demo.say('zzz', 'new-group', '报事 路灯坏了'))[0]?.text).toContain('本群还没有绑定到网格');
+
+    // A member with a unit of their own can still report from here (into their unit).
+    const [resident] = await demo.say('jin', 'new-group', '帮助');
+    expect(listed(resident?.text)).toEqual(expect.arrayContaining(['报事', '心愿', '商城', '兑换']));
+    expect(resident?.text).toContain('本群还没有绑定到网格');
+
+    // In private, someone nobody placed yet is told how to get placed.
+    const [alone] = await demo.say('zzz', 'dm:zzz', '帮助');
+    expect(listed(alone?.text)).not.toContain('报事');
+    expect(alone?.text).toContain('在你所在网格的居民群里发送「帮助」');
+
+    // Bound, the group offers the neighbourhood's commands to everyone in it, and no longer the binding.
+    const code = createBindingCode(demo.system, { unitId: demo.ids.units.grid2.id, purpose: 'residents' }).code;
+    await demo.say('chen', 'new-group', `绑定 ${code}`);
+    const [bound] = await demo.say('zzz', 'new-group', '帮助');
+    expect(listed(bound?.text)).toEqual(expect.arrayContaining(['报事', '心愿', '积分', '商城', '兑换']));
+    expect(listed(bound?.text)).not.toContain('绑定');
+    expect(bound?.text).not.toContain('还没有绑定');
+  });
+
   it('answers in English for members whose language is en', async () => {
     const demo = demoChat();
     const [set] = await demo.say('jin', 'grid-1', '/lang en');

@@ -6,7 +6,7 @@ import { createBindingCode, DEFAULT_CODE_TTL_MS, useBindingCode } from '../../do
 import { activeGrants, canActAsStaff, updateMember } from '../../domain/org/members.js';
 import { getUnit } from '../../domain/org/units.js';
 import { DomainError } from '../../errors.js';
-import { type CommandCtx, type CommandDef, UsageError } from '../command.js';
+import { type CommandCtx, type CommandDef, hasUnit, UsageError } from '../command.js';
 import { type MessageKey, t } from '../i18n/index.js';
 
 export function describePlace(ctx: CommandCtx): string {
@@ -31,9 +31,16 @@ export function createHelpCommand(all: () => readonly CommandDef[]): CommandDef 
       const lines = all()
         .filter((c) => c.help && placeFits(c, ctx) && (c.offered?.(ctx) ?? true))
         .map((c) => '· ' + ctx.t(c.help!));
-      return [ctx.t('help.header', { place: describePlace(ctx) }), ...lines, ctx.t('help.footer')].join('\n');
+      return [ctx.t('help.header', { place: describePlace(ctx) }), ...lines, ...placeHint(ctx), ctx.t('help.footer')].join('\n');
     },
   };
+}
+
+/** Where the neighbourhood's commands are not on offer, how to get them: bind the group, or join one. */
+function placeHint(ctx: CommandCtx): string[] {
+  if (ctx.room.kind === 'group' && ctx.room.unitId === null) return [ctx.t('help.unbound')];
+  if (!hasUnit(ctx)) return [ctx.t('help.noUnit')];
+  return [];
 }
 
 export function placeFits(command: CommandDef, ctx: CommandCtx): boolean {

@@ -1,5 +1,5 @@
 import { firstWord } from '../args.js';
-import { type CommandCtx, type CommandDef, refOrUsage, unitOf, UsageError } from '../command.js';
+import { type CommandCtx, type CommandDef, hasUnit, refOrUsage, unitOf, UsageError } from '../command.js';
 import type { OutMessage } from '../types.js';
 import type { Translate } from '../i18n/index.js';
 import { balanceOf, memberAccount } from '../../domain/ledger/accounts.js';
@@ -51,6 +51,7 @@ const shop: CommandDef = {
   args: 'none',
   where: 'any',
   help: 'help.shop',
+  offered: hasUnit,
   run: (ctx) => shopCard(ctx),
 };
 
@@ -68,6 +69,7 @@ const redeemCommand: CommandDef = {
   where: 'any',
   help: 'help.redeem',
   usage: 'redeem.usage',
+  offered: hasUnit,
   run(ctx, { args }) {
     const rewardId = refOrUsage('G', firstWord(args)[0], 'redeem.usage');
     const key = `${ctx.message.platform}:${ctx.message.roomId}:${ctx.message.messageId}`;
@@ -110,6 +112,7 @@ const myVouchers: CommandDef = {
   args: 'none',
   where: 'any',
   help: 'help.vouchers',
+  offered: hasUnit,
   run(ctx) {
     if (!vouchersOf(ctx.db, ctx.member.id, 1).length) return ctx.t('vouchers.none');
     // Codes are shown only in the private chat.
@@ -127,6 +130,7 @@ const refund: CommandDef = {
   where: 'any',
   help: 'help.refund',
   usage: 'refund.usage',
+  offered: hasUnit,
   run(ctx, { args }) {
     const code = firstWord(args)[0];
     if (!code) throw new UsageError('refund.usage');

@@ -5,7 +5,7 @@ import { recategorize } from '../../domain/tickets/categorize.js';
 import { ticketsCoveredBy, ticketsOfMember } from '../../domain/tickets/listing.js';
 import { addNote } from '../../domain/tickets/note.js';
 import { type RenderEnv, staffCard, stars, statusCard } from '../../domain/tickets/notices.js';
-import { mayView, seesReporter } from '../../domain/tickets/permissions.js';
+import { mayStartFollowing, mayView, seesReporter } from '../../domain/tickets/permissions.js';
 import { addPhotos, photoTarget } from '../../domain/tickets/photos.js';
 import { plusOne } from '../../domain/tickets/plusone.js';
 import { rateTicket } from '../../domain/tickets/rate.js';
@@ -22,7 +22,7 @@ import { escalateTicket } from '../../domain/tickets/escalate.js';
 import { unitsWithRole } from '../../domain/org/members.js';
 import { DomainError } from '../../errors.js';
 import { formatDuration } from '../../time.js';
-import { type AttachmentConsumer, type CommandCtx, type CommandDef, type CommandOutput, refOrUsage, unitOf, UsageError } from '../command.js';
+import { type AttachmentConsumer, type CommandCtx, type CommandDef, type CommandOutput, hasUnit, refOrUsage, unitOf, UsageError } from '../command.js';
 import type { MessageKey } from '../i18n/index.js';
 import type { OutMessage } from '../types.js';
 
@@ -50,6 +50,7 @@ function reportCommand(name: string, words: string[], anonymous: boolean): Comma
     where: 'any',
     help: anonymous ? 'help.reportAnon' : 'help.report',
     usage,
+    offered: hasUnit,
     run(ctx, { args, bang }) {
       // A bare 报事 is meant for the bot even when said in passing: say how, rather than stay silent.
       if (!args) return ctx.t('hint.usage', { usage: ctx.t(usage) });
@@ -100,12 +101,17 @@ const status: CommandDef = {
   where: 'any',
   help: 'help.status',
   usage: 'ticket.usage.status',
+  offered: hasUnit,
   run(ctx, { args }) {
     const [token] = firstWord(args);
     if (token === undefined) return myTickets(ctx);
     const ticket = getTicket(ctx.db, refArg(token, 'ticket.usage.status'));
     const ref = ticketRef(ticket.id);
-    if (!mayView(ctx.db, ctx.member.id, ticket)) throw new DomainError('FORBIDDEN', 'ticket.viewForbidden', { ref });
+    if (!mayView(ctx.db, ctx.member.id, ticket)) {
+      // Only a neighbour is pointed at 附议: anyone else could not follow it anyway.
+      const key = mayStartFollowing(ctx.db, ctx.member.id, ticket) ? 'ticket.viewForbiddenFollow' : 'ticket.viewForbidden';
+      throw new DomainError('FORBIDDEN', key, { ref });
+    }
     // An anonymous reporter is never named in a group, whoever asks there.
     const show = seesReporter(ctx.db, ctx.member.id, ticket) && (!ticket.anonymous || ctx.room.kind === 'private');
     return statusCard(ctx.t, ctx.lang, ticketView(ctx.db, ticket), historyOf(ctx.db, ticket.id), env(ctx), show);
@@ -145,7 +151,8 @@ const list: CommandDef = {
     const open = ticketsCoveredBy(ctx.db, ctx.member.id);
     if (!open.length) return ctx.t('ticket.list.none');
     const now = ctx.clock.now().getTime();
-    const lines = open.slice(0, LIST_LIMIT).map((ticket) => {
+    const listed = open.slice(0, LIST_LIMIT);
+    const lines = listed.map((ticket) => {
       const view = ticketView(ctx.db, ticket);
       const phase = ctx.t(ticket.status === 'open' ? 'ticket.phase.take' : 'ticket.phase.resolve');
       const deadline =
@@ -163,7 +170,12 @@ const list: CommandDef = {
       });
     });
     const more = open.length > LIST_LIMIT ? [ctx.t('ticket.list.more', { count: open.length - LIST_LIMIT })] : [];
-    return [ctx.t('ticket.list.header', { count: open.length }), ...lines, ...more, ctx.t('ticket.list.hint')].join('\n');
+    // The footer's example is a ticket in the list, one that can be taken if any can.
+    const untaken = listed.find((t) => t.status === 'open');
+    const hint = untaken
+      ? ctx.t('ticket.list.hint', { ref: ticketRef(untaken.id) })
+      : ctx.t('ticket.list.hintTaken', { ref: ticketRef(listed[0]!.id) });
+    return [ctx.t('ticket.list.header', { count: open.length }), ...lines, ...more, hint].join('\n');
   },
 };
 
@@ -280,6 +292,7 @@ const rate: CommandDef = {
   where: 'any',
   help: 'help.rate',
   usage: 'ticket.usage.rate',
+  offered: hasUnit,
   run(ctx, { args }) {
     const [token, rest] = firstWord(args);
     const id = refArg(token, 'ticket.usage.rate');
@@ -303,6 +316,7 @@ const reopen: CommandDef = {
   where: 'any',
   help: 'help.reopen',
   usage: 'ticket.usage.reopen',
+  offered: hasUnit,
   run(ctx, { args }) {
     const [token, reason] = firstWord(args);
     const ticket = reopenTicket(ctx, refArg(token, 'ticket.usage.reopen'), { reason });
@@ -325,6 +339,7 @@ const plusone: CommandDef = {
   where: 'any',
   help: 'help.plusone',
   usage: 'ticket.usage.plusone',
+  offered: hasUnit,
   run(ctx, { args }) {
     const ticket = plusOne(ctx, refArg(firstWord(args)[0], 'ticket.usage.plusone'), { roomId: ctx.room.id });
     return ctx.t('ticket.plusOneReply', { ref: ticketRef(ticket.id), count: ticket.plusOnes });
@@ -363,6 +378,7 @@ const cancel: CommandDef = {
   where: 'any',
   help: 'help.cancel',
   usage: 'ticket.usage.cancel',
+  offered: hasUnit,
   run(ctx, { args }) {
     const [token, reason] = firstWord(args);
     const ticket = cancelTicket(ctx, refArg(token, 'ticket.usage.cancel'), { reason, roomId: ctx.room.id });

@@ -1,5 +1,5 @@
 import { firstWord } from '../args.js';
-import { type CommandCtx, type CommandDef, isStaffHere, refOrUsage, unitOf, UsageError } from '../command.js';
+import { type CommandCtx, type CommandDef, hasUnit, isStaffHere, refOrUsage, unitOf, UsageError } from '../command.js';
 import { normalizeText } from '../parser.js';
 import type { HandleResult } from '../types.js';
 import { balanceOf, findAccount, memberAccount, merchantAccount, statement } from '../../domain/ledger/accounts.js';
@@ -58,6 +58,7 @@ const wish: CommandDef = {
   where: 'any',
   help: 'help.wish',
   usage: 'wish.usage',
+  offered: hasUnit,
   run(ctx, { args }) {
     // "心愿达成了" in passing is talk, not a wish: unaddressed, the word must stand apart.
     if (!ctx.addressed && /^微?心愿[^\s:：,，]/.test(normalizeText(ctx.message.text))) return undefined;
@@ -121,6 +122,7 @@ const tasksCommand: CommandDef = {
   args: 'none',
   where: 'any',
   help: 'help.tasks',
+  offered: hasUnit,
   run(ctx) {
     const open = openTasksFor(ctx.db, unitOf(ctx));
     if (!open.length) return ctx.t('tasks.none');
@@ -148,6 +150,7 @@ const claimCommand: CommandDef = {
   where: 'any',
   help: 'help.claim',
   usage: 'claim.usage',
+  offered: hasUnit,
   run(ctx, { args }) {
     const taskId = taskIdFrom(firstWord(args)[0], 'claim.usage');
     const { task } = claim(ctx, { taskId });
@@ -164,6 +167,7 @@ const unclaim: CommandDef = {
   where: 'any',
   help: 'help.unclaim',
   usage: 'unclaim.usage',
+  offered: hasUnit,
   run(ctx, { args }) {
     const taskId = taskIdFrom(firstWord(args)[0], 'unclaim.usage');
     const { task } = withdraw(ctx, { taskId });
@@ -180,6 +184,7 @@ const done: CommandDef = {
   where: 'any',
   help: 'help.done',
   usage: 'done.usage',
+  offered: hasUnit,
   run(ctx, { args }) {
     const [token, rest] = firstWord(args);
     const taskId = taskIdFrom(token, 'done.usage');
@@ -217,6 +222,7 @@ const confirmCommand: CommandDef = {
   where: 'any',
   help: 'help.confirm',
   usage: 'confirm.usage',
+  offered: hasUnit,
   run(ctx, { args }) {
     const [token, rest] = firstWord(args);
     const taskId = taskIdFrom(token, 'confirm.usage');
@@ -237,6 +243,7 @@ const disputeCommand: CommandDef = {
   where: 'any',
   help: 'help.dispute',
   usage: 'dispute.usage',
+  offered: hasUnit,
   run(ctx, { args }) {
     const [token, reason] = firstWord(args);
     const taskId = taskIdFrom(token, 'dispute.usage');
@@ -282,6 +289,7 @@ const points: CommandDef = {
   args: 'none',
   where: 'any',
   help: 'help.points',
+  offered: hasUnit,
   run(ctx) {
     const me = memberAccount(ctx.member.id);
     const hours = hoursOf(ctx.db, ctx.member.id);
@@ -314,6 +322,7 @@ const top: CommandDef = {
   args: 'none',
   where: 'any',
   help: 'help.top',
+  offered: hasUnit,
   run(ctx) {
     const community = communityOf(ctx.db, unitOf(ctx));
     const now = ctx.clock.now();

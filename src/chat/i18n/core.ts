@@ -10,6 +10,14 @@ export const coreMessages = {
     zh: '命令前可加 / 或 #，也可以 @我。发送「帮助」随时查看。',
     en: 'Commands may start with / or #, or @mention me. Send /help any time.',
   },
+  'help.unbound': {
+    zh: '本群还没有绑定到网格。请网格员或管理员私聊我发送「绑定码 网格名」，再在本群发送「绑定 绑定码」；绑定后大家就能在群里报事、发心愿、用积分了。',
+    en: 'This group is not bound to a unit yet. A grid worker or admin sends me "/bindcode <unit name>" in private, then "/bind <code>" here; after that everyone here can report, post wishes and use points.',
+  },
+  'help.noUnit': {
+    zh: '还不知道你属于哪个网格。在你所在网格的居民群里发送「帮助」，报事、心愿、积分等命令就都能用了。',
+    en: 'I don\'t know your unit yet. Send /help in your grid\'s residents\' group and reporting, wishes and points will work for you.',
+  },
   'help.place.private': { zh: '私聊', en: 'private chat' },
   'help.place.unbound': { zh: '未绑定的群', en: 'unbound group' },
   'help.place.group': { zh: '{unit} · {purpose}', en: '{unit} · {purpose}' },

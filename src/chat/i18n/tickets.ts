@@ -83,7 +83,8 @@ export const ticketMessages = {
   'ticket.list.left': { zh: '{phase}还剩{left}', en: '{left} left to {phase}' },
   'ticket.list.late': { zh: '⛔ {phase}已超时', en: '⛔ {phase} overdue' },
   'ticket.list.more': { zh: '……还有 {count} 张。', en: '… and {count} more.' },
-  'ticket.list.hint': { zh: '发送「接单 T1」接单，「进度 T1」看详情。', en: 'Send "/take T1" to take one, "/status T1" for details.' },
+  'ticket.list.hint': { zh: '发送「接单 {ref}」接单，「进度 {ref}」看详情。', en: 'Send "/take {ref}" to take one, "/status {ref}" for details.' },
+  'ticket.list.hintTaken': { zh: '发送「进度 {ref}」看详情，办好后「办结 {ref} 说明」。', en: 'Send "/status {ref}" for details, "/resolve {ref} <what was done>" when done.' },
   'ticket.mine.none': { zh: '你现在没有进行中的报事。有问题请发送「报事 内容」。', en: 'You have no tickets in progress. Send "/report <what>" to report something.' },
   'ticket.mine.staffHint': { zh: '工作人员请发送「工单」查看待办。', en: 'Staff: send /tickets for your open tickets.' },
   'ticket.mine.header': { zh: '📋 你的报事：', en: '📋 Your tickets:' },
@@ -97,8 +98,28 @@ export const ticketMessages = {
   'ticket.textRequired': { zh: '请说一下要报什么事，例如「报事 3号楼路灯坏了」。', en: 'Say what to report, e.g. "/report the lamp at building 3 is out".' },
   'ticket.textTooLong': { zh: '内容太长了（最多 {max} 字），请简要说明。', en: 'That is too long (at most {max} characters); please keep it short.' },
   'ticket.takeForbidden': {
+    zh: '只有负责这片区域的网格员或工作人员才能接单 {ref}。居民有事请发送「报事 内容」。',
+    en: 'Only staff covering this area can take {ref}. To report something send "/report <what>".',
+  },
+  'ticket.takeForbiddenFollow': {
     zh: '只有负责这片区域的网格员或工作人员才能接单 {ref}。居民有事请发送「报事 内容」；想关注进度，发送「附议 {ref}」。',
     en: 'Only staff covering this area can take {ref}. To report something send "/report <what>"; to follow it send "/plusone {ref}".',
+  },
+  'ticket.takeForbiddenOwn': {
+    zh: '只有负责这片区域的网格员或工作人员才能接单 {ref}。这是你报的事，有进展会通知你；发送「进度 {ref}」查看进度。',
+    en: 'Only staff covering this area can take {ref}. You reported it and will hear of its progress; send "/status {ref}" to see it.',
+  },
+  'ticket.resolveOpenForbidden': {
+    zh: '只有负责这片区域的网格员或工作人员才能办结 {ref}。',
+    en: 'Only staff covering this area can resolve {ref}.',
+  },
+  'ticket.resolveOpenForbiddenFollow': {
+    zh: '只有负责这片区域的网格员或工作人员才能办结 {ref}。想关注进度，发送「附议 {ref}」。',
+    en: 'Only staff covering this area can resolve {ref}. To follow it send "/plusone {ref}".',
+  },
+  'ticket.resolveOpenForbiddenOwn': {
+    zh: '只有负责这片区域的网格员或工作人员才能办结 {ref}。问题已经自己解决了？发送「撤销 {ref} 已解决」撤销这张工单。',
+    en: 'Only staff covering this area can resolve {ref}. Sorted itself out? Send "/cancel {ref} fixed" to withdraw it.',
   },
   'ticket.alreadyYours': { zh: '你已经接了 {ref}，办好后发送「办结 {ref} 说明」。', en: 'You already have {ref}; when done send "/resolve {ref} <what was done>".' },
   'ticket.alreadyTaken': { zh: '{ref} 已由 {name} 接单了。', en: '{ref} has already been taken by {name}.' },
@@ -131,6 +152,10 @@ export const ticketMessages = {
     en: '{ref} was resolved more than {days} days ago and cannot be reopened. Please send "/report <what>" again.',
   },
   'ticket.plusOneOwn': { zh: '{ref} 是你报的，有进展会通知你。', en: 'You reported {ref}; you will hear of its progress.' },
+  'ticket.plusOneForbidden': {
+    zh: '只有 {ref} 所在网格的居民和工作人员可以附议。你那里也有这个问题，请发送「报事 内容」。',
+    en: 'Only people of the grid where {ref} was reported can back it. If you have the same problem, send "/report <what>".',
+  },
   'ticket.plusOneAgain': { zh: '你已经附议过 {ref} 了，有进展会通知你。', en: 'You already back {ref}; you will hear of its progress.' },
   'ticket.categorizeForbidden': { zh: '只有负责的工作人员可以改 {ref} 的分类。', en: 'Only the staff handling {ref} can change its category.' },
   'ticket.unknownCategory': { zh: '没有「{name}」这个分类。可选：{names}。', en: 'There is no category "{name}". Choose from: {names}.' },
@@ -146,6 +171,10 @@ export const ticketMessages = {
   'ticket.cancelForbidden': { zh: '只有报事人或负责的工作人员可以撤销 {ref}。', en: 'Only the reporter or the staff handling {ref} can cancel it.' },
   'ticket.cancelReasonRequired': { zh: '工作人员撤销工单请说明原因，例如「撤销 {ref} 重复报事」。', en: 'Staff must say why, e.g. "/cancel {ref} duplicate".' },
   'ticket.viewForbidden': {
+    zh: '只有报事人、附议的居民和负责的工作人员可以查看 {ref}。',
+    en: 'Only the reporter, those who back it and the staff handling it can see {ref}.',
+  },
+  'ticket.viewForbiddenFollow': {
     zh: '只有报事人、附议的居民和负责的工作人员可以查看 {ref}。发送「附议 {ref}」即可关注进度。',
     en: 'Only the reporter, those who back it and the staff handling it can see {ref}. Send "/plusone {ref}" to follow it.',
   },

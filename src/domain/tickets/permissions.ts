@@ -1,9 +1,11 @@
 import type { Db } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
 import type { Ctx } from '../context.js';
+import { isRelatedTo } from '../org/authority.js';
 import { canActAsStaff, hasRole } from '../org/members.js';
-import { getUnit } from '../org/units.js';
-import { isFollower, routedUnitId, type Ticket } from './store.js';
+import type { Room } from '../org/rooms.js';
+import { getUnit, nearestOfKind, pathIds, type Unit } from '../org/units.js';
+import { isActive, isFollower, routedUnitId, type Ticket, ticketRef } from './store.js';
 
 /** The member behind the call; tickets are reported, taken and rated by people. */
 export function actingMember(ctx: Ctx): number {
@@ -25,6 +27,33 @@ export function mayResolveTaken(db: Db, memberId: number, ticket: Ticket): boole
   return parentId !== null && canActAsStaff(db, memberId, parentId);
 }
 
+/** Where a ticket's neighbours are: the grid it was reported in (a building's grid), or the place itself where no grid is above it. */
+export const neighbourhoodOf = (db: Db, ticket: Ticket): Unit =>
+  nearestOfKind(db, ticket.originUnitId, 'grid') ?? getUnit(db, ticket.originUnitId);
+
+/**
+ * 附议 is for neighbours: a role in the ticket's grid, in a building below it or on a unit above it (a
+ * community volunteer, the community's staff). Refs are sequential, so without this anyone could follow any
+ * ticket and, following it, read it and have its news posted where they said 附议.
+ */
+export const mayFollow = (db: Db, memberId: number, ticket: Ticket) => isRelatedTo(db, memberId, neighbourhoodOf(db, ticket));
+
+/** Whether a refusal may suggest 附议: the ticket is still open to it and the member could, and does not yet, follow it. */
+export const mayStartFollowing = (db: Db, memberId: number, ticket: Ticket) =>
+  isActive(ticket.status) && ticket.reporterId !== memberId && !isFollower(db, ticket.id, memberId) && mayFollow(db, memberId, ticket);
+
+/**
+ * Whether a follower's news may go to this room when they have no private chat: a private chat, or a group
+ * of the ticket's grid, a building in it or a unit above it. Said in another grid's group, it goes nowhere
+ * but the follower's private chat.
+ */
+export function roomMayHear(db: Db, room: Room, ticket: Ticket): boolean {
+  if (room.kind === 'private') return true;
+  if (room.unitId === null) return false;
+  const place = neighbourhoodOf(db, ticket);
+  return pathIds(getUnit(db, room.unitId)).includes(place.id) || pathIds(place).includes(room.unitId);
+}
+
 /** The reporter, those who said 附议, and the staff who may handle it. */
 export const mayView = (db: Db, memberId: number, ticket: Ticket) =>
   ticket.reporterId === memberId || isFollower(db, ticket.id, memberId) || mayHandle(db, memberId, ticket);
@@ -33,6 +62,22 @@ export const mayView = (db: Db, memberId: number, ticket: Ticket) =>
 export const seesReporter = (db: Db, viewerId: number | undefined, ticket: Ticket) =>
   !ticket.anonymous ||
   (viewerId !== undefined && (viewerId === ticket.reporterId || hasRole(db, viewerId, 'admin', ticket.originUnitId)));
+
+/**
+ * The refusal for someone who is not staff here trying to 接单 or 办结 an open ticket: the reporter is told
+ * their own way on (wait for it, or 撤销 it when it sorted itself out), a neighbour how to follow it.
+ */
+export function staffOnlyError(db: Db, memberId: number, ticket: Ticket, action: 'take' | 'resolve'): DomainError {
+  const keys = STAFF_ONLY[action];
+  const ref = ticketRef(ticket.id);
+  if (ticket.reporterId === memberId) return new DomainError('FORBIDDEN', keys.own, { ref });
+  return new DomainError('FORBIDDEN', mayStartFollowing(db, memberId, ticket) ? keys.follow : keys.other, { ref });
+}
+
+const STAFF_ONLY = {
+  take: { own: 'ticket.takeForbiddenOwn', follow: 'ticket.takeForbiddenFollow', other: 'ticket.takeForbidden' },
+  resolve: { own: 'ticket.resolveOpenForbiddenOwn', follow: 'ticket.resolveOpenForbiddenFollow', other: 'ticket.resolveOpenForbidden' },
+} as const;
 
 /** The refusal for acting on a ticket that is past the state the action needs. */
 export function finishedError(ticket: Ticket, ref: string): DomainError {

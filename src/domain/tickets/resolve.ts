@@ -6,7 +6,7 @@ import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { getMember } from '../org/members.js';
 import { tellInvolvedStaff, tellPeople } from './announce.js';
-import { actingMember, finishedError, mayHandle, mayResolveTaken } from './permissions.js';
+import { actingMember, finishedError, mayHandle, mayResolveTaken, staffOnlyError } from './permissions.js';
 import { cleanText } from './report.js';
 import { changeTicket, getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
 import { type ActionOptions, markTaken } from './take.js';
@@ -31,7 +31,7 @@ export function resolveTicket(ctx: Ctx, ticketId: number, input: { note?: string
     let ticket = getTicket(ctx.db, ticketId);
     const ref = ticketRef(ticket.id);
     if (ticket.status === 'open') {
-      if (!mayHandle(ctx.db, memberId, ticket)) throw new DomainError('FORBIDDEN', 'ticket.takeForbidden', { ref });
+      if (!mayHandle(ctx.db, memberId, ticket)) throw staffOnlyError(ctx.db, memberId, ticket, 'resolve');
       ticket = markTaken(ctx, ticket, memberId, input, false);
     } else if (ticket.status === 'taken') {
       if (!mayResolveTaken(ctx.db, memberId, ticket)) {

@@ -5,7 +5,7 @@ import type { Ctx } from '../context.js';
 import { getMember } from '../org/members.js';
 import { tellInvolvedStaff, tellPeople } from './announce.js';
 import { getCategory, resolveLimitMs } from './categories.js';
-import { actingMember, finishedError, mayHandle } from './permissions.js';
+import { actingMember, finishedError, mayHandle, staffOnlyError } from './permissions.js';
 import { changeTicket, getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
 
 export interface ActionOptions {
@@ -22,7 +22,7 @@ export function takeTicket(ctx: Ctx, ticketId: number, options: ActionOptions = 
   return inTransaction(ctx.db, () => {
     const ticket = getTicket(ctx.db, ticketId);
     const ref = ticketRef(ticket.id);
-    if (!mayHandle(ctx.db, memberId, ticket)) throw new DomainError('FORBIDDEN', 'ticket.takeForbidden', { ref });
+    if (!mayHandle(ctx.db, memberId, ticket)) throw staffOnlyError(ctx.db, memberId, ticket, 'take');
     if (ticket.status === 'taken') {
       if (ticket.takerId === memberId) throw new DomainError('CONFLICT', 'ticket.alreadyYours', { ref });
       throw new DomainError('CONFLICT', 'ticket.alreadyTaken', { ref, name: getMember(ctx.db, ticket.takerId!).name });

@@ -103,7 +103,9 @@ describe('ticket commands', () => {
     ['rating someone else\'s ticket', 'wang', 'dm:wang', '评价 T1 5', '只有报事人可以评价 T1'],
     ['rating before it is resolved', 'jin', 'dm:jin', '评价 T1 5', 'T1 还没有办结'],
     ['a resident asking for 工单', 'jin', 'grid-1', '/tickets', '想看自己报的事，请发送「进度」'],
-    ['a stranger asking for 进度', 'chen', 'grid-2-staff', '进度 T1', '发送「附议 T1」即可关注进度'],
+    ['a neighbour asking for 进度', 'wang', 'grid-1', '进度 T1', '发送「附议 T1」即可关注进度'],
+    ['another grid\'s worker asking for 进度', 'chen', 'grid-2-staff', '进度 T1', '只有报事人、附议的居民和负责的工作人员可以查看 T1。'],
+    ['another grid\'s worker backing it', 'chen', 'grid-2-staff', '附议 T1', '只有 T1 所在网格的居民和工作人员可以附议'],
     ['backing your own', 'jin', 'grid-1', '附议 T1', 'T1 是你报的'],
     ['reopening an open ticket', 'jin', 'grid-1', '重开 T1', 'T1 还在处理中'],
     ['a malformed ref said to the bot', 'li', 'grid-1-staff', '/take abc', '用法：接单 <工单号>'],
@@ -163,8 +165,11 @@ describe('ticket commands', () => {
       '📋 待办工单 2 张（最早的在前）：',
       '· T1 荷东第一网格「3号楼路灯坏了」网格员小李处理中 · 办结还剩1天',
       '· T2 ⚠️荷东第一网格「2单元楼道有人飞线充电」已过不到1分钟 · 接单还剩10分钟',
-      '发送「接单 T1」接单，「进度 T1」看详情。',
+      '发送「接单 T2」接单，「进度 T2」看详情。',
     ]);
+    // With nothing left to take, the footer names a listed ticket and how to finish it.
+    await demo.say('li', 'grid-1-staff', '接单 T2');
+    expect((await demo.say('li', 'grid-1-staff', '工单'))[0]!.text.split('\n').at(-1)).toBe('发送「进度 T1」看详情，办好后「办结 T1 说明」。');
     const [community] = await demo.say('zhao', 'community', '/tickets');
     expect(community!.text).toContain('待办工单 3 张');
     const [none] = await demo.say('chen', 'grid-2-staff', '工单');
@@ -202,6 +207,51 @@ describe('ticket commands', () => {
     expect(demo.textsIn(noted, 'dm:jin')).toEqual([expect.stringContaining('有新进展（网格员小李）：已联系电工')]);
     expect(demo.textsIn(noted, 'dm:wang')).toHaveLength(1);
     expect(demo.textsIn(await demo.say('li', 'grid-1-staff', '办结 T1'), 'dm:wang')).toEqual([expect.stringContaining('你附议的 T1')]);
+  });
+
+  it('keeps a ticket from people of another grid: no 附议, no 进度, no news in their group', async () => {
+    const demo = demoChat();
+    await demo.say('jin', 'grid-1', '报事 我家楼上302天天半夜吵架');
+    const [peek] = await demo.say('zhang', 'grid-2', '进度 T1');
+    expect(peek?.text).toBe('只有报事人、附议的居民和负责的工作人员可以查看 T1。');
+    const [back] = await demo.say('zhang', 'grid-2', '附议 T1');
+    expect(back?.text).toContain('只有 T1 所在网格的居民和工作人员可以附议');
+    const [again] = await demo.say('zhang', 'grid-2', '进度 T1');
+    expect(again?.text).not.toContain('302');
+    expect(again?.text).not.toContain('金阿姨');
+    const noted = await demo.say('li', 'grid-1-staff', '备注 T1 已上门调解');
+    expect(demo.textsIn(noted, 'dm:jin')).toHaveLength(1);
+    expect(demo.textsIn(noted, 'grid-2')).toEqual([]);
+    // A neighbour is pointed at 附议, and then may read it.
+    const [hint] = await demo.say('wang', 'grid-1', '进度 T1');
+    expect(hint?.text).toContain('发送「附议 T1」即可关注进度');
+    await demo.say('wang', 'grid-1', '附议 T1');
+    expect((await demo.say('wang', 'grid-1', '进度 T1'))[0]?.text).toContain('已上门调解');
+  });
+
+  it('never names an anonymous reporter to those who back the ticket', async () => {
+    const demo = demoChat();
+    await demo.say('wang', 'dm:wang', '匿名报事 楼上天天半夜吵架');
+    expect((await demo.say('jin', 'grid-1', '附议 T1'))[0]?.text).toContain('已附议 T1');
+    for (const room of ['dm:jin', 'grid-1']) {
+      const [status] = await demo.say('jin', room, '进度 T1');
+      expect(status?.text).toContain('报事人：一位居民');
+      expect(status?.text).not.toContain('王阿姨');
+    }
+  });
+
+  it('tells a resident who sends 办结 that only staff resolve, and what they can do instead', async () => {
+    const demo = demoChat();
+    await demo.say('jin', 'grid-1', '报事 3号楼路灯坏了');
+    const [own] = await demo.say('jin', 'grid-1', '办结 T1');
+    expect(own?.text).toContain('才能办结 T1');
+    expect(own?.text).toContain('撤销 T1');
+    const [neighbour] = await demo.say('wang', 'grid-1', '办结 T1');
+    expect(neighbour?.text).toContain('才能办结 T1');
+    expect(neighbour?.text).toContain('附议 T1');
+    const [outsider] = await demo.say('chen', 'grid-2-staff', '接单 T1');
+    expect(outsider?.text).toContain('才能接单 T1');
+    expect(outsider?.text).not.toContain('附议');
   });
 
   it('joins a report that looks like an open ticket, unless told 报事!', async () => {

@@ -2,12 +2,13 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { DAY, MINUTE } from '../../../src/clock.js';
 import { auditLog, ticketEvents, ticketFollowers, tickets } from '../../../src/db/schema/index.js';
-import { grantRole } from '../../../src/domain/org/members.js';
+import { type Ctx, memberActor } from '../../../src/domain/context.js';
+import { createMember, grantRole } from '../../../src/domain/org/members.js';
 import { autocloseUnrated } from '../../../src/domain/tickets/autoclose.js';
 import { cancelTicket } from '../../../src/domain/tickets/cancel.js';
 import { recategorize } from '../../../src/domain/tickets/categorize.js';
 import { addNote } from '../../../src/domain/tickets/note.js';
-import { mayView, seesReporter } from '../../../src/domain/tickets/permissions.js';
+import { mayFollow, mayStartFollowing, mayView, seesReporter } from '../../../src/domain/tickets/permissions.js';
 import { plusOne } from '../../../src/domain/tickets/plusone.js';
 import { rateTicket } from '../../../src/domain/tickets/rate.js';
 import { reopenTicket } from '../../../src/domain/tickets/reopen.js';
@@ -84,10 +85,14 @@ describe('who may do what', () => {
   };
 
   it.each([
-    ['a resident taking', (d: ReturnType<typeof ticketsDemo>, id: number) => takeTicket(d.as('wang'), id), 'FORBIDDEN', 'ticket.takeForbidden'],
+    ['a neighbour taking', (d: ReturnType<typeof ticketsDemo>, id: number) => takeTicket(d.as('wang'), id), 'FORBIDDEN', 'ticket.takeForbiddenFollow'],
+    ['the reporter taking', (d: ReturnType<typeof ticketsDemo>, id: number) => takeTicket(d.as('jin'), id), 'FORBIDDEN', 'ticket.takeForbiddenOwn'],
     ['another grid\'s worker taking', (d: ReturnType<typeof ticketsDemo>, id: number) => takeTicket(d.as('chen'), id), 'FORBIDDEN', 'ticket.takeForbidden'],
-    ['a merchant taking', (d: ReturnType<typeof ticketsDemo>, id: number) => takeTicket(d.as('barber'), id), 'FORBIDDEN', 'ticket.takeForbidden'],
-    ['a resident resolving', (d: ReturnType<typeof ticketsDemo>, id: number) => resolveTicket(d.as('jin'), id), 'FORBIDDEN', 'ticket.takeForbidden'],
+    ['a merchant taking', (d: ReturnType<typeof ticketsDemo>, id: number) => takeTicket(d.as('barber'), id), 'FORBIDDEN', 'ticket.takeForbiddenFollow'],
+    ['the reporter resolving', (d: ReturnType<typeof ticketsDemo>, id: number) => resolveTicket(d.as('jin'), id), 'FORBIDDEN', 'ticket.resolveOpenForbiddenOwn'],
+    ['a neighbour resolving', (d: ReturnType<typeof ticketsDemo>, id: number) => resolveTicket(d.as('wang'), id), 'FORBIDDEN', 'ticket.resolveOpenForbiddenFollow'],
+    ['another grid\'s worker resolving', (d: ReturnType<typeof ticketsDemo>, id: number) => resolveTicket(d.as('chen'), id), 'FORBIDDEN', 'ticket.resolveOpenForbidden'],
+    ['another grid\'s worker backing', (d: ReturnType<typeof ticketsDemo>, id: number) => plusOne(d.as('chen'), id), 'FORBIDDEN', 'ticket.plusOneForbidden'],
     ['a resident noting', (d: ReturnType<typeof ticketsDemo>, id: number) => addNote(d.as('wang'), id, { note: 'x' }), 'FORBIDDEN', 'ticket.noteForbidden'],
     ['a resident recategorising', (d: ReturnType<typeof ticketsDemo>, id: number) => recategorize(d.as('jin'), id, { category: '停车' }), 'FORBIDDEN', 'ticket.categorizeForbidden'],
     ['someone else cancelling', (d: ReturnType<typeof ticketsDemo>, id: number) => cancelTicket(d.as('wang'), id), 'FORBIDDEN', 'ticket.cancelForbidden'],
@@ -163,6 +168,72 @@ describe('who may do what', () => {
     expect(seesReporter(demo.db, id('zhao'), anon)).toBe(false);
     expect(seesReporter(demo.db, id('wang'), anon)).toBe(true);
     expect(seesReporter(demo.db, id('admin'), anon)).toBe(true);
+  });
+});
+
+describe('附议 is for neighbours', () => {
+  /** A member holding one role: the people a ticket's refs could reach beyond the demo's. */
+  const person = (demo: ReturnType<typeof ticketsDemo>, name: string, role: 'resident' | 'volunteer', unitId: number): Ctx => {
+    const member = createMember(demo.system, { name });
+    grantRole(demo.system, { memberId: member.id, role, unitId });
+    return { ...demo.services.deps, actor: memberActor(member.id) };
+  };
+  const memberOf = (ctx: Ctx) => (ctx.actor.kind === 'member' ? ctx.actor.memberId : -1);
+
+  it('lets people of the ticket\'s grid, a building in it or a unit above follow it; not another grid', () => {
+    const demo = ticketsDemo();
+    const { grid1, grid2, building3, community } = demo.ids.units;
+    const t = demo.report('jin', '我家楼上302天天半夜吵架');
+    const inBuilding = person(demo, '3号楼居民', 'resident', building3.id);
+    const communityVolunteer = person(demo, '社区志愿者', 'volunteer', community.id);
+    const otherGrid = person(demo, '第二网格居民', 'resident', grid2.id);
+    expect(plusOne(demo.as('wang'), t.id).plusOnes).toBe(1);
+    expect(plusOne(inBuilding, t.id).plusOnes).toBe(2);
+    expect(plusOne(communityVolunteer, t.id).plusOnes).toBe(3);
+    expect(() => plusOne(otherGrid, t.id)).toThrow(expect.objectContaining({ code: 'FORBIDDEN', key: 'ticket.plusOneForbidden' }));
+    const refused = getTicket(demo.db, t.id);
+    expect(refused.plusOnes).toBe(3);
+    expect(mayFollow(demo.db, memberOf(otherGrid), refused)).toBe(false);
+    expect(mayView(demo.db, memberOf(otherGrid), refused)).toBe(false);
+    expect(demo.db.select().from(ticketFollowers).all().map((f) => f.memberId)).not.toContain(memberOf(otherGrid));
+    expect(eventsOf(demo.db, t.id).filter((e) => e.kind === 'plusone')).toHaveLength(3);
+
+    // A ticket from building 3 is its grid's business: a neighbour elsewhere in grid 1 may follow it.
+    const fromBuilding = demo.report('wang', '3号楼电梯坏了', { unitId: building3.id });
+    expect(plusOne(person(demo, '第一网格居民', 'resident', grid1.id), fromBuilding.id).plusOnes).toBe(1);
+    expect(() => plusOne(otherGrid, fromBuilding.id)).toThrow(/ticket.plusOneForbidden/);
+  });
+
+  it('refuses an outsider before saying anything about the ticket\'s state', () => {
+    const demo = ticketsDemo();
+    const t = demo.report('jin', '3号楼路灯坏了');
+    resolveTicket(demo.as('li'), t.id);
+    expect(() => plusOne(demo.as('chen'), t.id)).toThrow(/ticket.plusOneForbidden/);
+    expect(() => plusOne(demo.as('wang'), t.id)).toThrow(/ticket.alreadyResolved/);
+  });
+
+  it('posts a follower\'s news only to a group of the ticket\'s grid or above', () => {
+    const demo = ticketsDemo();
+    const t = demo.report('jin', '3号楼路灯坏了');
+    grantRole(demo.system, { memberId: demo.ids.members.wang.id, role: 'resident', unitId: demo.ids.units.grid2.id });
+    plusOne(demo.as('wang'), t.id, { roomId: demo.roomId('grid-2') });
+    plusOne(demo.as('yang'), t.id, { roomId: demo.roomId('grid-1') });
+    const rooms = new Map(demo.db.select().from(ticketFollowers).all().map((f) => [f.memberId, f.roomId]));
+    expect(rooms.get(demo.ids.members.wang.id)).toBeNull();
+    expect(rooms.get(demo.ids.members.yang.id)).toBe(demo.roomId('grid-1'));
+  });
+
+  it('suggests 附议 only to those who could, and do not yet, follow', () => {
+    const demo = ticketsDemo();
+    const t = demo.report('jin', '3号楼路灯坏了');
+    const id = (who: 'jin' | 'wang' | 'yang' | 'chen') => demo.ids.members[who].id;
+    expect(mayStartFollowing(demo.db, id('wang'), t)).toBe(true);
+    expect(mayStartFollowing(demo.db, id('jin'), t)).toBe(false);
+    expect(mayStartFollowing(demo.db, id('chen'), t)).toBe(false);
+    plusOne(demo.as('yang'), t.id);
+    expect(mayStartFollowing(demo.db, id('yang'), t)).toBe(false);
+    resolveTicket(demo.as('li'), t.id);
+    expect(mayStartFollowing(demo.db, id('wang'), getTicket(demo.db, t.id))).toBe(false);
   });
 });
 
