@@ -22,6 +22,9 @@ export interface ButtonDeps {
  * further replies are posted. In a private chat every reply is also posted, so what it says (a voucher
  * code) stays in the chat.
  */
+/** How long the card's edit may wait before the press is answered. */
+const EDIT_FIRST_WITHIN_MS = 2000;
+
 export function buttonsComposer(d: ButtonDeps): Composer<Context> {
   const composer = new Composer<Context>();
   composer.on('callback_query:data', async (ctx) => {
@@ -29,11 +32,17 @@ export function buttonsComposer(d: ButtonDeps): Composer<Context> {
     let answered = false;
     // Telegram refuses to answer a press more than once or too late (a press redelivered after a restart, a
     // slow command): the press is still handled, and what it says still posted.
-    const answer = async (text?: string) => {
+    const answer = async (text?: string): Promise<boolean> => {
       answered = true;
-      await ctx.api
+      return ctx.api
         .answerCallbackQuery(query.id, text ? { text: truncate(text, CALLBACK_ANSWER_LIMIT) } : {})
-        .catch((error) => d.log.warn('could not answer a press', { error }));
+        .then(
+          () => true,
+          (error) => {
+            d.log.warn('could not answer a press', { error });
+            return false;
+          },
+        );
     };
     try {
       // A message too old to be read (date 0) or an inline message has no chat to act in.
@@ -59,14 +68,24 @@ export function buttonsComposer(d: ButtonDeps): Composer<Context> {
       };
       const result = await d.core.handle(incoming);
       const [first, ...rest] = result.replies;
-      // The card first, so that when the presser's spinner stops the message already shows what happened.
-      if (result.card) {
+      const edit = async () => {
+        if (!result.card) return;
         await d.sender
           .editCard(incoming.roomId, message.message_id, result.card)
           .catch((error) => d.log.warn('could not edit the pressed message', { chat: incoming.roomId, error }));
+      };
+      // The card first when it can go at once, so that when the presser's spinner stops the message already
+      // shows what happened. In a group that has used its minute's messages the edit may wait longer than
+      // Telegram keeps a press open: then the answer goes first. A notice Telegram did not take is posted.
+      let noticed: boolean;
+      if (d.sender.delay(incoming.roomId) <= EDIT_FIRST_WITHIN_MS) {
+        await edit();
+        noticed = await answer(first?.text);
+      } else {
+        noticed = await answer(first?.text);
+        await edit();
       }
-      await answer(first?.text);
-      const mustPost = (text: string) => text.length > CALLBACK_ANSWER_LIMIT || text.includes(privateChatHint);
+      const mustPost = (text: string) => !noticed || text.length > CALLBACK_ANSWER_LIMIT || text.includes(privateChatHint);
       const post = !isGroup(chat) || (first && mustPost(first.text)) ? result.replies : rest;
       await d.sender.reply(incoming.roomId, post, isGroup(chat) ? { replyTo: message.message_id } : {});
     } finally {

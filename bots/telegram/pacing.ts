@@ -46,6 +46,18 @@ export class ChatPacers {
     return turn;
   }
 
+  /**
+   * About how long a send to the chat asked now would wait: its slot, or behind the sends already queued
+   * there. A guess that never undercounts by more than the sends under way take.
+   */
+  delay(chatId: string): number {
+    const chat = this.#chats.get(chatId);
+    if (!chat) return 0;
+    const now = this.#now();
+    const slot = Math.max(chat.pacer.peek(chatId), chat.freeAt) - now;
+    return Math.max(0, slot, chat.pending * CHAT_INTERVAL_MS);
+  }
+
   #chat(chatId: string) {
     let chat = this.#chats.get(chatId);
     if (!chat) {

@@ -180,6 +180,11 @@ export class TelegramSender {
     }
   }
 
+  /** About how long a message to the chat would wait for its turn now. */
+  delay(chatId: string): number {
+    return this.d.pacers.delay(chatId);
+  }
+
   /** Shows a pressed message's new state. An unchanged card is not an error. */
   async editCard(chatId: string, messageId: number, card: OutMessage): Promise<void> {
     try {

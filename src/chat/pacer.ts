@@ -26,6 +26,15 @@ export class Pacer {
 
   /** When a send to this room may go, reserving that slot. */
   reserve(roomId: string): number {
+    const at = this.peek(roomId);
+    const index = this.#window.findIndex((s) => s > at);
+    this.#window.splice(index === -1 ? this.#window.length : index, 0, at);
+    this.#roomNext.set(roomId, at + this.options.perRoomIntervalMs);
+    return at;
+  }
+
+  /** When a send to this room could go if asked now, without reserving it. */
+  peek(roomId: string): number {
     const now = this.#now();
     while (this.#window.length && this.#window[0]! <= now - WINDOW_MS) this.#window.shift();
     let at = Math.max(now, this.#roomNext.get(roomId) ?? 0);
@@ -33,9 +42,6 @@ export class Pacer {
       // The next moment one of the reserved sends leaves the minute around `at`.
       at = Math.min(...this.#window.map((s) => s + WINDOW_MS).filter((s) => s > at));
     }
-    const index = this.#window.findIndex((s) => s > at);
-    this.#window.splice(index === -1 ? this.#window.length : index, 0, at);
-    this.#roomNext.set(roomId, at + this.options.perRoomIntervalMs);
     return at;
   }
 

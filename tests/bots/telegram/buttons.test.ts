@@ -157,6 +157,20 @@ describe('Telegram buttons', () => {
     expect(h.sleeps).toEqual([1000]);
   });
 
+  it('answers a press before an edit that must wait in a busy group, and posts what a late answer lost', async () => {
+    const { h, zhang, staff, lastSent, press } = await setup();
+    await h.say(zhang, staff, '/poll');
+    const poll = lastSent();
+    // The group's minute is used up (the clock stands still), so the edit would wait long.
+    for (let i = 0; i < 20; i++) await h.adapter.transport.send(String(staff.id), { text: `通知 ${i}` });
+    h.failNext('answerCallbackQuery', { error_code: 400, description: 'Bad Request: query is too old and response timeout expired or query ID is invalid' });
+    const from = h.calls.length;
+    const { sent } = await press(zhang, poll, 'A');
+    const methods = h.calls.slice(from).map((c) => c.method).filter((m) => m !== 'sendMessage');
+    expect(methods).toEqual(['answerCallbackQuery', 'editMessageText']);
+    expect(sent.map((c) => c.payload.text)).toEqual(['你投了 A']);
+  });
+
   it('shortens button commands to fit callback_data, and drops a button that cannot fit', async () => {
     const { h, zhang, staff, lastSent } = await setup();
     await h.say(zhang, staff, '/wide');

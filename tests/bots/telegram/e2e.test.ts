@@ -225,10 +225,15 @@ describe('Telegram end to end: buttons and photos', () => {
     expect(refused.answer).toContain('只有本网格的工作人员');
     expect(refused.message.text).toBe('新工单 T9');
 
+    // Three messages in as many seconds: the edit waits its turn, so the press is answered first.
     const taken = await driver.press(li, announced!, '接单');
     expect(taken.answer).toBe('已接：T9');
-    expect(taken.message.text).toBe('T9 · 处理人：网格员小李');
-    expect(taken.message.reply_markup?.inline_keyboard[0]![0]).toMatchObject({ text: '完成' });
+    const card = await api.waitFor(
+      () => api.messagesIn(staff.id).find((m) => m.message_id === announced!.message_id && m.text !== '新工单 T9'),
+      'the edited card',
+    );
+    expect(card.text).toBe('T9 · 处理人：网格员小李');
+    expect(card.reply_markup?.inline_keyboard[0]![0]).toMatchObject({ text: '完成' });
   });
 
   it('keeps what a press says in a private chat as a message', async () => {
