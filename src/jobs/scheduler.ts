@@ -1,6 +1,6 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { SimulatedClock } from '../clock.js';
-import type { JobRunner, RunOutcome, Trigger } from './runner.js';
+import type { CaughtUp, JobRunner, RunOutcome, Trigger } from './runner.js';
 
 const MINUTE = 60_000;
 const floorToMinute = (d: Date) => new Date(Math.floor(d.getTime() / MINUTE) * MINUTE);
@@ -27,9 +27,9 @@ export class CronScheduler {
   ) {}
 
   /** Catches up what downtime missed, then schedules every enabled job. */
-  async start(): Promise<RunOutcome[]> {
+  async start(): Promise<CaughtUp[]> {
     const caughtUp = this.runner.catchUp(this.runner.deps.clock.now());
-    for (const outcome of caughtUp) await this.afterRun('catch-up', outcome);
+    for (const { name, outcome } of caughtUp) await this.afterRun(name, outcome);
     for (const name of this.runner.names) this.reload(name);
     // A schedule changed through the API takes effect at once.
     this.#unsubscribe = this.runner.onChange((name) => this.reload(name));

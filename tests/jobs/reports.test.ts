@@ -6,6 +6,7 @@ import { monthlyReport } from '../../src/domain/reports/monthly.js';
 import { parsePeriod, previousMonth, previousQuarter, previousYear } from '../../src/domain/reports/periods.js';
 import { quarterlyReport } from '../../src/domain/reports/quarterly.js';
 import { aligned, displayWidth } from '../../src/domain/reports/render.js';
+import { CronScheduler } from '../../src/jobs/scheduler.js';
 import { type DemoChat, demoChat } from '../helpers/services.js';
 
 const TZ = 'Asia/Shanghai';
@@ -174,9 +175,31 @@ describe('rhythm jobs through the simulated clock', () => {
     const outcomes = demo.services.jobs.catchUp(demo.clock.now());
     await demo.chat.deliver();
     const caughtUp = demo.sent.slice(before);
-    expect(outcomes.filter((o) => o.status === 'ok').length).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o.outcome.status === 'ok').length).toBeGreaterThan(0);
     expect(caughtUp.filter((o) => o.text.includes('2026年3月 月报')).length).toBe(3); // two grids and the community
     expect(caughtUp.some((o) => o.text.includes('巡查提醒'))).toBe(false);
-    expect(demo.services.jobs.catchUp(demo.clock.now()).filter((o) => o.status === 'ok')).toEqual([]);
+    expect(demo.services.jobs.catchUp(demo.clock.now()).filter((o) => o.outcome.status === 'ok')).toEqual([]);
+  });
+
+  it('after downtime, catches up the reports of an installation younger than their period, which never ran', async () => {
+    const demo = demoChat({ start: new Date('2026-03-02T09:00:00+08:00') });
+    await demo.advance(20 * DAY); // no 1st of the month on the way: the reports have never run
+    expect(demo.services.jobs.lastRun('monthly-reminder')).toBeUndefined();
+    const before = demo.sent.length;
+    demo.clock.set(new Date('2026-04-02T10:00:00+08:00')); // down over April 1
+    const names: string[] = [];
+    const scheduler = new CronScheduler(demo.services.jobs, (name, outcome) => void names.push(`${name} ${outcome.status}`));
+    try {
+      const caughtUp = await scheduler.start();
+      expect(caughtUp.find((c) => c.name === 'monthly-reminder')?.at).toEqual(new Date('2026-04-01T09:00:00+08:00'));
+    } finally {
+      await scheduler.stop();
+    }
+    expect(names).toEqual(expect.arrayContaining(['monthly-reminder ok', 'quarterly-dispatch ok']));
+    expect(names).not.toContain('annual-review ok'); // not due since the scheduler first ran
+    await demo.chat.deliver();
+    const caughtUp = demo.sent.slice(before).map((o) => o.text);
+    expect(caughtUp.filter((t) => t.includes('2026年3月 月报')).length).toBe(3);
+    expect(caughtUp.some((t) => t.includes('2026年第1季度'))).toBe(true);
   });
 });
