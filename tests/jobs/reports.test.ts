@@ -60,7 +60,8 @@ describe('report figures', () => {
     expect(grid1.summary.patrols).toMatchObject({ halfDaysDone: 1, halfDaysExpected: 60, nightsExpected: 4 }); // weeks ending in March
     expect(grid1.stillOpen.count).toBe(0);
     const community = monthlyReport(demo.services.db, demo.ids.units.community.id, period, new Date('2026-04-01T09:00:00+08:00'), TZ);
-    expect(community.summary.tickets).toMatchObject({ total: 2, open: 1 });
+    // grid 2's ticket, left open past its deadline, counts against the community's on-time share
+    expect(community.summary.tickets).toMatchObject({ total: 2, open: 1, withinSlaShare: 0.5 });
     expect(community.stillOpen.oldest[0]).toMatchObject({ ref: 'T2', status: 'open' });
   });
 
@@ -74,6 +75,9 @@ describe('report figures', () => {
     ]);
     // grid 2 never patrolled; grid 1 patrolled once in a quarter: both behind on patrols
     expect(report.grids[1]!.behind).toContain('patrols');
+    // grid 2 resolved nothing and let its ticket go overdue: behind on time too, not "no figure"
+    expect(report.grids[1]!.tickets.withinSlaShare).toBe(0);
+    expect(report.grids[1]!.behind).toContain('sla');
     // counted from the day the grids were set up (March 2), not from January 1
     expect(report.grids[0]!.patrols).toMatchObject({ halfDaysExpected: 60 });
   });
@@ -123,7 +127,10 @@ describe('rhythm jobs through the simulated clock', () => {
     expect(lines[3]).toMatch(/^③ 巡查 1\/60 个半天/);
     expect(grid1).toContain('2 小时');
     const community = demo.textsIn(april, 'community');
-    expect(community.find((t) => t.includes('月报'))).toContain('T2');
+    const communityMonth = community.find((t) => t.includes('月报'));
+    expect(communityMonth).toContain('T2');
+    // T2 was escalated twice and is still open: the community was not on time with it
+    expect(communityMonth).toContain('按时办结 50%');
     const ranking = community.find((t) => t.includes('比学赶超'));
     expect(ranking).toContain('2026年第1季度');
     expect(ranking).toMatch(/1\. 荷东第一网格/);
