@@ -1,11 +1,13 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE } from '../../src/clock.js';
 import { annualReport } from '../../src/domain/reports/annual.js';
 import { monthlyReport } from '../../src/domain/reports/monthly.js';
 import { parsePeriod, previousMonth, previousQuarter, previousYear } from '../../src/domain/reports/periods.js';
 import { quarterlyReport } from '../../src/domain/reports/quarterly.js';
-import { aligned, displayWidth } from '../../src/domain/reports/render.js';
+import { aligned, displayWidth, renderMonthly, renderQuarterly } from '../../src/domain/reports/render.js';
+import { translator } from '../../src/chat/i18n/index.js';
+import { units } from '../../src/db/schema/index.js';
 import { CronScheduler } from '../../src/jobs/scheduler.js';
 import { type DemoChat, demoChat } from '../helpers/services.js';
 
@@ -100,6 +102,46 @@ describe('report rendering', () => {
     const [zh, en] = aligned([['接单用时', '10分钟'], ['Esc', '1']]);
     expect(zh).toBe('接单用时  10分钟');
     expect(displayWidth(zh!.slice(0, zh!.indexOf('10')))).toBe(displayWidth(en!.slice(0, en!.indexOf('1'))));
+  });
+});
+
+describe('report rendering: the quarter and English', () => {
+  async function quarter() {
+    const demo = demoChat({ start: MONDAY_0759 });
+    await march(demo);
+    demo.services.db.update(units).set({ name: '荷东二网格' }).where(eq(units.id, demo.ids.units.grid2.id)).run(); // a shorter name
+    const april1 = new Date('2026-04-01T09:00:00+08:00');
+    return {
+      demo,
+      quarterly: quarterlyReport(demo.services.db, demo.ids.units.community.id, previousQuarter(april1, TZ), TZ),
+      monthly: monthlyReport(demo.services.db, demo.ids.units.grid1.id, previousMonth(april1, TZ), april1, TZ),
+    };
+  }
+
+  it('gives each grid its patrols, with the figures in one column whatever the names\' lengths', async () => {
+    const { quarterly } = await quarter();
+    const lines = renderQuarterly(quarterly, translator('zh')).text!.split('\n');
+    const rows = lines.filter((l) => /^\d\. /.test(l));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/^1\. 荷东第一网格 +100% · 5\.0 · 1 件 · 2 小时 · 巡查 1\/60 · 夜巡 0\/4$/);
+    expect(rows[1]).toMatch(/^2\. 荷东二网格 +0% · — · 1 件 · 0 小时 · 巡查 0\/60 · 夜巡 0\/4$/);
+    const column = (row: string) => displayWidth(row.slice(0, row.search(/\d+%/)));
+    expect(column(rows[0]!)).toBe(column(rows[1]!));
+  });
+
+  it('reads as English: the month by name, one ticket', async () => {
+    const { quarterly, monthly } = await quarter();
+    const month = renderMonthly(monthly, translator('en'), 'en').text!.split('\n');
+    expect(month[0]).toBe('📊 荷东第一网格 · monthly report, March 2026');
+    expect(month[1]).toBe('① 1 ticket: 1 done, 0 open; 100% on time');
+    const ranking = renderQuarterly(quarterly, translator('en')).text!;
+    expect(ranking).toContain('grids side by side, Q1 2026');
+    expect(ranking).toMatch(/1\. 荷东第一网格 +100% · 5\.0 · 1 ticket · 2 h · patrols 1\/60 · nights 0\/4/);
+    expect(ranking).toContain('① 2 tickets: 1 done, 1 open; 50% on time');
+    const en = translator('en');
+    expect(en('reconcile.mismatch', { count: 1, details: 'accounts 1' })).toContain('found 1 mismatch (accounts 1)');
+    expect(en('patrol.photosAdded', { count: 1, time: '09:00' })).toContain('Attached 1 photo to');
+    expect(en('patrol.photosAdded', { count: 2, time: '09:00' })).toContain('Attached 2 photos to');
   });
 });
 
