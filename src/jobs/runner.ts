@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, max } from 'drizzle-orm';
+import { and, desc, eq, lt, max, min } from 'drizzle-orm';
 import type { CoreDeps } from '../chat/core.js';
 import { type Db, inTransaction } from '../db/client.js';
 import { jobRuns, jobSettings, outbox } from '../db/schema/index.js';
@@ -9,6 +9,8 @@ import type { JobDef } from './job.js';
 export type JobRun = typeof jobRuns.$inferSelect;
 export type Trigger = JobRun['trigger'];
 export type RunOutcome = { status: 'ok' | 'error'; run: JobRun } | { status: 'skipped'; reason: 'already-ran' | 'running' };
+/** What catch-up ran: which job, for which missed time. */
+export type CaughtUp = { name: string; at: Date; outcome: RunOutcome };
 
 export interface JobView {
   name: string;
@@ -143,19 +145,38 @@ export class JobRunner {
    * After downtime: each catch-up job whose last scheduled time before `now` has no run, and falls after
    * its previous run, runs once for that time. Reminders are not caught up: late, they would only be noise.
    */
-  catchUp(now: Date): RunOutcome[] {
-    const outcomes: RunOutcome[] = [];
+  catchUp(now: Date): CaughtUp[] {
+    const since = this.firstRunAt();
+    const caughtUp: CaughtUp[] = [];
     for (const name of this.names) {
-      const job = this.job(name);
-      const { enabled, schedule } = this.effective(name);
-      if (!job.catchUp || !enabled) continue;
-      const last = this.lastRun(name);
-      if (!last) continue; // a fresh installation has missed nothing
-      let missed: Date | undefined;
-      for (let t = schedule.next(last.scheduledFor); t <= now; t = schedule.next(t)) missed = t;
-      if (missed) outcomes.push(this.run(name, missed, 'catch-up'));
+      const at = this.missedTime(name, now, since);
+      if (at) caughtUp.push({ name, at, outcome: this.run(name, at, 'catch-up') });
     }
-    return outcomes;
+    return caughtUp;
+  }
+
+  /**
+   * The last time before `now` a catch-up job was due with no run since its previous run. A job that has
+   * never run counts from `since`, when the scheduler first ran anything: a monthly report first due while
+   * the service was down must not be lost because the installation is younger than a month.
+   */
+  missedTime(name: string, now: Date, since = this.firstRunAt()): Date | undefined {
+    const job = this.job(name);
+    const { enabled, schedule } = this.effective(name);
+    if (!job.catchUp || !enabled) return undefined;
+    const from = this.lastRun(name)?.scheduledFor ?? since;
+    if (!from) return undefined; // a fresh installation has missed nothing
+    let missed: Date | undefined;
+    for (let t = schedule.next(from); t <= now; t = schedule.next(t)) missed = t;
+    return missed;
+  }
+
+  /**
+   * When the scheduler first ran a job: the start of the earliest run on record. Only the every-minute
+   * sweep prunes its records, and the daily jobs keep theirs, so this stays put within a day of it.
+   */
+  firstRunAt(): Date | undefined {
+    return this.deps.db.select({ at: min(jobRuns.startedAt) }).from(jobRuns).get()?.at ?? undefined;
   }
 }
 

@@ -1,9 +1,17 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { SimulatedClock } from '../clock.js';
-import type { JobRunner, RunOutcome, Trigger } from './runner.js';
+import type { CaughtUp, JobRunner, RunOutcome, Trigger } from './runner.js';
 
 const MINUTE = 60_000;
 const floorToMinute = (d: Date) => new Date(Math.floor(d.getTime() / MINUTE) * MINUTE);
+
+/**
+ * How late a firing may start and still run. Runs are synchronous, so jobs due in the same minute (09:00 on
+ * the 1st: the sweep, auto-close and the reports) start one after another, each as late as those before it
+ * took; node-cron's default of one second would skip them. node-cron caps it at the gap to the job's next
+ * firing. A firing later still is treated like downtime (see `#missed`).
+ */
+export const LATE_TOLERANCE_MS = 15 * MINUTE;
 
 /** Called after each run, with what it did: the outbox dispatcher delivers what the job wrote. */
 export type AfterRun = (name: string, outcome: RunOutcome) => void | Promise<void>;
@@ -19,9 +27,9 @@ export class CronScheduler {
   ) {}
 
   /** Catches up what downtime missed, then schedules every enabled job. */
-  async start(): Promise<RunOutcome[]> {
+  async start(): Promise<CaughtUp[]> {
     const caughtUp = this.runner.catchUp(this.runner.deps.clock.now());
-    for (const outcome of caughtUp) await this.afterRun('catch-up', outcome);
+    for (const { name, outcome } of caughtUp) await this.afterRun(name, outcome);
     for (const name of this.runner.names) this.reload(name);
     // A schedule changed through the API takes effect at once.
     this.#unsubscribe = this.runner.onChange((name) => this.reload(name));
@@ -34,15 +42,35 @@ export class CronScheduler {
     this.#tasks.delete(name);
     const { cron: expression, enabled } = this.runner.effective(name);
     if (!enabled) return;
+    // No `noOverlap`: the runner already never overlaps a job (its runs are synchronous), and node-cron's
+    // guard would drop a firing while the previous one's afterRun is still delivering.
     const task = cron.schedule(
       expression,
       async (context) => {
         const outcome = this.runner.run(name, floorToMinute(context.date), 'schedule');
         await this.afterRun(name, outcome);
       },
-      { name, timezone: this.runner.deps.settings.timeZone, noOverlap: true },
+      { name, timezone: this.runner.deps.settings.timeZone, missedExecutionTolerance: LATE_TOLERANCE_MS },
     );
+    task.on('execution:missed', (context) => this.#missed(name, floorToMinute(context.date)));
     this.#tasks.set(name, task);
+  }
+
+  /**
+   * node-cron gave up on a firing (the process was blocked or asleep past the tolerance). As after
+   * downtime: a job whose work must not be lost runs for its last missed time; a late reminder is skipped.
+   * node-cron reports every missed firing, oldest first, then runs the current one if it is on time, so
+   * only a firing with no later one due yet is run here: the runner's per-time record makes it once.
+   */
+  async #missed(name: string, at: Date): Promise<void> {
+    const { schedule } = this.runner.effective(name);
+    if (schedule.next(at) <= this.runner.deps.clock.now()) return;
+    if (!this.runner.job(name).catchUp) {
+      this.runner.deps.log.child('scheduler').warn('skipped a firing too late to be useful', { job: name, at: at.toISOString() });
+      return;
+    }
+    const outcome = this.runner.run(name, at, 'catch-up');
+    await this.afterRun(name, outcome);
   }
 
   /** The cron expression each scheduled job runs on now; disabled jobs are absent. */

@@ -1,11 +1,14 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE } from '../../src/clock.js';
 import { annualReport } from '../../src/domain/reports/annual.js';
 import { monthlyReport } from '../../src/domain/reports/monthly.js';
 import { parsePeriod, previousMonth, previousQuarter, previousYear } from '../../src/domain/reports/periods.js';
 import { quarterlyReport } from '../../src/domain/reports/quarterly.js';
-import { aligned, displayWidth } from '../../src/domain/reports/render.js';
+import { aligned, displayWidth, renderMonthly, renderQuarterly } from '../../src/domain/reports/render.js';
+import { translator } from '../../src/chat/i18n/index.js';
+import { units } from '../../src/db/schema/index.js';
+import { CronScheduler } from '../../src/jobs/scheduler.js';
 import { type DemoChat, demoChat } from '../helpers/services.js';
 
 const TZ = 'Asia/Shanghai';
@@ -56,10 +59,11 @@ describe('report figures', () => {
       satisfaction: { average: 5, rated: 1 },
       minutesServed: 120,
     });
-    expect(grid1.summary.patrols).toMatchObject({ halfDaysDone: 1, halfDaysExpected: 60, nightsExpected: 5 });
+    expect(grid1.summary.patrols).toMatchObject({ halfDaysDone: 1, halfDaysExpected: 60, nightsExpected: 4 }); // weeks ending in March
     expect(grid1.stillOpen.count).toBe(0);
     const community = monthlyReport(demo.services.db, demo.ids.units.community.id, period, new Date('2026-04-01T09:00:00+08:00'), TZ);
-    expect(community.summary.tickets).toMatchObject({ total: 2, open: 1 });
+    // grid 2's ticket, left open past its deadline, counts against the community's on-time share
+    expect(community.summary.tickets).toMatchObject({ total: 2, open: 1, withinSlaShare: 0.5 });
     expect(community.stillOpen.oldest[0]).toMatchObject({ ref: 'T2', status: 'open' });
   });
 
@@ -73,6 +77,9 @@ describe('report figures', () => {
     ]);
     // grid 2 never patrolled; grid 1 patrolled once in a quarter: both behind on patrols
     expect(report.grids[1]!.behind).toContain('patrols');
+    // grid 2 resolved nothing and let its ticket go overdue: behind on time too, not "no figure"
+    expect(report.grids[1]!.tickets.withinSlaShare).toBe(0);
+    expect(report.grids[1]!.behind).toContain('sla');
     // counted from the day the grids were set up (March 2), not from January 1
     expect(report.grids[0]!.patrols).toMatchObject({ halfDaysExpected: 60 });
   });
@@ -95,6 +102,46 @@ describe('report rendering', () => {
     const [zh, en] = aligned([['接单用时', '10分钟'], ['Esc', '1']]);
     expect(zh).toBe('接单用时  10分钟');
     expect(displayWidth(zh!.slice(0, zh!.indexOf('10')))).toBe(displayWidth(en!.slice(0, en!.indexOf('1'))));
+  });
+});
+
+describe('report rendering: the quarter and English', () => {
+  async function quarter() {
+    const demo = demoChat({ start: MONDAY_0759 });
+    await march(demo);
+    demo.services.db.update(units).set({ name: '荷东二网格' }).where(eq(units.id, demo.ids.units.grid2.id)).run(); // a shorter name
+    const april1 = new Date('2026-04-01T09:00:00+08:00');
+    return {
+      demo,
+      quarterly: quarterlyReport(demo.services.db, demo.ids.units.community.id, previousQuarter(april1, TZ), TZ),
+      monthly: monthlyReport(demo.services.db, demo.ids.units.grid1.id, previousMonth(april1, TZ), april1, TZ),
+    };
+  }
+
+  it('gives each grid its patrols, with the figures in one column whatever the names\' lengths', async () => {
+    const { quarterly } = await quarter();
+    const lines = renderQuarterly(quarterly, translator('zh')).text!.split('\n');
+    const rows = lines.filter((l) => /^\d\. /.test(l));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/^1\. 荷东第一网格 +100% · 5\.0 · 1 件 · 2 小时 · 巡查 1\/60 · 夜巡 0\/4$/);
+    expect(rows[1]).toMatch(/^2\. 荷东二网格 +0% · — · 1 件 · 0 小时 · 巡查 0\/60 · 夜巡 0\/4$/);
+    const column = (row: string) => displayWidth(row.slice(0, row.search(/\d+%/)));
+    expect(column(rows[0]!)).toBe(column(rows[1]!));
+  });
+
+  it('reads as English: the month by name, one ticket', async () => {
+    const { quarterly, monthly } = await quarter();
+    const month = renderMonthly(monthly, translator('en'), 'en').text!.split('\n');
+    expect(month[0]).toBe('📊 荷东第一网格 · monthly report, March 2026');
+    expect(month[1]).toBe('① 1 ticket: 1 done, 0 open; 100% on time');
+    const ranking = renderQuarterly(quarterly, translator('en')).text!;
+    expect(ranking).toContain('grids side by side, Q1 2026');
+    expect(ranking).toMatch(/1\. 荷东第一网格 +100% · 5\.0 · 1 ticket · 2 h · patrols 1\/60 · nights 0\/4/);
+    expect(ranking).toContain('① 2 tickets: 1 done, 1 open; 50% on time');
+    const en = translator('en');
+    expect(en('reconcile.mismatch', { count: 1, details: 'accounts 1' })).toContain('found 1 mismatch (accounts 1)');
+    expect(en('patrol.photosAdded', { count: 1, time: '09:00' })).toContain('Attached 1 photo to');
+    expect(en('patrol.photosAdded', { count: 2, time: '09:00' })).toContain('Attached 2 photos to');
   });
 });
 
@@ -122,7 +169,10 @@ describe('rhythm jobs through the simulated clock', () => {
     expect(lines[3]).toMatch(/^③ 巡查 1\/60 个半天/);
     expect(grid1).toContain('2 小时');
     const community = demo.textsIn(april, 'community');
-    expect(community.find((t) => t.includes('月报'))).toContain('T2');
+    const communityMonth = community.find((t) => t.includes('月报'));
+    expect(communityMonth).toContain('T2');
+    // T2 was escalated twice and is still open: the community was not on time with it
+    expect(communityMonth).toContain('按时办结 50%');
     const ranking = community.find((t) => t.includes('比学赶超'));
     expect(ranking).toContain('2026年第1季度');
     expect(ranking).toMatch(/1\. 荷东第一网格/);
@@ -174,9 +224,31 @@ describe('rhythm jobs through the simulated clock', () => {
     const outcomes = demo.services.jobs.catchUp(demo.clock.now());
     await demo.chat.deliver();
     const caughtUp = demo.sent.slice(before);
-    expect(outcomes.filter((o) => o.status === 'ok').length).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o.outcome.status === 'ok').length).toBeGreaterThan(0);
     expect(caughtUp.filter((o) => o.text.includes('2026年3月 月报')).length).toBe(3); // two grids and the community
     expect(caughtUp.some((o) => o.text.includes('巡查提醒'))).toBe(false);
-    expect(demo.services.jobs.catchUp(demo.clock.now()).filter((o) => o.status === 'ok')).toEqual([]);
+    expect(demo.services.jobs.catchUp(demo.clock.now()).filter((o) => o.outcome.status === 'ok')).toEqual([]);
+  });
+
+  it('after downtime, catches up the reports of an installation younger than their period, which never ran', async () => {
+    const demo = demoChat({ start: new Date('2026-03-02T09:00:00+08:00') });
+    await demo.advance(20 * DAY); // no 1st of the month on the way: the reports have never run
+    expect(demo.services.jobs.lastRun('monthly-reminder')).toBeUndefined();
+    const before = demo.sent.length;
+    demo.clock.set(new Date('2026-04-02T10:00:00+08:00')); // down over April 1
+    const names: string[] = [];
+    const scheduler = new CronScheduler(demo.services.jobs, (name, outcome) => void names.push(`${name} ${outcome.status}`));
+    try {
+      const caughtUp = await scheduler.start();
+      expect(caughtUp.find((c) => c.name === 'monthly-reminder')?.at).toEqual(new Date('2026-04-01T09:00:00+08:00'));
+    } finally {
+      await scheduler.stop();
+    }
+    expect(names).toEqual(expect.arrayContaining(['monthly-reminder ok', 'quarterly-dispatch ok']));
+    expect(names).not.toContain('annual-review ok'); // not due since the scheduler first ran
+    await demo.chat.deliver();
+    const caughtUp = demo.sent.slice(before).map((o) => o.text);
+    expect(caughtUp.filter((t) => t.includes('2026年3月 月报')).length).toBe(3);
+    expect(caughtUp.some((t) => t.includes('2026年第1季度'))).toBe(true);
   });
 });

@@ -93,6 +93,22 @@ describe('JobRunner', () => {
     expect(ran).toEqual([`expiry ${new Date('2026-03-05T00:10:00+08:00').toISOString()}`]);
   });
 
+  it('catches up a job that never ran from the first run on record, and nothing on a fresh installation', () => {
+    const ran: string[] = [];
+    const { runner, clock } = setup([
+      { name: 'daily', cron: '0 3 * * *', description: '', catchUp: true, run: () => void ran.push('daily') },
+      { name: 'monthly', cron: '0 9 1 * *', description: '', catchUp: true, run: (c) => void ran.push(`monthly ${c.scheduledFor.toISOString()}`) },
+    ]);
+    clock.set(new Date('2026-03-03T12:00:00+08:00'));
+    expect(runner.catchUp(clock.now())).toEqual([]); // nothing ran yet: nothing was missed
+    runner.run('daily', new Date('2026-03-03T03:00:00+08:00'), 'schedule');
+    clock.set(new Date('2026-04-02T10:00:00+08:00')); // down over April 1
+    ran.length = 0;
+    const caughtUp = runner.catchUp(clock.now());
+    expect(caughtUp.map((c) => [c.name, c.outcome.status])).toEqual([['daily', 'ok'], ['monthly', 'ok']]);
+    expect(ran).toContain(`monthly ${new Date('2026-04-01T09:00:00+08:00').toISOString()}`);
+  });
+
   it('takes an admin schedule over the default and refuses a bad one', () => {
     const { runner } = setup([{ name: 'x', cron: '0 8 * * *', description: '', catchUp: false, run: () => {} }]);
     expect(runner.configure('x', { cron: '0 9 * * *' })).toMatchObject({ cron: '0 9 * * *', defaultCron: '0 8 * * *', enabled: true });

@@ -1,4 +1,5 @@
 import type { Table } from './index.js';
+import { plural } from './plural.js';
 
 export const patrolMessages = {
   'help.patrol': { zh: '巡查 [备注] — 登记一次网格巡查（可随后发照片）', en: '/patrol [note] — log a patrol of your grid (photos may follow)' },
@@ -10,7 +11,7 @@ export const patrolMessages = {
   },
   'patrol.kind.day': { zh: '巡查', en: 'patrol' },
   'patrol.kind.night': { zh: '夜巡', en: 'night patrol' },
-  'patrol.photosAdded': { zh: '📷 已把 {count} 张照片附到 {time} 的巡查上。', en: '📷 Attached {count} photo(s) to the patrol of {time}.' },
+  'patrol.photosAdded': { zh: '📷 已把 {count} 张照片附到 {time} 的巡查上。', en: (p) => `📷 Attached ${plural(p.count, 'photo')} to the patrol of ${p.time}.` },
   'patrol.weekHeader': { zh: '📋 本周巡查（{from} 起）：', en: '📋 Patrols this week (since {from}):' },
   'patrol.weekLine': { zh: '· {time} {unit} {member}{night}{note}{photos}', en: '· {time} {unit} {member}{night}{note}{photos}' },
   'patrol.weekNight': { zh: '（夜巡）', en: ' (night)' },

@@ -1,17 +1,21 @@
 import type { MessageParams, Table } from './index.js';
+import { plural } from './plural.js';
 
 const pct = (p: MessageParams) => (p.share === null || p.share === undefined ? '—' : `${Math.round(Number(p.share) * 100)}%`);
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+/** A grid's patrols in a ranking row; nothing for a unit without grid patrols. */
+const patrolPart = (p: MessageParams) => (p.patrols ? ` · ${p.patrols}` : '');
 
 export const reportMessages = {
   'report.monthly.title': { zh: '📊 {unit} · {period} 月报', en: '📊 {unit} · monthly report, {period}' },
   'report.quarterly.title': { zh: '🏁 {unit} · {period} 网格比学赶超', en: '🏁 {unit} · grids side by side, {period}' },
   'report.annual.title': { zh: '🏆 {unit} · {period} 年度评审', en: '🏆 {unit} · annual review, {period}' },
-  'report.period.month': { zh: '{year}年{month}月', en: '{year}-{month}' },
+  'report.period.month': { zh: '{year}年{month}月', en: (p) => `${MONTHS[Number(p.month) - 1]} ${p.year}` },
   'report.period.quarter': { zh: '{year}年第{quarter}季度', en: 'Q{quarter} {year}' },
   'report.period.year': { zh: '{year}年', en: '{year}' },
   'report.top.tickets': {
     zh: (p) => `① 工单 ${p.total} 件：办结 ${p.done}，在办 ${p.open}；按时办结 ${pct(p)}`,
-    en: (p) => `① ${p.total} tickets: ${p.done} done, ${p.open} open; ${pct(p)} on time`,
+    en: (p) => `① ${plural(p.total, 'ticket')}: ${p.done} done, ${p.open} open; ${pct(p)} on time`,
   },
   'report.top.satisfaction': {
     zh: '② 满意度 {average} 分（评价 {rated} 件，未评 {unrated} 件）',
@@ -33,11 +37,16 @@ export const reportMessages = {
   'report.stillOpenLine': { zh: '· {ref} {text} · 已 {age}', en: '· {ref} {text} · {age} old' },
   'report.allDone': { zh: '✅ 目前没有未办结的工单。', en: '✅ No open tickets right now.' },
   'report.monthlyFooter': { zh: '月提醒：请跟进未办结工单，按时巡查。', en: 'Monthly reminder: follow up open tickets; keep up the patrols.' },
-  'report.quarterly.header': { zh: '名次 网格：按时办结 · 满意度 · 工单 · 服务时长', en: 'Rank grid: on time · satisfaction · tickets · service' },
-  'report.quarterly.row': {
-    zh: (p) => `${p.rank}. ${p.name}：${pct(p)} · ${p.average} · ${p.total} 件 · ${p.hours} 小时`,
-    en: (p) => `${p.rank}. ${p.name}: ${pct(p)} · ${p.average} · ${p.total} tickets · ${p.hours} h`,
+  'report.quarterly.header': {
+    zh: '名次 网格：按时办结 · 满意度 · 工单 · 服务时长 · 巡查（半天） · 夜巡（周）',
+    en: 'Rank grid: on time · satisfaction · tickets · service · patrols (half-days) · night patrols (weeks)',
   },
+  'report.quarterly.grid': { zh: '{rank}. {name}', en: '{rank}. {name}' },
+  'report.quarterly.row': {
+    zh: (p) => `${pct(p)} · ${p.average} · ${p.total} 件 · ${p.hours} 小时${patrolPart(p)}`,
+    en: (p) => `${pct(p)} · ${p.average} · ${plural(p.total, 'ticket')} · ${p.hours} h${patrolPart(p)}`,
+  },
+  'report.quarterly.patrols': { zh: '巡查 {done}/{expected} · 夜巡 {nights}/{nightsExpected}', en: 'patrols {done}/{expected} · nights {nights}/{nightsExpected}' },
   'report.quarterly.best': { zh: '优者更优：{name} 本季度排名第一，望保持。', en: 'Best: {name} leads this quarter; keep it up.' },
   'report.quarterly.behind': { zh: '后进赶超：{name}（{reasons}）。', en: 'Catch up: {name} ({reasons}).' },
   'report.quarterly.allOnPace': { zh: '各网格都跟上了社区整体水平。', en: 'Every grid kept pace with the community.' },
@@ -46,11 +55,11 @@ export const reportMessages = {
   'report.shortfall.patrols': { zh: '巡查缺漏超过两成', en: 'missed over a fifth of patrols' },
   'report.annual.community': {
     zh: (p) => `【${p.name}】工单 ${p.total} 件，按时 ${pct(p)}，满意度 ${p.average}，服务 ${p.hours} 小时`,
-    en: (p) => `[${p.name}] ${p.total} tickets, ${pct(p)} on time, satisfaction ${p.average}, ${p.hours} h of service`,
+    en: (p) => `[${p.name}] ${plural(p.total, 'ticket')}, ${pct(p)} on time, satisfaction ${p.average}, ${p.hours} h of service`,
   },
   'report.annual.grid': {
     zh: (p) => `  · ${p.name}：工单 ${p.total}，按时 ${pct(p)}，满意度 ${p.average}，服务 ${p.hours} 小时`,
-    en: (p) => `  · ${p.name}: ${p.total} tickets, ${pct(p)} on time, satisfaction ${p.average}, ${p.hours} h`,
+    en: (p) => `  · ${p.name}: ${plural(p.total, 'ticket')}, ${pct(p)} on time, satisfaction ${p.average}, ${p.hours} h`,
   },
   'report.annual.partyHeader': { zh: '党员服务时长（综合评价参考）：', en: 'Party members\' service hours (for the overall evaluation):' },
   'report.annual.partyLine': { zh: '· {name} {hours} 小时', en: '· {name} {hours} h' },
@@ -58,6 +67,6 @@ export const reportMessages = {
   'report.annual.noParty': { zh: '（暂无党员记录）', en: '(no party members on record)' },
   'reconcile.mismatch': {
     zh: '⚠️ 积分对账发现 {count} 处不一致（{details}）。对账只读不改，请管理员尽快核查。',
-    en: '⚠️ The points reconciliation found {count} mismatch(es) ({details}). Nothing was changed; an admin should look into it now.',
+    en: (p) => `⚠️ The points reconciliation found ${plural(p.count, 'mismatch', 'mismatches')} (${p.details}). Nothing was changed; an admin should look into it now.`,
   },
 } satisfies Table;

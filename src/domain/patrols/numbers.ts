@@ -15,60 +15,79 @@ export interface PatrolNumbers {
   halfDaysExpected: number;
   halfDaysDone: number;
   halfDaysMissed: number;
-  /** Weeks starting in the range, and how many had a night patrol. */
+  /** Weeks ending in the range (see `weeksEndingIn`), and how many had a night patrol. */
   nightsExpected: number;
   nightsDone: number;
   nightsMissed: number;
 }
 
-/** Local days starting in [from, to), and weeks (from Monday) starting in it. */
-function countDaysAndWeeks(from: Date, to: Date, timeZone: string): { days: number; weeks: number } {
+/** Local days starting in [from, to). */
+function countDays(from: Date, to: Date, timeZone: string): number {
   let days = 0;
   for (let d = startOfLocalDay(from, timeZone); d < to; d = startOfLocalDay(new Date(d.getTime() + DAY + 3_600_000), timeZone)) {
     if (d >= from) days++;
   }
-  // The Monday after `w`, found by the calendar so a clock change cannot shift it.
-  const nextWeek = (w: Date) => startOfWeek(new Date(w.getTime() + 7 * DAY + 12 * HOUR), timeZone);
-  let weeks = 0;
-  const firstWeek = startOfWeek(from, timeZone);
-  for (let w = firstWeek < from ? nextWeek(firstWeek) : firstWeek; w < to; w = nextWeek(w)) weeks++;
-  return { days, weeks };
+  return days;
+}
+
+/** The Monday after `w`, found by the calendar so a clock change cannot shift it. */
+const nextWeek = (w: Date, timeZone: string) => startOfWeek(new Date(w.getTime() + 7 * DAY + 12 * HOUR), timeZone);
+
+/**
+ * The Mondays of the weeks a period answers for: those that end (their Sunday) in [from, to), and start no
+ * earlier than `since` (a grid is not expected to patrol a week it did not exist in). A week across a
+ * month's end belongs to the month it ends in: reports run on the 1st, when every week they count is over,
+ * and a week still under way is not called missed.
+ */
+function weeksEndingIn(from: Date, to: Date, since: Date, timeZone: string): Date[] {
+  const weeks: Date[] = [];
+  for (let w = startOfWeek(from, timeZone); nextWeek(w, timeZone) <= to; w = nextWeek(w, timeZone)) {
+    if (w >= since) weeks.push(w);
+  }
+  return weeks;
 }
 
 /** "一日双巡、每周夜巡" in numbers, per patrolling grid under `unitId`, for [from, to). */
 export function patrolNumbers(db: Db, unitId: number, from: Date, to: Date, timeZone: string): PatrolNumbers[] {
   const grids = patrolledUnits(db, unitId);
   if (!grids.length) return [];
+  // From the Monday of the first week counted: its night patrol may fall before `from`.
   const rows = db
     .select({ unitId: patrols.unitId, at: patrols.at, night: patrols.night })
     .from(patrols)
-    .where(and(inArray(patrols.unitId, grids.map((g) => g.id)), gte(patrols.at, from), lt(patrols.at, to)))
+    .where(and(inArray(patrols.unitId, grids.map((g) => g.id)), gte(patrols.at, startOfWeek(from, timeZone)), lt(patrols.at, to)))
     .orderBy(asc(patrols.at))
     .all();
 
   return grids.map((grid) => {
     // A grid is expected to patrol from the day it was set up, not before.
-    const since = grid.createdAt > from ? startOfLocalDay(grid.createdAt, timeZone) : from;
-    const { days, weeks } = countDaysAndWeeks(since, to, timeZone);
+    const created = startOfLocalDay(grid.createdAt, timeZone);
+    const since = created > from ? created : from;
+    const days = countDays(since, to, timeZone);
+    const weeks = new Set(weeksEndingIn(from, to, created, timeZone).map((w) => w.getTime()));
     const mine = rows.filter((r) => r.unitId === grid.id);
+    const inRange = mine.filter((r) => r.at >= from);
     const halfDays = new Set<string>();
     const nightWeeks = new Set<number>();
-    for (const r of mine) {
+    for (const r of inRange) {
       const half = halfOfDay(r.at, timeZone);
       if (half !== null) {
         const p = localParts(r.at, timeZone);
         halfDays.add(`${p.year}-${p.month}-${p.day}-${half}`);
       }
-      if (r.night) nightWeeks.add(startOfWeek(r.at, timeZone).getTime());
+    }
+    for (const r of mine) {
+      const week = startOfWeek(r.at, timeZone).getTime();
+      if (r.night && weeks.has(week)) nightWeeks.add(week);
     }
     const halfDaysExpected = days * 2;
-    const nightsExpected = weeks;
+    const nightsExpected = weeks.size;
     const halfDaysDone = Math.min(halfDays.size, halfDaysExpected);
-    const nightsDone = Math.min(nightWeeks.size, nightsExpected);
+    const nightsDone = nightWeeks.size;
     return {
       unitId: grid.id,
       name: grid.name,
-      logged: mine.length,
+      logged: inRange.length,
       halfDaysExpected,
       halfDaysDone,
       halfDaysMissed: halfDaysExpected - halfDaysDone,

@@ -80,15 +80,25 @@ export function renderQuarterly(report: QuarterlyReport, t: Translate): OutMessa
     ...topThree(t, report.community),
     '',
     t('report.quarterly.header'),
-    ...report.grids.map((g) =>
-      t('report.quarterly.row', {
-        rank: g.rank,
-        name: g.name,
-        share: g.tickets.withinSlaShare,
-        average: rating(t, g.satisfaction.average),
-        total: g.tickets.total,
-        hours: hours(g.minutesServed),
-      }),
+    // Names differ in length: the figures start in one column.
+    ...aligned(
+      report.grids.map((g) => [
+        t('report.quarterly.grid', { rank: g.rank, name: g.name }),
+        t('report.quarterly.row', {
+          share: g.tickets.withinSlaShare,
+          average: rating(t, g.satisfaction.average),
+          total: g.tickets.total,
+          hours: hours(g.minutesServed),
+          patrols: g.patrols
+            ? t('report.quarterly.patrols', {
+                done: g.patrols.halfDaysDone,
+                expected: g.patrols.halfDaysExpected,
+                nights: g.patrols.nightsDone,
+                nightsExpected: g.patrols.nightsExpected,
+              })
+            : null,
+        }),
+      ]),
     ),
     '',
   ];

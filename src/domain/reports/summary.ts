@@ -15,7 +15,7 @@ export interface UnitSummary {
     done: number;
     /** Still open or taken. */
     open: number;
-    /** Share of resolved tickets resolved within their SLA; null when none was resolved. */
+    /** Share resolved within their SLA, of those resolved or left overdue; null when there is neither. */
     withinSlaShare: number | null;
     escalations: number;
     medianTakeMs: number | null;

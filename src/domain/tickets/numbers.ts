@@ -24,8 +24,12 @@ export interface TicketNumbers {
   /** From report to the first 接单, and to the first 办结. */
   timeToTake: Durations;
   timeToResolve: Durations;
-  /** Resolved before any SLA breach (an escalation for time, or overdue at the top). */
-  withinSla: { resolved: number; within: number; share: number | null };
+  /**
+   * Resolved before any SLA breach (an escalation for time, or overdue at the top), out of the tickets
+   * resolved and those `overdue`: unresolved, with a deadline passed before `to`. A ticket left to go
+   * overdue counts against the share like one resolved late.
+   */
+  withinSla: { resolved: number; within: number; overdue: number; share: number | null };
   /** Escalations for time, counted by the kind of unit they went to; `tickets` escalated at least once. */
   escalations: { total: number; tickets: number; byLevel: Partial<Record<UnitKind, number>> };
   ratings: { rated: number; average: number | null; distribution: Record<1 | 2 | 3 | 4 | 5, number>; unrated: number };
@@ -61,13 +65,19 @@ export function ticketNumbers(db: Db, unitId: number, from: Date, to: Date): Tic
   const firstOf = (...kinds: string[]) =>
     sql`(SELECT min(e.at) FROM ticket_events e WHERE e.ticket_id = s.id AND e.kind IN (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)}))`;
   // A 派单 counts as the take; a deliberate 上报 (data.manual) is not a missed deadline.
-  const spans = db.all<{ take: number | null; resolve: number | null; breached: number }>(sql`${scope}
+  // Overdue by `to`: a breach recorded before it, or a deadline past it the sweep has yet to act on.
+  const spans = db.all<{ take: number | null; resolve: number | null; breached: number; overdue: number }>(sql`${scope}
     SELECT ${firstOf('take', 'assign')} - s.created_at AS take, ${firstOf('resolve')} - s.created_at AS resolve,
       EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = s.id AND e.kind IN ('escalate', 'overdue')
-        AND ${FOR_TIME} AND e.at <= coalesce(${firstOf('resolve')}, e.at)) AS breached
+        AND ${FOR_TIME} AND e.at <= coalesce(${firstOf('resolve')}, e.at)) AS breached,
+      (EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = s.id AND e.kind IN ('escalate', 'overdue')
+        AND ${FOR_TIME} AND e.at < ${to.getTime()})
+        OR (s.status IN ('open', 'taken') AND s.due_at < ${to.getTime()})) AS overdue
     FROM scope s`);
   const resolved = spans.filter((s) => s.resolve !== null);
   const within = resolved.filter((s) => !s.breached).length;
+  const overdue = spans.filter((s) => s.resolve === null && s.overdue).length;
+  const decided = resolved.length + overdue;
 
   const escalationRows = db.all<{ kind: UnitKind; n: number; tickets: number }>(sql`${scope}
     SELECT u.kind AS kind, count(*) AS n, count(DISTINCT e.ticket_id) AS tickets
@@ -100,7 +110,7 @@ export function ticketNumbers(db: Db, unitId: number, from: Date, to: Date): Tic
     byCategory,
     timeToTake: durations(spans.map((s) => s.take)),
     timeToResolve: durations(spans.map((s) => s.resolve)),
-    withinSla: { resolved: resolved.length, within, share: resolved.length ? within / resolved.length : null },
+    withinSla: { resolved: resolved.length, within, overdue, share: decided ? within / decided : null },
     escalations: {
       total: escalationRows.reduce((a, r) => a + r.n, 0),
       tickets: escalatedTickets?.n ?? 0,

@@ -31,7 +31,9 @@ const TicketReportSchema = z
     byCategory: z.array(z.object({ categoryId: z.number().int(), name: z.string(), count: z.number().int() })),
     timeToTake: Durations.openapi({ description: 'From report to the first 接单 (or 派单)' }),
     timeToResolve: Durations.openapi({ description: 'From report to the first 办结' }),
-    withinSla: z.object({ resolved: z.number().int(), within: z.number().int(), share: z.number().nullable() }).openapi({ description: 'Resolved before any deadline was missed' }),
+    withinSla: z
+      .object({ resolved: z.number().int(), within: z.number().int(), overdue: z.number().int(), share: z.number().nullable() })
+      .openapi({ description: 'Resolved before any deadline was missed (`within`), of those resolved and those unresolved with a deadline missed before `to` (`overdue`)' }),
     escalations: z
       .object({ total: z.number().int(), tickets: z.number().int(), byLevel: z.object(Object.fromEntries(UNIT_KINDS.map((k) => [k, z.number().int().optional()]))) })
       .openapi({ description: 'Escalations for missed deadlines (not deliberate 上报), by the kind of unit they went to' }),

@@ -98,6 +98,44 @@ describe('patrolNumbers', () => {
   });
 });
 
+describe('patrolNumbers around a month\'s end', () => {
+  const TZ = 'Asia/Shanghai';
+  const at = (iso: string) => new Date(`${iso}+08:00`);
+  const nights = (demo: ReturnType<typeof demoChat>, from: string, to: string) => {
+    const [grid1] = patrolNumbers(demo.services.db, demo.ids.units.grid1.id, at(from), at(to), TZ);
+    return [grid1!.nightsDone, grid1!.nightsExpected];
+  };
+
+  /** A night patrol each Friday 21:00 from 03-06 to 04-24; none in the week of 04-27. */
+  async function fridays() {
+    const demo = demoChat({ start: new Date('2026-03-02T09:00:00+08:00') }); // the grid exists from Monday 03-02
+    for (let friday = at('2026-03-06T21:00:00'); friday <= at('2026-04-24T21:00:00'); friday = new Date(friday.getTime() + 7 * DAY)) {
+      demo.clock.set(friday);
+      await demo.say('li', 'grid-1-staff', '巡查');
+    }
+    return demo;
+  }
+
+  it('counts a week in the month it ends in, with its night patrol from either month', async () => {
+    const demo = await fridays();
+    expect(nights(demo, '2026-03-01T00:00:00', '2026-04-01T00:00:00')).toEqual([4, 4]); // weeks to Sunday 03-29, all done
+    // The week of 03-30 (patrolled Friday 04-03) is April's; so April ran 4 of 4
+    expect(nights(demo, '2026-04-01T00:00:00', '2026-05-01T00:00:00')).toEqual([4, 4]);
+    // and the week of 04-27, missed, is May's: not hidden, and not called missed before it is over
+    expect(nights(demo, '2026-05-01T00:00:00', '2026-06-01T00:00:00')).toEqual([0, 5]);
+  });
+
+  it('reads a night patrol logged in the month before, for a week ending in this one', async () => {
+    const demo = demoChat({ start: new Date('2026-03-02T09:00:00+08:00') });
+    demo.clock.set(at('2026-03-31T21:00:00')); // Tuesday of the week 03-30 to 04-05
+    await demo.say('li', 'grid-1-staff', '巡查');
+    expect(nights(demo, '2026-04-01T00:00:00', '2026-05-01T00:00:00')).toEqual([1, 4]);
+    expect(nights(demo, '2026-03-01T00:00:00', '2026-04-01T00:00:00')).toEqual([0, 4]);
+    const [april] = patrolNumbers(demo.services.db, demo.ids.units.grid1.id, at('2026-04-01T00:00:00'), at('2026-05-01T00:00:00'), TZ);
+    expect(april).toMatchObject({ logged: 0, halfDaysDone: 0 }); // a patrol counts for its half-day in its own month only
+  });
+});
+
 describe('patrol weeks', () => {
   it('start on the calendar Monday, even in a week whose clocks change', () => {
     // New York moved its clocks on Sunday 2026-03-08; the week from Monday 03-09 starts at local midnight.

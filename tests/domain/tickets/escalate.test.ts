@@ -60,7 +60,7 @@ describe('escalateTicket (上报 now)', () => {
     expect(lines[1]).toContain('网格员小李 上报到荷东社区');
     const numbers = ticketNumbers(demo.db, demo.ids.units.community.id, START, new Date(START.getTime() + DAY));
     expect(numbers.escalations).toEqual({ total: 0, tickets: 0, byLevel: {} });
-    expect(numbers.withinSla).toEqual({ resolved: 1, within: 1, share: 1 });
+    expect(numbers.withinSla).toEqual({ resolved: 1, within: 1, overdue: 0, share: 1 });
   });
 
   it('leaves the SLA sweep as it was: a missed deadline still escalates from its due time', () => {

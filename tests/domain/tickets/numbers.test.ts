@@ -74,8 +74,8 @@ describe('ticket numbers', () => {
     // take: 10, 20, 40 minutes; resolve: 30, 60, 120 minutes
     expect(n.timeToTake).toEqual({ count: 3, medianMs: 20 * MINUTE, p90Ms: 36 * MINUTE });
     expect(n.timeToResolve).toEqual({ count: 3, medianMs: 60 * MINUTE, p90Ms: 108 * MINUTE });
-    // T2 escalated before it was resolved
-    expect(n.withinSla).toEqual({ resolved: 3, within: 2, share: 2 / 3 });
+    // T2 escalated before it was resolved; T4, never resolved, went overdue: both count against the share
+    expect(n.withinSla).toEqual({ resolved: 3, within: 2, overdue: 1, share: 2 / 4 });
     expect(n.escalations).toEqual({ total: 3, tickets: 2, byLevel: { community: 2, street: 1 } });
     expect(n.ratings).toEqual({ rated: 2, average: 4, distribution: { 1: 0, 2: 0, 3: 1, 4: 0, 5: 1 }, unrated: 1 });
     // T4, 15 hours old at the end of the range
@@ -94,10 +94,19 @@ describe('ticket numbers', () => {
     expect(grid2).toMatchObject({
       total: 1,
       timeToTake: { count: 0, medianMs: null, p90Ms: null },
-      withinSla: { resolved: 0, within: 0, share: null },
+      withinSla: { resolved: 0, within: 0, overdue: 1, share: 0 }, // resolving nothing is not "no figure"
       ratings: { rated: 0, average: null, unrated: 0 },
       escalations: { total: 2, tickets: 1, byLevel: { community: 1, street: 1 } },
     });
+  });
+
+  it('counts a ticket as overdue only once its deadline passed before the end of the range', () => {
+    const { demo, from } = scenario();
+    // T4 was reported at 09:00 and first escalated at 09:30: not yet late in a range ending at 09:30
+    const early = ticketNumbers(demo.db, demo.ids.units.grid2.id, from, new Date(from.getTime() + 30 * MINUTE));
+    expect(early.withinSla).toEqual({ resolved: 0, within: 0, overdue: 0, share: null });
+    const later = ticketNumbers(demo.db, demo.ids.units.grid2.id, from, new Date(from.getTime() + 31 * MINUTE));
+    expect(later.withinSla).toMatchObject({ overdue: 1, share: 0 });
   });
 
   it('counts tickets reported in [from, to) only', () => {
