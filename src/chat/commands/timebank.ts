@@ -150,7 +150,7 @@ const claimCommand: CommandDef = {
   usage: 'claim.usage',
   run(ctx, { args }) {
     const taskId = taskIdFrom(firstWord(args)[0], 'claim.usage');
-    const { task } = claim(ctx, { taskId });
+    const { task } = claim(ctx, { taskId, roomId: ctx.room.id });
     const card = taskCard(ctx.db, getTask(ctx.db, task.id), ctx.t);
     return { replies: [{ text: ctx.t('claim.done', { ref: taskRef(task.id), title: task.title, name: ctx.member.name }) }], card };
   },
@@ -220,8 +220,20 @@ const confirmCommand: CommandDef = {
   run(ctx, { args }) {
     const [token, rest] = firstWord(args);
     const taskId = taskIdFrom(token, 'confirm.usage');
-    const volunteerId = volunteerNamed(ctx, taskId, firstWord(rest)[0]);
-    const { task, credited } = confirm(ctx, { taskId, ...(volunteerId === undefined ? {} : { volunteerId }) });
+    // "确认 W1", "确认 W1 杨幼红", "确认 W1 2小时", "确认 W1 杨幼红 2小时"; the button sends "/confirm W1 120m".
+    let minutes = rest ? parseHours(rest) : null;
+    let volunteerId: number | undefined;
+    if (rest && minutes === null) {
+      const [name, duration] = firstWord(rest);
+      volunteerId = volunteerNamed(ctx, taskId, name);
+      minutes = duration ? parseHours(duration) : null;
+      if (duration && minutes === null) throw new DomainError('INVALID_INPUT', 'complete.badDuration', { text: duration.slice(0, 20) });
+    }
+    const { task, credited } = confirm(ctx, {
+      taskId,
+      ...(volunteerId === undefined ? {} : { volunteerId }),
+      ...(minutes === null ? {} : { minutes }),
+    });
     const lines = credited.map((c) => ctx.t('confirm.line', { name: c.name, hours: formatHours(c.creditedMinutes ?? 0, ctx.lang), points: c.points }));
     const text = [ctx.t('confirm.done', { ref: taskRef(task.id) }), ...lines].join('\n');
     // Pressed under the volunteer's report, the card takes the 确认 button away: there is nothing left to confirm.

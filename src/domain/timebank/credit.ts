@@ -3,10 +3,10 @@ import { taskCompletions } from '../../db/schema/index.js';
 import type { Ctx } from '../context.js';
 import { memberAccount, poolAccount } from '../ledger/accounts.js';
 import { post } from '../ledger/post.js';
-import { notifyMember } from '../notify.js';
 import { pointsPerHour } from '../org/units.js';
 import { formatHours, pointsFor } from './hours.js';
 import { type Completion, refreshTaskStatus, type Task, taskRef } from './tasks.js';
+import { tellVolunteer } from './tell.js';
 
 /**
  * Settles a completion with the hours finally credited: the points come out of the task's unit pool at
@@ -42,9 +42,10 @@ export function credit(ctx: Ctx, task: Task, completion: Completion, minutes: nu
     .returning()
     .get();
   refreshTaskStatus(ctx, task.id);
-  notifyMember(
+  tellVolunteer(
     ctx,
-    completion.volunteerId,
+    task,
+    completion,
     (t, lang) => ({
       text: t(status === 'confirmed' ? 'confirm.notify.volunteer' : 'rule.notify.volunteer', {
         ref,
@@ -53,7 +54,6 @@ export function credit(ctx: Ctx, task: Task, completion: Completion, minutes: nu
         points,
       }),
     }),
-    `task:${task.id}`,
   );
   return { ...settled, points };
 }

@@ -2,12 +2,12 @@ import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
-import { notifyMember } from '../notify.js';
 import { actsAsStaffFor } from '../org/authority.js';
 import { credit } from './credit.js';
 import { formatHours, MAX_REPORT_MINUTES } from './hours.js';
 import { pickCompletion } from './pick.js';
 import { type Completion, completionsOf, getTask, type Task, taskRef } from './tasks.js';
+import { tellRequester } from './tell.js';
 
 /**
  * Staff decide (裁定) the hours of a disputed, unconfirmed or lapsed report: the volunteer is credited
@@ -28,14 +28,7 @@ export function rule(ctx: Ctx, input: { taskId: number; volunteerId?: number; mi
     }
     const credited = credit(ctx, task, target, input.minutes, 'ruled');
     audit(ctx, 'task.rule', { type: 'task', id: task.id }, { completionId: target.id, reported: target.minutes, minutes: input.minutes, points: credited.points });
-    if (task.requesterId !== null) {
-      notifyMember(
-        ctx,
-        task.requesterId,
-        (t, lang) => ({ text: t('rule.notify.requester', { ref, name: target.name, hours: formatHours(input.minutes, lang) }) }),
-        `task:${task.id}`,
-      );
-    }
+    tellRequester(ctx, task, (t, lang) => ({ text: t('rule.notify.requester', { ref, name: target.name, hours: formatHours(input.minutes, lang) }) }));
     return { task: getTask(ctx.db, task.id), completion: { ...credited, name: target.name } };
   });
 }
