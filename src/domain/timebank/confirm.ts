@@ -3,6 +3,7 @@ import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { actsAsStaffFor } from '../org/authority.js';
+import { currentMemberId } from '../org/members.js';
 import { actorLanguage } from '../org/language.js';
 import { credit } from './credit.js';
 import { formatHours } from './hours.js';
@@ -15,7 +16,10 @@ import { type Completion, completionsOf, getTask, type Task, taskRef } from './t
 export function confirmRefusal(ctx: Ctx, task: Task, completion: Completion): DomainError | undefined {
   const ref = taskRef(task.id);
   const self = ctx.actor.kind === 'member' ? ctx.actor.memberId : undefined;
-  if (self === completion.volunteerId) return new DomainError('FORBIDDEN', 'confirm.notYourself', { ref });
+  // Under either of their accounts: a report left on a record since merged into theirs is still their own.
+  if (self !== undefined && self === currentMemberId(ctx.db, completion.volunteerId)) {
+    return new DomainError('FORBIDDEN', 'confirm.notYourself', { ref });
+  }
   const staff = actsAsStaffFor(ctx, task.unitId);
   if (!staff && (task.requesterId === null || self !== task.requesterId)) {
     return new DomainError('FORBIDDEN', 'confirm.notYours', { ref });

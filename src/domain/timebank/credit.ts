@@ -3,6 +3,7 @@ import { taskCompletions } from '../../db/schema/index.js';
 import type { Ctx } from '../context.js';
 import { memberAccount, poolAccount } from '../ledger/accounts.js';
 import { post } from '../ledger/post.js';
+import { currentMemberId } from '../org/members.js';
 import { pointsPerHour } from '../org/units.js';
 import { formatHours, pointsFor } from './hours.js';
 import { type Completion, refreshTaskStatus, type Task, taskRef } from './tasks.js';
@@ -14,13 +15,15 @@ import { tellVolunteer } from './tell.js';
  */
 export function credit(ctx: Ctx, task: Task, completion: Completion, minutes: number, status: 'confirmed' | 'ruled'): Completion & { points: number } {
   const rate = pointsPerHour(ctx.db, task.unitId);
+  // A report left on a record merged since (the person held the same task under both) pays the person.
+  const payee = currentMemberId(ctx.db, completion.volunteerId);
   const points = pointsFor(minutes, rate);
   const ref = taskRef(task.id);
   if (points > 0) {
     post(ctx, {
       legs: [
         { account: poolAccount(task.unitId), amount: -points },
-        { account: memberAccount(completion.volunteerId), amount: points },
+        { account: memberAccount(payee), amount: points },
       ],
       reason: 'task',
       ref: `completion:${completion.id}`,

@@ -3,6 +3,7 @@ import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { actsAsStaffFor } from '../org/authority.js';
+import { currentMemberId } from '../org/members.js';
 import { credit } from './credit.js';
 import { formatHours, MAX_REPORT_MINUTES } from './hours.js';
 import { pickCompletion } from './pick.js';
@@ -23,7 +24,7 @@ export function rule(ctx: Ctx, input: { taskId: number; volunteerId?: number; mi
     if (!actsAsStaffFor(ctx, task.unitId)) throw new DomainError('FORBIDDEN', 'auth.staffOnly');
     const open = completionsOf(ctx.db, task.id).filter((c) => c.status === 'pending' || c.status === 'disputed' || c.status === 'lapsed');
     const target = pickCompletion(open, task.id, input.volunteerId, 'rule.nothing');
-    if (ctx.actor.kind === 'member' && ctx.actor.memberId === target.volunteerId) {
+    if (ctx.actor.kind === 'member' && ctx.actor.memberId === currentMemberId(ctx.db, target.volunteerId)) {
       throw new DomainError('FORBIDDEN', 'confirm.notYourself', { ref });
     }
     const credited = credit(ctx, task, target, input.minutes, 'ruled');
