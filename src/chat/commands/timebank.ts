@@ -20,7 +20,10 @@ import { rule } from '../../domain/timebank/rule.js';
 import { completionsOf, getTask, openTasksFor, type Task, taskRef } from '../../domain/timebank/tasks.js';
 import { DomainError } from '../../errors.js';
 import { formatDateTime, localParts } from '../../time.js';
-import type { MessageKey } from '../i18n/index.js';
+import type { MessageKey, Translate } from '../i18n/index.js';
+import type { Lang } from '../../config.js';
+import { notifyMember } from '../../domain/notify.js';
+import { privateHint } from './rewards.js';
 
 /** "W3" → 3, or the usage line. */
 const taskIdFrom = (token: string | undefined, usage: MessageKey) => refOrUsage('W', token, usage);
@@ -287,6 +290,32 @@ const ruleCommand: CommandDef = {
   },
 };
 
+/** Balance and hours; with `entries`, the settlement account and the last five movements too. */
+function pointsText(ctx: CommandCtx, t: Translate, lang: Lang, entries: boolean): string {
+  const me = memberAccount(ctx.member.id);
+  const hours = hoursOf(ctx.db, ctx.member.id);
+  const lines = [
+    t('points.header', { name: ctx.member.name, points: balanceOf(ctx.db, me) }),
+    t('points.hours', { given: formatHours(hours.givenMinutes, lang), received: formatHours(hours.receivedMinutes, lang) }),
+  ];
+  if (!entries) return lines.join('\n');
+  const settlement = findAccount(ctx.db, merchantAccount(ctx.member.id));
+  if (settlement) lines.push(t('points.merchant', { points: settlement.balance }));
+  const recent = statement(ctx.db, me, { limit: 5 });
+  lines.push(recent.length ? t('points.recent') : t('points.noEntries'));
+  for (const line of recent) {
+    lines.push(
+      t('points.line', {
+        at: formatDateTime(line.at, ctx.settings.timeZone, lang, ctx.clock.now()),
+        amount: line.amount > 0 ? `+${line.amount}` : String(line.amount),
+        reason: t(`ledger.reason.${line.reason}`),
+        memo: line.memo,
+      }),
+    );
+  }
+  return lines.join('\n');
+}
+
 const points: CommandDef = {
   name: 'points',
   words: ['积分', '我的积分'],
@@ -295,27 +324,13 @@ const points: CommandDef = {
   where: 'any',
   help: 'help.points',
   run(ctx) {
-    const me = memberAccount(ctx.member.id);
-    const hours = hoursOf(ctx.db, ctx.member.id);
-    const lines = [
-      ctx.t('points.header', { name: ctx.member.name, points: balanceOf(ctx.db, me) }),
-      ctx.t('points.hours', { given: formatHours(hours.givenMinutes, ctx.lang), received: formatHours(hours.receivedMinutes, ctx.lang) }),
-    ];
-    const settlement = findAccount(ctx.db, merchantAccount(ctx.member.id));
-    if (settlement) lines.push(ctx.t('points.merchant', { points: settlement.balance }));
-    const recent = statement(ctx.db, me, { limit: 5 });
-    lines.push(recent.length ? ctx.t('points.recent') : ctx.t('points.noEntries'));
-    for (const line of recent) {
-      lines.push(
-        ctx.t('points.line', {
-          at: formatDateTime(line.at, ctx.settings.timeZone, ctx.lang, ctx.clock.now()),
-          amount: line.amount > 0 ? `+${line.amount}` : String(line.amount),
-          reason: ctx.t(`ledger.reason.${line.reason}`),
-          memo: line.memo,
-        }),
-      );
-    }
-    return lines.join('\n');
+    if (ctx.room.kind === 'private') return pointsText(ctx, ctx.t, ctx.lang, true);
+    // In a group the entries (what vouchers someone bought) would be read by everyone: they go privately, like
+    // 我的券. With no private chat to send them to, the balance and hours asked for are answered here, and
+    // the entries wait until one is opened.
+    const sent = notifyMember(ctx, ctx.member.id, (t, lang) => ({ text: pointsText(ctx, t, lang, true) }), `member:${ctx.member.id}`);
+    if (sent) return ctx.t('points.sentPrivately');
+    return [pointsText(ctx, ctx.t, ctx.lang, false), ctx.t('points.openPrivate', { hint: privateHint(ctx) })].join('\n');
   },
 };
 

@@ -361,14 +361,39 @@ describe('people with no private chat', () => {
 describe('积分 and 排行', () => {
   it('shows balance, hours given and received and the last five entries', async () => {
     const demo = demoChat();
-    expect(await reply(demo, 'jin', 'grid-1', '我的积分')).toContain('还没有积分记录');
+    expect(await reply(demo, 'jin', 'dm:jin', '我的积分')).toContain('还没有积分记录');
     await reported(demo);
     await demo.say('wang', 'grid-1', '确认 W1');
     const yang = await reply(demo, 'yang', 'dm:yang', '/points');
     expect(yang).toContain('杨幼红 的积分：20');
     expect(yang).toContain('帮助他人 2小时 · 接受帮助 0小时');
     expect(yang).toContain('3月2日 09:00 +20 志愿服务 W1 帮忙买菜');
-    expect(await reply(demo, 'wang', 'grid-1', '积分')).toContain('接受帮助 2小时');
+    expect(await reply(demo, 'wang', 'dm:wang', '积分')).toContain('接受帮助 2小时');
+  });
+
+  it('sends the entries privately when asked in a group, answering there briefly', async () => {
+    const demo = demoChat();
+    await reported(demo);
+    await demo.say('wang', 'grid-1', '确认 W1');
+    const out = await demo.say('yang', 'grid-1', '积分');
+    expect(demo.textsIn(out, 'grid-1')).toEqual(['你的积分和最近记录已私聊发给你。']);
+    const sent = demo.textsIn(out, 'dm:yang').join();
+    expect(sent).toContain('杨幼红 的积分：20');
+    expect(sent).toContain('+20 志愿服务 W1 帮忙买菜');
+  });
+
+  it('answers balance and hours in the group to someone with no private chat, keeping the entries back', async () => {
+    const demo = demoChat();
+    await demo.say('zhou', 'grid-1', '你好', { name: '周师傅' });
+    await demo.say('wang', 'grid-1', '心愿 帮忙买菜');
+    await demo.say('zhou', 'grid-1', '认领 W1');
+    await demo.say('zhou', 'grid-1', '完成 W1 1小时');
+    await demo.say('wang', 'grid-1', '确认 W1');
+    const answer = await reply(demo, 'zhou', 'grid-1', '积分');
+    expect(answer).toContain('周师傅 的积分：10');
+    expect(answer).toContain('帮助他人 1小时');
+    expect(answer).toContain('积分记录只能私聊查看');
+    expect(answer).not.toContain('志愿服务 W1');
   });
 
   it('ranks this month of the community by hours', async () => {
@@ -386,7 +411,7 @@ describe('积分 and 排行', () => {
     await demo.say('yang', 'grid-1', '/lang en');
     await reported(demo);
     await demo.say('wang', 'grid-1', '确认 W1');
-    const points = await reply(demo, 'yang', 'grid-1', '/points');
+    const points = await reply(demo, 'yang', 'dm:yang', '/points');
     expect(points).toContain('杨幼红: 20 points');
     expect(points).toContain('Hours: given 2 h · received 0 h');
     expect(await reply(demo, 'yang', 'grid-1', '/claim W1')).toContain('W1 is already done');
