@@ -124,4 +124,13 @@ describe('merging records that served and were served', () => {
     expect(hoursOf(demo.services.db, yang.id).givenMinutes).toBe(120);
     expect(reconcile(demo.services.db).ok).toBe(true);
   });
+
+  it('grants points named for the merged record to the member it was merged into', () => {
+    const demo = demoDomain();
+    const { wang, yang } = demo.ids.members;
+    linkIdentity(demo.system, sender, yang.id);
+    adjust(demo.as('li'), { memberId: wang.id, unitId: demo.ids.units.grid1.id, points: 5, reason: '花园认养', idempotencyKey: 'late' });
+    expect(balanceOf(demo.services.db, memberAccount(wang.id))).toBe(0);
+    expect(balanceOf(demo.services.db, memberAccount(yang.id))).toBe(5);
+  });
 });
