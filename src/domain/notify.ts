@@ -4,7 +4,7 @@ import { type Translate, translator } from '../chat/i18n/index.js';
 import type { Lang } from '../config.js';
 import { identities, outbox, type RoomPurpose } from '../db/schema/index.js';
 import type { Deps } from './context.js';
-import { getMember } from './org/members.js';
+import { currentMemberId, getMember } from './org/members.js';
 import { findRoom, groupRoomsOf, privateRoomOf, type Room, roomLanguage } from './org/rooms.js';
 import { childrenOf } from './org/units.js';
 
@@ -45,13 +45,48 @@ export function notifyTopStaff(deps: Deps, render: Render, source: string): numb
   return childrenOf(deps.db, null).reduce((n, root) => n + notifyUnit(deps, root.id, 'staff', render, source), 0);
 }
 
-/** Sends to the member's most recently used private chat; false when they have none yet. */
+/**
+ * Sends to the member's most recently used private chat; false when they have none yet. A record merged
+ * into another is the same person, reached where they are now.
+ */
 export function notifyMember(deps: Deps, memberId: number, render: Render, source: string): boolean {
-  const room = privateRoomOf(deps.db, memberId);
+  const person = currentMemberId(deps.db, memberId);
+  const room = privateRoomOf(deps.db, person);
   if (!room) return false;
-  const lang = getMember(deps.db, memberId).language;
+  const lang = getMember(deps.db, person).language;
   enqueue(deps, room, render(translator(lang), lang), source, deps.clock.now());
   return true;
+}
+
+/**
+ * Tells a member in their private chat when they have one, else in the group rooms given (where the matter
+ * came up: the group they spoke in), addressed to them with an @mention. On WeChat most residents never
+ * open a private chat with the bot, and a notice only sent privately would never reach them. A group on a
+ * platform where they have no account is skipped, as nobody there could be addressed; `anonymous` posts
+ * without addressing them. Returns how many rooms it went to. Never use it for what must stay private (a
+ * voucher code): that goes through notifyMember alone.
+ */
+export function notifyPerson(
+  deps: Deps,
+  memberId: number,
+  render: Render,
+  source: string,
+  groups: readonly Room[],
+  options: { anonymous?: boolean } = {},
+): number {
+  if (notifyMember(deps, memberId, render, source)) return 1;
+  const person = currentMemberId(deps.db, memberId);
+  let sent = 0;
+  for (const room of groups) {
+    if (room.kind !== 'group') continue;
+    const mention = options.anonymous ? undefined : platformUserId(deps, person, room.platform);
+    if (!mention && !options.anonymous) continue;
+    sent += notifyRooms(deps, [room], (t, lang) => {
+      const message = render(t, lang);
+      return mention ? { ...message, mentionUserId: mention } : message;
+    }, source);
+  }
+  return sent;
 }
 
 /** The member's user id on a platform, to @mention them in a group there. */

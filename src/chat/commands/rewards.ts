@@ -56,7 +56,7 @@ const shop: CommandDef = {
 };
 
 /** How to open a private chat, when a code cannot be sent: the adapter's own instructions if it has them. */
-function privateHint(ctx: CommandCtx): string {
+export function privateHint(ctx: CommandCtx): string {
   const hint = ctx.message.privateChatHint;
   return typeof hint === 'function' ? hint(ctx.t) : (hint ?? ctx.t('private.hintGeneric'));
 }
@@ -97,7 +97,9 @@ function voucherList(ctx: CommandCtx, memberId: number, t: Translate, lang: Lang
     t('vouchers.line', {
       name: v.rewardName,
       code: v.code,
-      status: t(STATUS_KEYS[v.status]),
+      // Past its date, a voucher can no longer be used (核销 refuses it) though the daily job has not yet
+      // returned its points.
+      status: t(v.status === 'issued' && v.expiresAt <= now ? 'voucher.status.pastDate' : STATUS_KEYS[v.status]),
       merchant: v.merchantName,
       expires: formatDateTime(v.expiresAt, ctx.settings.timeZone, lang, now),
     }),

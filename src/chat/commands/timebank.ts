@@ -20,7 +20,10 @@ import { rule } from '../../domain/timebank/rule.js';
 import { completionsOf, getTask, openTasksFor, type Task, taskRef } from '../../domain/timebank/tasks.js';
 import { DomainError } from '../../errors.js';
 import { formatDateTime, localParts } from '../../time.js';
-import type { MessageKey } from '../i18n/index.js';
+import type { MessageKey, Translate } from '../i18n/index.js';
+import type { Lang } from '../../config.js';
+import { notifyMember } from '../../domain/notify.js';
+import { privateHint } from './rewards.js';
 
 /** "W3" → 3, or the usage line. */
 const taskIdFrom = (token: string | undefined, usage: MessageKey) => refOrUsage('W', token, usage);
@@ -153,7 +156,7 @@ const claimCommand: CommandDef = {
   offered: hasUnit,
   run(ctx, { args }) {
     const taskId = taskIdFrom(firstWord(args)[0], 'claim.usage');
-    const { task } = claim(ctx, { taskId });
+    const { task } = claim(ctx, { taskId, roomId: ctx.room.id });
     const card = taskCard(ctx.db, getTask(ctx.db, task.id), ctx.t);
     return { replies: [{ text: ctx.t('claim.done', { ref: taskRef(task.id), title: task.title, name: ctx.member.name }) }], card };
   },
@@ -226,8 +229,20 @@ const confirmCommand: CommandDef = {
   run(ctx, { args }) {
     const [token, rest] = firstWord(args);
     const taskId = taskIdFrom(token, 'confirm.usage');
-    const volunteerId = volunteerNamed(ctx, taskId, firstWord(rest)[0]);
-    const { task, credited } = confirm(ctx, { taskId, ...(volunteerId === undefined ? {} : { volunteerId }) });
+    // "确认 W1", "确认 W1 杨幼红", "确认 W1 2小时", "确认 W1 杨幼红 2小时"; the button sends "/confirm W1 120m".
+    let minutes = rest ? parseHours(rest) : null;
+    let volunteerId: number | undefined;
+    if (rest && minutes === null) {
+      const [name, duration] = firstWord(rest);
+      volunteerId = volunteerNamed(ctx, taskId, name);
+      minutes = duration ? parseHours(duration) : null;
+      if (duration && minutes === null) throw new DomainError('INVALID_INPUT', 'complete.badDuration', { text: duration.slice(0, 20) });
+    }
+    const { task, credited } = confirm(ctx, {
+      taskId,
+      ...(volunteerId === undefined ? {} : { volunteerId }),
+      ...(minutes === null ? {} : { minutes }),
+    });
     const lines = credited.map((c) => ctx.t('confirm.line', { name: c.name, hours: formatHours(c.creditedMinutes ?? 0, ctx.lang), points: c.points }));
     const text = [ctx.t('confirm.done', { ref: taskRef(task.id) }), ...lines].join('\n');
     // Pressed under the volunteer's report, the card takes the 确认 button away: there is nothing left to confirm.
@@ -282,6 +297,32 @@ const ruleCommand: CommandDef = {
   },
 };
 
+/** Balance and hours; with `entries`, the settlement account and the last five movements too. */
+function pointsText(ctx: CommandCtx, t: Translate, lang: Lang, entries: boolean): string {
+  const me = memberAccount(ctx.member.id);
+  const hours = hoursOf(ctx.db, ctx.member.id);
+  const lines = [
+    t('points.header', { name: ctx.member.name, points: balanceOf(ctx.db, me) }),
+    t('points.hours', { given: formatHours(hours.givenMinutes, lang), received: formatHours(hours.receivedMinutes, lang) }),
+  ];
+  if (!entries) return lines.join('\n');
+  const settlement = findAccount(ctx.db, merchantAccount(ctx.member.id));
+  if (settlement) lines.push(t('points.merchant', { points: settlement.balance }));
+  const recent = statement(ctx.db, me, { limit: 5 });
+  lines.push(recent.length ? t('points.recent') : t('points.noEntries'));
+  for (const line of recent) {
+    lines.push(
+      t('points.line', {
+        at: formatDateTime(line.at, ctx.settings.timeZone, lang, ctx.clock.now()),
+        amount: line.amount > 0 ? `+${line.amount}` : String(line.amount),
+        reason: t(`ledger.reason.${line.reason}`),
+        memo: line.memo,
+      }),
+    );
+  }
+  return lines.join('\n');
+}
+
 const points: CommandDef = {
   name: 'points',
   words: ['积分', '我的积分'],
@@ -291,27 +332,13 @@ const points: CommandDef = {
   help: 'help.points',
   offered: hasUnit,
   run(ctx) {
-    const me = memberAccount(ctx.member.id);
-    const hours = hoursOf(ctx.db, ctx.member.id);
-    const lines = [
-      ctx.t('points.header', { name: ctx.member.name, points: balanceOf(ctx.db, me) }),
-      ctx.t('points.hours', { given: formatHours(hours.givenMinutes, ctx.lang), received: formatHours(hours.receivedMinutes, ctx.lang) }),
-    ];
-    const settlement = findAccount(ctx.db, merchantAccount(ctx.member.id));
-    if (settlement) lines.push(ctx.t('points.merchant', { points: settlement.balance }));
-    const recent = statement(ctx.db, me, { limit: 5 });
-    lines.push(recent.length ? ctx.t('points.recent') : ctx.t('points.noEntries'));
-    for (const line of recent) {
-      lines.push(
-        ctx.t('points.line', {
-          at: formatDateTime(line.at, ctx.settings.timeZone, ctx.lang, ctx.clock.now()),
-          amount: line.amount > 0 ? `+${line.amount}` : String(line.amount),
-          reason: ctx.t(`ledger.reason.${line.reason}`),
-          memo: line.memo,
-        }),
-      );
-    }
-    return lines.join('\n');
+    if (ctx.room.kind === 'private') return pointsText(ctx, ctx.t, ctx.lang, true);
+    // In a group the entries (what vouchers someone bought) would be read by everyone: they go privately, like
+    // 我的券. With no private chat to send them to, the balance and hours asked for are answered here, and
+    // the entries wait until one is opened.
+    const sent = notifyMember(ctx, ctx.member.id, (t, lang) => ({ text: pointsText(ctx, t, lang, true) }), `member:${ctx.member.id}`);
+    if (sent) return ctx.t('points.sentPrivately');
+    return [pointsText(ctx, ctx.t, ctx.lang, false), ctx.t('points.openPrivate', { hint: privateHint(ctx) })].join('\n');
   },
 };
 

@@ -36,7 +36,7 @@ export const timebankMessages = {
     zh: '完成 W1 <时长>，例如：完成 W1 2小时、1.5h、90分钟、半小时',
     en: '/done W1 <time>, e.g. /done W1 2h, 1.5h, 90min',
   },
-  'confirm.usage': { zh: '确认 W1 [志愿者姓名]', en: '/confirm W1 [volunteer name]' },
+  'confirm.usage': { zh: '确认 W1 [志愿者姓名] [时长]', en: '/confirm W1 [volunteer name] [hours]' },
   'dispute.usage': { zh: '不确认 W1 <原因>', en: '/dispute W1 <reason>' },
   'rule.usage': { zh: '裁定 W1 [志愿者姓名] <时长>，例如：裁定 W1 1.5小时（0 表示不计时长）', en: '/rule W1 [name] <hours>, e.g. /rule W1 1.5h (0 credits nothing)' },
   'posttask.usage': { zh: '发布任务 [人数] <内容>，例如：发布任务 3人 周五夜间巡逻', en: '/posttask [slots] <text>, e.g. /posttask 3 Friday night patrol' },
@@ -128,8 +128,8 @@ export const timebankMessages = {
     en: '⏱ {name} reports {hours} on task {ref} ({title}). Confirm with "/confirm {ref} {name}" or "/rule {ref} {name} <hours>".',
   },
   'complete.notify.staffForRequester': {
-    zh: '⏱ {name} 报告为 {requester} 的心愿 {ref}（{title}）服务了 {hours}。{requester} 没有私聊我，请核实后代为确认：「确认 {ref}」。',
-    en: '⏱ {name} reports {hours} on {requester}\'s wish {ref} ({title}). {requester} has no private chat with me: check and confirm for them with "/confirm {ref}".',
+    zh: '⏱ {name} 报告为 {requester} 的心愿 {ref}（{title}）服务了 {hours}。我联系不上 {requester}（没有私聊，群里也@不到），请核实后代为确认：「确认 {ref}」。',
+    en: '⏱ {name} reports {hours} on {requester}\'s wish {ref} ({title}). I cannot reach {requester} (no private chat, and not in the group): check and confirm for them with "/confirm {ref}".',
   },
   'complete.notify.staffOverCap': {
     zh: '⚠️ {name} 报告 {ref}（{title}）服务 {hours}，超过单次 {cap} 上限，需工作人员确认：「确认 {ref} {name}」或「裁定 {ref} {name} 时长」。',
@@ -145,6 +145,14 @@ export const timebankMessages = {
   'confirm.already': { zh: '{ref} 的时长已经确认过了。', en: 'The time on {ref} is already confirmed.' },
   'confirm.disputed': { zh: '{ref} 的时长有异议，等待工作人员裁定。', en: 'The time on {ref} is disputed and waits for staff to rule.' },
   'confirm.lapsed': { zh: '{ref} 的时长超过7天未确认已失效，请工作人员裁定。', en: 'The time on {ref} lapsed after 7 days unconfirmed; staff can rule on it.' },
+  'confirm.changed': {
+    zh: '{name} 报告的 {ref} 时长现在是 {hours}，不是 {seen}，这次没有确认。属实请发送「确认 {ref} {hours}」；有异议请发送「不确认 {ref} 原因」。',
+    en: 'The time {name} reports on {ref} is now {hours}, not {seen}; nothing was confirmed. If {hours} is right, send "/confirm {ref} {hours}", or "/dispute {ref} <reason>".',
+  },
+  'confirm.unseen': {
+    zh: '{name} 报告为 {ref} 服务了 {hours}。属实请发送「确认 {ref} {hours}」；有异议请发送「不确认 {ref} 原因」。',
+    en: '{name} reports {hours} on {ref}. If that is right, send "/confirm {ref} {hours}", or "/dispute {ref} <reason>".',
+  },
   'confirm.nothing': { zh: '{ref} 还没有待确认的时长。志愿者服务后发送「完成 {ref} 时长」。', en: 'Nothing to confirm on {ref} yet; the volunteer sends "/done {ref} <time>" first.' },
   'confirm.notify.volunteer': {
     zh: '🎉 {ref}（{title}）的服务 {hours} 已确认，获得 {points} 积分。发送「积分」查看。',
@@ -187,6 +195,11 @@ export const timebankMessages = {
   'points.recent': { zh: '最近记录：', en: 'Latest entries:' },
   'points.noEntries': { zh: '还没有积分记录。认领心愿、服务他人就能获得积分（发送「任务」）。', en: 'No entries yet. Serve a neighbour to earn points (send /tasks).' },
   'points.line': { zh: '· {at} {amount} {reason} {memo}', en: '· {at} {amount} {reason} {memo}' },
+  'points.sentPrivately': { zh: '你的积分和最近记录已私聊发给你。', en: 'Your points and latest entries were sent to you privately.' },
+  'points.openPrivate': {
+    zh: '积分记录只能私聊查看：{hint}\n然后在私聊里发送「积分」。',
+    en: 'Your entries are shown only in a private chat: {hint}\nThen send /points there.',
+  },
   'ledger.reason.task': { zh: '志愿服务', en: 'service' },
   'ledger.reason.redeem': { zh: '兑换', en: 'redeemed' },
   'ledger.reason.use': { zh: '核销', en: 'used' },
@@ -274,6 +287,7 @@ export const timebankMessages = {
   'vouchers.openPrivate': { zh: '券码只能私聊查看：{hint}\n然后在私聊里发送「我的券」。', en: 'Codes are shown only in a private chat: {hint}\nThen send /vouchers there.' },
   'voucher.status.issued': { zh: '未使用', en: 'unused' },
   'voucher.status.used': { zh: '已使用', en: 'used' },
+  'voucher.status.pastDate': { zh: '已过期（积分将自动退回）', en: 'expired (points on their way back)' },
   'voucher.status.expired': { zh: '已过期（积分已退回）', en: 'expired (points returned)' },
   'voucher.status.cancelled': { zh: '已退券', en: 'cancelled' },
   'voucher.unknownCode': { zh: '券码 {code} 不存在，请核对后重发（不区分大小写）。', en: 'Voucher code {code} does not exist; check it and send it again (case does not matter).' },

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { instant } from './columns.js';
-import { members, units } from './org.js';
+import { flag, instant } from './columns.js';
+import { members, rooms, units } from './org.js';
 
 export const TASK_KINDS = ['wish', 'task'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
@@ -26,6 +26,8 @@ export const tasks = sqliteTable(
     /** Hours above this (in minutes) need a staff member's confirmation. */
     capMinutes: integer().notNull(),
     status: text({ enum: ['open', 'done'] }).notNull().default('open'),
+    /** The room it was posted in (null through the API): where its requester is told things when they have no private chat. */
+    roomId: integer().references(() => rooms.id),
     createdAt: instant().notNull(),
     doneAt: instant(),
   },
@@ -48,6 +50,8 @@ export const taskClaims = sqliteTable(
       .notNull()
       .references(() => members.id),
     status: text({ enum: ['active', 'withdrawn'] }).notNull().default('active'),
+    /** The room it was claimed in: where the volunteer is told things when they have no private chat. */
+    roomId: integer().references(() => rooms.id),
     claimedAt: instant().notNull(),
     withdrawnAt: instant(),
   },
@@ -80,6 +84,11 @@ export const taskCompletions = sqliteTable(
       .references(() => members.id),
     minutes: integer().notNull(),
     reportedAt: instant().notNull(),
+    /**
+     * Whether the person served was sent these minutes (each correction sends them again): only then may
+     * they confirm by a bare 确认, without naming the hours.
+     */
+    requesterTold: flag().notNull().default(false),
     status: text({ enum: COMPLETION_STATUSES }).notNull().default('pending'),
     disputeReason: text(),
     disputedAt: instant(),

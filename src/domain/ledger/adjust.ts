@@ -3,7 +3,7 @@ import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { actsAsStaffFor, belongsTo } from '../org/authority.js';
-import { getMember } from '../org/members.js';
+import { currentMemberId, getMember } from '../org/members.js';
 import { getUnit } from '../org/units.js';
 import { memberAccount, poolAccount } from './accounts.js';
 import { type Posted, post } from './post.js';
@@ -26,7 +26,8 @@ export function adjust(ctx: Ctx, input: AdjustInput): Posted {
     throw new DomainError('INVALID_INPUT', 'ledger.badAmount', { amount: String(input.points) });
   }
   return inTransaction(ctx.db, () => {
-    const member = getMember(ctx.db, input.memberId);
+    // A record merged into another is the same person: points for it go to the record they use now.
+    const member = getMember(ctx.db, currentMemberId(ctx.db, input.memberId));
     const unit = getUnit(ctx.db, input.unitId);
     if (!actsAsStaffFor(ctx, unit.id)) throw new DomainError('FORBIDDEN', 'auth.staffOnly');
     if (ctx.actor.kind === 'member' && ctx.actor.memberId === member.id) throw new DomainError('FORBIDDEN', 'ledger.notForYourself');

@@ -1,8 +1,8 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Lang } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/client.js';
-import { identities, members, rooms, vouchers } from '../../db/schema/index.js';
+import { identities, members, rooms, taskClaims, taskCompletions, tasks, vouchers } from '../../db/schema/index.js';
 import { audit } from '../audit.js';
 import { balanceOf, memberAccount } from '../ledger/accounts.js';
 import { post } from '../ledger/post.js';
@@ -80,7 +80,7 @@ export function resolveSender(deps: Deps, sender: Sender, room: Room): { member:
   });
 }
 
-/** What the merged record holds follows the person to the record they now use: points and unused vouchers. */
+/** What the merged record holds follows the person to the record they now use: points, unused vouchers, service under way. */
 function moveHoldings(ctx: Ctx, from: number, to: number): void {
   const balance = balanceOf(ctx.db, memberAccount(from));
   if (balance > 0) {
@@ -97,6 +97,43 @@ function moveHoldings(ctx: Ctx, from: number, to: number): void {
     });
   }
   ctx.db.update(vouchers).set({ memberId: to }).where(and(eq(vouchers.memberId, from), eq(vouchers.status, 'issued'))).run();
+  moveService(ctx.db, from, to);
+}
+
+/**
+ * Service still under way follows the person: the slots they hold with no hours credited yet (and the
+ * report on each), and the open wishes they asked for, so they report, correct and confirm as the member
+ * they now use and are paid there. What was credited stays on the record it was credited to, as the ledger
+ * does; hoursOf and the leaderboard count it for the member it was merged into. A slot on a task the other
+ * record holds too stays where it is (one person cannot hold two); credit() pays it to the survivor.
+ */
+function moveService(db: Db, from: number, to: number): void {
+  const settled = db
+    .select({ claimId: taskCompletions.claimId })
+    .from(taskCompletions)
+    .where(and(eq(taskCompletions.volunteerId, from), inArray(taskCompletions.status, ['confirmed', 'ruled'])))
+    .all()
+    .map((c) => c.claimId);
+  const held = new Set(
+    db
+      .select({ taskId: taskClaims.taskId })
+      .from(taskClaims)
+      .where(and(eq(taskClaims.volunteerId, to), eq(taskClaims.status, 'active')))
+      .all()
+      .map((c) => c.taskId),
+  );
+  const moving = db
+    .select()
+    .from(taskClaims)
+    .where(and(eq(taskClaims.volunteerId, from), eq(taskClaims.status, 'active')))
+    .all()
+    .filter((c) => !settled.includes(c.id) && !held.has(c.taskId))
+    .map((c) => c.id);
+  if (moving.length) {
+    db.update(taskClaims).set({ volunteerId: to }).where(inArray(taskClaims.id, moving)).run();
+    db.update(taskCompletions).set({ volunteerId: to }).where(inArray(taskCompletions.claimId, moving)).run();
+  }
+  db.update(tasks).set({ requesterId: to }).where(and(eq(tasks.requesterId, from), eq(tasks.status, 'open'))).run();
 }
 
 /**
@@ -133,6 +170,8 @@ export function linkIdentity(ctx: Ctx, sender: Sender, targetMemberId: number): 
         .run();
       const stillUsed = ctx.db.select().from(identities).where(eq(identities.memberId, previous)).get();
       if (!stillUsed) {
+        // Records merged into this one before now follow it, so a merged record is one step from the person.
+        ctx.db.update(members).set({ mergedInto: target.id }).where(eq(members.mergedInto, previous)).run();
         ctx.db.update(members).set({ mergedInto: target.id }).where(eq(members.id, previous)).run();
         moveHoldings(ctx, previous, target.id);
       }

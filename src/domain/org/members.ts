@@ -17,6 +17,14 @@ export function getMember(db: Db, id: number): Member {
   return member;
 }
 
+/**
+ * The record a person uses now: the member a merged record was merged into, else the member itself. A merge
+ * repoints what was merged into the merged record, so one step is enough.
+ */
+export function currentMemberId(db: Db, id: number): number {
+  return getMember(db, id).mergedInto ?? id;
+}
+
 export interface CreateMemberInput {
   name: string;
   language?: Lang;

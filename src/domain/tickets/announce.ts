@@ -2,7 +2,7 @@ import type { Translate } from '../../chat/i18n/index.js';
 import type { OutMessage } from '../../chat/types.js';
 import type { Lang } from '../../config.js';
 import type { Ctx, Deps } from '../context.js';
-import { notifyMember, notifyRooms, platformUserId, type Render } from '../notify.js';
+import { notifyMember, notifyPerson, notifyRooms, type Render } from '../notify.js';
 import { getMember, membersWithRoleAt } from '../org/members.js';
 import { getRoom, groupRoomsOf } from '../org/rooms.js';
 import { selfAndAncestors, type Unit } from '../org/units.js';
@@ -65,24 +65,9 @@ export function tellPeople(
   for (const person of people) {
     if (person.memberId === options.exceptMemberId) continue;
     const personal: Render = (t, lang) => render(t, lang, person.audience);
-    if (notifyMember(deps, person.memberId, personal, source(ticket))) {
-      sent++;
-      continue;
-    }
-    if (person.roomId === null) continue;
-    const room = getRoom(deps.db, person.roomId);
-    if (room.kind !== 'group') continue;
+    const rooms = person.roomId === null ? [] : [getRoom(deps.db, person.roomId)];
     const anonymous = person.audience === 'reporter' && ticket.anonymous;
-    const mention = anonymous ? undefined : platformUserId(deps, person.memberId, room.platform);
-    sent += notifyRooms(
-      deps,
-      [room],
-      (t, lang) => {
-        const message = personal(t, lang);
-        return mention ? { ...message, mentionUserId: mention } : message;
-      },
-      source(ticket),
-    );
+    sent += notifyPerson(deps, person.memberId, personal, source(ticket), rooms, { anonymous });
   }
   return sent;
 }

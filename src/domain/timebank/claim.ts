@@ -4,11 +4,11 @@ import { taskClaims, taskCompletions } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
-import { notifyMember } from '../notify.js';
 import { isRelatedTo } from '../org/authority.js';
 import { getMember } from '../org/members.js';
 import { getUnit } from '../org/units.js';
 import { activeClaimOf, activeClaims, type Claim, getTask, type Task, taskRef } from './tasks.js';
+import { tellRequester } from './tell.js';
 
 /** The acting member; tasks are claimed and served by people, not tokens. */
 export function actingMember(ctx: Ctx): number {
@@ -16,8 +16,11 @@ export function actingMember(ctx: Ctx): number {
   return ctx.actor.memberId;
 }
 
-/** A volunteer takes one of the task's slots. */
-export function claim(ctx: Ctx, input: { taskId: number }): { task: Task; claim: Claim; left: number } {
+/**
+ * A volunteer takes one of the task's slots. `roomId`: the room they claimed it in, where they are told how
+ * it goes if they have no private chat.
+ */
+export function claim(ctx: Ctx, input: { taskId: number; roomId?: number }): { task: Task; claim: Claim; left: number } {
   const volunteerId = actingMember(ctx);
   return inTransaction(ctx.db, () => {
     const task = getTask(ctx.db, input.taskId);
@@ -29,11 +32,11 @@ export function claim(ctx: Ctx, input: { taskId: number }): { task: Task; claim:
     if (activeClaimOf(ctx.db, task.id, volunteerId)) throw new DomainError('CONFLICT', 'claim.already', { ref });
     const taken = activeClaims(ctx.db, task.id).length;
     if (taken >= task.slots) throw new DomainError('CONFLICT', 'claim.full', { ref, slots: task.slots });
-    const row = ctx.db.insert(taskClaims).values({ taskId: task.id, volunteerId, claimedAt: ctx.clock.now() }).returning().get();
+    const row = ctx.db.insert(taskClaims).values({ taskId: task.id, volunteerId, roomId: input.roomId ?? null, claimedAt: ctx.clock.now() }).returning().get();
     audit(ctx, 'task.claim', { type: 'task', id: task.id }, { claimId: row.id });
     if (task.requesterId !== null) {
       const name = getMember(ctx.db, volunteerId).name;
-      notifyMember(ctx, task.requesterId, (t) => ({ text: t('claim.notify.requester', { ref, name, title: task.title }) }), `task:${task.id}`);
+      tellRequester(ctx, task, (t) => ({ text: t('claim.notify.requester', { ref, name, title: task.title }) }));
     }
     return { task, claim: row, left: task.slots - taken - 1 };
   });
@@ -57,7 +60,7 @@ export function withdraw(ctx: Ctx, input: { taskId: number }): { task: Task } {
     audit(ctx, 'task.withdraw', { type: 'task', id: task.id }, { claimId: held.id });
     if (task.requesterId !== null) {
       const name = getMember(ctx.db, volunteerId).name;
-      notifyMember(ctx, task.requesterId, (t) => ({ text: t('withdraw.notify.requester', { ref, name }) }), `task:${task.id}`);
+      tellRequester(ctx, task, (t) => ({ text: t('withdraw.notify.requester', { ref, name }) }));
     }
     return { task };
   });

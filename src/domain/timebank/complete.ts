@@ -4,12 +4,16 @@ import { taskCompletions } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
-import { notifyMember, notifyUnit } from '../notify.js';
+import { notifyUnit } from '../notify.js';
 import { getMember } from '../org/members.js';
 import { pointsPerHour } from '../org/units.js';
 import { actingMember } from './claim.js';
 import { formatHours, MAX_REPORT_MINUTES, pointsFor } from './hours.js';
 import { activeClaimOf, type Completion, getTask, type Task, taskRef } from './tasks.js';
+import { tellRequester } from './tell.js';
+
+/** What a 确认 button sends: the task and the minutes it confirms ("/confirm W1 90m"). */
+export const confirmCommand = (taskId: number, minutes: number) => `/confirm ${taskRef(taskId)} ${minutes}m`;
 
 export interface Completed {
   task: Task;
@@ -37,37 +41,38 @@ export function complete(ctx: Ctx, input: { taskId: number; minutes: number }): 
     const earlier = ctx.db.select().from(taskCompletions).where(eq(taskCompletions.claimId, held.id)).get();
     if (earlier?.status === 'disputed') throw new DomainError('CONFLICT', 'confirm.disputed', { ref });
     if (earlier && earlier.status !== 'pending') throw new DomainError('CONFLICT', 'complete.settled', { ref });
+    const name = getMember(ctx.db, volunteerId).name;
+    const overCap = input.minutes > task.capMinutes;
+    const source = `task:${task.id}`;
+    // The 确认 button names the hours it confirms: pressed under a notice a correction has since replaced,
+    // it is refused rather than paying for hours the person served never saw.
+    const requesterTold =
+      task.requesterId !== null &&
+      tellRequester(ctx, task, (t, lang) => ({
+        text: t(overCap ? 'complete.notify.requesterOverCap' : 'complete.notify.requester', {
+          ref,
+          name,
+          title: task.title,
+          hours: formatHours(input.minutes, lang),
+        }),
+        ...(overCap ? {} : { buttons: [[{ label: t('task.button.confirm'), command: confirmCommand(task.id, input.minutes) }]] }),
+      }));
     const completion = earlier
-      ? ctx.db.update(taskCompletions).set({ minutes: input.minutes, reportedAt: now }).where(eq(taskCompletions.id, earlier.id)).returning().get()
+      ? ctx.db
+          .update(taskCompletions)
+          .set({ minutes: input.minutes, reportedAt: now, requesterTold })
+          .where(eq(taskCompletions.id, earlier.id))
+          .returning()
+          .get()
       : ctx.db
           .insert(taskCompletions)
-          .values({ claimId: held.id, taskId: task.id, volunteerId, minutes: input.minutes, reportedAt: now })
+          .values({ claimId: held.id, taskId: task.id, volunteerId, minutes: input.minutes, reportedAt: now, requesterTold })
           .returning()
           .get();
     audit(ctx, earlier ? 'task.report.correct' : 'task.report', { type: 'task', id: task.id }, { completionId: completion.id, minutes: input.minutes });
 
-    const name = getMember(ctx.db, volunteerId).name;
-    const overCap = input.minutes > task.capMinutes;
-    const source = `task:${task.id}`;
-    let requesterTold = false;
-    if (task.requesterId !== null) {
-      requesterTold = notifyMember(
-        ctx,
-        task.requesterId,
-        (t, lang) => ({
-          text: t(overCap ? 'complete.notify.requesterOverCap' : 'complete.notify.requester', {
-            ref,
-            name,
-            title: task.title,
-            hours: formatHours(input.minutes, lang),
-          }),
-          ...(overCap ? {} : { buttons: [[{ label: t('task.button.confirm'), command: `/confirm ${ref}` }]] }),
-        }),
-        source,
-      );
-    }
     // Staff confirm what the person served cannot: hours above the cap, a task serving no one person,
-    // or a resident who has no private chat to be asked in (an elderly neighbour without a phone).
+    // or a resident who could not be asked (an elderly neighbour without a phone).
     const staffKey = overCap
       ? 'complete.notify.staffOverCap'
       : task.requesterId === null

@@ -3,7 +3,10 @@ import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { actsAsStaffFor } from '../org/authority.js';
+import { currentMemberId } from '../org/members.js';
+import { actorLanguage } from '../org/language.js';
 import { credit } from './credit.js';
+import { formatHours } from './hours.js';
 import { type Completion, completionsOf, getTask, type Task, taskRef } from './tasks.js';
 
 /**
@@ -13,7 +16,10 @@ import { type Completion, completionsOf, getTask, type Task, taskRef } from './t
 export function confirmRefusal(ctx: Ctx, task: Task, completion: Completion): DomainError | undefined {
   const ref = taskRef(task.id);
   const self = ctx.actor.kind === 'member' ? ctx.actor.memberId : undefined;
-  if (self === completion.volunteerId) return new DomainError('FORBIDDEN', 'confirm.notYourself', { ref });
+  // Under either of their accounts: a report left on a record since merged into theirs is still their own.
+  if (self !== undefined && self === currentMemberId(ctx.db, completion.volunteerId)) {
+    return new DomainError('FORBIDDEN', 'confirm.notYourself', { ref });
+  }
   const staff = actsAsStaffFor(ctx, task.unitId);
   if (!staff && (task.requesterId === null || self !== task.requesterId)) {
     return new DomainError('FORBIDDEN', 'confirm.notYours', { ref });
@@ -30,10 +36,34 @@ export interface Confirmed {
 }
 
 /**
+ * What is confirmed must be what the confirming person was shown. With `minutes` (the 确认 button of a
+ * notice, or typed "确认 W1 2小时") the report must still say those minutes: a notice a correction has since
+ * replaced is refused, with the hours now reported and how to confirm them. A bare 确认 from the person
+ * served confirms the report only if they were sent its current hours (each report and correction is sent
+ * to them, in private or in their group); else they are shown the hours and asked to name them. Staff are
+ * told of what they confirm in their rooms, and their reply lists what was credited.
+ */
+function unseenRefusal(ctx: Ctx, task: Task, completion: Completion & { name: string }, minutes: number | undefined): DomainError | undefined {
+  const ref = taskRef(task.id);
+  const lang = actorLanguage(ctx);
+  const hours = formatHours(completion.minutes, lang);
+  if (minutes !== undefined) {
+    if (minutes === completion.minutes) return undefined;
+    return new DomainError('CONFLICT', 'confirm.changed', { ref, name: completion.name, hours, seen: formatHours(minutes, lang) });
+  }
+  const self = ctx.actor.kind === 'member' ? ctx.actor.memberId : undefined;
+  if (self !== undefined && self === task.requesterId && !completion.requesterTold) {
+    return new DomainError('CONFLICT', 'confirm.unseen', { ref, name: completion.name, hours });
+  }
+  return undefined;
+}
+
+/**
  * Confirms reported hours; the volunteer is credited points and hours. With no volunteer named it
  * confirms every pending report the actor may confirm (staff closing a three-person patrol at once).
+ * `minutes`: the hours the confirming person was shown, which the report must still say.
  */
-export function confirm(ctx: Ctx, input: { taskId: number; volunteerId?: number }): Confirmed {
+export function confirm(ctx: Ctx, input: { taskId: number; volunteerId?: number; minutes?: number }): Confirmed {
   return inTransaction(ctx.db, () => {
     const task = getTask(ctx.db, input.taskId);
     const ref = taskRef(task.id);
@@ -49,7 +79,7 @@ export function confirm(ctx: Ctx, input: { taskId: number; volunteerId?: number 
       throw new DomainError('NOT_FOUND', 'confirm.nothing', { ref });
     }
     for (const completion of targets) {
-      const refusal = confirmRefusal(ctx, task, completion);
+      const refusal = confirmRefusal(ctx, task, completion) ?? unseenRefusal(ctx, task, completion, input.minutes);
       if (refusal) throw refusal;
     }
     const credited = targets.map((completion) => ({ ...credit(ctx, task, completion, completion.minutes, 'confirmed'), name: completion.name }));

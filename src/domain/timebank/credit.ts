@@ -3,10 +3,11 @@ import { taskCompletions } from '../../db/schema/index.js';
 import type { Ctx } from '../context.js';
 import { memberAccount, poolAccount } from '../ledger/accounts.js';
 import { post } from '../ledger/post.js';
-import { notifyMember } from '../notify.js';
+import { currentMemberId } from '../org/members.js';
 import { pointsPerHour } from '../org/units.js';
 import { formatHours, pointsFor } from './hours.js';
 import { type Completion, refreshTaskStatus, type Task, taskRef } from './tasks.js';
+import { tellVolunteer } from './tell.js';
 
 /**
  * Settles a completion with the hours finally credited: the points come out of the task's unit pool at
@@ -14,13 +15,15 @@ import { type Completion, refreshTaskStatus, type Task, taskRef } from './tasks.
  */
 export function credit(ctx: Ctx, task: Task, completion: Completion, minutes: number, status: 'confirmed' | 'ruled'): Completion & { points: number } {
   const rate = pointsPerHour(ctx.db, task.unitId);
+  // A report left on a record merged since (the person held the same task under both) pays the person.
+  const payee = currentMemberId(ctx.db, completion.volunteerId);
   const points = pointsFor(minutes, rate);
   const ref = taskRef(task.id);
   if (points > 0) {
     post(ctx, {
       legs: [
         { account: poolAccount(task.unitId), amount: -points },
-        { account: memberAccount(completion.volunteerId), amount: points },
+        { account: memberAccount(payee), amount: points },
       ],
       reason: 'task',
       ref: `completion:${completion.id}`,
@@ -42,9 +45,10 @@ export function credit(ctx: Ctx, task: Task, completion: Completion, minutes: nu
     .returning()
     .get();
   refreshTaskStatus(ctx, task.id);
-  notifyMember(
+  tellVolunteer(
     ctx,
-    completion.volunteerId,
+    task,
+    completion,
     (t, lang) => ({
       text: t(status === 'confirmed' ? 'confirm.notify.volunteer' : 'rule.notify.volunteer', {
         ref,
@@ -53,7 +57,6 @@ export function credit(ctx: Ctx, task: Task, completion: Completion, minutes: nu
         points,
       }),
     }),
-    `task:${task.id}`,
   );
   return { ...settled, points };
 }

@@ -4,11 +4,12 @@ import { taskCompletions } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
-import { notifyMember, notifyUnit } from '../notify.js';
+import { notifyUnit } from '../notify.js';
 import { getMember } from '../org/members.js';
 import { formatHours } from './hours.js';
 import { pickCompletion } from './pick.js';
 import { type Completion, completionsOf, getTask, type Task, taskRef } from './tasks.js';
+import { tellVolunteer } from './tell.js';
 
 /** The person served does not agree with the hours reported; staff decide (裁定). */
 export function dispute(ctx: Ctx, input: { taskId: number; volunteerId?: number; reason: string }): { task: Task; completion: Completion & { name: string } } {
@@ -38,7 +39,7 @@ export function dispute(ctx: Ctx, input: { taskId: number; volunteerId?: number;
       (t, lang) => ({ text: t('dispute.notify.staff', { ref, name: target.name, requester, title: task.title, hours: formatHours(target.minutes, lang), reason }) }),
       source,
     );
-    notifyMember(ctx, target.volunteerId, (t) => ({ text: t('dispute.notify.volunteer', { ref, requester, reason }) }), source);
+    tellVolunteer(ctx, task, target, (t) => ({ text: t('dispute.notify.volunteer', { ref, requester, reason }) }));
     return { task, completion: { ...target, status: 'disputed', disputeReason: reason, disputedAt: now } };
   });
 }

@@ -2,7 +2,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { MINUTE } from '../../clock.js';
 import type { Lang } from '../../config.js';
 import type { Db } from '../../db/client.js';
-import { taskCompletions, tasks } from '../../db/schema/index.js';
+import { members, taskCompletions, tasks } from '../../db/schema/index.js';
 import { formatDuration, parseIsoDuration } from '../../time.js';
 
 /** One report covers at most a day of service. */
@@ -84,18 +84,22 @@ export const pointsFor = (minutes: number, perHour: number) => Math.round((minut
 
 const CREDITED = ['confirmed', 'ruled'] as const;
 
-/** Hours a member gave (served) and received (was served), in minutes: tallies for honour lists, never spent. */
+/**
+ * Hours a member gave (served) and received (was served), in minutes: tallies for honour lists, never spent.
+ * They include what records merged into the member were credited: one person, whichever account they used.
+ */
 export function hoursOf(db: Db, memberId: number): { givenMinutes: number; receivedMinutes: number } {
+  const person = sql`(SELECT ${memberId} UNION SELECT ${members.id} FROM ${members} WHERE ${members.mergedInto} = ${memberId})`;
   const given = db
     .select({ m: sql<number>`coalesce(sum(${taskCompletions.creditedMinutes}), 0)` })
     .from(taskCompletions)
-    .where(and(eq(taskCompletions.volunteerId, memberId), inArray(taskCompletions.status, [...CREDITED])))
+    .where(and(sql`${taskCompletions.volunteerId} IN ${person}`, inArray(taskCompletions.status, [...CREDITED])))
     .get();
   const received = db
     .select({ m: sql<number>`coalesce(sum(${taskCompletions.creditedMinutes}), 0)` })
     .from(taskCompletions)
     .innerJoin(tasks, eq(tasks.id, taskCompletions.taskId))
-    .where(and(eq(tasks.requesterId, memberId), inArray(taskCompletions.status, [...CREDITED])))
+    .where(and(sql`${tasks.requesterId} IN ${person}`, inArray(taskCompletions.status, [...CREDITED])))
     .get();
   return { givenMinutes: given?.m ?? 0, receivedMinutes: received?.m ?? 0 };
 }

@@ -4,9 +4,10 @@ import { inTransaction } from '../../db/client.js';
 import { members, taskCompletions, tasks } from '../../db/schema/index.js';
 import { audit } from '../audit.js';
 import type { Ctx, Deps } from '../context.js';
-import { notifyMember, notifyUnit } from '../notify.js';
+import { notifyUnit } from '../notify.js';
 import { formatHours } from './hours.js';
 import { refreshTaskStatus, taskRef } from './tasks.js';
+import { tellVolunteer } from './tell.js';
 
 /** Reported hours nobody confirmed for this long lapse; staff can still rule on them. */
 export const LAPSE_AFTER_MS = 7 * DAY;
@@ -33,7 +34,7 @@ export function lapseCompletions(ctx: Ctx, asOf: Date = ctx.clock.now()): number
       audit(ctx, 'task.lapse', { type: 'task', id: task.id }, { completionId: completion.id, minutes: completion.minutes });
       const ref = taskRef(task.id);
       const source = `task:${task.id}`;
-      notifyMember(ctx, completion.volunteerId, (t, lang) => ({ text: t('lapse.notify.volunteer', { ref, title: task.title, hours: formatHours(completion.minutes, lang) }) }), source);
+      tellVolunteer(ctx, task, completion, (t, lang) => ({ text: t('lapse.notify.volunteer', { ref, title: task.title, hours: formatHours(completion.minutes, lang) }) }));
       notifyUnit(ctx, task.unitId, 'staff', (t, lang) => ({ text: t('lapse.notify.staff', { ref, name, title: task.title, hours: formatHours(completion.minutes, lang) }) }), source);
       refreshTaskStatus(ctx, task.id);
     }

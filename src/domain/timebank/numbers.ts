@@ -27,8 +27,10 @@ export interface TimebankNumbers {
 export function hoursServed(db: Db, unitId: number, from: Date, to: Date): TimebankNumbers['hours'] {
   const root = getUnit(db, unitId);
   return db.get<TimebankNumbers['hours']>(sql`
-    SELECT coalesce(sum(c.credited_minutes), 0) AS minutes, count(*) AS completions, count(DISTINCT c.volunteer_id) AS volunteers
+    SELECT coalesce(sum(c.credited_minutes), 0) AS minutes, count(*) AS completions,
+           count(DISTINCT coalesce(m.merged_into, m.id)) AS volunteers
     FROM task_completions c JOIN tasks t ON t.id = c.task_id JOIN units u ON u.id = t.unit_id
+      JOIN members m ON m.id = c.volunteer_id
     WHERE c.status IN ('confirmed', 'ruled') AND c.credited_minutes > 0 AND u.path LIKE ${root.path + '%'}
       AND c.decided_at >= ${from.getTime()} AND c.decided_at < ${to.getTime()}`)!;
 }

@@ -3,14 +3,14 @@ import { tasks } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx, Deps } from '../context.js';
-import { notifyMember, notifyRooms } from '../notify.js';
+import { notifyRooms } from '../notify.js';
 import { actsAsStaffFor, belongsTo } from '../org/authority.js';
 import { getMember } from '../org/members.js';
-import { groupRoomsOf } from '../org/rooms.js';
-import { getUnit, selfAndAncestors } from '../org/units.js';
+import { getUnit } from '../org/units.js';
 import { taskCard } from './cards.js';
 import { DEFAULT_CAP_MINUTES, MAX_REPORT_MINUTES } from './hours.js';
 import { type Task, taskRef } from './tasks.js';
+import { announceRooms, tellRequester } from './tell.js';
 
 export const MAX_TITLE_LENGTH = 500;
 export const MAX_SLOTS = 100;
@@ -20,7 +20,7 @@ export interface PostWishInput {
   title: string;
   /** Staff posting for a resident (代 王阿姨 心愿 …): the person served. Default: the actor. */
   requesterId?: number;
-  /** The room the wish was said in, which shows it in the reply instead of an announcement. */
+  /** The room the wish was said in, which shows it in the reply instead of an announcement; kept as the task's room. */
   skipRoomId?: number;
 }
 
@@ -39,11 +39,11 @@ export function postWish(ctx: Ctx, input: PostWishInput): Task {
         throw new DomainError('INVALID_INPUT', 'wish.requesterNotHere', { name: requester.name, unit: unit.name });
       }
     }
-    const task = insertTask(ctx, { kind: 'wish', unitId: unit.id, title, requesterId: requester.id, slots: 1, capMinutes: DEFAULT_CAP_MINUTES });
+    const task = insertTask(ctx, { kind: 'wish', unitId: unit.id, title, requesterId: requester.id, slots: 1, capMinutes: DEFAULT_CAP_MINUTES, roomId: input.skipRoomId ?? null });
     audit(ctx, 'task.wish', { type: 'task', id: task.id }, { unitId: unit.id, requesterId: requester.id, title });
     announce(ctx, task, input.skipRoomId);
     if (requester.id !== self) {
-      notifyMember(ctx, requester.id, (t) => ({ text: t('wish.notify.postedForYou', { ref: taskRef(task.id), title }) }), `task:${task.id}`);
+      tellRequester(ctx, task, (t) => ({ text: t('wish.notify.postedForYou', { ref: taskRef(task.id), title }) }));
     }
     return task;
   });
@@ -69,7 +69,7 @@ export function postTask(ctx: Ctx, input: PostTaskInput): Task {
   return inTransaction(ctx.db, () => {
     const unit = getUnit(ctx.db, input.unitId);
     if (!actsAsStaffFor(ctx, unit.id)) throw new DomainError('FORBIDDEN', 'auth.staffOnly');
-    const task = insertTask(ctx, { kind: 'task', unitId: unit.id, title, requesterId: null, slots: input.slots, capMinutes: cap });
+    const task = insertTask(ctx, { kind: 'task', unitId: unit.id, title, requesterId: null, slots: input.slots, capMinutes: cap, roomId: input.skipRoomId ?? null });
     audit(ctx, 'task.post', { type: 'task', id: task.id }, { unitId: unit.id, title, slots: input.slots, capMinutes: cap });
     announce(ctx, task, input.skipRoomId);
     return task;
@@ -83,7 +83,7 @@ function cleanTitle(raw: string): string {
   return title;
 }
 
-function insertTask(ctx: Ctx, values: Pick<Task, 'kind' | 'unitId' | 'title' | 'requesterId' | 'slots' | 'capMinutes'>): Task {
+function insertTask(ctx: Ctx, values: Pick<Task, 'kind' | 'unitId' | 'title' | 'requesterId' | 'slots' | 'capMinutes' | 'roomId'>): Task {
   return ctx.db
     .insert(tasks)
     .values({ ...values, postedBy: ctx.actor.kind === 'member' ? ctx.actor.memberId : null, createdAt: ctx.clock.now() })
@@ -91,16 +91,8 @@ function insertTask(ctx: Ctx, values: Pick<Task, 'kind' | 'unitId' | 'title' | '
     .get();
 }
 
-/**
- * The card goes to every residents' group of the unit, except the one it was posted in (that one gets
- * the reply). A unit without a group of its own (a building whose residents talk in the grid's group)
- * announces in the nearest unit above that has one.
- */
+/** The card goes to every residents' group it is announced in, except the one it was posted in (that one gets the reply). */
 function announce(deps: Deps, task: Task, skipRoomId: number | undefined) {
-  for (const unit of selfAndAncestors(deps.db, task.unitId)) {
-    const rooms = groupRoomsOf(deps.db, [unit.id], 'residents');
-    if (!rooms.length) continue;
-    notifyRooms(deps, rooms.filter((r) => r.id !== skipRoomId), (t) => taskCard(deps.db, task, t), `task:${task.id}`);
-    return;
-  }
+  const rooms = announceRooms(deps.db, task.unitId).filter((r) => r.id !== skipRoomId);
+  notifyRooms(deps, rooms, (t) => taskCard(deps.db, task, t), `task:${task.id}`);
 }

@@ -2,12 +2,13 @@ import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
-import { notifyMember } from '../notify.js';
 import { actsAsStaffFor } from '../org/authority.js';
+import { currentMemberId } from '../org/members.js';
 import { credit } from './credit.js';
 import { formatHours, MAX_REPORT_MINUTES } from './hours.js';
 import { pickCompletion } from './pick.js';
 import { type Completion, completionsOf, getTask, type Task, taskRef } from './tasks.js';
+import { tellRequester } from './tell.js';
 
 /**
  * Staff decide (裁定) the hours of a disputed, unconfirmed or lapsed report: the volunteer is credited
@@ -23,19 +24,12 @@ export function rule(ctx: Ctx, input: { taskId: number; volunteerId?: number; mi
     if (!actsAsStaffFor(ctx, task.unitId)) throw new DomainError('FORBIDDEN', 'auth.staffOnly');
     const open = completionsOf(ctx.db, task.id).filter((c) => c.status === 'pending' || c.status === 'disputed' || c.status === 'lapsed');
     const target = pickCompletion(open, task.id, input.volunteerId, 'rule.nothing');
-    if (ctx.actor.kind === 'member' && ctx.actor.memberId === target.volunteerId) {
+    if (ctx.actor.kind === 'member' && ctx.actor.memberId === currentMemberId(ctx.db, target.volunteerId)) {
       throw new DomainError('FORBIDDEN', 'confirm.notYourself', { ref });
     }
     const credited = credit(ctx, task, target, input.minutes, 'ruled');
     audit(ctx, 'task.rule', { type: 'task', id: task.id }, { completionId: target.id, reported: target.minutes, minutes: input.minutes, points: credited.points });
-    if (task.requesterId !== null) {
-      notifyMember(
-        ctx,
-        task.requesterId,
-        (t, lang) => ({ text: t('rule.notify.requester', { ref, name: target.name, hours: formatHours(input.minutes, lang) }) }),
-        `task:${task.id}`,
-      );
-    }
+    tellRequester(ctx, task, (t, lang) => ({ text: t('rule.notify.requester', { ref, name: target.name, hours: formatHours(input.minutes, lang) }) }));
     return { task: getTask(ctx.db, task.id), completion: { ...credited, name: target.name } };
   });
 }

@@ -127,6 +127,18 @@ describe('兑换', () => {
 });
 
 describe('我的券, 退券', () => {
+  it('shows a voucher past its date as expired before the daily job returns its points, as 核销 refuses it', async () => {
+    const demo = demoChat();
+    give(demo, 'yang', 20);
+    const code = await bought(demo);
+    expect(await reply(demo, 'yang', 'dm:yang', '我的券')).toContain(`${code} · 未使用`);
+    demo.clock.advance(90 * DAY); // the daily expiry job has not run
+    expect(await reply(demo, 'yang', 'dm:yang', '我的券')).toContain(`${code} · 已过期（积分将自动退回）`);
+    expect(await reply(demo, 'barber', 'dm:barber', `核销 ${code}`)).toContain('过期，不能使用');
+    await demo.say('yang', 'dm:yang', '/lang en');
+    expect(await reply(demo, 'yang', 'dm:yang', '/vouchers')).toContain(`${code} · expired (points on their way back)`);
+  });
+
   it('lists vouchers privately, never in the group', async () => {
     const demo = demoChat();
     expect(await reply(demo, 'yang', 'grid-1', '我的券')).toContain('你还没有券');

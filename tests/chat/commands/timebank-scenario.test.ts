@@ -29,10 +29,12 @@ describe('the time-bank in the shell chat', () => {
     expect(hoursOf(demo.services.db, yang.id)).toEqual({ givenMinutes: 120, receivedMinutes: 0 });
     expect(hoursOf(demo.services.db, wang.id)).toEqual({ givenMinutes: 0, receivedMinutes: 120 });
 
-    const [points] = await demo.say('yang', 'grid-1', '积分');
-    expect(points!.text).toContain('的积分：20');
-    expect(points!.text).toContain('帮助他人 2小时');
-    expect(points!.text).toContain('+20 志愿服务 W1');
+    const points = await demo.say('yang', 'grid-1', '积分');
+    expect(demo.textsIn(points, 'grid-1').join()).toContain('已私聊发给你');
+    const statement = demo.textsIn(points, 'dm:yang').join();
+    expect(statement).toContain('的积分：20');
+    expect(statement).toContain('帮助他人 2小时');
+    expect(statement).toContain('+20 志愿服务 W1');
 
     const redeemed = await demo.say('yang', 'grid-1', '兑换 G1');
     const inGroup = demo.textsIn(redeemed, 'grid-1').join('\n');

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IncomingMessage } from '../../../src/chat/types.js';
+import { DAY } from '../../../src/clock.js';
+import { outbox } from '../../../src/db/schema/index.js';
 import { balanceOf, memberAccount } from '../../../src/domain/ledger/accounts.js';
 import { getTask } from '../../../src/domain/timebank/tasks.js';
 import { type DemoChat, demoChat } from '../../helpers/services.js';
@@ -12,6 +14,17 @@ async function reported(demo: DemoChat, hours = '2小时') {
 }
 
 const reply = async (demo: DemoChat, user: string, room: string, text: string) => demo.textsIn(await demo.say(user, room, text), room).join('\n');
+
+const pointsOf = (demo: DemoChat, who: 'yang' | 'wang') => balanceOf(demo.services.db, memberAccount(demo.ids.members[who].id));
+
+/** Texts the bot put in a group addressed (@mentioned) to a shell user. */
+const addressedTo = (demo: DemoChat, room: string, user: string) =>
+  demo.services.db
+    .select()
+    .from(outbox)
+    .all()
+    .filter((row) => row.roomId === room && row.mentionUserId === user)
+    .map((row) => row.text);
 
 describe('心愿 and 代: posting wishes', () => {
   it('shows a wish said in a residents group as its card, with a claim button', async () => {
@@ -177,7 +190,7 @@ describe('完成, 确认, 不确认, 裁定', () => {
     await demo.say('yang', 'grid-1', '认领 W1');
     const out = await demo.say('yang', 'grid-1', '完成 W1 1h');
     const notice = out.find((o) => o.room === 'dm:wang');
-    expect(notice?.buttons).toEqual([[{ label: '确认', command: '/confirm W1' }]]);
+    expect(notice?.buttons).toEqual([[{ label: '确认', command: '/confirm W1 60m' }]]);
     expect(await reply(demo, 'wang', 'dm:wang', notice!.buttons![0]![0]!.command)).toContain('+10 积分');
   });
 
@@ -237,17 +250,150 @@ describe('完成, 确认, 不确认, 裁定', () => {
   });
 });
 
+describe('确认 after a correction', () => {
+  /** 王阿姨's wish, reported at 1 hour and corrected to `corrected`; the two notices she was sent. */
+  async function corrected(demo: DemoChat, to: string) {
+    await demo.say('wang', 'grid-1', '心愿 帮忙买菜');
+    await demo.say('yang', 'grid-1', '认领 W1');
+    const first = (await demo.say('yang', 'grid-1', '完成 W1 1小时')).find((o) => o.room === 'dm:wang')!;
+    const second = (await demo.say('yang', 'grid-1', `完成 W1 ${to}`)).find((o) => o.room === 'dm:wang')!;
+    return { first: first.buttons![0]![0]!.command, second: second.buttons![0]![0]!.command, secondText: second.text };
+  }
+
+  it('refuses the button of the notice a correction replaced, saying the hours now reported', async () => {
+    const demo = demoChat();
+    const notices = await corrected(demo, '7小时59分');
+    expect(notices.secondText).toContain('服务了 7小时59分钟');
+    const stale = await reply(demo, 'wang', 'dm:wang', notices.first);
+    expect(stale).toContain('杨幼红 报告的 W1 时长现在是 7小时59分钟，不是 1小时，这次没有确认');
+    expect(stale).toContain('属实请发送「确认 W1 7小时59分钟」');
+    expect(pointsOf(demo, 'yang')).toBe(0);
+    expect(await reply(demo, 'wang', 'dm:wang', notices.second)).toContain('杨幼红 7小时59分钟，+80 积分');
+    expect(pointsOf(demo, 'yang')).toBe(80);
+  });
+
+  it('confirms typed hours only when they are the hours reported, named or not', async () => {
+    const demo = demoChat();
+    await corrected(demo, '3小时');
+    expect(await reply(demo, 'wang', 'grid-1', '确认 W1 1小时')).toContain('现在是 3小时，不是 1小时');
+    expect(await reply(demo, 'wang', 'grid-1', '确认 W1 杨幼红 一会儿')).toContain('看不懂时长');
+    expect(pointsOf(demo, 'yang')).toBe(0);
+    expect(await reply(demo, 'wang', 'grid-1', '确认 W1 杨幼红 3小时')).toContain('+30 积分');
+  });
+
+  it('takes a bare 确认 as the corrected report, which the person served was sent', async () => {
+    const demo = demoChat();
+    await corrected(demo, '2小时');
+    expect(await reply(demo, 'wang', 'grid-1', '确认 W1')).toContain('杨幼红 2小时，+20 积分');
+  });
+
+  it('answers in English with hours that can be typed back', async () => {
+    const demo = demoChat();
+    await demo.say('wang', 'dm:wang', '/lang en');
+    const notices = await corrected(demo, '90分钟');
+    const stale = await reply(demo, 'wang', 'dm:wang', notices.first);
+    expect(stale).toContain('is now 1 h 30 min, not 1 h');
+    expect(await reply(demo, 'wang', 'dm:wang', '/confirm W1 1 h 30 min')).toContain('+15 points');
+  });
+});
+
+describe('people with no private chat', () => {
+  /** 周师傅 has only ever spoken in the residents group; he claims 王阿姨's wish and reports an hour. */
+  async function zhouReported(demo: DemoChat) {
+    await demo.say('zhou', 'grid-1', '你好', { name: '周师傅' });
+    await demo.say('wang', 'grid-1', '心愿 帮忙换灯泡');
+    await demo.say('zhou', 'grid-1', '认领 W1');
+    await demo.say('zhou', 'grid-1', '完成 W1 1小时');
+  }
+
+  it('tells a volunteer of a confirmation in the group they claimed in, addressed to them', async () => {
+    const demo = demoChat();
+    await zhouReported(demo);
+    const out = await demo.say('wang', 'dm:wang', '确认 W1');
+    expect(demo.textsIn(out, 'grid-1').join()).toContain('W1（帮忙换灯泡）的服务 1小时 已确认，获得 10 积分');
+    expect(addressedTo(demo, 'grid-1', 'zhou').at(-1)).toContain('已确认，获得 10 积分');
+  });
+
+  it('tells them of a dispute and a ruling there', async () => {
+    const demo = demoChat();
+    await zhouReported(demo);
+    await demo.say('wang', 'dm:wang', '不确认 W1 只来了半小时');
+    expect(addressedTo(demo, 'grid-1', 'zhou').at(-1)).toContain('王阿姨 对你在 W1 报告的时长有异议（只来了半小时）');
+    await demo.say('li', 'grid-1-staff', '裁定 W1 半小时');
+    expect(addressedTo(demo, 'grid-1', 'zhou').at(-1)).toContain('裁定你在 W1（帮忙换灯泡）的服务时长为 30分钟，获得 5 积分');
+  });
+
+  it('tells them when their report lapses', async () => {
+    const demo = demoChat();
+    await zhouReported(demo);
+    await demo.advance(8 * DAY);
+    expect(addressedTo(demo, 'grid-1', 'zhou').at(-1)).toContain('W1（帮忙换灯泡）报告的 1小时 超过7天无人确认，已失效');
+  });
+
+  it('tells a person served of a claim, and asks them to confirm, in the group the wish was posted in', async () => {
+    const demo = demoChat();
+    await demo.say('zhou', 'grid-1', '心愿 帮忙搬柜子', { name: '周师傅' });
+    await demo.say('yang', 'grid-1', '认领 W1');
+    expect(addressedTo(demo, 'grid-1', 'zhou').at(-1)).toContain('杨幼红 认领了你的心愿 W1');
+    const out = await demo.say('yang', 'dm:yang', '完成 W1 2小时');
+    expect(demo.textsIn(out, 'grid-1-staff')).toEqual([]); // he was asked himself: staff are not
+    expect(addressedTo(demo, 'grid-1', 'zhou').at(-1)).toContain('报告为你的心愿 W1（帮忙搬柜子）服务了 2小时');
+    expect(await reply(demo, 'zhou', 'grid-1', '确认 W1')).toContain('杨幼红 2小时，+20 积分');
+  });
+
+  it('never puts a voucher code in the group', async () => {
+    const demo = demoChat();
+    await zhouReported(demo);
+    await demo.say('li', 'grid-1-staff', '确认 W1');
+    await demo.say('wang', 'grid-1', '心愿 修水管');
+    await demo.say('zhou', 'grid-1', '认领 W2');
+    await demo.say('zhou', 'grid-1', '完成 W2 1小时');
+    await demo.say('wang', 'grid-1', '确认 W2');
+    const out = await demo.say('zhou', 'grid-1', '兑换 G1');
+    expect(demo.textsIn(out, 'grid-1').join()).toContain('你还没有和我私聊过');
+    const codes = demo.services.db.query.vouchers.findMany().sync().map((v) => v.code);
+    expect(codes).toHaveLength(1);
+    const groupTexts = demo.services.db.select().from(outbox).all().filter((r) => r.roomId === 'grid-1').map((r) => r.text);
+    expect(groupTexts.join()).not.toContain(codes[0]);
+  });
+});
+
 describe('积分 and 排行', () => {
   it('shows balance, hours given and received and the last five entries', async () => {
     const demo = demoChat();
-    expect(await reply(demo, 'jin', 'grid-1', '我的积分')).toContain('还没有积分记录');
+    expect(await reply(demo, 'jin', 'dm:jin', '我的积分')).toContain('还没有积分记录');
     await reported(demo);
     await demo.say('wang', 'grid-1', '确认 W1');
     const yang = await reply(demo, 'yang', 'dm:yang', '/points');
     expect(yang).toContain('杨幼红 的积分：20');
     expect(yang).toContain('帮助他人 2小时 · 接受帮助 0小时');
     expect(yang).toContain('3月2日 09:00 +20 志愿服务 W1 帮忙买菜');
-    expect(await reply(demo, 'wang', 'grid-1', '积分')).toContain('接受帮助 2小时');
+    expect(await reply(demo, 'wang', 'dm:wang', '积分')).toContain('接受帮助 2小时');
+  });
+
+  it('sends the entries privately when asked in a group, answering there briefly', async () => {
+    const demo = demoChat();
+    await reported(demo);
+    await demo.say('wang', 'grid-1', '确认 W1');
+    const out = await demo.say('yang', 'grid-1', '积分');
+    expect(demo.textsIn(out, 'grid-1')).toEqual(['你的积分和最近记录已私聊发给你。']);
+    const sent = demo.textsIn(out, 'dm:yang').join();
+    expect(sent).toContain('杨幼红 的积分：20');
+    expect(sent).toContain('+20 志愿服务 W1 帮忙买菜');
+  });
+
+  it('answers balance and hours in the group to someone with no private chat, keeping the entries back', async () => {
+    const demo = demoChat();
+    await demo.say('zhou', 'grid-1', '你好', { name: '周师傅' });
+    await demo.say('wang', 'grid-1', '心愿 帮忙买菜');
+    await demo.say('zhou', 'grid-1', '认领 W1');
+    await demo.say('zhou', 'grid-1', '完成 W1 1小时');
+    await demo.say('wang', 'grid-1', '确认 W1');
+    const answer = await reply(demo, 'zhou', 'grid-1', '积分');
+    expect(answer).toContain('周师傅 的积分：10');
+    expect(answer).toContain('帮助他人 1小时');
+    expect(answer).toContain('积分记录只能私聊查看');
+    expect(answer).not.toContain('志愿服务 W1');
   });
 
   it('ranks this month of the community by hours', async () => {
@@ -265,7 +411,7 @@ describe('积分 and 排行', () => {
     await demo.say('yang', 'grid-1', '/lang en');
     await reported(demo);
     await demo.say('wang', 'grid-1', '确认 W1');
-    const points = await reply(demo, 'yang', 'grid-1', '/points');
+    const points = await reply(demo, 'yang', 'dm:yang', '/points');
     expect(points).toContain('杨幼红: 20 points');
     expect(points).toContain('Hours: given 2 h · received 0 h');
     expect(await reply(demo, 'yang', 'grid-1', '/claim W1')).toContain('W1 is already done');

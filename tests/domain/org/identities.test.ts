@@ -6,9 +6,18 @@ import { redeem } from '../../../src/domain/rewards/redeem.js';
 import { balanceOf, memberAccount } from '../../../src/domain/ledger/accounts.js';
 import { reconcile } from '../../../src/domain/ledger/reconcile.js';
 import { createBindingCode } from '../../../src/domain/org/binding-codes.js';
-import { findIdentity } from '../../../src/domain/org/identities.js';
+import { findIdentity, linkIdentity } from '../../../src/domain/org/identities.js';
+import { monthRange } from '../../../src/domain/month.js';
+import { claim } from '../../../src/domain/timebank/claim.js';
+import { complete } from '../../../src/domain/timebank/complete.js';
+import { confirm } from '../../../src/domain/timebank/confirm.js';
+import { hoursOf } from '../../../src/domain/timebank/hours.js';
+import { topVolunteers } from '../../../src/domain/timebank/leaderboard.js';
+import { postTask, postWish } from '../../../src/domain/timebank/post-wish.js';
+import { completionsOf, getTask } from '../../../src/domain/timebank/tasks.js';
 import { grantRole } from '../../../src/domain/org/members.js';
 import { demoChat } from '../../helpers/services.js';
+import { demoDomain } from '../../helpers/timebank.js';
 
 describe('linking a second platform account', () => {
   it('moves the identity, and the points the other record held, to the member the code names', async () => {
@@ -39,5 +48,89 @@ describe('linking a second platform account', () => {
     const refunded = await dm(`/refund ${voucher.code}`, '4');
     expect(refunded.replies[0]?.text).toContain('退');
     expect(balanceOf(demo.services.db, memberAccount(demo.ids.members.jin.id))).toBe(35);
+  });
+});
+
+describe('merging records that served and were served', () => {
+  const sender = { platform: 'shell', platformUserId: 'wang', displayName: '王阿姨' };
+
+  it('pays service reported before the merge to the member the record was merged into', () => {
+    const demo = demoDomain();
+    const { jin, wang, yang } = demo.ids.members;
+    const task = postWish(demo.as('jin'), { unitId: demo.ids.units.grid1.id, title: '帮忙买菜' });
+    claim(demo.as('wang'), { taskId: task.id });
+    complete(demo.as('wang'), { taskId: task.id, minutes: 120 });
+    linkIdentity(demo.system, sender, yang.id);
+    confirm(demo.as('jin'), { taskId: task.id });
+    expect(balanceOf(demo.services.db, memberAccount(wang.id))).toBe(0);
+    expect(hoursOf(demo.services.db, wang.id).givenMinutes).toBe(0);
+    expect(balanceOf(demo.services.db, memberAccount(yang.id))).toBe(20);
+    expect(hoursOf(demo.services.db, yang.id).givenMinutes).toBe(120);
+    expect(hoursOf(demo.services.db, jin.id).receivedMinutes).toBe(120);
+    expect(reconcile(demo.services.db).ok).toBe(true);
+  });
+
+  it('lets the person correct their report and confirm their open wish as the member they now use', () => {
+    const demo = demoDomain();
+    const { yang } = demo.ids.members;
+    const served = postWish(demo.as('jin'), { unitId: demo.ids.units.grid1.id, title: '买菜' });
+    claim(demo.as('wang'), { taskId: served.id });
+    complete(demo.as('wang'), { taskId: served.id, minutes: 60 });
+    const asked = postWish(demo.as('wang'), { unitId: demo.ids.units.grid1.id, title: '换灯泡' });
+    claim(demo.as('jin'), { taskId: asked.id });
+    complete(demo.as('jin'), { taskId: asked.id, minutes: 30 });
+    linkIdentity(demo.system, sender, yang.id);
+    expect(complete(demo.as('yang'), { taskId: served.id, minutes: 90 })).toMatchObject({ corrected: true });
+    expect(getTask(demo.services.db, asked.id).requesterId).toBe(yang.id);
+    expect(confirm(demo.as('yang'), { taskId: asked.id }).credited).toMatchObject([{ name: '金阿姨', points: 5 }]);
+    expect(hoursOf(demo.services.db, yang.id).receivedMinutes).toBe(30);
+  });
+
+  it('counts hours credited before the merge for the person, on one line of the leaderboard', () => {
+    const demo = demoDomain();
+    const { wang, yang } = demo.ids.members;
+    const before = postWish(demo.as('jin'), { unitId: demo.ids.units.grid1.id, title: '买菜' });
+    claim(demo.as('wang'), { taskId: before.id });
+    complete(demo.as('wang'), { taskId: before.id, minutes: 60 });
+    confirm(demo.as('jin'), { taskId: before.id });
+    const own = postWish(demo.as('jin'), { unitId: demo.ids.units.grid1.id, title: '修水管' });
+    claim(demo.as('yang'), { taskId: own.id });
+    complete(demo.as('yang'), { taskId: own.id, minutes: 30 });
+    confirm(demo.as('jin'), { taskId: own.id });
+    linkIdentity(demo.system, sender, yang.id);
+    expect(hoursOf(demo.services.db, yang.id).givenMinutes).toBe(90);
+    // the credit stays on the record it was posted to; the merge moved the balance
+    expect(completionsOf(demo.services.db, before.id)[0]!.volunteerId).toBe(wang.id);
+    expect(balanceOf(demo.services.db, memberAccount(yang.id))).toBe(15);
+    const month = monthRange(demo.clock.now(), 'Asia/Shanghai');
+    expect(topVolunteers(demo.services.db, { unitId: demo.ids.units.community.id, from: month.start, to: month.end })).toMatchObject([
+      { memberId: yang.id, name: '杨幼红', minutes: 90, points: 15 },
+    ]);
+  });
+
+  it('pays a slot both records held on one task to the person, who cannot confirm it', () => {
+    const demo = demoDomain();
+    const { wang, yang } = demo.ids.members;
+    const patrol = postTask(demo.as('li'), { unitId: demo.ids.units.grid1.id, title: '巡逻', slots: 2 });
+    for (const who of ['wang', 'yang'] as const) {
+      claim(demo.as(who), { taskId: patrol.id });
+      complete(demo.as(who), { taskId: patrol.id, minutes: 60 });
+    }
+    linkIdentity(demo.system, sender, yang.id);
+    expect(() => confirm(demo.as('yang'), { taskId: patrol.id, volunteerId: wang.id })).toThrow('confirm.notYourself');
+    confirm(demo.as('li'), { taskId: patrol.id });
+    expect(balanceOf(demo.services.db, memberAccount(wang.id))).toBe(0);
+    expect(balanceOf(demo.services.db, memberAccount(yang.id))).toBe(20);
+    expect(hoursOf(demo.services.db, yang.id).givenMinutes).toBe(120);
+    expect(reconcile(demo.services.db).ok).toBe(true);
+  });
+
+  it('grants points named for the merged record to the member it was merged into', () => {
+    const demo = demoDomain();
+    const { wang, yang } = demo.ids.members;
+    linkIdentity(demo.system, sender, yang.id);
+    adjust(demo.as('li'), { memberId: wang.id, unitId: demo.ids.units.grid1.id, points: 5, reason: '花园认养', idempotencyKey: 'late' });
+    expect(balanceOf(demo.services.db, memberAccount(wang.id))).toBe(0);
+    expect(balanceOf(demo.services.db, memberAccount(yang.id))).toBe(5);
   });
 });

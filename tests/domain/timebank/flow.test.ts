@@ -150,16 +150,43 @@ describe('reporting and confirming hours', () => {
     expect(reconcile(demo.services.db).ok).toBe(true);
   });
 
-  it('asks staff to confirm for a person served who has no private chat', () => {
+  it('asks staff to confirm for a person served who cannot be reached', () => {
     const demo = demoDomain();
     const elder = createMember(demo.system, { name: '李大爷' });
     grantRole(demo.system, { memberId: elder.id, role: 'resident', unitId: demo.ids.units.grid1.id });
     const task = postWish(demo.as('li'), { unitId: demo.ids.units.grid1.id, title: '陪同就医', requesterId: elder.id });
     claim(demo.as('yang'), { taskId: task.id });
     complete(demo.as('yang'), { taskId: task.id, minutes: 120 });
-    expect(demo.outboxTo('grid-1-staff').at(-1)).toContain('李大爷 没有私聊我，请核实后代为确认');
+    expect(demo.outboxTo('grid-1-staff').at(-1)).toContain('我联系不上 李大爷（没有私聊，群里也@不到），请核实后代为确认');
     confirm(demo.as('li'), { taskId: task.id });
     expect(points(demo, 'yang')).toBe(20);
+  });
+
+  it('has a person served who was never sent the hours name them to confirm', () => {
+    const demo = demoDomain();
+    const elder = createMember(demo.system, { name: '李大爷' });
+    grantRole(demo.system, { memberId: elder.id, role: 'resident', unitId: demo.ids.units.grid1.id });
+    const task = postWish(demo.as('li'), { unitId: demo.ids.units.grid1.id, title: '陪同就医', requesterId: elder.id });
+    claim(demo.as('yang'), { taskId: task.id });
+    complete(demo.as('yang'), { taskId: task.id, minutes: 120 });
+    const asElder = { ...demo.system, actor: { kind: 'member' as const, memberId: elder.id } };
+    expect(() => confirm(asElder, { taskId: task.id })).toThrowError(
+      expect.objectContaining({ key: 'confirm.unseen', params: { ref: 'W1', name: '杨幼红', hours: '2小时' } }),
+    );
+    expect(() => confirm(asElder, { taskId: task.id, minutes: 90 })).toThrow('confirm.changed');
+    expect(points(demo, 'yang')).toBe(0);
+    confirm(asElder, { taskId: task.id, minutes: 120 });
+    expect(points(demo, 'yang')).toBe(20);
+  });
+
+  it('records whether the person served was sent each version of the report', () => {
+    const demo = demoDomain();
+    const task = reportedWish(demo, 60);
+    expect(completionsOf(demo.services.db, task.id)[0]!.requesterTold).toBe(true);
+    complete(demo.as('yang'), { taskId: task.id, minutes: 90 });
+    expect(demo.outboxTo('dm:wang').at(-1)).toContain('服务了 1小时30分钟');
+    expect(() => confirm(demo.as('wang'), { taskId: task.id, minutes: 60 })).toThrow('confirm.changed');
+    expect(confirm(demo.as('wang'), { taskId: task.id }).credited).toMatchObject([{ creditedMinutes: 90, points: 15 }]);
   });
 
   it('uses the nearest rate up the tree', () => {
