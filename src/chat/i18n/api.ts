@@ -46,6 +46,10 @@ export const apiMessages = {
     zh: '商户 {id} 不在这个令牌管辖的范围内经营，不能为它生成令牌。',
     en: 'Merchant {id} does not trade within this token\'s part of the tree; it cannot make a token for them.',
   },
+  'api.merchantRoleLapsed': {
+    zh: '这个商户令牌的商户（成员 {id}）在令牌所属单位已不再担任商户角色，令牌暂不可用。请重新授予商户角色，或撤销这个令牌。',
+    en: "This merchant token's merchant (member {id}) no longer holds the merchant role in the token's unit, so the token cannot be used. Grant the role again, or revoke the token.",
+  },
   'api.badPeriod': {
     zh: '期间「{given}」不对：月份写作 2026-03，季度写作 2026-Q1，年份写作 2026。',
     en: 'Period "{given}" is not a {kind}: write a month as 2026-03, a quarter as 2026-Q1, a year as 2026.',
@@ -66,8 +70,8 @@ export const apiMessages = {
   'token.merchantRequired': { zh: '商户令牌需要 merchantId（商户成员的 id）。', en: 'A merchant token needs a merchantId (the merchant member\'s id).' },
   'token.merchantOnlyForMerchant': { zh: '只有商户令牌才能带 merchantId。', en: 'Only a merchant token takes a merchantId.' },
   'token.notAMerchant': {
-    zh: '{name} 在这个单位没有商户角色，请先授予 merchant 角色。',
-    en: '{name} holds no merchant role in this unit; grant the merchant role first.',
+    zh: '{name} 在这个单位及其下级单位都没有商户角色，请先授予 merchant 角色。',
+    en: '{name} holds no merchant role in this unit or below it; grant the merchant role first.',
   },
   'broadcast.textRequired': { zh: '广播内容不能为空。', en: 'A broadcast needs some text.' },
   'broadcast.tooLong': { zh: '广播内容不能超过 {max} 个字。', en: 'A broadcast can be at most {max} characters.' },
