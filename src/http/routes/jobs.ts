@@ -40,7 +40,7 @@ const JobParam = z.object({
 });
 
 const UpdateJob = z
-  .object({
+  .strictObject({
     cron: z.string().trim().min(9).max(100).optional().openapi({ description: 'Five fields: minute hour day-of-month month day-of-week', example: '0 9 * * *' }),
     enabled: z.boolean().optional(),
   })

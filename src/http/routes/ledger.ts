@@ -26,14 +26,14 @@ const LedgerLineSchema = z
   .openapi('LedgerLine');
 
 const Adjustment = z
-  .object({
+  .strictObject({
     memberId: z.number().int().positive(),
     points: z
       .number()
       .int()
       .min(-MAX_ADJUSTMENT)
       .max(MAX_ADJUSTMENT)
-      .refine((p) => p !== 0, { error: 'must not be zero' })
+      .refine((p) => p !== 0, { error: 'api.issue.notZero' })
       .openapi({ description: 'Positive grants from the unit’s pool; negative deducts back to it', example: 50 }),
     reason: z.string().trim().min(1).max(200).openapi({ description: 'Shown in the member’s statement', example: '认养花园一季' }),
     unitId: z

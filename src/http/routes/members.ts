@@ -49,7 +49,7 @@ const Phone = z.string().trim().max(30);
 const Notes = z.string().trim().max(1000);
 
 const CreateMember = z
-  .object({
+  .strictObject({
     name: Name.openapi({ example: '金阿姨' }),
     language: z.enum(LANGS).optional().openapi({ description: 'Reply language; the configured default when absent' }),
     phone: Phone.nullable().optional(),
@@ -61,7 +61,7 @@ const CreateMember = z
   .openapi('CreateMember');
 
 const UpdateMember = z
-  .object({
+  .strictObject({
     name: Name.optional(),
     language: z.enum(LANGS).optional(),
     phone: Phone.nullable().optional(),
@@ -70,7 +70,7 @@ const UpdateMember = z
   })
   .openapi('UpdateMember');
 
-const GrantRole = z.object({ role: z.enum(ROLES), unitId: z.number().int().positive() }).openapi('GrantRole');
+const GrantRole = z.strictObject({ role: z.enum(ROLES), unitId: z.number().int().positive() }).openapi('GrantRole');
 
 const RoleParams = z.object({
   id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 1 }),

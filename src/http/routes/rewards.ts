@@ -33,7 +33,7 @@ const Limit = z.number().int().min(1).max(1000);
 const ValidDays = z.number().int().min(1).max(3660);
 
 const CreateReward = z
-  .object({
+  .strictObject({
     unitId: z.number().int().positive().openapi({ description: 'The shop it goes in: this unit’s members and those below see it in 商城' }),
     name: Name.openapi({ example: '理发券' }),
     description: Description.optional().openapi({ example: '洗剪吹一次' }),
@@ -46,7 +46,7 @@ const CreateReward = z
   .openapi('CreateReward');
 
 const UpdateReward = z
-  .object({
+  .strictObject({
     name: Name.optional(),
     description: Description.optional(),
     pointsCost: Cost.optional().openapi({ description: 'Vouchers already bought keep the price paid' }),
@@ -54,18 +54,16 @@ const UpdateReward = z
     validDays: ValidDays.optional().openapi({ description: 'For vouchers bought from now on' }),
     merchantId: z.number().int().positive().optional(),
   })
-  // A stock sent here would otherwise vanish silently: it changes only by restock.
-  .strict()
   .openapi('UpdateReward');
 
 const Restock = z
-  .object({
+  .strictObject({
     quantity: z
       .number()
       .int()
       .min(-MAX_STOCK_CHANGE)
       .max(MAX_STOCK_CHANGE)
-      .refine((q) => q !== 0, { error: 'must not be zero' })
+      .refine((q) => q !== 0, { error: 'api.issue.notZero' })
       .openapi({ description: 'Added to stock; a negative quantity writes stock off (never below zero)', example: 5 }),
     note: z.string().trim().max(200).optional().openapi({ description: 'Why, for the stock record', example: '理发店新供应' }),
   })

@@ -25,7 +25,7 @@ export const RoomSchema = z
   .openapi('Room');
 
 const UpdateRoom = z
-  .object({
+  .strictObject({
     unitId: z.number().int().positive().optional().openapi({ description: 'Bind the group to this unit' }),
     purpose: z.enum(ROOM_PURPOSES).optional(),
   })

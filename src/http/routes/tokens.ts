@@ -30,7 +30,7 @@ const NewTokenSchema = TokenSchema.extend({
 }).openapi('NewToken');
 
 const CreateToken = z
-  .object({
+  .strictObject({
     role: z.enum(TOKEN_ROLES).openapi({ description: 'admin manages its subtree; staff reads it and does staff work; merchant verifies its vouchers' }),
     unitId: z.number().int().positive().nullable().openapi({ description: 'Null: the whole tree (only a whole-tree token may)' }),
     merchantId: z.number().int().positive().optional().openapi({ description: 'Merchant tokens: the merchant member' }),

@@ -27,7 +27,7 @@ const Name = z.string().trim().min(1).max(100);
 const Rate = z.number().int().min(0).max(100_000);
 
 const CreateUnit = z
-  .object({
+  .strictObject({
     parentId: z.number().int().positive().nullable().openapi({ description: 'Null makes a new root; only a whole-tree token may' }),
     kind: z.enum(UNIT_KINDS),
     name: Name.openapi({ example: '荷东第三网格' }),
@@ -36,7 +36,7 @@ const CreateUnit = z
   .openapi('CreateUnit');
 
 const UpdateUnit = z
-  .object({
+  .strictObject({
     name: Name.optional(),
     kind: z.enum(UNIT_KINDS).optional(),
     parentId: z.number().int().positive().optional().openapi({ description: 'Moves the unit and its subtree under another unit' }),
