@@ -64,6 +64,10 @@ export const apiMessages = {
     zh: '这张券不是这个商户令牌所属商户的。',
     en: "This voucher is not for this merchant token's merchant.",
   },
+  'api.otherMerchantReward': {
+    zh: '{ref} 不是这个商户令牌所属商户的奖品。',
+    en: "{ref} is not a reward of this merchant token's merchant.",
+  },
   'api.unitRequired': {
     zh: '这个令牌管辖整棵组织树，请用 unitId 指明单位。',
     en: 'This token acts on the whole tree: name the unit with unitId.',

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import { createRoute, z } from '@hono/zod-openapi';
 import { rewards, STOCK_REASONS, stockMovements } from '../../db/schema/index.js';
+import { getMember } from '../../domain/org/members.js';
 import { archiveReward, createReward, MAX_STOCK_CHANGE, type Reward, restock, rewardRef, unarchiveReward, updateReward } from '../../domain/rewards/rewards.js';
 import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
@@ -124,7 +125,7 @@ const listRewards = createRoute({
   request: {
     query: PageQuery.extend({
       unitId: z.coerce.number().int().positive().optional().openapi({ description: 'Only rewards of this unit and below' }),
-      merchantId: z.coerce.number().int().positive().optional(),
+      merchantId: z.coerce.number().int().positive().optional().openapi({ description: 'Only those this member honours; 404 for an unknown member' }),
       active: QueryFlag.optional().openapi({ description: 'true: on offer; false: archived' }),
     }),
   },
@@ -208,6 +209,7 @@ export const registerRewards: RegisterRoutes = (api, services) => {
     scope.requireRole('admin', 'staff');
     const { limit, cursor, unitId, merchantId, active } = c.req.valid('query');
     const prefix = unitId !== undefined ? scope.unit(unitId).path : scope.pathPrefix;
+    if (merchantId !== undefined) getMember(db, merchantId);
     const after = decodeCursor(cursor);
     const rows = db
       .select()
