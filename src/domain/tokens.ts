@@ -7,7 +7,7 @@ import { DomainError } from '../errors.js';
 import { audit } from './audit.js';
 import type { Ctx, Deps } from './context.js';
 import { getMember, unitsWithRole } from './org/members.js';
-import { getUnit, pathIds } from './org/units.js';
+import { getUnit, pathIds, type Unit } from './org/units.js';
 
 export type ApiToken = typeof apiTokens.$inferSelect;
 
@@ -54,11 +54,8 @@ export function createToken(ctx: Ctx, input: CreateTokenInput): { token: ApiToke
     const unit = input.unitId === null ? null : getUnit(ctx.db, input.unitId);
     if (merchantId !== null) {
       const merchant = getMember(ctx.db, merchantId);
-      // The merchant must trade in the token's part of the tree: its grant is on the unit, above or below it.
-      const related = unitsWithRole(ctx.db, merchant.id, ['merchant']).some(
-        (grantUnit) => unit === null || pathIds(getUnit(ctx.db, grantUnit)).includes(unit.id) || pathIds(unit).includes(grantUnit),
-      );
-      if (!related) throw new DomainError('INVALID_INPUT', 'token.notAMerchant', { name: merchant.name });
+      // The merchant must trade in the token's part of the tree: a merchant grant on its unit or below.
+      if (!tradesWithin(ctx.db, merchant.id, unit)) throw new DomainError('INVALID_INPUT', 'token.notAMerchant', { name: merchant.name });
     }
     const secret = generateToken();
     const token = ctx.db
@@ -77,6 +74,20 @@ export function createToken(ctx: Ctx, input: CreateTokenInput): { token: ApiToke
     audit(ctx, 'token.create', { type: 'token', id: token.id }, { label, role: token.role, unitId: token.unitId, merchantId });
     return { token, secret };
   });
+}
+
+/** Whether the member holds the merchant role on the unit or below it (anywhere, for no unit). */
+function tradesWithin(db: Db, merchantId: number, unit: Unit | null): boolean {
+  return unitsWithRole(db, merchantId, ['merchant']).some((grantUnit) => unit === null || pathIds(getUnit(db, grantUnit)).includes(unit.id));
+}
+
+/**
+ * A merchant token acts for its merchant only while they still trade in its part of the tree: revoking
+ * their merchant role there stops the token, as it stops them in the chat. Other principals always pass.
+ */
+export function principalStillHolds(db: Db, principal: Principal): boolean {
+  if (principal.role !== 'merchant' || principal.merchantId === null) return true;
+  return tradesWithin(db, principal.merchantId, principal.unitId === null ? null : getUnit(db, principal.unitId));
 }
 
 /** Revokes a token; revoking one already revoked changes nothing. */

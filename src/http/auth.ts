@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Ctx } from '../domain/context.js';
-import { authenticateToken } from '../domain/tokens.js';
+import { authenticateToken, principalStillHolds } from '../domain/tokens.js';
 import { DomainError } from '../errors.js';
 import type { Services } from '../services.js';
 import type { ApiEnv } from './env.js';
@@ -15,6 +15,7 @@ export function authenticate(services: Services): MiddlewareHandler<ApiEnv> {
     const presented = BEARER.exec(c.req.header('authorization') ?? '')?.[1];
     const principal = presented ? authenticateToken(services.deps, presented, services.config.adminToken) : undefined;
     if (!principal) throw new DomainError('UNAUTHENTICATED', 'error.unauthenticated');
+    if (!principalStillHolds(services.db, principal)) throw new DomainError('FORBIDDEN', 'api.merchantRoleLapsed', { id: principal.merchantId ?? 0 });
     const ctx: Ctx = {
       db: services.db,
       clock: services.clock,

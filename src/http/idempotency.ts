@@ -17,7 +17,7 @@ export const IdempotencyHeaders = z.object({
     .string()
     .min(1)
     .max(255)
-    .regex(/^[\x21-\x7e]+$/, { error: 'expected printable ASCII without spaces' })
+    .regex(/^[\x21-\x7e]+$/, { error: 'api.issue.printableAscii' })
     .optional()
     .openapi({
       description:

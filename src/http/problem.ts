@@ -7,12 +7,13 @@ import { type MessageKey, type MessageParams, t } from '../chat/i18n/index.js';
 import type { Lang } from '../config.js';
 import { type ErrorCode, isDomainError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { fieldErrors, summary } from './issues.js';
 
 /**
  * The one error shape of the API: RFC 9457 problem details. Every non-2xx response is built here, from a
  * DomainError (mapped once, below), a validation failure, or an unexpected error.
  */
-export type ProblemCode = ErrorCode | 'INTERNAL';
+export type ProblemCode = ErrorCode | 'UNSUPPORTED_MEDIA_TYPE' | 'INTERNAL';
 
 export interface Problem {
   type: string;
@@ -36,6 +37,7 @@ export const STATUS_OF: Record<ProblemCode, ContentfulStatusCode> = {
   ALREADY_USED: 409,
   EXPIRED: 409,
   RATE_LIMITED: 429,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
 };
 
@@ -51,6 +53,7 @@ const TITLE_OF: Record<ProblemCode, string> = {
   ALREADY_USED: 'Already used',
   EXPIRED: 'Expired',
   RATE_LIMITED: 'Too many requests',
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
   INTERNAL: 'Internal error',
 };
 
@@ -108,27 +111,25 @@ const langOf = (c: Context) => preferredLang(c.req.header('accept-language'));
 
 const TARGET_NAMES: Record<string, string> = { json: 'body', form: 'body', query: 'query', param: 'path', header: 'header', cookie: 'cookie' };
 
-/** The zod-openapi defaultHook: a request that fails its schema gets a 400 listing every field. */
-export function validationHook(result: { target: string; success: boolean; error?: ZodError }, c: Context): Response | undefined {
+/** The zod-openapi defaultHook: a request that fails its schema gets a 400 listing every field, in the client's language. */
+export function validationHook(result: { target: string; success: boolean; error?: ZodError; data?: unknown }, c: Context): Response | undefined {
   if (result.success || !result.error) return undefined;
-  const errors = fieldErrors(result.error.issues, [TARGET_NAMES[result.target] ?? result.target]);
-  const summary = errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-  return problemResponse(c, buildProblem('INVALID_INPUT', langOf(c), 'error.invalid', { detail: summary }, { errors }));
+  const lang = langOf(c);
+  const errors = fieldErrors(result.error.issues, [TARGET_NAMES[result.target] ?? result.target], lang, result.data);
+  return problemResponse(c, buildProblem('INVALID_INPUT', lang, 'error.invalid', { detail: summary(errors, lang) }, { errors }));
 }
 
-type Issue = ZodError['issues'][number];
-
-/** One entry per failing field; for "one of these shapes" the shape that came closest speaks. */
-function fieldErrors(issues: readonly Issue[], prefix: string[]): { path: string; message: string }[] {
-  return issues.flatMap((issue) => {
-    const path = [...prefix, ...issue.path.map(String)];
-    if (issue.code === 'invalid_union' && issue.errors.length) {
-      const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
-      if (closest.length) return fieldErrors(closest, path);
-    }
-    return [{ path: path.join('.'), message: issue.message }];
-  });
-}
+/**
+ * Domain refusals worded for a person in the chat (a command to send next, an emoji) and reachable through
+ * the API: their API wording. The code stays the same.
+ */
+const API_WORDING: Partial<Record<MessageKey, MessageKey>> = {
+  'task.notFound': 'api.taskNotFound',
+  'reward.notFound': 'api.rewardNotFound',
+  'verify.alreadyUsed': 'api.voucherAlreadyUsed',
+  'verify.cancelled': 'api.voucherCancelled',
+  'verify.expired': 'api.voucherExpired',
+};
 
 export function onError(log: Logger): ErrorHandler {
   return (error, c) => {
@@ -136,12 +137,12 @@ export function onError(log: Logger): ErrorHandler {
     if (isDomainError(error)) {
       const headers: Record<string, string> = {};
       if (error.code === 'RATE_LIMITED' && error.params.retryAfter !== undefined) headers['Retry-After'] = String(error.params.retryAfter);
-      return problemResponse(c, buildProblem(error.code, lang, error.key, error.params), headers);
+      return problemResponse(c, buildProblem(error.code, lang, API_WORDING[error.key] ?? error.key, error.params), headers);
     }
     if (error instanceof HTTPException) {
       // Raised by the validators before a handler runs: a body that is not JSON, or not sent as JSON.
       if (error.status === 415) {
-        return problemResponse(c, { ...buildProblem('INVALID_INPUT', lang, 'api.unsupportedMediaType'), status: 415, title: 'Unsupported media type' });
+        return problemResponse(c, buildProblem('UNSUPPORTED_MEDIA_TYPE', lang, 'api.unsupportedMediaType'));
       }
       if (error.status === 400) return problemResponse(c, buildProblem('INVALID_INPUT', lang, 'api.malformedBody'));
       if (error.status === 401) return problemResponse(c, buildProblem('UNAUTHENTICATED', lang, 'error.unauthenticated'));

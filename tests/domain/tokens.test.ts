@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { authenticateToken, createToken, hashToken, ROOT_TOKEN_ID, revokeToken } from '../../src/domain/tokens.js';
+import { activeGrants, revokeRole } from '../../src/domain/org/members.js';
+import { authenticateToken, createToken, hashToken, principalStillHolds, ROOT_TOKEN_ID, revokeToken } from '../../src/domain/tokens.js';
 import { demoChat } from '../helpers/services.js';
 
 describe('API tokens', () => {
@@ -28,11 +29,26 @@ describe('API tokens', () => {
     expect(authenticateToken(system, root, undefined)).toBeUndefined();
   });
 
-  it('accept a merchant whose grant is on, above or below the token’s unit', () => {
+  it('accept a merchant whose grant is on or below the token’s unit, not above it', () => {
     const { system, ids } = demoChat();
     const { barber } = ids.members; // merchant at the community
-    for (const unit of [ids.units.community, ids.units.street, ids.units.grid1]) {
-      expect(createToken(system, { role: 'merchant', unitId: unit.id, merchantId: barber.id, label: 'x' }).token.merchantId).toBe(barber.id);
+    for (const unitId of [ids.units.community.id, ids.units.street.id, null]) {
+      expect(createToken(system, { role: 'merchant', unitId, merchantId: barber.id, label: 'x' }).token.merchantId).toBe(barber.id);
     }
+    // a grid's token would outlive the grid's say over a shop it does not run
+    expect(() => createToken(system, { role: 'merchant', unitId: ids.units.grid1.id, merchantId: barber.id, label: 'x' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT', key: 'token.notAMerchant' }),
+    );
+  });
+
+  it('a merchant token holds only while its merchant trades in its unit', () => {
+    const { system, ids, services } = demoChat();
+    const { barber } = ids.members;
+    const { secret } = createToken(system, { role: 'merchant', unitId: ids.units.community.id, merchantId: barber.id, label: 'x' });
+    const principal = authenticateToken(system, secret, undefined)!;
+    expect(principalStillHolds(services.db, principal)).toBe(true);
+    const grant = activeGrants(services.db, barber.id).find((g) => g.role === 'merchant')!;
+    revokeRole(system, barber.id, grant.id);
+    expect(principalStillHolds(services.db, principal)).toBe(false);
   });
 });

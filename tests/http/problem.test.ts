@@ -3,6 +3,7 @@ import type { ErrorCode } from '../../src/errors.js';
 import { createHttpApp } from '../../src/http/app.js';
 import { preferredLang, STATUS_OF } from '../../src/http/problem.js';
 import { demoServices } from '../helpers/services.js';
+import { buy } from './fixtures.js';
 import { apiHarness } from './harness.js';
 
 describe('the problem shape', () => {
@@ -20,7 +21,7 @@ describe('the problem shape', () => {
       EXPIRED: 409,
       RATE_LIMITED: 429,
     };
-    expect(STATUS_OF).toEqual({ ...expected, INTERNAL: 500 });
+    expect(STATUS_OF).toEqual({ ...expected, UNSUPPORTED_MEDIA_TYPE: 415, INTERNAL: 500 });
   });
 
   it('renders a domain error as problem+json, with detail from its i18n key', async () => {
@@ -68,6 +69,65 @@ describe('the problem shape', () => {
     for (const error of answer.body.errors) expect(error.message).toEqual(expect.any(String));
   });
 
+  it.each([
+    ['en', 'Invalid input: ', ['Expected a number', 'Expected one of: "street", "community"', 'At least 1 characters'], '; '],
+    ['zh', '输入有误：', ['应为数字', '应为以下之一：', '至少 1 个字符'], '；'],
+  ] as const)('words validation failures in the client’s language (%s)', async (lang, lead, parts, separator) => {
+    const h = apiHarness();
+    const answer = await h.call('POST', '/units', {
+      token: h.tokens.root,
+      headers: { 'accept-language': lang },
+      body: { parentId: 'x', kind: 'castle', name: '' },
+    });
+    expect(answer.body.detail.startsWith(lead)).toBe(true);
+    expect(answer.body.detail).toContain('body.parentId: ');
+    expect(answer.body.detail).toContain(separator);
+    for (const part of parts) expect(answer.body.detail).toContain(part);
+    // nothing of zod's English is left in Chinese
+    if (lang === 'zh') expect(answer.body.detail).not.toMatch(/Invalid|expected|Too small/i);
+  });
+
+  it.each([
+    ['en', 'Required'],
+    ['zh', '必填'],
+  ] as const)('says a missing field is required (%s)', async (lang, message) => {
+    const h = apiHarness();
+    const answer = await h.call('POST', '/units', { token: h.tokens.root, headers: { 'accept-language': lang }, body: { parentId: 1, kind: 'grid' } });
+    expect(answer.body.errors).toEqual([{ path: 'body.name', message }]);
+  });
+
+  it('words a refinement and a range in Chinese too', async () => {
+    const h = apiHarness();
+    const zh = { 'accept-language': 'zh' };
+    const zero = await h.call('POST', '/ledger/adjustments', { token: h.tokens.root, headers: zh, body: { memberId: 1, unitId: 2, points: 0, reason: 'x' } });
+    expect(zero.body.errors).toEqual([{ path: 'body.points', message: '不能为 0' }]);
+    expect((await h.call('GET', '/units?limit=501', { token: h.tokens.root, headers: zh })).body.errors).toEqual([{ path: 'query.limit', message: '不能大于 500' }]);
+    expect((await h.call('GET', '/audit?from=yesterday', { token: h.tokens.root, headers: zh })).body.errors[0].message).toContain('ISO 8601');
+  });
+
+  it.each([
+    ['GET', '/tasks/99', 'en', 'Task W99 not found.'],
+    ['GET', '/tasks/99', 'zh', '找不到任务 W99。'],
+    ['GET', '/rewards/99', 'en', 'Reward G99 not found.'],
+    ['GET', '/rewards/99', 'zh', '找不到奖品 G99。'],
+  ])('words a chat refusal for the API: %s %s (%s)', async (method, path, lang, detail) => {
+    const h = apiHarness();
+    const answer = await h.call(method, path, { token: h.tokens.root, headers: { 'accept-language': lang } });
+    expect(answer.body).toMatchObject({ status: 404, code: 'NOT_FOUND', detail });
+  });
+
+  it('puts no chat emoji in a voucher refusal, and keeps its code', async () => {
+    const h = apiHarness();
+    const voucher = buy(h, 'yang', 1);
+    expect((await h.call('POST', `/vouchers/${voucher.code}/cancel`, { token: h.tokens.root })).status).toBe(200);
+    for (const lang of ['en', 'zh']) {
+      const answer = await h.call('POST', `/vouchers/${voucher.code}/redeem`, { token: h.tokens.root, headers: { 'accept-language': lang } });
+      expect(answer.body.code).toBe('CONFLICT');
+      expect(answer.body.detail).toMatch(lang === 'en' ? /^This 理发券 voucher was cancelled on / : /^这张理发券已于 .* 退券/);
+      expect(answer.body.detail).not.toMatch(/\p{Extended_Pictographic}/u);
+    }
+  });
+
   it('names query and path fields too', async () => {
     const h = apiHarness();
     expect((await h.call('GET', '/units?limit=501', { token: h.tokens.root })).body.errors).toEqual([
@@ -91,6 +151,8 @@ describe('the problem shape', () => {
     const form = await h.call('POST', '/units', { token: h.tokens.root, raw: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expect(form.status).toBe(415);
     expect(form.headers.get('content-type')).toBe('application/problem+json');
+    // a code of its own: the body may be fine, it was sent as the wrong type
+    expect(form.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', type: 'urn:linli:problem:unsupported-media-type', title: 'Unsupported media type', status: 415 });
   });
 
   it('answers an unknown route with a 404 problem', async () => {

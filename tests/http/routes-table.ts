@@ -174,6 +174,7 @@ function timebankRoutes(): RouteCase[] {
     { method: 'PATCH', route: '/rewards/{id}', adminOnly: true, ...same(() => ({ path: '/rewards/1', body: { pointsCost: 25 } })) },
     { method: 'POST', route: '/rewards/{id}/restock', adminOnly: true, ...same(() => ({ path: '/rewards/1/restock', body: { quantity: 5 } })) },
     { method: 'POST', route: '/rewards/{id}/archive', adminOnly: true, ...same(() => ({ path: '/rewards/1/archive' })) },
+    { method: 'GET', route: '/rewards/{id}/stock', adminOnly: false, ...same(() => ({ path: '/rewards/1/stock' })) },
     { method: 'GET', route: '/vouchers', request: () => ({ path: '/vouchers' }), adminOnly: false, merchant: 'lists' },
     { method: 'GET', route: '/vouchers/{code}', adminOnly: false, ...same((h) => ({ path: `/vouchers/${barber(h)}` })), merchant: spa },
     {

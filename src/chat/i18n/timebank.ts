@@ -240,6 +240,10 @@ export const timebankMessages = {
   'shop.empty': { zh: '积分超市暂时没有可兑换的券。', en: 'The points supermarket has nothing on offer right now.' },
   'reward.notFound': { zh: '找不到 {ref}。发送「商城」查看可兑换的券。', en: 'There is no {ref}. Send /shop for what is on offer.' },
   'reward.archived': { zh: '{name}（{ref}）已下架。', en: '{name} ({ref}) is no longer offered.' },
+  'reward.archivedRestock': {
+    zh: '{name}（{ref}）已下架，不能补货；请先重新上架。已有库存仍可核减。',
+    en: '{name} ({ref}) is archived, so stock cannot be added; put it back on offer first. Its stock can still be written off.',
+  },
   'reward.badName': { zh: '名称不能为空，且不超过100字。', en: 'A name of 1 to 100 characters is required.' },
   'reward.badCost': { zh: '所需积分须为正整数。', en: 'The points cost must be a whole number above zero.' },
   'reward.badValidDays': { zh: '有效天数须为 1 到 3660 之间的整数。', en: 'Valid days must be a whole number from 1 to 3660.' },

@@ -62,6 +62,9 @@ export interface StatementLine {
   reason: (typeof ledgerTransactions.$inferSelect)['reason'];
   memo: string;
   amount: number;
+  /** Who caused the movement: the member, the API token or the job. */
+  actorKind: (typeof ledgerTransactions.$inferSelect)['actorKind'];
+  actorId: string;
 }
 
 /** The latest movements of one account, newest first: what `积分` shows and the API's ledger list. */
@@ -75,6 +78,8 @@ export function statement(db: Db, ref: AccountRef, options: { limit?: number; be
       reason: ledgerTransactions.reason,
       memo: ledgerTransactions.memo,
       amount: sql<number>`sum(${ledgerLegs.amount})`,
+      actorKind: ledgerTransactions.actorKind,
+      actorId: ledgerTransactions.actorId,
     })
     .from(ledgerLegs)
     .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerLegs.transactionId))

@@ -87,6 +87,8 @@ export function bindRoom(ctx: Ctx, roomId: number, unitId: number, purpose: Room
 export function unbindRoom(ctx: Ctx, roomId: number): Room {
   return inTransaction(ctx.db, () => {
     const room = getRoom(ctx.db, roomId);
+    // Unbinding an unbound group changes nothing, and so is not audited again.
+    if (room.unitId === null) return room;
     const unbound = ctx.db
       .update(rooms)
       .set({ unitId: null, purpose: null, boundAt: null })

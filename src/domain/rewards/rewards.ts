@@ -89,7 +89,8 @@ export function restock(ctx: Ctx, input: { rewardId: number; quantity: number; n
   return inTransaction(ctx.db, () => {
     const reward = getReward(ctx.db, input.rewardId);
     if (!actsAsStaffFor(ctx, reward.unitId)) throw new DomainError('FORBIDDEN', 'auth.staffOnly');
-    if (!reward.active) throw new DomainError('CONFLICT', 'reward.archived', { ref: rewardRef(reward.id), name: reward.name });
+    // Off the shelf, stock can still be written off (counted, given back to the shop), not added.
+    if (!reward.active && input.quantity > 0) throw new DomainError('CONFLICT', 'reward.archivedRestock', { ref: rewardRef(reward.id), name: reward.name });
     if (reward.stock + input.quantity < 0) {
       throw new DomainError('CONFLICT', 'reward.writeOffTooMany', { stock: reward.stock, name: reward.name });
     }
@@ -112,6 +113,18 @@ export function archiveReward(ctx: Ctx, id: number): Reward {
     if (!reward.active) return reward;
     ctx.db.update(rewards).set({ active: false, updatedAt: ctx.clock.now() }).where(eq(rewards.id, id)).run();
     audit(ctx, 'reward.archive', { type: 'reward', id }, {});
+    return getReward(ctx.db, id);
+  });
+}
+
+/** Puts an archived reward back on the shelf, with the stock it kept. */
+export function unarchiveReward(ctx: Ctx, id: number): Reward {
+  return inTransaction(ctx.db, () => {
+    const reward = getReward(ctx.db, id);
+    if (!actsAsStaffFor(ctx, reward.unitId)) throw new DomainError('FORBIDDEN', 'auth.staffOnly');
+    if (reward.active) return reward;
+    ctx.db.update(rewards).set({ active: true, updatedAt: ctx.clock.now() }).where(eq(rewards.id, id)).run();
+    audit(ctx, 'reward.unarchive', { type: 'reward', id }, {});
     return getReward(ctx.db, id);
   });
 }

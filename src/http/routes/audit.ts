@@ -1,6 +1,6 @@
-import { and, desc, eq, gte, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, not, or, type SQL, sql } from 'drizzle-orm';
 import { createRoute, z } from '@hono/zod-openapi';
-import { auditLog } from '../../db/schema/index.js';
+import { auditLog, tickets } from '../../db/schema/index.js';
 import type { RegisterRoutes } from '../env.js';
 import { type CsvColumn, csvResponse, FormatQuery, jsonOrCsv } from '../csv.js';
 import { errors, Instant, iso, security } from '../openapi.js';
@@ -13,7 +13,10 @@ export const AuditEntrySchema = z
     id: z.number().int(),
     at: Instant,
     actorKind: z.enum(['member', 'token', 'system']),
-    actorId: z.string().openapi({ description: "A member id, a token id (0: LINLI_ADMIN_TOKEN) or a job's name" }),
+    actorId: z
+      .string()
+      .nullable()
+      .openapi({ description: "A member id, a token id (0: LINLI_ADMIN_TOKEN) or a job's name; null for an anonymous reporter's own actions on their ticket, except to admin tokens" }),
     action: z.string().openapi({ example: 'unit.create' }),
     targetType: z.string().openapi({ example: 'unit' }),
     targetId: z.string(),
@@ -46,11 +49,19 @@ function withinScope(prefix: string): SQL {
   return or(...byTarget, byToken)!;
 }
 
-const auditView = (r: AuditRow): z.infer<typeof AuditEntrySchema> => ({
+/**
+ * The entry is an anonymous reporter's own action on their ticket (report, 附议, photo, rate, reopen, cancel…):
+ * its actor is named to admin tokens only, as GET /tickets/{id} names them.
+ */
+const byAnonymousReporter = sql<number>`(${auditLog.targetType} = 'ticket' AND ${auditLog.actorKind} = 'member' AND EXISTS (
+  SELECT 1 FROM ${tickets} WHERE CAST(${tickets.id} AS TEXT) = ${auditLog.targetId}
+    AND ${tickets.anonymous} = 1 AND CAST(${tickets.reporterId} AS TEXT) = ${auditLog.actorId}))`;
+
+const auditView = ({ row: r, masked }: { row: AuditRow; masked: boolean }): z.infer<typeof AuditEntrySchema> => ({
   id: r.id,
   at: iso(r.at),
   actorKind: r.actorKind,
-  actorId: r.actorId,
+  actorId: masked ? null : r.actorId,
   action: r.action,
   targetType: r.targetType,
   targetId: r.targetId,
@@ -77,7 +88,7 @@ const listAudit = createRoute({
   security,
   summary: 'Read the audit log',
   description:
-    "Every change made by people, tokens and jobs, newest first. A token that is not for the whole tree sees the entries about its subtree's units, members, rooms, tokens, tickets, tasks, rewards and vouchers, and those made by its subtree's tokens. `?format=csv` for a spreadsheet. Admin and staff tokens.",
+    "Every change made by people, tokens and jobs, newest first. A token that is not for the whole tree sees the entries about its subtree's units, members, rooms, tokens, tickets, tasks, rewards and vouchers, and those made by its subtree's tokens. An anonymous reporter's own actions on their ticket have a null actorId except to admin tokens (and `?actorId=` does not find them). `?format=csv` for a spreadsheet. Admin and staff tokens.",
   request: {
     query: PageQuery.extend(FormatQuery.shape).extend({
       action: z.string().max(100).optional().openapi({ example: 'unit.create' }),
@@ -98,8 +109,11 @@ export const registerAudit: RegisterRoutes = (api, services) => {
     scope.requireRole('admin', 'staff');
     const q = c.req.valid('query');
     const before = decodeCursor(q.cursor);
+    // Admin tokens see who reported anonymously, as in the chat; for the others the actor is masked, and a
+    // search by actor must not find the entries either, or it would name them all the same.
+    const seesReporters = c.var.principal.role === 'admin';
     const rows = services.db
-      .select()
+      .select({ row: auditLog, hidden: seesReporters ? sql<number>`0` : byAnonymousReporter })
       .from(auditLog)
       .where(
         and(
@@ -109,6 +123,7 @@ export const registerAudit: RegisterRoutes = (api, services) => {
           q.targetId !== undefined ? eq(auditLog.targetId, q.targetId) : undefined,
           q.actorKind !== undefined ? eq(auditLog.actorKind, q.actorKind) : undefined,
           q.actorId !== undefined ? eq(auditLog.actorId, q.actorId) : undefined,
+          q.actorId !== undefined && !seesReporters ? not(byAnonymousReporter) : undefined,
           q.from !== undefined ? gte(auditLog.at, new Date(q.from)) : undefined,
           q.to !== undefined ? lt(auditLog.at, new Date(q.to)) : undefined,
           before !== undefined ? lt(auditLog.id, before) : undefined,
@@ -117,7 +132,7 @@ export const registerAudit: RegisterRoutes = (api, services) => {
       .orderBy(desc(auditLog.id))
       .limit(q.limit + 1)
       .all();
-    const page = toPage(rows, q.limit, (r) => r.id, auditView);
+    const page = toPage(rows, q.limit, (r) => r.row.id, (r) => auditView({ row: r.row, masked: Boolean(r.hidden) }));
     if (q.format === 'csv') return csvResponse(c, 'audit.csv', CSV_COLUMNS, page);
     return c.json(page, 200);
   });

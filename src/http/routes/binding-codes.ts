@@ -10,16 +10,14 @@ import { body, errors, Instant, iso, json, security } from '../openapi.js';
 const MEMBER_CODE_TTL_MS = DAY;
 
 const RoomCodeRequest = z
-  .object({
+  .strictObject({
     unitId: z.number().int().positive(),
     purpose: z.enum(ROOM_PURPOSES).default('residents').openapi({ description: "The group is the unit's residents' or staff group" }),
   })
-  .strict()
   .openapi('RoomCodeRequest', { description: 'A code that binds a group chat to a unit: say "绑定 CODE" in the group' });
 
 const MemberCodeRequest = z
-  .object({ memberId: z.number().int().positive() })
-  .strict()
+  .strictObject({ memberId: z.number().int().positive() })
   .openapi('MemberCodeRequest', { description: 'A code that links a chat account to a member: say "绑定 CODE" in a private chat with the bot' });
 
 const BindingCodeSchema = z

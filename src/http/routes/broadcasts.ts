@@ -6,7 +6,7 @@ import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { body, errors, json, security } from '../openapi.js';
 
 const Broadcast = z
-  .object({
+  .strictObject({
     unitId: z.number().int().positive(),
     text: z.string().trim().min(1).max(BROADCAST_MAX_LENGTH).openapi({ example: '近期冒充社保局的诈骗电话增多，请大家提高警惕，不要透露验证码。' }),
     includeDescendants: z.boolean().default(true).openapi({ description: 'Also every unit below (default true)' }),

@@ -30,7 +30,7 @@ const Keywords = z.array(z.string().trim().min(1).max(20)).max(50);
 const Minutes = z.number().int().min(1).max(MAX_MINUTES);
 
 const CreateCategory = z
-  .object({
+  .strictObject({
     name: z.string().trim().min(1).max(50).openapi({ example: '电梯' }),
     keywords: Keywords.optional().openapi({ example: ['电梯', '困人'] }),
     takeMinutes: Minutes.optional().openapi({ description: 'Default 30', example: 10 }),

@@ -5,6 +5,7 @@ import { DomainError } from '../../errors.js';
 import type { JobRun, JobView } from '../../jobs/runner.js';
 import type { RegisterRoutes } from '../env.js';
 import { body, errors, Instant, iso, isoOrNull, json, security } from '../openapi.js';
+import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Jobs'];
 
@@ -40,7 +41,7 @@ const JobParam = z.object({
 });
 
 const UpdateJob = z
-  .object({
+  .strictObject({
     cron: z.string().trim().min(9).max(100).optional().openapi({ description: 'Five fields: minute hour day-of-month month day-of-week', example: '0 9 * * *' }),
     enabled: z.boolean().optional(),
   })
@@ -70,9 +71,10 @@ const listJobs = createRoute({
   tags,
   security,
   summary: 'List scheduled jobs',
-  description: 'Every job of the cron table with its schedule in force, last run and next run. Admin tokens.',
+  description: 'Every job of the cron table, in its order, with its schedule in force, last run and next run. Admin tokens.',
+  request: { query: PageQuery },
   responses: {
-    200: json(z.object({ data: z.array(JobSchema), nextCursor: z.null() }).openapi('JobList'), 'All jobs (one page)'),
+    200: json(pageOf(JobSchema, 'JobPage'), 'A page of jobs'),
     ...errors(),
   },
 });
@@ -104,7 +106,11 @@ export const registerJobs: RegisterRoutes = (api, services) => {
 
   api.openapi(listJobs, (c) => {
     c.var.scope.requireRole('admin');
-    return c.json({ data: jobs.names.map((name) => jobView(jobs.view(name))), nextCursor: null }, 200);
+    const { limit, cursor } = c.req.valid('query');
+    // Jobs have no ids: the key is the position in the cron table, which a running server never changes.
+    const after = Math.max(decodeCursor(cursor) ?? -1, -1);
+    const positions = jobs.names.map((_, i) => i).slice(after + 1, after + 2 + limit);
+    return c.json(toPage(positions, limit, (i) => i, (i) => jobView(jobs.view(jobs.names[i]!))), 200);
   });
 
   api.openapi(updateJob, (c) => {

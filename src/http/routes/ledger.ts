@@ -22,18 +22,20 @@ const LedgerLineSchema = z
     reason: z.enum(LEDGER_REASONS).openapi({ description: 'task (service), redeem, use, refund, expire, adjust, reversal' }),
     memo: z.string().openapi({ description: 'What the member reads in their statement', example: 'G1 理发券' }),
     amount: z.number().int().openapi({ description: 'Points into (positive) or out of (negative) the account' }),
+    actorKind: z.enum(['member', 'token', 'system']).openapi({ description: 'Who caused it: a member (buying, confirming service), a token (an adjustment, a refund) or a job (expiry)' }),
+    actorId: z.string().openapi({ description: "A member id, a token id (0: LINLI_ADMIN_TOKEN) or a job's name" }),
   })
   .openapi('LedgerLine');
 
 const Adjustment = z
-  .object({
+  .strictObject({
     memberId: z.number().int().positive(),
     points: z
       .number()
       .int()
       .min(-MAX_ADJUSTMENT)
       .max(MAX_ADJUSTMENT)
-      .refine((p) => p !== 0, { error: 'must not be zero' })
+      .refine((p) => p !== 0, { error: 'api.issue.notZero' })
       .openapi({ description: 'Positive grants from the unit’s pool; negative deducts back to it', example: 50 }),
     reason: z.string().trim().min(1).max(200).openapi({ description: 'Shown in the member’s statement', example: '认养花园一季' }),
     unitId: z
@@ -63,6 +65,8 @@ const lineView = (l: StatementLine): z.infer<typeof LedgerLineSchema> => ({
   reason: l.reason,
   memo: l.memo,
   amount: l.amount,
+  actorKind: l.actorKind,
+  actorId: l.actorId,
 });
 
 const CSV_COLUMNS: CsvColumn<z.infer<typeof LedgerLineSchema>>[] = [
@@ -71,6 +75,8 @@ const CSV_COLUMNS: CsvColumn<z.infer<typeof LedgerLineSchema>>[] = [
   { header: 'reason', value: (l) => l.reason },
   { header: 'memo', value: (l) => l.memo },
   { header: 'amount', value: (l) => l.amount },
+  { header: 'actorKind', value: (l) => l.actorKind },
+  { header: 'actorId', value: (l) => l.actorId },
 ];
 
 const memberLedger = createRoute({

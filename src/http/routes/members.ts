@@ -2,7 +2,7 @@ import { and, asc, eq, exists, gt, inArray, isNull, like, sql } from 'drizzle-or
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Db, inTransaction } from '../../db/client.js';
 import { LANGS, members, ROLES, roleGrants, units } from '../../db/schema/index.js';
-import { createMember, getMember, grantRole, type Member, revokeRole, type RoleGrant, updateMember } from '../../domain/org/members.js';
+import { createMember, getMember, grantRole, holdsAnyRole, type Member, revokeRole, type RoleGrant, updateMember } from '../../domain/org/members.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
@@ -49,7 +49,7 @@ const Phone = z.string().trim().max(30);
 const Notes = z.string().trim().max(1000);
 
 const CreateMember = z
-  .object({
+  .strictObject({
     name: Name.openapi({ example: '金阿姨' }),
     language: z.enum(LANGS).optional().openapi({ description: 'Reply language; the configured default when absent' }),
     phone: Phone.nullable().optional(),
@@ -61,7 +61,7 @@ const CreateMember = z
   .openapi('CreateMember');
 
 const UpdateMember = z
-  .object({
+  .strictObject({
     name: Name.optional(),
     language: z.enum(LANGS).optional(),
     phone: Phone.nullable().optional(),
@@ -70,7 +70,7 @@ const UpdateMember = z
   })
   .openapi('UpdateMember');
 
-const GrantRole = z.object({ role: z.enum(ROLES), unitId: z.number().int().positive() }).openapi('GrantRole');
+const GrantRole = z.strictObject({ role: z.enum(ROLES), unitId: z.number().int().positive() }).openapi('GrantRole');
 
 const RoleParams = z.object({
   id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
@@ -174,7 +174,7 @@ const grantRoleRoute = createRoute({
   security,
   summary: 'Grant a role',
   description:
-    'Grants a role on a unit in the token’s subtree; the role holds on everything below it too. Admin tokens grant any role, staff tokens resident and volunteer. 201 for a new grant, 200 when the member already held it.',
+    'Grants a role on a unit in the token’s subtree; the role holds on everything below it too. The member must already hold a role in the subtree, or hold no role at all (a person just registered): bringing someone in from elsewhere takes a token over both places. Admin tokens grant any role, staff tokens resident and volunteer. 201 for a new grant, 200 when the member already held it.',
   request: { params: IdParam, body: body(GrantRole) },
   responses: {
     200: json(RoleGrantSchema, 'Already held: the existing grant'),
@@ -276,8 +276,9 @@ export const registerMembers: RegisterRoutes = (api, services) => {
     scope.requireRole('admin', 'staff');
     const { id } = c.req.valid('param');
     const { role, unitId } = c.req.valid('json');
-    // Someone from elsewhere can take a role here: the unit must be in scope, the member need only exist.
-    getMember(db, id);
+    // A role in scope would bring its holder into scope: only someone already in it may take one, or a person
+    // who holds no role anywhere (just registered). Moving someone in from elsewhere takes a token over both.
+    if (holdsAnyRole(db, getMember(db, id).id)) scope.member(id);
     const unit = scope.unit(unitId);
     scope.requireGrantable(role);
     const result = inTransaction(db, () => {

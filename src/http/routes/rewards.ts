@@ -1,11 +1,14 @@
-import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import { createRoute, z } from '@hono/zod-openapi';
-import { rewards } from '../../db/schema/index.js';
-import { archiveReward, createReward, MAX_STOCK_CHANGE, type Reward, restock, rewardRef, updateReward } from '../../domain/rewards/rewards.js';
+import { rewards, STOCK_REASONS, stockMovements } from '../../db/schema/index.js';
+import { getMember } from '../../domain/org/members.js';
+import { archiveReward, createReward, MAX_STOCK_CHANGE, type Reward, restock, rewardRef, unarchiveReward, updateReward } from '../../domain/rewards/rewards.js';
+import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
-import { body, errors, IdParam, json, QueryFlag, security } from '../openapi.js';
+import { type CsvColumn, csvResponse, FormatQuery, jsonOrCsv } from '../csv.js';
+import { body, errors, IdParam, Instant, iso, json, QueryFlag, security } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Rewards'];
@@ -33,7 +36,7 @@ const Limit = z.number().int().min(1).max(1000);
 const ValidDays = z.number().int().min(1).max(3660);
 
 const CreateReward = z
-  .object({
+  .strictObject({
     unitId: z.number().int().positive().openapi({ description: 'The shop it goes in: this unit’s members and those below see it in 商城' }),
     name: Name.openapi({ example: '理发券' }),
     description: Description.optional().openapi({ example: '洗剪吹一次' }),
@@ -46,26 +49,53 @@ const CreateReward = z
   .openapi('CreateReward');
 
 const UpdateReward = z
-  .object({
+  .strictObject({
     name: Name.optional(),
     description: Description.optional(),
     pointsCost: Cost.optional().openapi({ description: 'Vouchers already bought keep the price paid' }),
     perMemberMonthlyLimit: Limit.nullable().optional().openapi({ description: 'Null: no limit' }),
     validDays: ValidDays.optional().openapi({ description: 'For vouchers bought from now on' }),
     merchantId: z.number().int().positive().optional(),
+    active: z.boolean().optional().openapi({ description: 'true puts an archived reward back on offer, with the stock it kept; false archives it' }),
   })
-  // A stock sent here would otherwise vanish silently: it changes only by restock.
-  .strict()
   .openapi('UpdateReward');
 
-const Restock = z
+export const StockMovementSchema = z
   .object({
+    id: z.number().int(),
+    at: Instant,
+    delta: z.number().int().openapi({ description: 'Added to (positive) or taken from (negative) the stock', example: -1 }),
+    reason: z.enum(STOCK_REASONS).openapi({ description: 'create, restock, writeoff, redeem (bought), refund (退券), expire' }),
+    stockAfter: z.number().int().openapi({ description: 'The stock once this movement was made' }),
+    voucherId: z.number().int().nullable().openapi({ description: 'The voucher it went to or came back from' }),
+    note: z.string().nullable(),
+    actorKind: z.enum(['member', 'token', 'system']),
+    actorId: z.string().openapi({ description: "Who made it: a member id, a token id (0: LINLI_ADMIN_TOKEN) or a job's name" }),
+  })
+  .openapi('StockMovement');
+
+type StockMovementView = z.infer<typeof StockMovementSchema>;
+
+const STOCK_CSV: CsvColumn<StockMovementView>[] = [
+  { header: 'id', value: (m) => m.id },
+  { header: 'at', value: (m) => m.at },
+  { header: 'delta', value: (m) => m.delta },
+  { header: 'reason', value: (m) => m.reason },
+  { header: 'stockAfter', value: (m) => m.stockAfter },
+  { header: 'voucherId', value: (m) => m.voucherId },
+  { header: 'note', value: (m) => m.note },
+  { header: 'actorKind', value: (m) => m.actorKind },
+  { header: 'actorId', value: (m) => m.actorId },
+];
+
+const Restock = z
+  .strictObject({
     quantity: z
       .number()
       .int()
       .min(-MAX_STOCK_CHANGE)
       .max(MAX_STOCK_CHANGE)
-      .refine((q) => q !== 0, { error: 'must not be zero' })
+      .refine((q) => q !== 0, { error: 'api.issue.notZero' })
       .openapi({ description: 'Added to stock; a negative quantity writes stock off (never below zero)', example: 5 }),
     note: z.string().trim().max(200).optional().openapi({ description: 'Why, for the stock record', example: '理发店新供应' }),
   })
@@ -95,7 +125,7 @@ const listRewards = createRoute({
   request: {
     query: PageQuery.extend({
       unitId: z.coerce.number().int().positive().optional().openapi({ description: 'Only rewards of this unit and below' }),
-      merchantId: z.coerce.number().int().positive().optional(),
+      merchantId: z.coerce.number().int().positive().optional().openapi({ description: 'Only those this member honours; 404 for an unknown member' }),
       active: QueryFlag.optional().openapi({ description: 'true: on offer; false: archived' }),
     }),
   },
@@ -131,7 +161,7 @@ const updateRewardRoute = createRoute({
   tags,
   security,
   summary: 'Change a reward',
-  description: 'What it is, costs and who honours it. Stock changes only through restock. Admin tokens.',
+  description: 'What it is, costs and who honours it, and whether it is on offer (`active`). Stock changes only through restock. Admin tokens.',
   request: { params: IdParam, body: body(UpdateReward) },
   responses: { 200: json(RewardSchema, 'The reward as changed'), ...errors(404, 415) },
 });
@@ -143,9 +173,21 @@ const restockRoute = createRoute({
   security,
   summary: 'Add or write off stock',
   description:
-    'Records a stock movement with the token, the time and the note; 409 for an archived reward or a write-off below zero. Admin tokens. Accepts Idempotency-Key, so a retried restock adds once.',
+    'Records a stock movement with the token, the time and the note; 409 for a write-off below zero, or for adding stock to an archived reward (put it back on offer first; writing off is allowed). Admin tokens. Accepts Idempotency-Key, so a retried restock adds once.',
   request: { params: IdParam, headers: IdempotencyHeaders, body: body(Restock) },
   responses: { 200: json(RewardSchema, 'The reward with its new stock'), ...errors(404, 409, 415) },
+});
+
+const stockRoute = createRoute({
+  method: 'get',
+  path: '/rewards/{id}/stock',
+  tags,
+  security,
+  summary: "A reward's stock movements",
+  description:
+    'Every change of its stock, newest first: created, restocked, written off, bought, refunded, expired, with who made it, when and why, and the stock after it. `?format=csv` for a spreadsheet. Admin and staff tokens.',
+  request: { params: IdParam, query: PageQuery.extend(FormatQuery.shape) },
+  responses: { 200: { description: 'A page of stock movements', content: jsonOrCsv(pageOf(StockMovementSchema, 'StockMovementPage')) }, ...errors(404) },
 });
 
 const archiveRoute = createRoute({
@@ -167,6 +209,7 @@ export const registerRewards: RegisterRoutes = (api, services) => {
     scope.requireRole('admin', 'staff');
     const { limit, cursor, unitId, merchantId, active } = c.req.valid('query');
     const prefix = unitId !== undefined ? scope.unit(unitId).path : scope.pathPrefix;
+    if (merchantId !== undefined) getMember(db, merchantId);
     const after = decodeCursor(cursor);
     const rows = db
       .select()
@@ -206,7 +249,14 @@ export const registerRewards: RegisterRoutes = (api, services) => {
     const input = c.req.valid('json');
     if (Object.values(input).every((v) => v === undefined)) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');
     scope.reward(id);
-    return c.json(rewardView(updateReward(ctx, id, input)), 200);
+    const { active, ...fields } = input;
+    const reward = inTransaction(db, () => {
+      const changed = Object.values(fields).some((v) => v !== undefined) ? updateReward(ctx, id, fields) : undefined;
+      if (active === true) return unarchiveReward(ctx, id);
+      if (active === false) return archiveReward(ctx, id);
+      return changed!;
+    });
+    return c.json(rewardView(reward), 200);
   });
 
   api.openapi(restockRoute, (c) => {
@@ -216,6 +266,42 @@ export const registerRewards: RegisterRoutes = (api, services) => {
     const input = c.req.valid('json');
     scope.reward(id);
     return idempotent(c, input, 200, () => rewardView(restock(ctx, { rewardId: id, ...input })));
+  });
+
+  api.openapi(stockRoute, (c) => {
+    const { scope } = c.var;
+    scope.requireRole('admin', 'staff');
+    const { id } = c.req.valid('param');
+    const q = c.req.valid('query');
+    scope.reward(id);
+    const before = decodeCursor(q.cursor);
+    // The stock after each movement: the sum of this reward's movements up to it (the stock column is their cache).
+    const stockAfter = sql<number>`(SELECT sum(m.delta) FROM stock_movements m WHERE m.reward_id = stock_movements.reward_id AND m.id <= stock_movements.id)`;
+    const rows = db
+      .select({ movement: stockMovements, stockAfter })
+      .from(stockMovements)
+      .where(and(eq(stockMovements.rewardId, id), before !== undefined ? lt(stockMovements.id, before) : undefined))
+      .orderBy(desc(stockMovements.id))
+      .limit(q.limit + 1)
+      .all();
+    const page = toPage(
+      rows,
+      q.limit,
+      (r) => r.movement.id,
+      ({ movement: m, stockAfter }): StockMovementView => ({
+        id: m.id,
+        at: iso(m.at),
+        delta: m.delta,
+        reason: m.reason,
+        stockAfter: Number(stockAfter),
+        voucherId: m.voucherId,
+        note: m.note,
+        actorKind: m.actorKind,
+        actorId: m.actorId,
+      }),
+    );
+    if (q.format === 'csv') return csvResponse(c, `stock-${rewardRef(id)}.csv`, STOCK_CSV, page);
+    return c.json(page, 200);
   });
 
   api.openapi(archiveRoute, (c) => {

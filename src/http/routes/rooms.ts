@@ -25,7 +25,7 @@ export const RoomSchema = z
   .openapi('Room');
 
 const UpdateRoom = z
-  .object({
+  .strictObject({
     unitId: z.number().int().positive().optional().openapi({ description: 'Bind the group to this unit' }),
     purpose: z.enum(ROOM_PURPOSES).optional(),
   })
@@ -79,7 +79,7 @@ const unbind = createRoute({
   tags,
   security,
   summary: 'Unbind a group',
-  description: 'The bot stays in the group but it belongs to no unit until bound again. Admin tokens.',
+  description: 'The bot stays in the group but it belongs to no unit until bound again. Unbinding an unbound group changes nothing (200, not audited again). Admin tokens.',
   request: { params: IdParam },
   responses: { 200: json(RoomSchema, 'The group, now unbound'), ...errors(404) },
 });

@@ -51,7 +51,7 @@ const TaskDetailSchema = TaskSchema.extend({
 }).openapi('TaskDetail');
 
 const PostTask = z
-  .object({
+  .strictObject({
     unitId: z.number().int().positive().openapi({ description: "Announced in this unit's residents' groups (or the nearest above that has one)" }),
     title: z.string().trim().min(1).max(MAX_TITLE_LENGTH).openapi({ example: '周五夜间巡逻' }),
     slots: z.number().int().min(1).max(MAX_SLOTS).openapi({ description: 'Volunteers needed', example: 3 }),

@@ -70,9 +70,9 @@ type TicketView = z.infer<typeof TicketSchema>;
 type Row = { ticket: Ticket; categoryName: string; reporterName: string; takerName: string | null };
 
 const Note = z.string().trim().max(MAX_NOTE);
-const Assign = z.object({ memberId: z.number().int().positive().openapi({ description: 'A staff member covering where it was reported' }) }).openapi('AssignTicket');
-const Escalate = z.object({ note: Note.optional().openapi({ description: 'Why, for the unit above', example: '涉及物业，需要社区协调' }) }).openapi('EscalateTicket');
-const Cancel = z.object({ reason: Note.min(1).openapi({ description: 'Told to the reporter', example: '重复报事，见 T3' }) }).openapi('CancelTicket');
+const Assign = z.strictObject({ memberId: z.number().int().positive().openapi({ description: 'A staff member covering where it was reported' }) }).openapi('AssignTicket');
+const Escalate = z.strictObject({ note: Note.optional().openapi({ description: 'Why, for the unit above', example: '涉及物业，需要社区协调' }) }).openapi('EscalateTicket');
+const Cancel = z.strictObject({ reason: Note.min(1).openapi({ description: 'Told to the reporter', example: '重复报事，见 T3' }) }).openapi('CancelTicket');
 
 const taker = alias(members, 'taker');
 

@@ -2,9 +2,8 @@ import { and, asc, gt, isNotNull, isNull } from 'drizzle-orm';
 import { createRoute, z } from '@hono/zod-openapi';
 import { apiTokens, TOKEN_ROLES } from '../../db/schema/index.js';
 import { unitsWithRole } from '../../domain/org/members.js';
-import { getUnit } from '../../domain/org/units.js';
 import { type ApiToken, createToken, getToken, revokeToken } from '../../domain/tokens.js';
-import { DomainError } from '../../errors.js';
+import { DomainError, isDomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
 import { body, errors, IdParam, Instant, iso, isoOrNull, json, QueryFlag, security } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
@@ -31,7 +30,7 @@ const NewTokenSchema = TokenSchema.extend({
 }).openapi('NewToken');
 
 const CreateToken = z
-  .object({
+  .strictObject({
     role: z.enum(TOKEN_ROLES).openapi({ description: 'admin manages its subtree; staff reads it and does staff work; merchant verifies its vouchers' }),
     unitId: z.number().int().positive().nullable().openapi({ description: 'Null: the whole tree (only a whole-tree token may)' }),
     merchantId: z.number().int().positive().optional().openapi({ description: 'Merchant tokens: the merchant member' }),
@@ -120,12 +119,16 @@ export const registerTokens: RegisterRoutes = (api, services) => {
     scope.requireRole('admin');
     const input = c.req.valid('json');
     reach(scope, input.unitId);
-    // A merchant token reaches every voucher of its merchant: the merchant must trade inside this token's
-    // subtree, or a grid admin could mint one for the whole community's shop.
-    if (input.merchantId !== undefined && input.merchantId !== null) {
-      const shops = unitsWithRole(db, input.merchantId, ['merchant']);
-      // (No shop at all is the domain's "not a merchant", a 400.)
-      if (shops.length && !shops.some((unitId) => scope.contains(getUnit(db, unitId)))) throw new DomainError('FORBIDDEN', 'api.merchantOutsideScope', { id: input.merchantId });
+    // A merchant token reaches every voucher of its merchant, wherever bought: the token must manage the
+    // merchant as a whole (every role they hold lies in its subtree), or a grid admin could mint one for the
+    // whole community's shop. (No shop at all is the domain's "not a merchant", a 400.)
+    if (input.merchantId !== undefined && unitsWithRole(db, input.merchantId, ['merchant']).length) {
+      try {
+        scope.manages(input.merchantId);
+      } catch (error) {
+        if (isDomainError(error) && error.code === 'FORBIDDEN') throw new DomainError('FORBIDDEN', 'api.merchantOutsideScope', { id: input.merchantId });
+        throw error;
+      }
     }
     const { token, secret } = createToken(ctx, input);
     return c.json({ ...tokenView(token), token: secret }, 201);

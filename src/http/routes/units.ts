@@ -27,8 +27,13 @@ const Name = z.string().trim().min(1).max(100);
 const Rate = z.number().int().min(0).max(100_000);
 
 const CreateUnit = z
-  .object({
-    parentId: z.number().int().positive().nullable().openapi({ description: 'Null makes a new root; only a whole-tree token may' }),
+  .strictObject({
+    parentId: z
+      .number()
+      .int()
+      .positive()
+      .nullable()
+      .openapi({ description: 'Always given: the parent unit, or null for a new root such as a second street (whole-tree tokens only). Required so that a forgotten parent never makes a root by mistake.' }),
     kind: z.enum(UNIT_KINDS),
     name: Name.openapi({ example: '荷东第三网格' }),
     pointsPerHour: Rate.nullable().optional().openapi({ description: 'Points per hour of service; absent or null inherits' }),
@@ -36,7 +41,7 @@ const CreateUnit = z
   .openapi('CreateUnit');
 
 const UpdateUnit = z
-  .object({
+  .strictObject({
     name: Name.optional(),
     kind: z.enum(UNIT_KINDS).optional(),
     parentId: z.number().int().positive().optional().openapi({ description: 'Moves the unit and its subtree under another unit' }),

@@ -2,9 +2,11 @@ import { and, desc, eq, gt, lt, lte, or } from 'drizzle-orm';
 import { createRoute, z } from '@hono/zod-openapi';
 import { members, rewards, VOUCHER_STATUSES, type VoucherStatus, vouchers } from '../../db/schema/index.js';
 import { refundVoucher } from '../../domain/rewards/refund.js';
-import { rewardRef } from '../../domain/rewards/rewards.js';
+import { getMember } from '../../domain/org/members.js';
+import { getReward, rewardRef } from '../../domain/rewards/rewards.js';
 import { verifyVoucher } from '../../domain/rewards/verify.js';
 import type { Voucher } from '../../domain/rewards/vouchers.js';
+import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
 import { type CsvColumn, csvResponse, FormatQuery, jsonOrCsv } from '../csv.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
@@ -97,12 +99,12 @@ const listVouchers = createRoute({
     "Vouchers of rewards offered in the token's subtree, newest first; a merchant token lists its own merchant's. `?format=csv` for a spreadsheet. Admin, staff and merchant tokens.",
   request: {
     query: PageQuery.extend(FormatQuery.shape).extend({
-      memberId: z.coerce.number().int().positive().optional().openapi({ description: 'Only this holder’s' }),
-      rewardId: z.coerce.number().int().positive().optional(),
+      memberId: z.coerce.number().int().positive().optional().openapi({ description: 'Only this holder’s; 404 for an unknown member' }),
+      rewardId: z.coerce.number().int().positive().optional().openapi({ description: "Only this reward's; 404 for an unknown reward, 403 for one outside the token's reach" }),
       status: z.enum(VOUCHER_STATUSES).optional(),
     }),
   },
-  responses: { 200: { description: 'A page of vouchers', content: jsonOrCsv(pageOf(VoucherSchema, 'VoucherPage')) }, ...errors() },
+  responses: { 200: { description: 'A page of vouchers', content: jsonOrCsv(pageOf(VoucherSchema, 'VoucherPage')) }, ...errors(404) },
 });
 
 const getVoucher = createRoute({
@@ -159,6 +161,12 @@ export const registerVouchers: RegisterRoutes = (api, services) => {
     const now = clock.now();
     const before = decodeCursor(q.cursor);
     const merchant = principal.role === 'merchant';
+    // A filter naming something unknown is a 404, as everywhere: an empty list would hide a typo.
+    if (q.memberId !== undefined) getMember(db, q.memberId);
+    if (q.rewardId !== undefined) {
+      if (!merchant) scope.reward(q.rewardId);
+      else if (getReward(db, q.rewardId).merchantId !== principal.merchantId) throw new DomainError('FORBIDDEN', 'api.otherMerchantReward', { ref: rewardRef(q.rewardId) });
+    }
     const unused = and(eq(vouchers.status, 'issued'), gt(vouchers.expiresAt, now));
     const byStatus =
       q.status === 'issued'

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { stockMovements } from '../../../src/db/schema/index.js';
 import { reconcile } from '../../../src/domain/ledger/reconcile.js';
-import { archiveReward, createReward, getReward, restock, shopFor, updateReward } from '../../../src/domain/rewards/rewards.js';
+import { archiveReward, createReward, getReward, restock, shopFor, unarchiveReward, updateReward } from '../../../src/domain/rewards/rewards.js';
 import { demoDomain } from '../../helpers/timebank.js';
 
 describe('the demo shop', () => {
@@ -55,7 +55,20 @@ describe('managing rewards', () => {
     const demo = demoDomain();
     archiveReward(demo.as('zhao'), 2);
     expect(shopFor(demo.services.db, demo.ids.units.grid1.id).map((r) => r.id)).toEqual([1]);
-    expect(() => restock(demo.as('zhao'), { rewardId: 2, quantity: 1 })).toThrow('reward.archived');
+    expect(() => restock(demo.as('zhao'), { rewardId: 2, quantity: 1 })).toThrow('reward.archivedRestock');
+  });
+
+  it('writes stock off an archived reward, and puts it back on the shelf with what is left', () => {
+    const demo = demoDomain();
+    const before = getReward(demo.services.db, 2).stock;
+    archiveReward(demo.as('zhao'), 2);
+    expect(restock(demo.as('zhao'), { rewardId: 2, quantity: -1, note: '盘点' }).stock).toBe(before - 1);
+    const back = unarchiveReward(demo.as('zhao'), 2);
+    expect(back).toMatchObject({ active: true, stock: before - 1 });
+    expect(shopFor(demo.services.db, demo.ids.units.grid1.id).map((r) => r.id)).toEqual([1, 2]);
+    // putting back what is on the shelf changes nothing; a resident may not
+    expect(unarchiveReward(demo.as('zhao'), 2).updatedAt).toEqual(back.updatedAt);
+    expect(() => unarchiveReward(demo.as('jin'), 2)).toThrow('auth.staffOnly');
   });
 
   it.each([

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { auditLog } from '../../../src/db/schema/index.js';
+import { cancelTicket } from '../../../src/domain/tickets/cancel.js';
+import { plusOne } from '../../../src/domain/tickets/plusone.js';
+import { as, report } from '../fixtures.js';
 import { apiHarness } from '../harness.js';
 import { ROUTES, routeLabel } from '../routes-table.js';
 
@@ -41,6 +44,28 @@ describe('GET /audit', () => {
     const first = await h.call('GET', '/audit?limit=10', { token: h.tokens.root });
     const second = await h.call('GET', `/audit?limit=10&cursor=${first.body.nextCursor}`, { token: h.tokens.root });
     expect([...first.body.data, ...second.body.data].map((a: { id: number }) => a.id)).toEqual(all.slice(0, 20));
+  });
+
+  it("names an anonymous reporter's own actions on their ticket to admin tokens only", async () => {
+    const h = apiHarness();
+    const jin = String(h.ids.members.jin.id);
+    const ticket = report(h, 'jin', '楼上装修噪音太大', { anonymous: true });
+    plusOne(as(h, 'wang'), ticket.id);
+    cancelTicket(as(h, 'jin'), ticket.id, {});
+    const entries = async (token: string, query = '') =>
+      (await h.call('GET', `/audit?targetType=ticket&targetId=${ticket.id}${query}`, { token })).body.data as { action: string; actorId: string | null }[];
+    const byAction = (list: { action: string; actorId: string | null }[]) => Object.fromEntries(list.map((e) => [e.action, e.actorId]));
+    expect(byAction(await entries(h.tokens.staff))).toEqual({ 'ticket.report': null, 'ticket.cancel': null, 'ticket.plusone': String(h.ids.members.wang.id) });
+    expect(byAction(await entries(h.tokens.community))).toMatchObject({ 'ticket.report': jin, 'ticket.cancel': jin });
+    // a search by actor does not find them either, nor does the CSV name them
+    expect(await entries(h.tokens.staff, `&actorKind=member&actorId=${jin}`)).toEqual([]);
+    expect(await entries(h.tokens.community, `&actorKind=member&actorId=${jin}`)).toHaveLength(2);
+    const csv = await h.call('GET', `/audit?targetType=ticket&targetId=${ticket.id}&format=csv`, { token: h.tokens.staff });
+    expect(csv.text).not.toMatch(new RegExp(`,member,${jin},ticket\\.`));
+    // a report that is not anonymous names its reporter to everyone
+    const named = report(h, 'jin', '3号楼门禁坏了');
+    const plain = (await h.call('GET', `/audit?targetType=ticket&targetId=${named.id}`, { token: h.tokens.staff })).body.data;
+    expect(plain.find((e: { action: string }) => e.action === 'ticket.report').actorId).toBe(jin);
   });
 
   it('refuses a malformed instant', async () => {

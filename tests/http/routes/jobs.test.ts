@@ -21,6 +21,24 @@ describe('GET /jobs', () => {
     });
     expect(answer.body.data.map((j: { name: string }) => j.name)).toEqual(h.services.jobs.names);
   });
+
+  it('pages like every list', async () => {
+    const h = apiHarness();
+    const names: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const answer = await h.call('GET', `/jobs?limit=2${cursor ? `&cursor=${cursor}` : ''}`, { token: h.tokens.root });
+      expect(answer.body.data.length).toBeLessThanOrEqual(2);
+      names.push(...answer.body.data.map((j: { name: string }) => j.name));
+      cursor = answer.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 50);
+    expect(names).toEqual(h.services.jobs.names);
+    expect(pages).toBe(Math.ceil(h.services.jobs.names.length / 2));
+    expect((await h.call('GET', '/jobs?limit=0', { token: h.tokens.root })).status).toBe(400);
+    expect((await h.call('GET', '/jobs?cursor=nonsense', { token: h.tokens.root })).body.code).toBe('INVALID_INPUT');
+  });
 });
 
 describe('PATCH /jobs/{name}', () => {

@@ -99,7 +99,25 @@ describe('GET /members/{id}/ledger', () => {
     expect([...first.body.data, ...second.body.data]).toEqual(page.body.data);
     expect(second.body.nextCursor).toBeNull();
     const csv = await h.call('GET', `${path}?format=csv`, { token: h.tokens.staff });
-    expect(csv.text.replace('\uFEFF', '').split('\r\n').slice(0, 2)).toEqual(['transactionId,at,reason,memo,amount', `${page.body.data[0].transactionId},${page.body.data[0].at},redeem,G1 理发券,-20`]);
+    const yang = String(h.ids.members.yang.id);
+    expect(csv.text.replace('\uFEFF', '').split('\r\n').slice(0, 2)).toEqual([
+      'transactionId,at,reason,memo,amount,actorKind,actorId',
+      `${page.body.data[0].transactionId},${page.body.data[0].at},redeem,G1 理发券,-20,member,${yang}`,
+    ]);
+  });
+
+  it('says who caused each movement', async () => {
+    const h = apiHarness();
+    const jin = h.ids.members.jin.id;
+    await h.call('POST', '/ledger/adjustments', { token: h.tokens.community, body: { memberId: jin, points: 30, reason: '认养花园' } });
+    buy(h, 'jin');
+    const lines = (await h.call('GET', `/members/${jin}/ledger`, { token: h.tokens.staff })).body.data;
+    const communityTokenId = (await h.call('GET', '/tokens?limit=500', { token: h.tokens.root })).body.data.find((t: { label: string }) => t.label === `admin@${h.ids.units.community.id}`).id;
+    expect(lines.map((l: { reason: string; actorKind: string; actorId: string }) => [l.reason, l.actorKind, l.actorId])).toEqual([
+      ['redeem', 'member', String(jin)],
+      ['adjust', 'member', String(h.ids.members.admin.id)], // the fixture's grant, made as the street's admin
+      ['adjust', 'token', String(communityTokenId)],
+    ]);
   });
 
   it("gives a merchant's settlement account with ?account=merchant", async () => {

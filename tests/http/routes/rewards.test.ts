@@ -169,11 +169,22 @@ describe('POST /rewards/{id}/restock', () => {
     expect(answer.body.code).toBe(code);
   });
 
-  it('refuses to restock an archived reward', async () => {
+  it('adds no stock to an archived reward, but writes its stock off, and adds again once it is back on offer', async () => {
     const h = apiHarness();
-    await h.call('POST', '/rewards/1/archive', { token: h.tokens.root });
+    const stock = (await h.call('POST', '/rewards/1/archive', { token: h.tokens.root })).body.stock as number;
     const answer = await h.call('POST', '/rewards/1/restock', { token: h.tokens.root, body: { quantity: 1 } });
-    expect(answer).toMatchObject({ status: 409, body: { code: 'CONFLICT', detail: '理发券 (G1) is no longer offered.' } });
+    expect(answer).toMatchObject({ status: 409, body: { code: 'CONFLICT', detail: expect.stringContaining('put it back on offer first') } });
+    const zh = await h.call('POST', '/rewards/1/restock', { token: h.tokens.root, body: { quantity: 1 }, headers: { 'accept-language': 'zh' } });
+    expect(zh.body.detail).toContain('重新上架');
+    const writtenOff = await h.call('POST', '/rewards/1/restock', { token: h.tokens.root, body: { quantity: -stock, note: '下架清点' } });
+    expect(writtenOff).toMatchObject({ status: 200, body: { stock: 0, active: false } });
+    const back = await h.call('PATCH', '/rewards/1', { token: h.tokens.root, body: { active: true } });
+    expect(back).toMatchObject({ status: 200, body: { active: true, stock: 0 } });
+    expect((await h.call('POST', '/rewards/1/restock', { token: h.tokens.root, body: { quantity: 3 } })).body).toMatchObject({ stock: 3, active: true });
+    // and PATCH takes it off again, as /archive does, with other changes in the same call
+    expect((await h.call('PATCH', '/rewards/1', { token: h.tokens.root, body: { active: false, pointsCost: 22 } })).body).toMatchObject({ active: false, pointsCost: 22 });
+    const actions = (await h.call('GET', '/audit?targetType=reward&targetId=1', { token: h.tokens.root })).body.data.map((a: { action: string }) => a.action);
+    expect(actions.slice(0, 5)).toEqual(['reward.archive', 'reward.update', 'reward.restock', 'reward.unarchive', 'reward.restock']);
   });
 });
 
@@ -186,5 +197,42 @@ describe('POST /rewards/{id}/archive', () => {
     expect((await h.call('POST', '/rewards/1/archive', { token: h.tokens.community })).body.active).toBe(false);
     expect((await h.call('GET', `/vouchers/${voucher.code}`, { token: h.tokens.community })).body.status).toBe('issued');
     expect((await h.call('POST', '/rewards/99/archive', { token: h.tokens.root })).status).toBe(404);
+  });
+});
+
+describe('GET /rewards/{id}/stock', () => {
+  it('lists every stock movement newest first, with who, why and the stock after it, paged and as CSV', async () => {
+    const h = apiHarness();
+    const created = await h.call('POST', '/rewards', { token: h.tokens.community, body: newReward(h, { stock: 5 }) });
+    const id = created.body.id as number;
+    await h.call('POST', `/rewards/${id}/restock`, { token: h.tokens.root, body: { quantity: 3, note: '新到货' } });
+    buy(h, 'jin', id);
+    const page = await h.call('GET', `/rewards/${id}/stock`, { token: h.tokens.staff });
+    expect(page.status).toBe(200);
+    expect(page.body.data.map((m: Record<string, unknown>) => [m.reason, m.delta, m.stockAfter, m.note, m.actorKind, m.actorId])).toEqual([
+      ['redeem', -1, 7, null, 'member', String(h.ids.members.jin.id)],
+      ['restock', 3, 8, '新到货', 'token', '0'],
+      ['create', 5, 5, null, 'token', expect.any(String)],
+    ]);
+    expect(page.body.data[0].voucherId).toEqual(expect.any(Number));
+    const first = await h.call('GET', `/rewards/${id}/stock?limit=2`, { token: h.tokens.staff });
+    const second = await h.call('GET', `/rewards/${id}/stock?limit=2&cursor=${first.body.nextCursor}`, { token: h.tokens.staff });
+    expect([...first.body.data, ...second.body.data]).toEqual(page.body.data);
+    expect(second.body.nextCursor).toBeNull();
+    const csv = await h.call('GET', `/rewards/${id}/stock?format=csv`, { token: h.tokens.staff });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = csv.text.replace('\uFEFF', '').split('\r\n');
+    expect(lines[0]).toBe('id,at,delta,reason,stockAfter,voucherId,note,actorKind,actorId');
+    expect(lines[2]).toContain(',3,restock,8,,新到货,token,0');
+  });
+
+  it.each([
+    ['an unknown reward', (h: Harness): [string, string] => ['/rewards/99/stock', h.tokens.root], 404],
+    ['a reward outside the subtree', (h: Harness): [string, string] => ['/rewards/1/stock', h.tokens.grid2], 403],
+    ['a merchant token', (h: Harness): [string, string] => ['/rewards/1/stock', h.tokens.merchant], 403],
+  ] as const)('refuses %s', async (_, make, status) => {
+    const h = apiHarness();
+    const [path, token] = make(h);
+    expect((await h.call('GET', path, { token })).status).toBe(status);
   });
 });

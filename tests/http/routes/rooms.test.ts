@@ -80,6 +80,17 @@ describe('DELETE /rooms/{id}', () => {
     expect(platformIds((await h.call('GET', '/rooms', { token: h.tokens.grid2 })).body)).toEqual(['grid-2-staff']);
   });
 
+  it('unbinding an unbound group changes nothing and is not audited again, as revoking a revoked token', async () => {
+    const h = apiHarness();
+    const id = roomId(h, 'grid-2');
+    const unbinds = async () => (await h.call('GET', `/audit?action=room.unbind&targetId=${id}`, { token: h.tokens.root })).body.data.length;
+    expect((await h.call('DELETE', `/rooms/${id}`, { token: h.tokens.root })).status).toBe(200);
+    expect(await unbinds()).toBe(1);
+    const again = await h.call('DELETE', `/rooms/${id}`, { token: h.tokens.root });
+    expect(again).toMatchObject({ status: 200, body: { id, unitId: null, purpose: null } });
+    expect(await unbinds()).toBe(1);
+  });
+
   it('answers an unknown room with 404', async () => {
     const h = apiHarness();
     expect((await h.call('DELETE', '/rooms/999', { token: h.tokens.root })).status).toBe(404);
