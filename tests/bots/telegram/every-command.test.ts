@@ -75,7 +75,9 @@ describe('every command through Telegram', () => {
     await say('yang', 'R', '/done W2 1小时', '已记录 W2');
     await say('wang', 'P', '/dispute W2 没来过', 'W2');
     await say('li', 'S', '/rule W2 0', 'W2');
-    await say('yang', 'R', '/points', '杨幼红 的积分：20');
+    // Points said in a group: the details go to the private chat, the group hears only that.
+    const points = await say('yang', 'R', '/points', '已私聊发给你');
+    expect(points.delivered.map((m) => m.text).join('\n')).toContain('杨幼红 的积分：20');
     await say('yang', 'R', '/top', '杨幼红');
 
     // Points supermarket: redeem, refund, redeem again, verify at the barber's

@@ -151,12 +151,22 @@ describe('WeChat end to end, through startLinli', () => {
 
     // A wish: 刘阿姨 claims it and serves; 张大爷 confirms; the hours become points.
     expect(to(await say(zhang, residents, '心愿 想请人帮忙买菜', 1), residents)).toEqual([expect.stringMatching(/^@张大爷 🙏 微心愿 W1[\s\S]*发送「认领 W1」认领。$/)]);
-    expect(to(await say(liu, residents, '认领 W1', 1), residents)).toEqual([expect.stringMatching(/^@刘阿姨 ✅ 刘阿姨 认领了 W1/)]);
+    // 张大爷 has no private chat: what concerns him comes in the group, addressed to him.
+    expect(to(await say(liu, residents, '认领 W1', 2), residents)).toEqual([
+      expect.stringMatching(/^@刘阿姨 ✅ 刘阿姨 认领了 W1/),
+      '@张大爷 🤝 刘阿姨 认领了你的心愿 W1（想请人帮忙买菜），会和你联系。',
+    ]);
     const done = await say(liu, residents, '完成 W1 2小时', 2);
-    expect(to(done, residents)).toEqual(['@刘阿姨 📝 已记录 W1 服务 2小时，等待 张大爷 确认，确认后可得 20 积分。']);
-    expect(to(done, staff)).toEqual([expect.stringContaining('请核实后代为确认：「确认 W1」')]);
+    expect(to(done, residents)).toEqual([
+      '@刘阿姨 📝 已记录 W1 服务 2小时，等待 张大爷 确认，确认后可得 20 积分。',
+      expect.stringMatching(/^@张大爷 ⏱ 刘阿姨 报告为你的心愿 W1（想请人帮忙买菜）服务了 2小时。\n属实请发送「确认 W1」/),
+    ]);
+    expect(to(done, staff)).toEqual([]);
     expect(to(await say(liu, residents, '确认 W1', 1), residents)).toEqual([expect.stringMatching(/^@刘阿姨 不能确认自己的服务时长/)]);
-    expect(to(await say(zhang, residents, '确认 W1', 1), residents)).toEqual(['@张大爷 ✅ 已确认 W1：\n· 刘阿姨 2小时，+20 积分']);
+    expect(to(await say(zhang, residents, '确认 W1', 2), residents)).toEqual([
+      '@张大爷 ✅ 已确认 W1：\n· 刘阿姨 2小时，+20 积分',
+      '@刘阿姨 🎉 W1（想请人帮忙买菜）的服务 2小时 已确认，获得 20 积分。发送「积分」查看。',
+    ]);
     const liuId = memberNamed('刘阿姨')!.id;
     expect(balanceOf(db, memberAccount(liuId))).toBe(20);
 
@@ -173,7 +183,7 @@ describe('WeChat end to end, through startLinli', () => {
 
     // A second wish; now the code goes straight to her private chat, and the group only hears it was sent.
     await say(zhang, residents, '心愿 想请人陪我去医院复查', 1);
-    await say(liu, residents, '认领 W2', 1);
+    await say(liu, residents, '认领 W2', 2);
     await say(liu, residents, '完成 W2 2小时', 2);
     const confirmed = await say(zhang, residents, '确认 W2', 2);
     expect(to(confirmed, liu)).toEqual([expect.stringMatching(/^🎉 W2（想请人陪我去医院复查）的服务 2小时 已确认，获得 20 积分/)]);
