@@ -1,6 +1,7 @@
 import { Composer, type Context } from 'grammy';
+import type { InlineKeyboardButton } from 'grammy/types';
 import type { ChatCore } from '../../src/chat/core.js';
-import type { IncomingMessage } from '../../src/chat/types.js';
+import type { IncomingMessage, OutMessage } from '../../src/chat/types.js';
 import type { Logger } from '../../src/log.js';
 import { CALLBACK_ANSWER_LIMIT, type TelegramSender, truncate } from './send.js';
 import { type BotAccount, deepLink, displayName, isGroup, roomName, TELEGRAM } from './updates.js';
@@ -22,6 +23,25 @@ export interface ButtonDeps {
  * further replies are posted. In a private chat every reply is also posted, so what it says (a voucher
  * code) stays in the chat.
  */
+const REF = /^[A-Z]\d+$/;
+
+/** The things (T1, W3, G1) a message's buttons act on. */
+function refsOf(commands: readonly string[]): Set<string> {
+  return new Set(commands.flatMap((command) => command.split(/\s+/).filter((word) => REF.test(word))));
+}
+
+/**
+ * Whether showing the card in place of the pressed message would lose the other things it lists: a press
+ * on 认领 W2 in a list of open wishes shows W2's card as the answer, and the list stays for the next
+ * neighbour. A card of the same things (a ticket's next step, the shop with its new stock) replaces it.
+ */
+function dropsOthers(keyboard: InlineKeyboardButton[][] | undefined, card: OutMessage): boolean {
+  const pressed = refsOf((keyboard ?? []).flat().flatMap((b) => ('callback_data' in b ? [b.callback_data] : [])));
+  if (pressed.size < 2) return false;
+  const shown = refsOf((card.buttons ?? []).flat().map((b) => b.command));
+  return [...pressed].some((ref) => !shown.has(ref));
+}
+
 /** How long the card's edit may wait before the press is answered. */
 const EDIT_FIRST_WITHIN_MS = 2000;
 
@@ -69,7 +89,7 @@ export function buttonsComposer(d: ButtonDeps): Composer<Context> {
       const result = await d.core.handle(incoming);
       const [first, ...rest] = result.replies;
       const edit = async () => {
-        if (!result.card) return;
+        if (!result.card || dropsOthers(message.reply_markup?.inline_keyboard, result.card)) return;
         await d.sender
           .editCard(incoming.roomId, message.message_id, result.card)
           .catch((error) => d.log.warn('could not edit the pressed message', { chat: incoming.roomId, error }));

@@ -141,6 +141,22 @@ describe('Telegram buttons in the time-bank', () => {
   });
 });
 
+describe('Telegram buttons on a list', () => {
+  it('claims one wish from 任务 and leaves the list for the next neighbour', async () => {
+    const n = await telegramNeighbourhood();
+    await n.say(n.users.wang, n.residents, '/wish 帮忙买菜');
+    await n.say(n.users.jin, n.residents, '/wish 帮忙换灯泡');
+    await n.say(n.users.yang, n.residents, '/tasks');
+    const list = withButton(n, n.residents.id, '认领');
+    expect(labels(list).length).toBeGreaterThan(1);
+    const claimed = await n.press(n.users.yang, list, labels(list)[0]!);
+    expect(claimed.answer).toMatch(/杨幼红 认领了 W\d/);
+    expect(claimed.edited).toBe(false);
+    expect(claimed.message.text).toBe(list.text);
+    expect(labels(claimed.message)).toEqual(labels(list));
+  });
+});
+
 describe('Telegram buttons in the points supermarket', () => {
   it('redeems from the shop’s 兑换, the code only in the private chat, and refuses someone short of points', async () => {
     const n = await telegramNeighbourhood();
