@@ -86,7 +86,7 @@ const memberLedger = createRoute({
   security,
   summary: "A member's points statement",
   description:
-    "Every movement of the member's points, newest first: service, vouchers bought, used, refunded or expired, adjustments. `?account=merchant` gives a merchant's settlement account instead. `?format=csv` for a spreadsheet. Admin and staff tokens.",
+    "Every movement of the member's points, newest first: service, vouchers bought, used, refunded or expired, adjustments. `?account=merchant` gives a merchant's settlement account instead. `?format=csv` for a spreadsheet. Admin and staff tokens; a merchant token reads its own merchant's settlement account.",
   request: {
     params: IdParam,
     query: PageQuery.extend(FormatQuery.shape).extend({
@@ -112,11 +112,16 @@ export const registerLedger: RegisterRoutes = (api, services) => {
   const { db } = services;
 
   api.openapi(memberLedger, (c) => {
-    const { scope } = c.var;
-    scope.requireRole('admin', 'staff');
+    const { scope, principal } = c.var;
+    scope.requireRole('admin', 'staff', 'merchant');
     const { id } = c.req.valid('param');
     const q = c.req.valid('query');
-    scope.member(id);
+    if (principal.role === 'merchant') {
+      // The shop reconciles what it was paid; nobody's points are its business.
+      if (id !== principal.merchantId || q.account !== 'merchant') {
+        throw new DomainError('FORBIDDEN', 'api.merchantOwnStatement', { id: principal.merchantId ?? '' });
+      }
+    } else scope.member(id);
     const beforeId = decodeCursor(q.cursor);
     const ref = q.account === 'merchant' ? merchantAccount(id) : memberAccount(id);
     const lines = statement(db, ref, { limit: q.limit + 1, ...(beforeId !== undefined ? { beforeId } : {}) });

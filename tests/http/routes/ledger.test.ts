@@ -129,6 +129,21 @@ describe('GET /members/{id}/ledger', () => {
     expect((await h.call('GET', `/members/${h.ids.members.barber.id}/ledger`, { token: h.tokens.community })).body.data).toEqual([]);
   });
 
+  it('lets a merchant token read its own settlement account and nothing else', async () => {
+    const h = apiHarness();
+    const v = buy(h, 'yang');
+    verifyVoucher(as(h, 'barber'), { code: v.code });
+    const barber = h.ids.members.barber.id;
+    const own = await h.call('GET', `/members/${barber}/ledger?account=merchant`, { token: h.tokens.merchant });
+    expect(own.status).toBe(200);
+    expect(own.body.data.map((l: { reason: string; amount: number }) => [l.reason, l.amount])).toEqual([['use', 20]]);
+    for (const path of [`/members/${barber}/ledger`, `/members/${h.ids.members.yang.id}/ledger`, `/members/${h.ids.members.yang.id}/ledger?account=merchant`]) {
+      const refused = await h.call('GET', path, { token: h.tokens.merchant });
+      expect(refused.status, path).toBe(403);
+      expect(refused.body.detail).toContain('account=merchant');
+    }
+  });
+
   it('answers an unknown member with 404 and a bad cursor with 400', async () => {
     const h = apiHarness();
     expect((await h.call('GET', '/members/999/ledger', { token: h.tokens.root })).status).toBe(404);
