@@ -11,8 +11,8 @@ import { messagesComposer } from './messages.js';
 import { migrationComposer } from './migration.js';
 import { ChatPacers, type PacingClock } from './pacing.js';
 import type { FileSource } from './photos.js';
-import { commandShortener, TelegramSender } from './send.js';
-import { type BotAccount, chatKey, RecentUpdates, TELEGRAM } from './updates.js';
+import { commandShortener, slashCommands, TelegramSender } from './send.js';
+import { type BotAccount, chatKey, isGroupId, RecentUpdates, TELEGRAM } from './updates.js';
 import { webhookMount } from './webhook.js';
 
 export const DEFAULT_API_ROOT = 'https://api.telegram.org';
@@ -64,12 +64,18 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
   // A 429 waits out retry_after, a 5xx backs off; network errors surface, and the outbox retries its rows.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300, rethrowHttpErrors: true }));
 
-  const account = (): BotAccount => ({ id: bot.botInfo.id, username: bot.botInfo.username });
+  const account = (): BotAccount => ({
+    id: bot.botInfo.id,
+    username: bot.botInfo.username,
+    privacyMode: !bot.botInfo.can_read_all_group_messages,
+  });
+  const slash = slashCommands(services.core.commands);
   const sender = new TelegramSender(bot.api, {
     deps: services.deps,
     log,
     pacers: new ChatPacers(options.pacing),
     shorten: commandShortener(services.core.commands),
+    wording: (chatId, text) => (isGroupId(chatId) && account().privacyMode ? slash(text) : text),
   });
   const files: FileSource = { api: bot.api, apiRoot, token: options.token, fetch: fetchImpl };
 
@@ -143,6 +149,9 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
       } catch (error) {
         // The menu is a convenience: without it every command still works.
         log.warn('could not register the command menu', { error });
+      }
+      if (account().privacyMode) {
+        log.info('privacy mode is on: in groups the bot hears only /commands, and its hints there say those');
       }
       accepting = true;
       if (webhook) {
