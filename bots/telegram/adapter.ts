@@ -5,6 +5,7 @@ import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Transport } from '../../src/chat/outbox.js';
 import type { Mount } from '../../src/http/app.js';
 import type { Services } from '../../src/services.js';
+import { AlbumCollector } from './albums.js';
 import { buttonsComposer } from './buttons.js';
 import { registerCommands } from './commands.js';
 import { messagesComposer } from './messages.js';
@@ -32,6 +33,8 @@ export interface TelegramOptions {
   fetch?: typeof fetch;
   /** The clock the per-chat pacing waits on. */
   pacing?: PacingClock;
+  /** How long an album waits after its latest photo for another (ALBUM_WINDOW_MS). */
+  albumWindowMs?: number;
 }
 
 export interface TelegramAdapter {
@@ -87,10 +90,13 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
     underway.add(handling);
     return handling.finally(() => underway.delete(handling));
   });
+  // An album's photos after the first join it here rather than queue behind it, which waits for them.
+  const albums = new AlbumCollector(options.albumWindowMs);
+  bot.use(albums.middleware);
   bot.use(sequentialize((ctx) => chatKey(ctx.update)));
   bot.use(migrationComposer(services.deps, log));
   bot.use(buttonsComposer({ core: services.core, sender, log, account }));
-  bot.use(messagesComposer({ core: services.core, sender, files, account }));
+  bot.use(messagesComposer({ core: services.core, sender, files, account, albums }));
   bot.catch((error) => {
     log.error('update handling failed', {
       update: error.ctx.update.update_id,
