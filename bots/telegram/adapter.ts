@@ -5,14 +5,15 @@ import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Transport } from '../../src/chat/outbox.js';
 import type { Mount } from '../../src/http/app.js';
 import type { Services } from '../../src/services.js';
+import { AlbumCollector } from './albums.js';
 import { buttonsComposer } from './buttons.js';
 import { registerCommands } from './commands.js';
 import { messagesComposer } from './messages.js';
 import { migrationComposer } from './migration.js';
 import { ChatPacers, type PacingClock } from './pacing.js';
 import type { FileSource } from './photos.js';
-import { commandShortener, TelegramSender } from './send.js';
-import { type BotAccount, chatKey, RecentUpdates, TELEGRAM } from './updates.js';
+import { commandShortener, slashCommands, TelegramSender } from './send.js';
+import { type BotAccount, chatKey, isGroupId, RecentUpdates, TELEGRAM } from './updates.js';
 import { webhookMount } from './webhook.js';
 
 export const DEFAULT_API_ROOT = 'https://api.telegram.org';
@@ -32,6 +33,8 @@ export interface TelegramOptions {
   fetch?: typeof fetch;
   /** The clock the per-chat pacing waits on. */
   pacing?: PacingClock;
+  /** How long an album waits after its latest photo for another (ALBUM_WINDOW_MS). */
+  albumWindowMs?: number;
 }
 
 export interface TelegramAdapter {
@@ -64,12 +67,18 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
   // A 429 waits out retry_after, a 5xx backs off; network errors surface, and the outbox retries its rows.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 300, rethrowHttpErrors: true }));
 
-  const account = (): BotAccount => ({ id: bot.botInfo.id, username: bot.botInfo.username });
+  const account = (): BotAccount => ({
+    id: bot.botInfo.id,
+    username: bot.botInfo.username,
+    privacyMode: !bot.botInfo.can_read_all_group_messages,
+  });
+  const slash = slashCommands(services.core.commands);
   const sender = new TelegramSender(bot.api, {
     deps: services.deps,
     log,
     pacers: new ChatPacers(options.pacing),
     shorten: commandShortener(services.core.commands),
+    wording: (chatId, text) => (isGroupId(chatId) && account().privacyMode ? slash(text) : text),
   });
   const files: FileSource = { api: bot.api, apiRoot, token: options.token, fetch: fetchImpl };
 
@@ -81,10 +90,13 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
     underway.add(handling);
     return handling.finally(() => underway.delete(handling));
   });
+  // An album's photos after the first join it here rather than queue behind it, which waits for them.
+  const albums = new AlbumCollector(options.albumWindowMs);
+  bot.use(albums.middleware);
   bot.use(sequentialize((ctx) => chatKey(ctx.update)));
   bot.use(migrationComposer(services.deps, log));
   bot.use(buttonsComposer({ core: services.core, sender, log, account }));
-  bot.use(messagesComposer({ core: services.core, sender, files, account }));
+  bot.use(messagesComposer({ core: services.core, sender, files, account, albums }));
   bot.catch((error) => {
     log.error('update handling failed', {
       update: error.ctx.update.update_id,
@@ -143,6 +155,9 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
       } catch (error) {
         // The menu is a convenience: without it every command still works.
         log.warn('could not register the command menu', { error });
+      }
+      if (account().privacyMode) {
+        log.info('privacy mode is on: in groups the bot hears only /commands, and its hints there say those');
       }
       accepting = true;
       if (webhook) {

@@ -88,6 +88,8 @@ export function buttonsComposer(d: ButtonDeps): Composer<Context> {
       };
       const result = await d.core.handle(incoming);
       const [first, ...rest] = result.replies;
+      // The notice says commands as the chat can type them, as a message there would.
+      const notice = first && d.sender.wording(incoming.roomId, first.text);
       const edit = async () => {
         if (!result.card || dropsOthers(message.reply_markup?.inline_keyboard, result.card)) return;
         await d.sender
@@ -100,13 +102,13 @@ export function buttonsComposer(d: ButtonDeps): Composer<Context> {
       let noticed: boolean;
       if (d.sender.delay(incoming.roomId) <= EDIT_FIRST_WITHIN_MS) {
         await edit();
-        noticed = await answer(first?.text);
+        noticed = await answer(notice);
       } else {
-        noticed = await answer(first?.text);
+        noticed = await answer(notice);
         await edit();
       }
       const mustPost = (text: string) => !noticed || text.length > CALLBACK_ANSWER_LIMIT || text.includes(privateChatHint);
-      const post = !isGroup(chat) || (first && mustPost(first.text)) ? result.replies : rest;
+      const post = !isGroup(chat) || (notice !== undefined && mustPost(notice)) ? result.replies : rest;
       await d.sender.reply(incoming.roomId, post, isGroup(chat) ? { replyTo: message.message_id } : {});
     } finally {
       // Telegram shows a spinner on the button until the press is answered, even when handling failed.

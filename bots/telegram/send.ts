@@ -45,23 +45,53 @@ export function truncate(text: string, limit: number): string {
 
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
+/** The commands' Chinese words, longest first (我的券 before 我的), each with its English /name. */
+function spokenWords(commands: readonly CommandDef[]): { word: string; name: string; args: CommandDef['args'] }[] {
+  const byWord = new Map<string, CommandDef>();
+  for (const c of commands) for (const w of c.words) byWord.set(w, c);
+  return [...byWord]
+    .map(([word, c]) => ({ word, name: c.name, args: c.args }))
+    .sort((a, b) => b.word.length - a.word.length);
+}
+
 /**
  * callback_data is the command a press runs, and holds at most 64 bytes. A command that does not fit is
  * shortened by saying its leading Chinese word as the English /name ("兑换 R3" → "/redeem R3"); what
  * still does not fit gets no button (the text always says what to type).
  */
 export function commandShortener(commands: readonly CommandDef[]): (command: string) => string | undefined {
-  const byWord = new Map<string, string>();
-  for (const c of commands) for (const w of c.words) byWord.set(w, c.name);
-  const words = [...byWord.keys()].sort((a, b) => b.length - a.length);
+  const spoken = spokenWords(commands);
   return (command) => {
     if (bytes(command) <= CALLBACK_DATA_BYTES) return command;
     const text = normalizeText(command).replace(/^[/#]/, '');
-    const word = words.find((w) => text.startsWith(w));
-    if (!word) return undefined;
-    const short = `/${byWord.get(word)}${text.slice(word.length).replace(/^\s*/, ' ')}`.trimEnd();
+    const found = spoken.find((s) => text.startsWith(s.word));
+    if (!found) return undefined;
+    const short = `/${found.name}${text.slice(found.word.length).replace(/^\s*/, ' ')}`.trimEnd();
     return bytes(short) <= CALLBACK_DATA_BYTES ? short : undefined;
   };
+}
+
+/**
+ * With privacy mode on, a bot in a group receives only /commands (and replies to its messages), so a hint
+ * there to send 「进度 T1」 names words it never sees. This says the commands a text quotes in their slash
+ * form (「进度 T1」 → 「/status T1」), and so the commands help lists ("· 帮助 — …" → "· /help — …"). A
+ * quote counts as a command only in a form the command takes (「积分」 alone, 「接单 T1」 with its
+ * arguments), so a quoted report (「积分怎么算」) stays as it was said.
+ */
+export function slashCommands(commands: readonly CommandDef[]): (text: string) => string {
+  const spoken = spokenWords(commands);
+  const fits = (args: CommandDef['args'], rest: string) =>
+    rest === '' ? args !== 'required' : args !== 'none' && /^[\s!！]/.test(rest);
+  return (text) =>
+    text
+      .replace(/「([^」\n]+)」/g, (quote, inner: string) => {
+        const found = spoken.find((s) => inner.startsWith(s.word) && fits(s.args, inner.slice(s.word.length)));
+        return found ? `「/${found.name}${inner.slice(found.word.length)}」` : quote;
+      })
+      .replace(/^· (\S+)(?=\s)/gm, (line, word: string) => {
+        const found = spoken.find((s) => s.word === word);
+        return found ? `· /${found.name}` : line;
+      });
 }
 
 export interface SendOptions {
@@ -76,6 +106,8 @@ export interface SenderDeps {
   log: Logger;
   pacers: ChatPacers;
   shorten: (command: string) => string | undefined;
+  /** A text as people in the chat can act on it: slash commands where the bot hears only those. */
+  wording?: (chatId: string, text: string) => string;
 }
 
 /** Everything the adapter says goes through here: paced per chat, split to fit, buttons as an inline keyboard. */
@@ -120,7 +152,8 @@ export class TelegramSender {
 
   async #send(chatId: string, message: OutMessage, options: SendOptions): Promise<Message[]> {
     const mention = this.#mention(chatId, message.mentionUserId);
-    const parts = splitText(mention ? `${mention.name} ${message.text}` : message.text);
+    const text = this.wording(chatId, message.text);
+    const parts = splitText(mention ? `${mention.name} ${text}` : text);
     const keyboard = this.keyboard(message.buttons);
     const sent: Message[] = [];
     for (const [i, part] of parts.entries()) {
@@ -180,6 +213,11 @@ export class TelegramSender {
     }
   }
 
+  /** What a text says in this chat: commands the bot can hear there (see slashCommands). */
+  wording(chatId: string, text: string): string {
+    return this.d.wording ? this.d.wording(chatId, text) : text;
+  }
+
   /** About how long a message to the chat would wait for its turn now. */
   delay(chatId: string): number {
     return this.d.pacers.delay(chatId);
@@ -190,7 +228,7 @@ export class TelegramSender {
     try {
       // An edit counts against the chat's limits like a message: a burst of presses is paced too.
       await this.d.pacers.run(chatId, () =>
-        this.api.editMessageText(chatId, messageId, truncate(card.text, MESSAGE_LIMIT), {
+        this.api.editMessageText(chatId, messageId, truncate(this.wording(chatId, card.text), MESSAGE_LIMIT), {
           link_preview_options: NO_PREVIEW,
           // An empty keyboard removes the buttons of a card that has none left.
           reply_markup: this.keyboard(card.buttons) ?? { inline_keyboard: [] },

@@ -8,7 +8,15 @@ export const TELEGRAM = 'telegram';
 export interface BotAccount {
   id: number;
   username: string;
+  /**
+   * Privacy mode is on (getMe's can_read_all_group_messages is false): in groups the bot receives only
+   * /commands and replies to its messages, so it tells people there to type the slash form.
+   */
+  privacyMode: boolean;
 }
+
+/** Whether a chat id is a group's: Telegram's groups and supergroups have negative ids, people positive. */
+export const isGroupId = (chatId: string) => chatId.startsWith('-');
 
 /**
  * The payload of the deep link we hand out as the private-chat hint. "/start" alone (Telegram's Start

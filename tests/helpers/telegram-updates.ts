@@ -103,6 +103,17 @@ export class TelegramUpdates {
     });
   }
 
+  /**
+   * An album as Telegram sends it: one photo update per file, sharing a media_group_id, the caption on the
+   * photo at `captionAt` (the first, unless the sender captioned another).
+   */
+  album(from: User, chat: Chat.PrivateChat | GroupChat, fileIds: readonly string[], caption?: string, captionAt = 0): Update[] {
+    const group = `album-${this.#updateId + 1}`;
+    return fileIds.map((fileId, i) =>
+      this.photo(from, chat, fileId, i === captionAt ? caption : undefined, { media_group_id: group }),
+    );
+  }
+
   /** A press of a button whose callback_data is `data`, on a message the bot sent. */
   press(from: User, message: Pick<Message, 'message_id' | 'chat'> & Partial<Message>, data: string): Update {
     return {

@@ -74,6 +74,8 @@ export function telegramHarness(options: HarnessOptions = {}) {
     botInfo: TEST_BOT,
     fetch: download,
     pacing: { now: () => clock.now().getTime(), sleep: async (ms) => void sleeps.push(ms) },
+    // An album's photos are handed in together (handleAll): they have all joined before a 0 ms timer fires.
+    albumWindowMs: 0,
     ...options.adapter,
   });
 
@@ -137,6 +139,10 @@ export function telegramHarness(options: HarnessOptions = {}) {
     /** Handles one update as the runner or webhook would, errors going to the bot's error handler. */
     async handle(update: Update): Promise<void> {
       await adapter.bot.handleUpdate(update).catch((error) => adapter.bot.errorHandler(error));
+    },
+    /** Handles updates that arrive together (an album's photos), as the runner would: side by side. */
+    async handleAll(updates: readonly Update[]): Promise<void> {
+      await Promise.all(updates.map((update) => this.handle(update)));
     },
     /** Says `text` as `from` in `chat`; returns the texts the bot sent because of it. */
     async say(from: User, chat: Parameters<TelegramUpdates['message']>[1], text: string): Promise<string[]> {
@@ -208,6 +214,20 @@ export class TelegramDriver {
   async photo(from: User, chat: Parameters<TelegramUpdates['message']>[1], bytes: Uint8Array, caption?: string, replies = 1): Promise<Message[]> {
     const fileId = this.api.addFile(`photo-${this.api.calls.length}-${Date.now()}`, bytes);
     return this.#expect(chat.id, replies, () => this.api.push(this.updates.photo(from, chat, fileId, caption)), 'a reply to a photo');
+  }
+
+  /** Sends an album of photos the fake serves for download, the caption on the photo at `captionAt`. */
+  async album(
+    from: User,
+    chat: Parameters<TelegramUpdates['message']>[1],
+    photos: readonly Uint8Array[],
+    caption?: string,
+    captionAt = 0,
+    replies = 1,
+  ): Promise<Message[]> {
+    const fileIds = photos.map((bytes, i) => this.api.addFile(`album-${this.api.calls.length}-${i}-${Date.now()}`, bytes));
+    const updates = this.updates.album(from, chat, fileIds, caption, captionAt);
+    return this.#expect(chat.id, replies, () => updates.forEach((update) => this.api.push(update)), 'a reply to an album');
   }
 
   /**

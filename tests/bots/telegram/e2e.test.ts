@@ -253,6 +253,16 @@ describe('Telegram end to end: buttons and photos', () => {
     expect(after!.text).toBe('已添加 1 张照片到「楼道堆物」');
   });
 
+  it('answers an album once, its caption on a later photo, with all its photos', async () => {
+    const { api, driver, zhang, staff } = await probeBot();
+    const [reply] = await driver.album(zhang, staff, [JPEG, JPEG, JPEG], '/snap 楼道堆物', 1);
+    expect(reply!.text).toBe('楼道堆物：3 张 image/jpeg,image/jpeg,image/jpeg');
+    // Nothing else came of the album: the next message in the chat answers what was said next.
+    const [next] = await driver.say(zhang, staff, '/snap 下一件');
+    expect(next!.text).toBe('下一件：0 张');
+    expect(api.messagesIn(staff.id).filter((m) => m.text !== undefined).slice(-2).map((m) => m.text)).toEqual([reply!.text, next!.text]);
+  });
+
   it('splits a long reply into messages Telegram accepts', async () => {
     const { api, driver, zhang, staff } = await probeBot();
     const before = api.messagesIn(staff.id).length;

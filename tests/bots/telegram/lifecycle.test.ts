@@ -14,7 +14,7 @@ describe('Telegram adapter start and stop', () => {
   it('in polling mode registers the menus, clears any webhook, polls, and delivers outbox rows while running', async () => {
     const h = telegramHarness();
     const account = await h.adapter.start();
-    expect(account).toEqual({ id: 123456789, username: 'linli_test_bot' });
+    expect(account).toEqual({ id: 123456789, username: 'linli_test_bot', privacyMode: false });
     expect(h.adapter.mode).toBe('polling');
     expect(h.adapter.mount).toBeUndefined();
     expect(h.callsOf('setMyCommands')).toHaveLength(6);

@@ -103,3 +103,65 @@ describe('Telegram photos on tickets', () => {
     expect(photosOf(n, 1)).toEqual([]);
   });
 });
+
+describe('Telegram albums', () => {
+  const PHOTOS = { a: new Uint8Array([0xff, 0xd8, 1]), b: new Uint8Array([0xff, 0xd8, 2]), c: new Uint8Array([0xff, 0xd8, 3]) };
+  const photosOf = (n: TelegramHarness, ticketId: number) =>
+    n.services.db.select().from(ticketPhotos).where(eq(ticketPhotos.ticketId, ticketId)).all();
+  const texts = (n: TelegramHarness, from: number) => n.callsOf('sendMessage', from).map((c) => c.payload.text as string);
+
+  it.each([
+    ['on the first photo', 0],
+    ['on a later photo', 2],
+  ])('answers an album with /report as its caption %s once, with all its photos on the ticket', async (_, captionAt) => {
+    const n = await telegramNeighbourhood({ files: PHOTOS });
+    const album = n.updates.album(n.users.jin, n.residents, ['a', 'b', 'c'], '/report 3号楼楼道漏水', captionAt);
+    await n.handleAll(album);
+    const replies = texts(n, n.setupCalls);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toContain('工单号 T1');
+    expect(replies[0]).toContain('已附上 3 张照片');
+    expect(photosOf(n, 1)).toHaveLength(3);
+    // The reply answers the photo that said it.
+    expect(n.callsOf('sendMessage', n.setupCalls)[0]!.payload.reply_parameters.message_id).toBe(album[captionAt]!.message!.message_id);
+  });
+
+  it('attaches an album sent just after the report in one go, with one notice', async () => {
+    const n = await telegramNeighbourhood({ files: PHOTOS });
+    await n.say(n.users.jin, n.residents, '/report 3号楼楼道漏水');
+    const from = n.calls.length;
+    await n.handleAll(n.updates.album(n.users.jin, n.residents, ['a', 'b', 'c']));
+    expect(texts(n, from)).toEqual(['📷 已把 3 张照片附到 T1。']);
+    expect(photosOf(n, 1)).toHaveLength(3);
+  });
+
+  it('answers what was said after an album after it, and keeps albums of different chats apart', async () => {
+    const { h, zhang, group, sent } = setup();
+    const other = h.updates.supergroup(-100701, '4号楼');
+    const ours = h.updates.album(zhang, group, ['big', 'big'], '/snap 楼道');
+    const theirs = h.updates.album(zhang, other, ['big', 'big', 'big'], '/snap 车棚');
+    const after = h.updates.message(zhang, group, '/snap 再来');
+    await h.handleAll([ours[0]!, theirs[0]!, ours[1]!, after, theirs[1]!, theirs[2]!]);
+    const inChat = (id: number) => h.callsOf('sendMessage').filter((c) => Number(c.payload.chat_id) === id).map((c) => c.payload.text);
+    expect(inChat(group.id)).toEqual(['楼道：2 张 image/jpeg,image/jpeg', '再来：0 张']);
+    expect(inChat(other.id)).toEqual(['车棚：3 张 image/jpeg,image/jpeg,image/jpeg']);
+    expect(sent(0)).toHaveLength(3);
+  });
+
+  it('takes a photo of the album that comes after the others were handled on its own', async () => {
+    const { h, zhang, group, sent } = setup();
+    const [first, late] = h.updates.album(zhang, group, ['big', 'big'], '/snap 漏水');
+    await h.handle(first!);
+    await h.handle(late!);
+    expect(sent(0)).toEqual(['漏水：1 张 image/jpeg', '已添加 1 张照片到「漏水」']);
+  });
+
+  it('handles an album delivered again once', async () => {
+    const { h, zhang, group, sent } = setup();
+    const album = h.updates.album(zhang, group, ['big', 'big'], '/snap 漏水');
+    await h.handleAll(album);
+    // Redelivered after a restart: new update ids, the same messages.
+    await h.handleAll(album.map((update) => ({ ...update, update_id: h.updates.nextUpdateId() })));
+    expect(sent(0)).toEqual(['漏水：2 张 image/jpeg,image/jpeg']);
+  });
+});

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { chatKey, displayName, mentionsBot, RecentUpdates, toIncoming } from '../../../bots/telegram/updates.js';
 import { TEST_BOT, TelegramUpdates } from '../../helpers/telegram-updates.js';
 
-const bot = { id: TEST_BOT.id, username: TEST_BOT.username };
+const bot = { id: TEST_BOT.id, username: TEST_BOT.username, privacyMode: false };
 const u = new TelegramUpdates();
 const jin = u.user(42, '金', { last_name: '阿姨', language_code: 'zh-hans' });
 const group = u.supergroup(-100123, '3号楼居民群');
