@@ -31,7 +31,10 @@ const adminRoomTold = (w: WechatWorld) =>
     .all()
     .map((row) => row.text);
 
-const FAST_BACKOFF = { backoffMs: 20, maxBackoffMs: 1000, printQr: () => {} };
+const FAST_BACKOFF = { backoffMs: 20, maxBackoffMs: 1000, errorGraceMs: 30, printQr: () => {} };
+
+/** The bot loses its login without a logout event, as a puppet whose connection broke may. */
+const loseLogin = (w: WechatWorld) => vi.spyOn(w.wechat.puppet, 'isLoggedIn', 'get').mockReturnValue(false);
 
 describe('wechat login and reconnection', () => {
   it('draws the login QR code and logs its link', async () => {
@@ -53,7 +56,7 @@ describe('wechat login and reconnection', () => {
     expect(existsSync(join(world.services.config.dataDir, 'wechat.memory-card.json'))).toBe(true);
   });
 
-  it('after a puppet error: logs it, tells the admin room, restarts, and works again once logged in', async () => {
+  it('after a puppet error that leaves the bot logged out: logs it, waits the grace period, tells the admin room, restarts, and works again once logged in', async () => {
     const { lines, log } = recorder();
     world = await wechatWorld({ log, adapter: { lifecycle: FAST_BACKOFF } });
     const mary = world.wechat.person('王阿姨');
@@ -62,9 +65,15 @@ describe('wechat login and reconnection', () => {
     const restarted = vi.spyOn(world.wechat.puppet, 'start');
 
     world.wechat.puppet.emit('error', { gerror: JSON.stringify({ code: 14, message: 'grpc stream closed' }) });
-    expect(world.adapter.status).toBe('offline');
-    expect(world.services.dispatcher.platforms).not.toContain(WECHAT);
+    const loggedIn = loseLogin(world);
     expect(lines.some((l) => l.includes('wechat puppet error') && l.includes('grpc stream closed'))).toBe(true);
+    // still within the grace period: the puppet may yet come back by itself
+    expect(world.adapter.status).toBe('online');
+    expect(adminRoomTold(world)).toEqual([]);
+
+    await until(() => world.adapter.status === 'offline', 'the grace period to end');
+    loggedIn.mockRestore();
+    expect(world.services.dispatcher.platforms).not.toContain(WECHAT);
     expect(adminRoomTold(world)).toEqual([expect.stringMatching(/微信机器人断开了（grpc stream closed），1 秒后自动重连/)]);
 
     // a notification written while WeChat is down waits for it
@@ -80,10 +89,37 @@ describe('wechat login and reconnection', () => {
     expect(world.wechat.textsIn(group, await world.say(mary, group, '我的'))).toHaveLength(1);
   });
 
+  it('does not restart after a puppet error the bot comes through logged in, nor tell the admin room', async () => {
+    const { lines, log } = recorder();
+    world = await wechatWorld({ log, adapter: { lifecycle: FAST_BACKOFF } });
+    const mary = world.wechat.person('王阿姨');
+    const group = world.wechat.group('3号楼居民群', [mary]);
+    const restarted = vi.spyOn(world.wechat.puppet, 'start');
+    const stopped = vi.spyOn(world.wechat.puppet, 'stop');
+
+    // wechat4u reports each failed sync and retries it itself; the connection may drop for a moment
+    for (let n = 0; n < 5; n++) world.wechat.puppet.emit('error', { data: '同步失败' });
+    const loggedIn = loseLogin(world);
+    await new Promise((resolve) => setImmediate(resolve));
+    loggedIn.mockRestore();
+    await until(() => lines.some((l) => l.includes('still logged in after a puppet error')), 'the grace period to end');
+
+    expect(lines.filter((l) => l.includes('wechat puppet error'))).toHaveLength(1);
+    expect(lines.find((l) => l.includes('wechat puppet error'))).toContain(' WARN ');
+    expect(restarted).not.toHaveBeenCalled();
+    expect(stopped).not.toHaveBeenCalled();
+    expect(adminRoomTold(world)).toEqual([]);
+    expect(world.adapter.status).toBe('online');
+    expect(world.services.dispatcher.platforms).toContain(WECHAT);
+    expect(world.wechat.textsIn(group, await world.say(mary, group, '我的'))).toHaveLength(1);
+  });
+
   it('doubles the wait after each failure in a row and tells the admin room once', async () => {
     const { lines, log } = recorder();
     world = await wechatWorld({ log, adapter: { lifecycle: FAST_BACKOFF } });
     const restarted = vi.spyOn(world.wechat.puppet, 'start');
+    // the first leaves the bot logged out; the rest come while it is (failed starts)
+    loseLogin(world);
     for (let n = 1; n <= 3; n++) {
       world.wechat.puppet.emit('error', { data: `failure ${n}` });
       await until(() => restarted.mock.calls.length === n, `restart ${n}`);
@@ -97,12 +133,18 @@ describe('wechat login and reconnection', () => {
     const { lines, log } = recorder();
     world = await wechatWorld({ log, adapter: { lifecycle: { ...FAST_BACKOFF, stableMs: 50 } } });
     const restarted = vi.spyOn(world.wechat.puppet, 'start');
+    let loggedIn = loseLogin(world);
     world.wechat.puppet.emit('error', { data: 'first' });
+    await until(() => world.adapter.status === 'offline', 'the first failure');
+    loggedIn.mockRestore();
     await until(() => restarted.mock.calls.length === 1, 'the first restart');
     world.wechat.login();
     await until(() => world.adapter.status === 'online', 'the login');
     await new Promise((resolve) => setTimeout(resolve, 60));
+    loggedIn = loseLogin(world);
     world.wechat.puppet.emit('error', { data: 'second' });
+    await until(() => world.adapter.status === 'offline', 'the second failure');
+    loggedIn.mockRestore();
     const delays = lines.filter((l) => l.includes('wechat restarting')).map((l) => Number(/delayMs=(\d+)/.exec(l)?.[1]));
     expect(delays).toEqual([20, 20]);
   });
@@ -137,9 +179,13 @@ describe('wechat login and reconnection', () => {
     await until(() => world.adapter.status === 'online', 'the login');
   });
 
-  it('stays stopped when stopped while a restart is pending', async () => {
-    world = await wechatWorld({ adapter: { lifecycle: { ...FAST_BACKOFF, backoffMs: 50 } } });
+  it.each([
+    ['a restart is pending', false],
+    ['the grace period after an error runs', true],
+  ])('stays stopped when stopped while %s', async (_when, loggedIn) => {
+    world = await wechatWorld({ adapter: { lifecycle: { ...FAST_BACKOFF, backoffMs: 50, errorGraceMs: 50 } } });
     const restarted = vi.spyOn(world.wechat.puppet, 'start');
+    if (!loggedIn) loseLogin(world);
     world.wechat.puppet.emit('error', { data: 'boom' });
     await world.adapter.stop();
     await new Promise((resolve) => setTimeout(resolve, 100));
