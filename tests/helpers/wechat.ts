@@ -84,6 +84,11 @@ export class MockWechat {
     this.mocker.login(this.botUser);
   }
 
+  /** The puppet loses its login without a logout event, as one whose connection broke may. */
+  dropLogin(): void {
+    (this.puppet as unknown as { __currentUserId?: string }).__currentUserId = undefined;
+  }
+
   /** Says something and returns the mock message id (to replay it later). */
   say(who: Person, where: Group | Person, what: string | FileBox): string {
     let id: string | undefined;
