@@ -128,6 +128,35 @@ export class MockWechat {
   }
 }
 
+/**
+ * A pacing clock that moves only when told: `sleep` waits until `advance` has moved time past its end, and
+ * whatever that sets going runs before `advance` resolves.
+ */
+export function manualClock(start = 0) {
+  let time = start;
+  const sleepers: { at: number; wake: () => void }[] = [];
+  const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+  return {
+    now: () => time,
+    sleep: (ms: number) => new Promise<void>((wake) => void sleepers.push({ at: time + ms, wake })),
+    /** Moves time on by `ms`, waking each sleeper at its own moment, in order. */
+    async advance(ms: number) {
+      const target = time + ms;
+      await settle();
+      for (;;) {
+        sleepers.sort((a, b) => a.at - b.at);
+        if (!sleepers.length || sleepers[0]!.at > target) break;
+        const next = sleepers.shift()!;
+        time = Math.max(time, next.at);
+        next.wake();
+        await settle();
+      }
+      time = target;
+      await settle();
+    },
+  };
+}
+
 /** Waits until `check` holds, looking every few milliseconds. */
 export async function until(check: () => boolean, what = 'the condition', timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
