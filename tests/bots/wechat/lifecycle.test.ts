@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ScanStatus } from 'wechaty';
+import { createWechatAdapter } from '../../../bots/wechat/adapter.js';
 import { reasonOf } from '../../../bots/wechat/lifecycle.js';
 import { WECHAT } from '../../../bots/wechat/messages.js';
 import { outbox } from '../../../src/db/schema/index.js';
@@ -45,12 +46,25 @@ describe('wechat login and reconnection', () => {
     expect(world.adapter.status).toBe('starting');
   });
 
-  it('keeps the login session in the data directory', async () => {
+  it('keeps the login session in the data directory, for the next start to find', async () => {
     world = await wechatWorld();
-    // what a puppet does with its session after a login
+    // What a puppet does with its session after a login (wechat4u: its login data, then save): wechaty gives
+    // it a part of the bot's memory card. The mock puppet stores nothing by itself, so the test stores for it.
     await world.wechat.puppet.memory.set('session', { token: 'probe' });
     await world.wechat.puppet.memory.save();
-    expect(existsSync(join(world.services.config.dataDir, 'wechat.memory-card.json'))).toBe(true);
+    const file = join(world.services.config.dataDir, 'wechat.memory-card.json');
+    expect(readFileSync(file, 'utf8')).toContain('probe');
+    await world.adapter.stop();
+
+    // A new process: a new adapter and puppet on the same data directory find the session where they look.
+    const next = new MockWechat();
+    const adapter = createWechatAdapter(world.services, { puppet: next.puppet, lifecycle: { printQr: () => {} } });
+    await adapter.start();
+    try {
+      expect(await next.puppet.memory.get('session')).toEqual({ token: 'probe' });
+    } finally {
+      await adapter.stop();
+    }
   });
 
   it('after a puppet error that leaves the bot logged out: logs it, waits the grace period, tells the admin room, restarts, and works again once logged in', async () => {
