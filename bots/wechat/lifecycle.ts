@@ -35,8 +35,8 @@ export interface LifecycleHooks {
  * Keeps the WeChat connection alive: shows the login QR code, and on a logout, a failed start, or a puppet
  * error that leaves the bot logged out, logs it, tells the admin rooms, and restarts the bot with exponential
  * backoff. A restart is not free: stopping wechat4u logs the account out and forgets its session, so the
- * next login needs a new scan; an error the bot comes through still logged in is only logged. Nothing here throws into the
- * process: the HTTP API and the other adapters keep running whatever WeChat does.
+ * next login needs a new scan; an error the bot comes through still logged in is only logged. Nothing here
+ * throws into the process: the HTTP API and the other adapters keep running whatever WeChat does.
  */
 export class WechatLifecycle {
   readonly #options: Required<LifecycleOptions>;
