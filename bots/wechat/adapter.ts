@@ -144,9 +144,10 @@ export function createWechatAdapter(services: Services, options: WechatAdapterOp
     });
   }
 
+  /** An answer to what someone just did: it goes ahead of outbox rows waiting for the minute's budget. */
   const reply = (roomId: string, message: OutMessage) =>
     track(
-      deliver(roomId, message).catch((error) => {
+      sender.reply(roomId, () => deliver(roomId, message)).catch((error) => {
         const queued = queueReply(deps, WECHAT, roomId, message, 'wechat:reply');
         log.warn('reply not sent; queued in the outbox', { room: roomId, queued, error: reasonOf(error) });
       }),

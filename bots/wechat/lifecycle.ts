@@ -14,6 +14,11 @@ export interface LifecycleOptions {
   maxBackoffMs?: number;
   /** Logged in this long, the next failure starts the backoff afresh. */
   stableMs?: number;
+  /**
+   * A puppet error while logged in is often a blip the puppet retries itself (wechat4u reports every failed
+   * sync): the bot is restarted only if it is still not logged in this long after the error.
+   */
+  errorGraceMs?: number;
   /** Draws the login QR code for the operator (default: on stderr, next to the log). */
   printQr?: (art: string) => void;
   now?: () => number;
@@ -27,14 +32,18 @@ export interface LifecycleHooks {
 }
 
 /**
- * Keeps the WeChat connection alive: shows the login QR code, and on a logout or a puppet error logs it,
- * tells the admin rooms, and restarts the bot with exponential backoff. Nothing here throws into the
- * process: the HTTP API and the other adapters keep running whatever WeChat does.
+ * Keeps the WeChat connection alive: shows the login QR code, and on a logout, a failed start, or a puppet
+ * error that leaves the bot logged out, logs it, tells the admin rooms, and restarts the bot with exponential
+ * backoff. A restart is not free: stopping wechat4u logs the account out and forgets its session, so the
+ * next login needs a new scan; an error the bot comes through still logged in is only logged. Nothing here
+ * throws into the process: the HTTP API and the other adapters keep running whatever WeChat does.
  */
 export class WechatLifecycle {
   readonly #options: Required<LifecycleOptions>;
   #attempt = 0;
   #timer: NodeJS.Timeout | undefined;
+  /** Set after a puppet error while logged in: looks again when the grace period is over. */
+  #graceTimer: NodeJS.Timeout | undefined;
   #stopped = false;
   /** Set while we stop the bot ourselves, so its logout is not taken for a failure. */
   #stoppingBot = false;
@@ -55,6 +64,7 @@ export class WechatLifecycle {
       backoffMs: options.backoffMs ?? 5_000,
       maxBackoffMs: options.maxBackoffMs ?? 5 * 60_000,
       stableMs: options.stableMs ?? 10 * 60_000,
+      errorGraceMs: options.errorGraceMs ?? 60_000,
       printQr: options.printQr ?? ((art) => process.stderr.write(art + '\n')),
       now: options.now ?? Date.now,
     };
@@ -84,6 +94,7 @@ export class WechatLifecycle {
     this.#stopped = true;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#clearGrace();
     await this.#restarting;
     await this.#stopBot();
   }
@@ -110,6 +121,7 @@ export class WechatLifecycle {
   #onLogin(name: string) {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#clearGrace();
     this.#loggedInAt = this.#options.now();
     this.#everLoggedIn = true;
     this.deps.log.info('wechat logged in', { name });
@@ -127,12 +139,34 @@ export class WechatLifecycle {
 
   #onPuppetError(payload: unknown) {
     const reason = reasonOf(payload);
-    if (this.#firstInAWhile(reason)) this.deps.log.error('wechat puppet error', { error: reason });
-    if (this.#stoppingBot || this.#stopped) return;
-    this.#failed(reason);
+    if (this.#stoppingBot || this.#stopped) {
+      if (this.#firstInAWhile(reason)) this.deps.log.warn('wechat puppet error', { error: reason });
+      return;
+    }
+    if (!this.bot.isLoggedIn) {
+      // Not logged in: the puppet failed to start or lost its login; nothing else will bring it back.
+      if (this.#firstInAWhile(reason)) this.deps.log.error('wechat puppet error', { error: reason });
+      this.#failed(reason);
+      return;
+    }
+    if (this.#firstInAWhile(reason)) this.deps.log.warn('wechat puppet error', { error: reason, graceMs: this.#options.errorGraceMs });
+    // One look per grace period, counted from the first error: a puppet that errs every second must not put it off.
+    if (this.#graceTimer || this.#timer) return;
+    this.#graceTimer = setTimeout(() => {
+      this.#graceTimer = undefined;
+      if (this.#stopped || this.#stoppingBot || this.#timer || this.#restarting) return;
+      if (this.bot.isLoggedIn) this.deps.log.info('wechat still logged in after a puppet error', { error: reason });
+      else this.#failed(reason);
+    }, this.#options.errorGraceMs);
+  }
+
+  #clearGrace() {
+    if (this.#graceTimer) clearTimeout(this.#graceTimer);
+    this.#graceTimer = undefined;
   }
 
   #failed(reason: string) {
+    this.#clearGrace();
     this.hooks.offline();
     if (this.#timer) return; // a restart is already on its way
     const now = this.#options.now();

@@ -1,5 +1,3 @@
-import { Pacer } from '../../src/chat/pacer.js';
-
 /** WeChat shows long messages, but a wall of text is hard to read on a phone and risks the length limit. */
 export const DEFAULT_MAX_LENGTH = 1500;
 
@@ -78,35 +76,43 @@ export class SenderClosedError extends Error {
   }
 }
 
+/** A send waiting for its turn on the wire. */
+interface Waiting {
+  roomId: string;
+  go(): void;
+  fail(error: Error): void;
+}
+
 /**
  * Every message the bot sends goes through here, replies and outbox deliveries alike: one room's messages
- * in order, one message on the wire at a time, spaced per room and per minute.
+ * in order, one message on the wire at a time, spaced per room and per minute, measured from when earlier
+ * sends actually finished, so a late timer or a slow send never squeezes two messages closer than WeChat
+ * tolerates.
  *
- * The Pacer plans the slots; the spacing is then checked again against when earlier sends actually
- * finished, so a late timer or a slow send never squeezes two messages closer than WeChat tolerates.
+ * Of the sends that may go, a reply goes first: someone who just asked should not wait behind a broadcast
+ * to sixty groups for the minute's budget. Whatever else is queued for a room a reply is due in goes first
+ * too, since the reply must follow it there. Otherwise sends go in the order they came.
  */
 export class PacedSender {
-  readonly #pacer: Pacer;
   readonly #now: () => number;
-  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #sleep: ((ms: number) => Promise<void>) | undefined;
   readonly #inRoomOrder = serialPerKey();
-  #wire: Promise<unknown> = Promise.resolve();
+  /** Sends waiting for the wire, in the order they came (at most one per room: rooms are in order). */
+  readonly #waiting: Waiting[] = [];
+  /** Rooms a reply is due in, with how many. */
+  readonly #replies = new Map<string, number>();
   readonly #roomDone = new Map<string, number>();
   /** When the last `perMinute` sends finished, oldest first. */
   readonly #recent: number[] = [];
+  #onWire = false;
+  #planning = false;
+  /** Ends the current wait early, to plan again with a send that just came. */
+  #wake: (() => void) | undefined;
   #closed = false;
-  readonly #closing = new AbortController();
 
   constructor(readonly options: PacingOptions) {
     this.#now = options.now ?? Date.now;
-    const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    this.#sleep = (ms) => abortable(sleep(ms), this.#closing.signal);
-    this.#pacer = new Pacer({
-      perRoomIntervalMs: options.roomIntervalMs,
-      perMinute: options.perMinute,
-      now: this.#now,
-      sleep: this.#sleep,
-    });
+    this.#sleep = options.sleep;
   }
 
   /** Runs `send` for `roomId` when its turn comes; resolves with its result. */
@@ -115,26 +121,84 @@ export class PacedSender {
     return this.#inRoomOrder(roomId, () => this.#paced(roomId, send));
   }
 
+  /** Runs `work` (which sends into `roomId` through `run`) as a reply: its sends go ahead of other rooms' waiting ones. */
+  async reply<T>(roomId: string, work: () => Promise<T>): Promise<T> {
+    this.#replies.set(roomId, (this.#replies.get(roomId) ?? 0) + 1);
+    try {
+      return await work();
+    } finally {
+      const left = (this.#replies.get(roomId) ?? 1) - 1;
+      if (left > 0) this.#replies.set(roomId, left);
+      else this.#replies.delete(roomId);
+    }
+  }
+
   /** Refuses new sends and abandons the waiting ones (they reject; the outbox retries its rows later). */
   close(): void {
     this.#closed = true;
-    this.#closing.abort();
+    for (const waiting of this.#waiting.splice(0)) waiting.fail(new SenderClosedError());
+    this.#wake?.();
   }
 
   async #paced<T>(roomId: string, send: () => Promise<T>): Promise<T> {
     if (this.#closed) throw new SenderClosedError();
-    await this.#pacer.wait(roomId);
-    const onWire = this.#wire.then(async () => {
-      await this.#sleepUntil(this.#earliest(roomId));
-      if (this.#closed) throw new SenderClosedError();
-      try {
-        return await withTimeout(send(), this.options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS);
-      } finally {
-        this.#finished(roomId);
-      }
+    await new Promise<void>((go, fail) => {
+      this.#waiting.push({ roomId, go, fail });
+      this.#plan();
     });
-    this.#wire = onWire.catch(() => {});
-    return onWire;
+    try {
+      if (this.#closed) throw new SenderClosedError();
+      return await withTimeout(send(), this.options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS);
+    } finally {
+      this.#finished(roomId);
+      this.#onWire = false;
+      this.#plan();
+    }
+  }
+
+  /** Puts the next send on the wire when its time comes; one planner runs at a time, and a new send wakes it. */
+  #plan(): void {
+    if (this.#planning) {
+      this.#wake?.();
+      return;
+    }
+    this.#planning = true;
+    void this.#planLoop();
+  }
+
+  async #planLoop(): Promise<void> {
+    try {
+      while (!this.#closed && !this.#onWire && this.#waiting.length) {
+        const now = this.#now();
+        const ready = this.#waiting.filter((w) => this.#earliest(w.roomId) <= now);
+        if (!ready.length) {
+          // A timer may wake a moment early, or a send come meanwhile: look again either way.
+          await this.#nap(Math.min(...this.#waiting.map((w) => this.#earliest(w.roomId))) - now);
+          continue;
+        }
+        const next = ready.find((w) => this.#replies.has(w.roomId)) ?? ready[0]!;
+        this.#waiting.splice(this.#waiting.indexOf(next), 1);
+        this.#onWire = true;
+        next.go();
+      }
+    } finally {
+      // Cleared in the very tick the loop ends (no await in between), so a send that comes next plans anew.
+      this.#planning = false;
+    }
+  }
+
+  #nap(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        if (timer) clearTimeout(timer);
+        if (this.#wake === done) this.#wake = undefined;
+        resolve();
+      };
+      this.#wake = done;
+      if (this.#sleep) this.#sleep(ms).then(done, done);
+      else timer = setTimeout(done, ms);
+    });
   }
 
   #earliest(roomId: string): number {
@@ -151,11 +215,6 @@ export class PacedSender {
     this.#recent.push(at);
     if (this.#recent.length > this.options.perMinute) this.#recent.shift();
   }
-
-  async #sleepUntil(at: number) {
-    // A timer may wake a moment early; sleep again until the time has really come.
-    for (let delay = at - this.#now(); delay > 0; delay = at - this.#now()) await this.#sleep(delay);
-  }
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -164,22 +223,4 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`WeChat did not confirm the send within ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-function abortable(promise: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(new SenderClosedError());
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(new SenderClosedError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      (error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

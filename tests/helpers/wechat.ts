@@ -84,6 +84,11 @@ export class MockWechat {
     this.mocker.login(this.botUser);
   }
 
+  /** The puppet loses its login without a logout event, as one whose connection broke may. */
+  dropLogin(): void {
+    (this.puppet as unknown as { __currentUserId?: string }).__currentUserId = undefined;
+  }
+
   /** Says something and returns the mock message id (to replay it later). */
   say(who: Person, where: Group | Person, what: string | FileBox): string {
     let id: string | undefined;
@@ -121,6 +126,35 @@ export class MockWechat {
   textsIn(where: Group | Person, sent: readonly Sent[] = this.sent): string[] {
     return sent.filter((s) => s.id === where.id).map((s) => s.text);
   }
+}
+
+/**
+ * A pacing clock that moves only when told: `sleep` waits until `advance` has moved time past its end, and
+ * whatever that sets going runs before `advance` resolves.
+ */
+export function manualClock(start = 0) {
+  let time = start;
+  const sleepers: { at: number; wake: () => void }[] = [];
+  const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+  return {
+    now: () => time,
+    sleep: (ms: number) => new Promise<void>((wake) => void sleepers.push({ at: time + ms, wake })),
+    /** Moves time on by `ms`, waking each sleeper at its own moment, in order. */
+    async advance(ms: number) {
+      const target = time + ms;
+      await settle();
+      for (;;) {
+        sleepers.sort((a, b) => a.at - b.at);
+        if (!sleepers.length || sleepers[0]!.at > target) break;
+        const next = sleepers.shift()!;
+        time = Math.max(time, next.at);
+        next.wake();
+        await settle();
+      }
+      time = target;
+      await settle();
+    },
+  };
 }
 
 /** Waits until `check` holds, looking every few milliseconds. */

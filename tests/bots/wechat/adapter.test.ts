@@ -18,7 +18,7 @@ import { findRoom, seeRoom } from '../../../src/domain/org/rooms.js';
 import { seedDemo } from '../../../src/domain/seed/demo.js';
 import { DomainError } from '../../../src/errors.js';
 import { freshDb } from '../../helpers/db.js';
-import { type Group, photo, type Sent, until, type WechatWorld, wechatWorld } from '../../helpers/wechat.js';
+import { type Group, manualClock, photo, type Sent, until, type WechatWorld, wechatWorld } from '../../helpers/wechat.js';
 
 /** Commands only these tests have: a note that takes photos, a private message, buttons, failures, a long text. */
 const notes = new Map<number, { roomId: number; files: StoredFile[] }>();
@@ -444,6 +444,40 @@ describe('wechat pacing, measured on the mock', () => {
     expect(inGroup.filter((s) => s.text.startsWith('通知'))).toHaveLength(2);
     expect(inGroup.filter((s) => s.text.startsWith('@王阿姨'))).toHaveLength(3);
     expect(Math.min(...gapsPerGroup(inGroup))).toBeGreaterThanOrEqual(60);
+  });
+
+  it('answers someone who asks during a broadcast before the groups still waiting for it', async () => {
+    const clock = manualClock(Date.now());
+    world = await wechatWorld({
+      env: { LINLI_WECHAT_ROOM_INTERVAL_MS: '1500', LINLI_WECHAT_PER_MINUTE: '2' },
+      adapter: { pacing: { now: clock.now, sleep: clock.sleep } },
+      now: clock.now,
+    });
+    const started = clock.now();
+    const mary = world.wechat.person('王阿姨');
+    const asked = world.wechat.group('3号楼居民群', [mary]);
+    const groups = Array.from({ length: 4 }, (_, i) => world.wechat.group(`${i + 1}号楼群`, []));
+    notifyGroups(world, groups, 1);
+    const broadcast = world.services.dispatcher.drain();
+    await until(() => world.wechat.sent.length === 2, 'the first two notices');
+
+    const handle = vi.spyOn(world.services.core, 'handle');
+    world.wechat.say(mary, asked, '帮助');
+    await until(() => handle.mock.results.length === 1, 'the command');
+    await handle.mock.results[0]!.value;
+    await clock.advance(MINUTE);
+    await until(() => world.wechat.sent.length === 4, 'the next minute\'s two messages');
+    await clock.advance(MINUTE);
+    await broadcast;
+
+    const sent = world.wechat.sent.map((s) => ({ to: s.id === asked.id ? 'asked' : 'notified', after: s.at - started }));
+    expect(sent).toEqual([
+      { to: 'notified', after: 0 },
+      { to: 'notified', after: 0 },
+      { to: 'asked', after: MINUTE },
+      { to: 'notified', after: MINUTE },
+      { to: 'notified', after: 2 * MINUTE },
+    ]);
   });
 
   it('sends at most perMinute messages in any minute overall, and each group by its interval', async () => {

@@ -143,7 +143,7 @@ describe('a voucher for someone with no private chat with the bot', () => {
 
 describe('WeChat down and back', () => {
   it('keeps what happens meanwhile in the outbox, delivers it after the login, and handles a redelivered message once', async () => {
-    const g = await grid1OnWechat({ adapter: { lifecycle: { backoffMs: 20, maxBackoffMs: 1000, printQr: () => {} } } });
+    const g = await grid1OnWechat({ adapter: { lifecycle: { backoffMs: 20, maxBackoffMs: 1000, errorGraceMs: 20, printQr: () => {} } } });
     world = g.w;
     const { w } = g;
     const restarted = vi.spyOn(w.wechat.puppet, 'start');
@@ -153,8 +153,10 @@ describe('WeChat down and back', () => {
     await w.settle();
     expect(texts(w.wechat.sent.slice(before), g.staff)).toEqual([expect.stringContaining('🆕 工单 T1')]);
 
+    // The connection breaks: the puppet reports it and is no longer logged in.
     w.wechat.puppet.emit('error', { gerror: JSON.stringify({ code: 14, message: 'grpc stream closed' }) });
-    expect(w.adapter.status).toBe('offline');
+    w.wechat.dropLogin();
+    await until(() => w.adapter.status === 'offline', 'the drop to be noticed');
     // Meanwhile 王阿姨 reports in the shell chat's group of the same grid: the WeChat staff group must hear of it.
     const shell = await w.services.core.handle({
       platform: SHELL,

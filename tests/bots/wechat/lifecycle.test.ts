@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ScanStatus } from 'wechaty';
+import { createWechatAdapter } from '../../../bots/wechat/adapter.js';
 import { reasonOf } from '../../../bots/wechat/lifecycle.js';
 import { WECHAT } from '../../../bots/wechat/messages.js';
 import { outbox } from '../../../src/db/schema/index.js';
@@ -31,7 +32,7 @@ const adminRoomTold = (w: WechatWorld) =>
     .all()
     .map((row) => row.text);
 
-const FAST_BACKOFF = { backoffMs: 20, maxBackoffMs: 1000, printQr: () => {} };
+const FAST_BACKOFF = { backoffMs: 20, maxBackoffMs: 1000, errorGraceMs: 30, printQr: () => {} };
 
 describe('wechat login and reconnection', () => {
   it('draws the login QR code and logs its link', async () => {
@@ -45,15 +46,28 @@ describe('wechat login and reconnection', () => {
     expect(world.adapter.status).toBe('starting');
   });
 
-  it('keeps the login session in the data directory', async () => {
+  it('keeps the login session in the data directory, for the next start to find', async () => {
     world = await wechatWorld();
-    // what a puppet does with its session after a login
+    // What a puppet does with its session after a login (wechat4u: its login data, then save): wechaty gives
+    // it a part of the bot's memory card. The mock puppet stores nothing by itself, so the test stores for it.
     await world.wechat.puppet.memory.set('session', { token: 'probe' });
     await world.wechat.puppet.memory.save();
-    expect(existsSync(join(world.services.config.dataDir, 'wechat.memory-card.json'))).toBe(true);
+    const file = join(world.services.config.dataDir, 'wechat.memory-card.json');
+    expect(readFileSync(file, 'utf8')).toContain('probe');
+    await world.adapter.stop();
+
+    // A new process: a new adapter and puppet on the same data directory find the session where they look.
+    const next = new MockWechat();
+    const adapter = createWechatAdapter(world.services, { puppet: next.puppet, lifecycle: { printQr: () => {} } });
+    await adapter.start();
+    try {
+      expect(await next.puppet.memory.get('session')).toEqual({ token: 'probe' });
+    } finally {
+      await adapter.stop();
+    }
   });
 
-  it('after a puppet error: logs it, tells the admin room, restarts, and works again once logged in', async () => {
+  it('after a puppet error that leaves the bot logged out: logs it, waits the grace period, tells the admin room, restarts, and works again once logged in', async () => {
     const { lines, log } = recorder();
     world = await wechatWorld({ log, adapter: { lifecycle: FAST_BACKOFF } });
     const mary = world.wechat.person('王阿姨');
@@ -62,9 +76,14 @@ describe('wechat login and reconnection', () => {
     const restarted = vi.spyOn(world.wechat.puppet, 'start');
 
     world.wechat.puppet.emit('error', { gerror: JSON.stringify({ code: 14, message: 'grpc stream closed' }) });
-    expect(world.adapter.status).toBe('offline');
-    expect(world.services.dispatcher.platforms).not.toContain(WECHAT);
+    world.wechat.dropLogin();
     expect(lines.some((l) => l.includes('wechat puppet error') && l.includes('grpc stream closed'))).toBe(true);
+    // still within the grace period: the puppet may yet come back by itself
+    expect(world.adapter.status).toBe('online');
+    expect(adminRoomTold(world)).toEqual([]);
+
+    await until(() => world.adapter.status === 'offline', 'the grace period to end');
+    expect(world.services.dispatcher.platforms).not.toContain(WECHAT);
     expect(adminRoomTold(world)).toEqual([expect.stringMatching(/微信机器人断开了（grpc stream closed），1 秒后自动重连/)]);
 
     // a notification written while WeChat is down waits for it
@@ -80,10 +99,37 @@ describe('wechat login and reconnection', () => {
     expect(world.wechat.textsIn(group, await world.say(mary, group, '我的'))).toHaveLength(1);
   });
 
+  it('does not restart after a puppet error the bot comes through logged in, nor tell the admin room', async () => {
+    const { lines, log } = recorder();
+    world = await wechatWorld({ log, adapter: { lifecycle: FAST_BACKOFF } });
+    const mary = world.wechat.person('王阿姨');
+    const group = world.wechat.group('3号楼居民群', [mary]);
+    const restarted = vi.spyOn(world.wechat.puppet, 'start');
+    const stopped = vi.spyOn(world.wechat.puppet, 'stop');
+
+    // wechat4u reports each failed sync and retries it itself; the connection may drop for a moment
+    for (let n = 0; n < 5; n++) world.wechat.puppet.emit('error', { data: '同步失败' });
+    const loggedIn = vi.spyOn(world.wechat.puppet, 'isLoggedIn', 'get').mockReturnValue(false);
+    await new Promise((resolve) => setImmediate(resolve));
+    loggedIn.mockRestore();
+    await until(() => lines.some((l) => l.includes('still logged in after a puppet error')), 'the grace period to end');
+
+    expect(lines.filter((l) => l.includes('wechat puppet error'))).toHaveLength(1);
+    expect(lines.find((l) => l.includes('wechat puppet error'))).toContain(' WARN ');
+    expect(restarted).not.toHaveBeenCalled();
+    expect(stopped).not.toHaveBeenCalled();
+    expect(adminRoomTold(world)).toEqual([]);
+    expect(world.adapter.status).toBe('online');
+    expect(world.services.dispatcher.platforms).toContain(WECHAT);
+    expect(world.wechat.textsIn(group, await world.say(mary, group, '我的'))).toHaveLength(1);
+  });
+
   it('doubles the wait after each failure in a row and tells the admin room once', async () => {
     const { lines, log } = recorder();
     world = await wechatWorld({ log, adapter: { lifecycle: FAST_BACKOFF } });
     const restarted = vi.spyOn(world.wechat.puppet, 'start');
+    // the first leaves the bot logged out; the rest come while it is (failed starts)
+    world.wechat.dropLogin();
     for (let n = 1; n <= 3; n++) {
       world.wechat.puppet.emit('error', { data: `failure ${n}` });
       await until(() => restarted.mock.calls.length === n, `restart ${n}`);
@@ -97,11 +143,13 @@ describe('wechat login and reconnection', () => {
     const { lines, log } = recorder();
     world = await wechatWorld({ log, adapter: { lifecycle: { ...FAST_BACKOFF, stableMs: 50 } } });
     const restarted = vi.spyOn(world.wechat.puppet, 'start');
+    world.wechat.dropLogin();
     world.wechat.puppet.emit('error', { data: 'first' });
     await until(() => restarted.mock.calls.length === 1, 'the first restart');
     world.wechat.login();
     await until(() => world.adapter.status === 'online', 'the login');
     await new Promise((resolve) => setTimeout(resolve, 60));
+    world.wechat.dropLogin();
     world.wechat.puppet.emit('error', { data: 'second' });
     const delays = lines.filter((l) => l.includes('wechat restarting')).map((l) => Number(/delayMs=(\d+)/.exec(l)?.[1]));
     expect(delays).toEqual([20, 20]);
@@ -137,9 +185,13 @@ describe('wechat login and reconnection', () => {
     await until(() => world.adapter.status === 'online', 'the login');
   });
 
-  it('stays stopped when stopped while a restart is pending', async () => {
-    world = await wechatWorld({ adapter: { lifecycle: { ...FAST_BACKOFF, backoffMs: 50 } } });
+  it.each([
+    ['a restart is pending', false],
+    ['the grace period after an error runs', true],
+  ])('stays stopped when stopped while %s', async (_when, loggedIn) => {
+    world = await wechatWorld({ adapter: { lifecycle: { ...FAST_BACKOFF, backoffMs: 50, errorGraceMs: 50 } } });
     const restarted = vi.spyOn(world.wechat.puppet, 'start');
+    if (!loggedIn) world.wechat.dropLogin();
     world.wechat.puppet.emit('error', { data: 'boom' });
     await world.adapter.stop();
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PacedSender, SenderClosedError, serialPerKey, splitText } from '../../../bots/wechat/send.js';
+import { manualClock } from '../../helpers/wechat.js';
 
 describe('splitText', () => {
   const lines = (n: number, width: number) => Array.from({ length: n }, (_, i) => `${i}`.padEnd(width, '字')).join('\n');
@@ -53,6 +54,67 @@ describe('PacedSender', () => {
     sender.close();
     await expect(waiting).rejects.toBeInstanceOf(SenderClosedError);
     await expect(sender.run('r', async () => {})).rejects.toBeInstanceOf(SenderClosedError);
+  });
+
+  describe('replies first', () => {
+    /** A sender on a clock that moves when told, and a record of what went out when. */
+    function paced(roomIntervalMs: number, perMinute: number) {
+      const clock = manualClock();
+      const sender = new PacedSender({ roomIntervalMs, perMinute, now: clock.now, sleep: clock.sleep });
+      const sent: { what: string; at: number }[] = [];
+      const send = (room: string, what: string) => sender.run(room, async () => void sent.push({ what, at: clock.now() }));
+      const reply = (room: string, what: string) => sender.reply(room, () => send(room, what));
+      return { clock, sender, sent, send, reply };
+    }
+
+    it('sends a reply ahead of outbox rows waiting for the minute\'s budget, within the budget', async () => {
+      const { clock, sent, send, reply } = paced(1000, 2);
+      const broadcast = ['a', 'b', 'c', 'd'].map((room) => send(room, `notice ${room}`));
+      await clock.advance(10_000);
+      expect(sent.map((s) => s.what)).toEqual(['notice a', 'notice b']);
+
+      const answered = reply('e', 'reply e');
+      await clock.advance(50_000);
+      await answered;
+      await clock.advance(60_000);
+      await Promise.all(broadcast);
+      expect(sent).toEqual([
+        { what: 'notice a', at: 0 },
+        { what: 'notice b', at: 0 },
+        { what: 'reply e', at: 60_000 },
+        { what: 'notice c', at: 60_000 },
+        { what: 'notice d', at: 120_000 },
+      ]);
+    });
+
+    it('keeps a reply to the room interval, sending other rooms meanwhile', async () => {
+      const { clock, sent, send, reply } = paced(5000, 100);
+      await send('a', 'notice a');
+      const answered = reply('a', 'reply a');
+      const other = send('b', 'notice b');
+      await clock.advance(5000);
+      await Promise.all([answered, other]);
+      expect(sent).toEqual([
+        { what: 'notice a', at: 0 },
+        { what: 'notice b', at: 0 },
+        { what: 'reply a', at: 5000 },
+      ]);
+    });
+
+    it('sends first what a reply waits behind in its room, in the room\'s order', async () => {
+      const { clock, sent, send, reply } = paced(1000, 1);
+      const broadcast = ['a', 'b', 'c'].map((room) => send(room, `notice ${room}`));
+      await clock.advance(1000);
+      const answered = reply('c', 'reply c');
+      await clock.advance(3 * 60_000);
+      await Promise.all([...broadcast, answered]);
+      expect(sent).toEqual([
+        { what: 'notice a', at: 0 },
+        { what: 'notice c', at: 60_000 },
+        { what: 'reply c', at: 120_000 },
+        { what: 'notice b', at: 180_000 },
+      ]);
+    });
   });
 
   it('serialPerKey runs one key in order and keys side by side', async () => {
