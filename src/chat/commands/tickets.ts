@@ -5,7 +5,7 @@ import { recategorize } from '../../domain/tickets/categorize.js';
 import { ticketsCoveredBy, ticketsOfMember } from '../../domain/tickets/listing.js';
 import { addNote } from '../../domain/tickets/note.js';
 import { type RenderEnv, staffCard, stars, statusCard } from '../../domain/tickets/notices.js';
-import { mayStartFollowing, mayView, seesReporter } from '../../domain/tickets/permissions.js';
+import { hiddenFrom, mayStartFollowing, mayView } from '../../domain/tickets/permissions.js';
 import { addPhotos, photoTarget } from '../../domain/tickets/photos.js';
 import { plusOne } from '../../domain/tickets/plusone.js';
 import { rateTicket } from '../../domain/tickets/rate.js';
@@ -72,7 +72,8 @@ function reportReply(ctx: CommandCtx, result: ReportResult, anonymous: boolean):
   if (result.kind === 'duplicate') {
     const status = statusWord(ctx, result.ticket);
     if (result.own) return ctx.t('ticket.duplicateOwn', { ref, status });
-    return ctx.t('ticket.duplicate', { ref, status, text: short(result.ticket.text, 30) });
+    const joined = ctx.t('ticket.duplicate', { ref, status, text: short(result.ticket.text, 30) });
+    return result.anonymous ? `${joined}\n${ctx.t('ticket.duplicateAnon')}` : joined;
   }
   const lines = [
     ctx.t('ticket.reported', {
@@ -112,9 +113,9 @@ const status: CommandDef = {
       const key = mayStartFollowing(ctx.db, ctx.member.id, ticket) ? 'ticket.viewForbiddenFollow' : 'ticket.viewForbidden';
       throw new DomainError('FORBIDDEN', key, { ref });
     }
-    // An anonymous reporter is never named in a group, whoever asks there.
-    const show = seesReporter(ctx.db, ctx.member.id, ticket) && (!ticket.anonymous || ctx.room.kind === 'private');
-    return statusCard(ctx.t, ctx.lang, ticketView(ctx.db, ticket), historyOf(ctx.db, ticket.id), env(ctx), show);
+    const view = ticketView(ctx.db, ticket);
+    const hidden = hiddenFrom(ctx.db, ctx.member.id, ticket, view.anonymous, ctx.room.kind === 'group');
+    return statusCard(ctx.t, ctx.lang, view, historyOf(ctx.db, ticket.id), env(ctx), hidden);
   },
 };
 

@@ -53,6 +53,10 @@ export const ticketMessages = {
     zh: '这件事已经有人报过了：{ref}「{text}」（{status}）。已为你附议，有进展会通知你。\n如果是另一件事，请发送「报事! 内容」。',
     en: 'This has already been reported: {ref} "{text}" ({status}). You now follow it and will hear of progress.\nIf it is something else, send "/report! <what>".',
   },
+  'ticket.duplicateAnon': {
+    zh: '🕶 匿名附议：工作群、网格员和其他居民只看到「一位居民」附议。',
+    en: '🕶 Anonymous: staff and other residents see only "a resident" backing it.',
+  },
   'ticket.duplicateOwn': {
     zh: '你已经报过这件事了：{ref}（{status}）。发送「进度 {ref}」查看进度；如果是另一件事，请发送「报事! 内容」。',
     en: 'You already reported this: {ref} ({status}). Send "/status {ref}"; if it is something else, send "/report! <what>".',

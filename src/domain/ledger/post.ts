@@ -4,7 +4,8 @@ import { type LedgerReason, ledgerAccounts, ledgerLegs, ledgerTransactions } fro
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import { actorId, type Ctx } from '../context.js';
-import { type AccountRef, accountKey, mayGoNegative, openAccount } from './accounts.js';
+import { currentMemberId } from '../org/members.js';
+import { type AccountRef, accountKey, mayGoNegative, memberAccount, openAccount } from './accounts.js';
 
 export type LedgerTransaction = typeof ledgerTransactions.$inferSelect;
 export type LedgerLeg = typeof ledgerLegs.$inferSelect;
@@ -112,7 +113,8 @@ function repeat(ctx: Ctx, existing: LedgerTransaction, input: PostInput): Posted
 }
 
 /**
- * A correction: a new transaction with every leg of the old one negated. A transaction is reversed once.
+ * A correction: a new transaction with every leg of the old one negated, a merged member's on the record
+ * they use now. A transaction is reversed once.
  * Only adjustments are reversed this way: vouchers are corrected by refunding them, and task points by an
  * adjustment, so the escrow always equals the vouchers outstanding and credited hours stay as recorded.
  */
@@ -131,15 +133,28 @@ export function reverse(ctx: Ctx, input: { transactionId: number; memo: string }
       .innerJoin(ledgerAccounts, eq(ledgerAccounts.id, ledgerLegs.accountId))
       .where(eq(ledgerLegs.transactionId, original.id))
       .all();
+    // A member's record merged since into another is the same person, and its balance moved there: the
+    // points come back from (or go back to) the record they use now, as a new adjustment would.
+    const merged = new Map<number, number>();
+    const accountNow = (ref: AccountRef): AccountRef => {
+      if (ref.kind !== 'member') return ref;
+      const current = currentMemberId(ctx.db, ref.memberId);
+      if (current !== ref.memberId) merged.set(ref.memberId, current);
+      return memberAccount(current);
+    };
     const reversed = post(ctx, {
-      legs: legs.map((l) => ({ account: refOf(l.account), amount: -l.amount })),
+      legs: legs.map((l) => ({ account: accountNow(refOf(l.account)), amount: -l.amount })),
       reason: 'reversal',
       ref: `transaction:${original.id}`,
       memo,
       idempotencyKey: `reverse:${original.id}`,
       reversesId: original.id,
     });
-    audit(ctx, 'ledger.reverse', { type: 'transaction', id: original.id }, { by: reversed.transaction.id, memo });
+    audit(ctx, 'ledger.reverse', { type: 'transaction', id: original.id }, {
+      by: reversed.transaction.id,
+      memo,
+      ...(merged.size ? { mergedInto: Object.fromEntries(merged) } : {}),
+    });
     return reversed;
   });
 }

@@ -1,13 +1,13 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Lang } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/client.js';
-import { identities, members, rooms, taskClaims, taskCompletions, tasks, vouchers } from '../../db/schema/index.js';
+import { apiTokens, identities, members, rewards, rooms, taskClaims, taskCompletions, tasks, vouchers } from '../../db/schema/index.js';
 import { audit } from '../audit.js';
-import { balanceOf, memberAccount } from '../ledger/accounts.js';
+import { type AccountRef, accountKey, balanceOf, memberAccount, merchantAccount } from '../ledger/accounts.js';
 import { post } from '../ledger/post.js';
 import type { Ctx, Deps } from '../context.js';
-import { createMember, getMember, grantRole, holdsAnyRole, type Member } from './members.js';
+import { activeGrants, createMember, getMember, grantRole, holdsAnyRole, type Member, revokeRole } from './members.js';
 import type { Room } from './rooms.js';
 
 export type Identity = typeof identities.$inferSelect;
@@ -80,24 +80,77 @@ export function resolveSender(deps: Deps, sender: Sender, room: Room): { member:
   });
 }
 
-/** What the merged record holds follows the person to the record they now use: points, unused vouchers, service under way. */
+/**
+ * What the merged record holds follows the person to the record they now use: points (and a merchant's
+ * settlement balance), unused vouchers, service under way, roles, and what a merchant sells (rewards, API
+ * tokens). One audit entry says what moved.
+ */
 function moveHoldings(ctx: Ctx, from: number, to: number): void {
-  const balance = balanceOf(ctx.db, memberAccount(from));
+  const points = moveBalance(ctx, memberAccount(from), memberAccount(to), `merge:${from}:${to}`);
+  const settlement = moveBalance(ctx, merchantAccount(from), merchantAccount(to), `merge-merchant:${from}:${to}`);
+  const moved = ctx.db
+    .update(vouchers)
+    .set({ memberId: to })
+    .where(and(eq(vouchers.memberId, from), eq(vouchers.status, 'issued')))
+    .returning({ id: vouchers.id })
+    .all();
+  moveService(ctx.db, from, to);
+  const roles = moveGrants(ctx, from, to);
+  // A merchant keeps selling as the record they use: their rewards, and the tokens that verify them.
+  const sold = ctx.db.update(rewards).set({ merchantId: to }).where(eq(rewards.merchantId, from)).returning({ id: rewards.id }).all();
+  const tokens = ctx.db
+    .update(apiTokens)
+    .set({ merchantId: to })
+    .where(and(eq(apiTokens.merchantId, from), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id })
+    .all();
+  audit(ctx, 'member.merge', { type: 'member', id: to }, {
+    from,
+    points,
+    settlement,
+    vouchers: moved.length,
+    roles,
+    rewards: sold.map((r) => r.id),
+    tokens: tokens.map((t) => t.id),
+  });
+}
+
+/** Moves an account's whole balance; returns how much. */
+function moveBalance(ctx: Ctx, from: AccountRef, to: AccountRef, idempotencyKey: string): number {
+  const balance = balanceOf(ctx.db, from);
   if (balance > 0) {
     post(ctx, {
       legs: [
-        { account: memberAccount(from), amount: -balance },
-        { account: memberAccount(to), amount: balance },
+        { account: from, amount: -balance },
+        { account: to, amount: balance },
       ],
       reason: 'merge',
-      ref: `member:${from}`,
+      ref: accountKey(from),
       // The statement line says "accounts merged" from the reason; no ids for people to read.
       memo: '',
-      idempotencyKey: `merge:${from}:${to}`,
+      idempotencyKey,
     });
   }
-  ctx.db.update(vouchers).set({ memberId: to }).where(and(eq(vouchers.memberId, from), eq(vouchers.status, 'issued'))).run();
-  moveService(ctx.db, from, to);
+  return balance;
+}
+
+/**
+ * The roles the merged record held (volunteer of the community, merchant of a shop…) are the person's: each
+ * one the survivor does not hold yet (the same role on the same unit) is granted to them, and the merged
+ * record holds none any more, so it never shows among a unit's people. Each is audited as a grant and a
+ * revocation naming the other record. Returns the roles moved, as "role@unitId".
+ */
+function moveGrants(ctx: Ctx, from: number, to: number): string[] {
+  const key = (g: { role: string; unitId: number }) => `${g.role}@${g.unitId}`;
+  const held = new Set(activeGrants(ctx.db, to).map(key));
+  const moved: string[] = [];
+  for (const grant of activeGrants(ctx.db, from)) {
+    revokeRole(ctx, from, grant.id, { mergedInto: to });
+    if (held.has(key(grant))) continue;
+    grantRole(ctx, { memberId: to, role: grant.role, unitId: grant.unitId }, { mergedFrom: from });
+    moved.push(key(grant));
+  }
+  return moved;
 }
 
 /**

@@ -77,8 +77,11 @@ export function updateMember(ctx: Ctx, id: number, input: UpdateMemberInput): Me
   });
 }
 
-/** Grants a role on a unit; granting one already held returns the existing grant. */
-export function grantRole(ctx: Ctx, input: { memberId: number; role: Role; unitId: number }): RoleGrant {
+/**
+ * Grants a role on a unit; granting one already held returns the existing grant. `why` joins the audit
+ * entry's data (a merge says which record the role came from).
+ */
+export function grantRole(ctx: Ctx, input: { memberId: number; role: Role; unitId: number }, why: Record<string, unknown> = {}): RoleGrant {
   return inTransaction(ctx.db, () => {
     getMember(ctx.db, input.memberId);
     getUnit(ctx.db, input.unitId);
@@ -100,12 +103,12 @@ export function grantRole(ctx: Ctx, input: { memberId: number; role: Role; unitI
       .values({ ...input, grantedAt: ctx.clock.now() })
       .returning()
       .get();
-    audit(ctx, 'role.grant', { type: 'member', id: input.memberId }, { role: input.role, unitId: input.unitId, grantId: grant.id });
+    audit(ctx, 'role.grant', { type: 'member', id: input.memberId }, { role: input.role, unitId: input.unitId, grantId: grant.id, ...why });
     return grant;
   });
 }
 
-export function revokeRole(ctx: Ctx, memberId: number, grantId: number): RoleGrant {
+export function revokeRole(ctx: Ctx, memberId: number, grantId: number, why: Record<string, unknown> = {}): RoleGrant {
   return inTransaction(ctx.db, () => {
     const grant = ctx.db
       .select()
@@ -119,7 +122,7 @@ export function revokeRole(ctx: Ctx, memberId: number, grantId: number): RoleGra
       .where(eq(roleGrants.id, grantId))
       .returning()
       .get();
-    audit(ctx, 'role.revoke', { type: 'member', id: memberId }, { role: grant.role, unitId: grant.unitId, grantId });
+    audit(ctx, 'role.revoke', { type: 'member', id: memberId }, { role: grant.role, unitId: grant.unitId, grantId, ...why });
     return revoked;
   });
 }

@@ -7,7 +7,7 @@ import { getMember, membersWithRoleAt } from '../org/members.js';
 import { getRoom, groupRoomsOf } from '../org/rooms.js';
 import { selfAndAncestors, type Unit } from '../org/units.js';
 import { handlesTickets } from './routing.js';
-import { followersOf, routedUnitId, type Ticket } from './store.js';
+import { anonymousPeople, followersOf, routedUnitId, type Ticket } from './store.js';
 
 export const source = (ticket: Pick<Ticket, 'id'>) => `ticket:${ticket.id}`;
 
@@ -47,8 +47,8 @@ export type PersonalRender = (t: Translate, lang: Lang, audience: Audience) => O
 
 /**
  * Tells the reporter (and, unless `reporterOnly`, everyone who said 附议): in their private chat if they
- * have one, else in the room where they spoke, addressed to them. An anonymous reporter is never
- * addressed in a group.
+ * have one, else in the room where they spoke, addressed to them. An anonymous reporter, or someone who
+ * joined anonymously, is never addressed in a group.
  */
 export function tellPeople(
   deps: Deps,
@@ -61,12 +61,13 @@ export function tellPeople(
   if (options.followers !== false) {
     for (const f of followersOf(deps.db, ticket.id)) people.push({ memberId: f.memberId, roomId: f.roomId, audience: 'follower' });
   }
+  const hidden = anonymousPeople(deps.db, ticket);
   let sent = 0;
   for (const person of people) {
     if (person.memberId === options.exceptMemberId) continue;
     const personal: Render = (t, lang) => render(t, lang, person.audience);
     const rooms = person.roomId === null ? [] : [getRoom(deps.db, person.roomId)];
-    const anonymous = person.audience === 'reporter' && ticket.anonymous;
+    const anonymous = hidden.has(person.memberId);
     sent += notifyPerson(deps, person.memberId, personal, source(ticket), rooms, { anonymous });
   }
   return sent;

@@ -14,9 +14,9 @@ export const stars = (n: number) => '⭐'.repeat(n);
 
 const when = (env: RenderEnv, lang: Lang, date: Date) => formatDateTime(date, env.timeZone, lang, env.now);
 
-export function reporterName(t: Translate, v: TicketView, show: boolean): string {
-  return show ? v.reporter.name : t('ticket.anonymousName');
-}
+/** A member as a ticket's card or history names them: "一位居民" when they are among the `hidden`. */
+const personName = (t: Translate, member: { id: number; name: string }, hidden: ReadonlySet<number>) =>
+  hidden.has(member.id) ? t('ticket.anonymousName') : member.name;
 
 export const takeButton = (t: Translate, ref: string): Button => ({ label: t('ticket.button.take'), command: `/take ${ref}` });
 export const resolveButton = (t: Translate, ref: string): Button => ({ label: t('ticket.button.resolve'), command: `/resolve ${ref}` });
@@ -36,7 +36,7 @@ export function staffCard(t: Translate, lang: Lang, v: TicketView, env: RenderEn
       ? t('ticket.card.where', { origin: v.origin.name })
       : t('ticket.card.whereEscalated', { origin: v.origin.name, responsible: v.responsible.name }),
     t('ticket.card.text', { text: ticket.text }),
-    t('ticket.card.reporter', { name: reporterName(t, v, !ticket.anonymous), time: when(env, lang, ticket.createdAt) }) +
+    t('ticket.card.reporter', { name: personName(t, v.reporter, v.anonymous), time: when(env, lang, ticket.createdAt) }) +
       (ticket.plusOnes ? t('ticket.card.plusOnes', { count: ticket.plusOnes }) : '') +
       (v.photos ? t('ticket.card.photos', { count: v.photos }) : ''),
   ];
@@ -90,17 +90,20 @@ function deadlineLine(t: Translate, lang: Lang, v: TicketView, env: RenderEnv, p
   return t('ticket.card.deadline', { phase: t(`ticket.phase.${phase}`), time: when(env, lang, due), left: formatDuration(left, lang) });
 }
 
-/** The ticket's history, one line per event; an anonymous reporter's own events are unnamed unless `showReporter`. */
-export function historyLines(t: Translate, lang: Lang, v: TicketView, entries: HistoryEntry[], env: RenderEnv, showReporter: boolean): string[] {
+/**
+ * The ticket's history, one line per event; the events of the `hidden` (anonymous people this reader may
+ * not see named: see hiddenFrom) are "一位居民"'s.
+ */
+export function historyLines(t: Translate, lang: Lang, entries: HistoryEntry[], env: RenderEnv, hidden: ReadonlySet<number>): string[] {
   return entries.map(({ event, actor, unitName, categoryNames }) => {
     const who =
       event.actorKind === 'system'
         ? t('ticket.actor.system')
         : event.actorKind === 'token'
           ? t('ticket.actor.token')
-          : actor && actor.id === v.reporter.id
-            ? reporterName(t, v, showReporter)
-            : (actor?.name ?? '?');
+          : actor
+            ? personName(t, actor, hidden)
+            : '?';
     const data = event.data ?? {};
     const key = event.kind === 'escalate' && data.manual ? 'ticket.event.escalateManual' : (`ticket.event.${event.kind}` as MessageKey);
     const what = t(key, {
@@ -117,8 +120,8 @@ export function historyLines(t: Translate, lang: Lang, v: TicketView, entries: H
   });
 }
 
-/** 进度: the ticket and its whole history, for the reporter, followers and staff. */
-export function statusCard(t: Translate, lang: Lang, v: TicketView, entries: HistoryEntry[], env: RenderEnv, showReporter: boolean): string {
+/** 进度: the ticket and its whole history, for the reporter, followers and staff; `hidden` as for historyLines. */
+export function statusCard(t: Translate, lang: Lang, v: TicketView, entries: HistoryEntry[], env: RenderEnv, hidden: ReadonlySet<number>): string {
   const { ticket, ref } = v;
   const lines = [
     t('ticket.card.header', {
@@ -130,7 +133,7 @@ export function statusCard(t: Translate, lang: Lang, v: TicketView, entries: His
     }),
     t('ticket.card.text', { text: ticket.text }),
     t('ticket.status.people', {
-      reporter: reporterName(t, v, showReporter),
+      reporter: personName(t, v.reporter, hidden),
       unit: v.responsible.name,
       taker: v.taker ? t('ticket.status.taker', { name: v.taker.name }) : '',
     }),
@@ -138,7 +141,7 @@ export function statusCard(t: Translate, lang: Lang, v: TicketView, entries: His
   if (ticket.status === 'open') lines.push(deadlineLine(t, lang, v, env, 'take'));
   if (ticket.status === 'taken') lines.push(deadlineLine(t, lang, v, env, 'resolve'));
   if (ticket.rating !== null) lines.push(t('ticket.card.rated', { stars: stars(ticket.rating), comment: ticket.comment ? `「${ticket.comment}」` : '' }));
-  lines.push(t('ticket.history.header'), ...historyLines(t, lang, v, entries, env, showReporter));
+  lines.push(t('ticket.history.header'), ...historyLines(t, lang, entries, env, hidden));
   return lines.join('\n');
 }
 
@@ -167,6 +170,7 @@ export function handoverNotice(
     why,
     age: formatDuration(env.now.getTime() - v.ticket.createdAt.getTime(), lang),
   });
-  const history = [t('ticket.history.header'), ...historyLines(t, lang, v, entries, env, !v.ticket.anonymous)];
+  // A staff room names nobody anonymous.
+  const history = [t('ticket.history.header'), ...historyLines(t, lang, entries, env, v.anonymous)];
   return { ...card, text: [head, card.text, ...history].join('\n') };
 }

@@ -64,6 +64,17 @@ export const seesReporter = (db: Db, viewerId: number | undefined, ticket: Ticke
   (viewerId !== undefined && (viewerId === ticket.reporterId || hasRole(db, viewerId, 'admin', ticket.originUnitId)));
 
 /**
+ * Whom a reader sees as "一位居民" on the ticket, of its `anonymous` people (an anonymous reporter, those
+ * who joined it anonymously): each is named only to themselves and to admins over the place it was
+ * reported, and in a group to nobody, whoever asks there.
+ */
+export function hiddenFrom(db: Db, viewerId: number, ticket: Ticket, anonymous: ReadonlySet<number>, inGroup: boolean): ReadonlySet<number> {
+  if (inGroup || !anonymous.size) return anonymous;
+  if (hasRole(db, viewerId, 'admin', ticket.originUnitId)) return new Set();
+  return new Set([...anonymous].filter((id) => id !== viewerId));
+}
+
+/**
  * The refusal for someone who is not staff here trying to 接单 or 办结 an open ticket: the reporter is told
  * their own way on (wait for it, or 撤销 it when it sorted itself out), a neighbour how to follow it.
  */

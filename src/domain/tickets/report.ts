@@ -12,7 +12,7 @@ import { actingMember } from './permissions.js';
 import { storePhotos } from './photos.js';
 import { routeTicket } from './routing.js';
 import { findSimilarOpen } from './similarity.js';
-import { changeTicket, isFollower, recordEvent, type Ticket } from './store.js';
+import { anonymousPeople, changeTicket, isFollower, recordEvent, type Ticket } from './store.js';
 import { ticketView } from './view.js';
 
 export const MAX_TEXT = 500;
@@ -31,8 +31,11 @@ export interface ReportInput {
 
 export type ReportResult =
   | { kind: 'created'; ticket: Ticket; category: Category; responsible: Unit; alsoTold: Unit | undefined }
-  /** It reads like an open ticket: the reporter now follows that one (unless it is their own). */
-  | { kind: 'duplicate'; ticket: Ticket; own: boolean };
+  /**
+   * It reads like an open ticket: the reporter now follows that one (unless it is their own); `anonymous`
+   * when they are "一位居民" on it.
+   */
+  | { kind: 'duplicate'; ticket: Ticket; own: boolean; anonymous: boolean };
 
 /** Tidies what was typed: one line of text without runs of spaces. */
 export const cleanText = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -100,16 +103,22 @@ export function reportTicket(ctx: Ctx, input: ReportInput): ReportResult {
   });
 }
 
+/**
+ * An anonymous report joins as an anonymous 附议: the event and the audit entry say so, and whoever shows
+ * the ticket's people names them only where an anonymous reporter would be named (see anonymousPeople).
+ * Someone who already follows it by name stays named: their name has been shown already.
+ */
 function joinDuplicate(ctx: Ctx, similar: Ticket, memberId: number, input: ReportInput): ReportResult {
   const own = similar.reporterId === memberId;
   let ticket = similar;
   if (!own && !isFollower(ctx.db, similar.id, memberId)) {
+    const data = { duplicate: true, ...(input.anonymous ? { anonymous: true } : {}) };
     ctx.db.insert(ticketFollowers).values({ ticketId: similar.id, memberId, roomId: input.roomId, createdAt: ctx.clock.now() }).run();
     ticket = changeTicket(ctx, similar.id, { plusOnes: similar.plusOnes + 1 });
-    recordEvent(ctx, ticket, { kind: 'plusone', note: cleanText(input.text), data: { duplicate: true } });
-    audit(ctx, 'ticket.plusone', { type: 'ticket', id: ticket.id }, { duplicate: true });
+    recordEvent(ctx, ticket, { kind: 'plusone', note: cleanText(input.text), data });
+    audit(ctx, 'ticket.plusone', { type: 'ticket', id: ticket.id }, data);
   }
   const photos = storePhotos(ctx, ticket, input.files ?? [], memberId);
   if (photos) recordEvent(ctx, ticket, { kind: 'photo', data: { count: photos } });
-  return { kind: 'duplicate', ticket, own };
+  return { kind: 'duplicate', ticket, own, anonymous: anonymousPeople(ctx.db, ticket).has(memberId) };
 }

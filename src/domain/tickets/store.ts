@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import {
   type TicketEventKind,
@@ -99,4 +99,31 @@ export function isFollower(db: Db, ticketId: number, memberId: number): boolean 
       .where(and(eq(ticketFollowers.ticketId, ticketId), eq(ticketFollowers.memberId, memberId)))
       .get() !== undefined
   );
+}
+
+/**
+ * Those who joined the ticket through an anonymous report (匿名报事 read as a duplicate): their 附议 event says
+ * so, and they stay "一位居民" like an anonymous reporter.
+ */
+export function anonymousFollowerIds(db: Db, ticketId: number): Set<number> {
+  const rows = db
+    .select({ actorId: ticketEvents.actorId })
+    .from(ticketEvents)
+    .where(
+      and(
+        eq(ticketEvents.ticketId, ticketId),
+        eq(ticketEvents.kind, 'plusone'),
+        eq(ticketEvents.actorKind, 'member'),
+        sql`json_extract(${ticketEvents.data}, '$.anonymous') = 1`,
+      ),
+    )
+    .all();
+  return new Set(rows.map((r) => Number(r.actorId)));
+}
+
+/** Everyone the ticket names only as "一位居民": an anonymous reporter and those who joined it anonymously. */
+export function anonymousPeople(db: Db, ticket: Pick<Ticket, 'id' | 'anonymous' | 'reporterId'>): Set<number> {
+  const people = anonymousFollowerIds(db, ticket.id);
+  if (ticket.anonymous) people.add(ticket.reporterId);
+  return people;
 }

@@ -5,7 +5,7 @@ import { getMember, type Member } from '../org/members.js';
 import { getUnit, type Unit } from '../org/units.js';
 import { type Category, getCategory } from './categories.js';
 import { suggestTaker } from './routing.js';
-import { eventsOf, type Ticket, type TicketEvent, ticketRef } from './store.js';
+import { anonymousPeople, eventsOf, type Ticket, type TicketEvent, ticketRef } from './store.js';
 
 /** Everything a notice or a card shows about a ticket, loaded once inside the transaction that sends it. */
 export interface TicketView {
@@ -21,6 +21,8 @@ export interface TicketView {
   photos: number;
   /** What the latest 办结 said. */
   resolution: string | null;
+  /** Who is "一位居民" on it: an anonymous reporter and those who joined it anonymously (anonymousPeople). */
+  anonymous: ReadonlySet<number>;
 }
 
 export function ticketView(db: Db, ticket: Ticket): TicketView {
@@ -41,6 +43,7 @@ export function ticketView(db: Db, ticket: Ticket): TicketView {
     suggested: ticket.status === 'open' ? suggestTaker(db, ticket.responsibleUnitId) : undefined,
     photos: db.select({ n: count() }).from(ticketPhotos).where(eq(ticketPhotos.ticketId, ticket.id)).get()?.n ?? 0,
     resolution: lastResolve?.note ?? null,
+    anonymous: anonymousPeople(db, ticket),
   };
 }
 

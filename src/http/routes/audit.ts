@@ -16,7 +16,7 @@ export const AuditEntrySchema = z
     actorId: z
       .string()
       .nullable()
-      .openapi({ description: "A member id, a token id (0: LINLI_ADMIN_TOKEN) or a job's name; null for an anonymous reporter's own actions on their ticket, except to admin tokens" }),
+      .openapi({ description: "A member id, a token id (0: LINLI_ADMIN_TOKEN) or a job's name; null for an anonymous reporter's own actions on their ticket (and those of someone whose 附议 came from an anonymous report), except to admin tokens" }),
     action: z.string().openapi({ example: 'unit.create' }),
     targetType: z.string().openapi({ example: 'unit' }),
     targetId: z.string(),
@@ -50,12 +50,17 @@ function withinScope(prefix: string): SQL {
 }
 
 /**
- * The entry is an anonymous reporter's own action on their ticket (report, 附议, photo, rate, reopen, cancel…):
- * its actor is named to admin tokens only, as GET /tickets/{id} names them.
+ * The entry is an anonymous person's own action on a ticket (report, 附议, photo, rate, reopen, cancel…): the
+ * reporter of an anonymous ticket, or someone whose 附议 came from an anonymous report (its plusone event
+ * says so). Its actor is named to admin tokens only, as GET /tickets/{id} names them. ticket_events shares
+ * column names with audit_log, and drizzle leaves columns unqualified here: that subquery spells them out.
  */
-const byAnonymousReporter = sql<number>`(${auditLog.targetType} = 'ticket' AND ${auditLog.actorKind} = 'member' AND EXISTS (
+const byAnonymousPerson = sql<number>`(${auditLog.targetType} = 'ticket' AND ${auditLog.actorKind} = 'member' AND (EXISTS (
   SELECT 1 FROM ${tickets} WHERE CAST(${tickets.id} AS TEXT) = ${auditLog.targetId}
-    AND ${tickets.anonymous} = 1 AND CAST(${tickets.reporterId} AS TEXT) = ${auditLog.actorId}))`;
+    AND ${tickets.anonymous} = 1 AND CAST(${tickets.reporterId} AS TEXT) = ${auditLog.actorId}) OR EXISTS (
+  SELECT 1 FROM ticket_events e WHERE e.ticket_id = CAST("audit_log"."target_id" AS INTEGER)
+    AND e.kind = 'plusone' AND e.actor_kind = 'member' AND e.actor_id = "audit_log"."actor_id"
+    AND json_extract(e.data, '$.anonymous') = 1)))`;
 
 const auditView = ({ row: r, masked }: { row: AuditRow; masked: boolean }): z.infer<typeof AuditEntrySchema> => ({
   id: r.id,
@@ -88,7 +93,7 @@ const listAudit = createRoute({
   security,
   summary: 'Read the audit log',
   description:
-    "Every change made by people, tokens and jobs, newest first. A token that is not for the whole tree sees the entries about its subtree's units, members, rooms, tokens, tickets, tasks, rewards and vouchers, and those made by its subtree's tokens. An anonymous reporter's own actions on their ticket have a null actorId except to admin tokens (and `?actorId=` does not find them). `?format=csv` for a spreadsheet. Admin and staff tokens.",
+    "Every change made by people, tokens and jobs, newest first. A token that is not for the whole tree sees the entries about its subtree's units, members, rooms, tokens, tickets, tasks, rewards and vouchers, and those made by its subtree's tokens. An anonymous reporter's own actions on their ticket, and those of someone whose 附议 came from an anonymous report, have a null actorId except to admin tokens (and `?actorId=` does not find them). `?format=csv` for a spreadsheet. Admin and staff tokens.",
   request: {
     query: PageQuery.extend(FormatQuery.shape).extend({
       action: z.string().max(100).optional().openapi({ example: 'unit.create' }),
@@ -109,11 +114,11 @@ export const registerAudit: RegisterRoutes = (api, services) => {
     scope.requireRole('admin', 'staff');
     const q = c.req.valid('query');
     const before = decodeCursor(q.cursor);
-    // Admin tokens see who reported anonymously, as in the chat; for the others the actor is masked, and a
+    // Admin tokens see who reported or backed anonymously, as in the chat; for the others the actor is masked, and a
     // search by actor must not find the entries either, or it would name them all the same.
     const seesReporters = c.var.principal.role === 'admin';
     const rows = services.db
-      .select({ row: auditLog, hidden: seesReporters ? sql<number>`0` : byAnonymousReporter })
+      .select({ row: auditLog, hidden: seesReporters ? sql<number>`0` : byAnonymousPerson })
       .from(auditLog)
       .where(
         and(
@@ -123,7 +128,7 @@ export const registerAudit: RegisterRoutes = (api, services) => {
           q.targetId !== undefined ? eq(auditLog.targetId, q.targetId) : undefined,
           q.actorKind !== undefined ? eq(auditLog.actorKind, q.actorKind) : undefined,
           q.actorId !== undefined ? eq(auditLog.actorId, q.actorId) : undefined,
-          q.actorId !== undefined && !seesReporters ? not(byAnonymousReporter) : undefined,
+          q.actorId !== undefined && !seesReporters ? not(byAnonymousPerson) : undefined,
           q.from !== undefined ? gte(auditLog.at, new Date(q.from)) : undefined,
           q.to !== undefined ? lt(auditLog.at, new Date(q.to)) : undefined,
           before !== undefined ? lt(auditLog.id, before) : undefined,

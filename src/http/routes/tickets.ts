@@ -8,7 +8,7 @@ import { cancelTicket } from '../../domain/tickets/cancel.js';
 import { findCategoryByName, getCategory } from '../../domain/tickets/categories.js';
 import { escalateTicket } from '../../domain/tickets/escalate.js';
 import { MAX_NOTE } from '../../domain/tickets/resolve.js';
-import { eventsOf, type Ticket, type TicketEvent, ticketRef } from '../../domain/tickets/store.js';
+import { anonymousPeople, eventsOf, type Ticket, type TicketEvent, ticketRef } from '../../domain/tickets/store.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
 import { type CsvColumn, csvResponse, FormatQuery, jsonOrCsv } from '../csv.js';
@@ -54,7 +54,10 @@ const TicketEventSchema = z
     toStatus: z.enum(TICKET_STATUSES).nullable(),
     unitId: z.number().int().openapi({ description: 'The unit responsible after the event' }),
     actorKind: z.enum(['member', 'token', 'system']),
-    actorId: z.string().nullable().openapi({ description: "A member id, a token id or a job's name; null for an anonymous reporter's own events, except to admin tokens" }),
+    actorId: z
+      .string()
+      .nullable()
+      .openapi({ description: "A member id, a token id or a job's name; null for the events of an anonymous reporter, or of someone whose 附议 came from an anonymous report, except to admin tokens" }),
     byReporter: z.boolean(),
     note: z.string().nullable(),
     data: z.record(z.string(), z.unknown()).nullable(),
@@ -117,9 +120,11 @@ const ticketView =
     };
   };
 
-function eventView(ticket: Ticket, showAnonymous: boolean) {
+/** The events of an anonymous reporter and of those who joined anonymously name them to admin tokens only. */
+function eventView(ticket: Ticket, hidden: ReadonlySet<number>) {
   return (e: TicketEvent): z.infer<typeof TicketEventSchema> => {
     const byReporter = e.actorKind === 'member' && e.actorId === String(ticket.reporterId);
+    const masked = e.actorKind === 'member' && hidden.has(Number(e.actorId));
     return {
       id: e.id,
       at: iso(e.at),
@@ -128,7 +133,7 @@ function eventView(ticket: Ticket, showAnonymous: boolean) {
       toStatus: e.toStatus,
       unitId: e.unitId,
       actorKind: e.actorKind,
-      actorId: byReporter && ticket.anonymous && !showAnonymous ? null : e.actorId,
+      actorId: masked ? null : e.actorId,
       byReporter,
       note: e.note,
       data: e.data ?? null,
@@ -230,7 +235,7 @@ export const registerTickets: RegisterRoutes = (api, services) => {
     return {
       ...ticketView(showAnonymous)(row),
       photos: db.select({ n: count() }).from(ticketPhotos).where(eq(ticketPhotos.ticketId, id)).get()?.n ?? 0,
-      events: eventsOf(db, id).map(eventView(row.ticket, showAnonymous)),
+      events: eventsOf(db, id).map(eventView(row.ticket, showAnonymous ? new Set() : anonymousPeople(db, row.ticket))),
     };
   };
 

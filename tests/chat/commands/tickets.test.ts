@@ -269,6 +269,25 @@ describe('ticket commands', () => {
     expect(getTicket(demo.services.db, 1).plusOnes).toBe(1);
   });
 
+  it('keeps an anonymous report that joins an open ticket anonymous: "一位居民" backs it', async () => {
+    const demo = demoChat();
+    await demo.say('jin', 'grid-1', '报事 3号楼路灯坏了');
+    const [dup] = await demo.say('wang', 'dm:wang', '匿名报事 3号楼的路灯不亮了');
+    expect(dup?.text).toContain('已为你附议');
+    expect(dup?.text).toContain('🕶 匿名附议');
+    for (const [who, room] of [['jin', 'dm:jin'], ['jin', 'grid-1'], ['li', 'grid-1-staff'], ['admin', 'street']] as const) {
+      const [status] = await demo.say(who, room, '进度 T1');
+      expect(status?.text, `${who} in ${room}`).toContain('一位居民 附议');
+      expect(status?.text, `${who} in ${room}`).not.toContain('王阿姨');
+    }
+    expect((await demo.say('admin', 'dm:admin', '进度 T1'))[0]?.text).toContain('王阿姨 附议');
+    expect((await demo.say('wang', 'dm:wang', '进度 T1'))[0]?.text).toContain('王阿姨 附议');
+    // a plain duplicate says nothing of anonymity
+    const [plain] = await demo.say('yang', 'grid-1', '报事 3号楼路灯也不亮');
+    expect(plain?.text).toContain('已为你附议');
+    expect(plain?.text).not.toContain('匿名');
+  });
+
   it('keeps an anonymous reporter from groups and workers; admins see who in 进度', async () => {
     const demo = demoChat();
     const reported = await demo.say('wang', 'dm:wang', '匿名报事 楼上天天半夜吵架');

@@ -1,10 +1,11 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { ledgerLegs, ledgerTransactions } from '../../../src/db/schema/index.js';
+import { auditLog, ledgerLegs, ledgerTransactions } from '../../../src/db/schema/index.js';
 import { balanceOf, ESCROW, memberAccount, openAccount, poolAccount, statement } from '../../../src/domain/ledger/accounts.js';
 import { adjust } from '../../../src/domain/ledger/adjust.js';
 import { type Leg, post, reverse } from '../../../src/domain/ledger/post.js';
 import { reconcile } from '../../../src/domain/ledger/reconcile.js';
+import { linkIdentity } from '../../../src/domain/org/identities.js';
 import { demoDomain } from '../../helpers/timebank.js';
 
 const transfer = (from: Leg['account'], to: Leg['account'], amount: number): Leg[] => [
@@ -110,6 +111,22 @@ describe('adjust and reverse', () => {
     expect(() => reverse(demo.as('li'), { transactionId: granted.transaction.id, memo: 'x' })).toThrowError(
       expect.objectContaining({ code: 'INSUFFICIENT_POINTS', params: { missing: 8 } }),
     );
+  });
+
+  it("takes a reversal of a merged record's adjustment from the record its balance moved to", () => {
+    const demo = demoDomain();
+    const { wang, yang } = demo.ids.members;
+    const granted = adjust(demo.as('li'), { memberId: wang.id, unitId: demo.ids.units.grid1.id, points: 15, reason: '认养花园', idempotencyKey: 'g' });
+    linkIdentity(demo.system, { platform: 'shell', platformUserId: 'wang', displayName: '王阿姨' }, yang.id);
+    expect(balanceOf(demo.services.db, memberAccount(yang.id))).toBe(15);
+    reverse(demo.as('li'), { transactionId: granted.transaction.id, memo: '发错了人' });
+    expect(balanceOf(demo.services.db, memberAccount(wang.id))).toBe(0);
+    expect(balanceOf(demo.services.db, memberAccount(yang.id))).toBe(0);
+    expect(balanceOf(demo.services.db, poolAccount(demo.ids.units.grid1.id))).toBe(0);
+    expect(statement(demo.services.db, memberAccount(yang.id))[0]).toMatchObject({ amount: -15, reason: 'reversal', memo: '发错了人' });
+    const audited = demo.services.db.select().from(auditLog).where(eq(auditLog.action, 'ledger.reverse')).get();
+    expect(audited?.data).toMatchObject({ mergedInto: { [wang.id]: yang.id } });
+    expect(reconcile(demo.services.db).ok).toBe(true);
   });
 
   it.each([

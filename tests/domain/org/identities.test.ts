@@ -1,9 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { members } from '../../../src/db/schema/index.js';
+import { auditLog, identities, members, rewards } from '../../../src/db/schema/index.js';
 import { adjust } from '../../../src/domain/ledger/adjust.js';
 import { redeem } from '../../../src/domain/rewards/redeem.js';
-import { balanceOf, memberAccount } from '../../../src/domain/ledger/accounts.js';
+import { balanceOf, memberAccount, merchantAccount } from '../../../src/domain/ledger/accounts.js';
+import { verifyVoucher } from '../../../src/domain/rewards/verify.js';
+import { authenticateToken, createToken, principalStillHolds } from '../../../src/domain/tokens.js';
 import { reconcile } from '../../../src/domain/ledger/reconcile.js';
 import { createBindingCode } from '../../../src/domain/org/binding-codes.js';
 import { findIdentity, linkIdentity } from '../../../src/domain/org/identities.js';
@@ -15,7 +17,7 @@ import { hoursOf } from '../../../src/domain/timebank/hours.js';
 import { topVolunteers } from '../../../src/domain/timebank/leaderboard.js';
 import { postTask, postWish } from '../../../src/domain/timebank/post-wish.js';
 import { completionsOf, getTask } from '../../../src/domain/timebank/tasks.js';
-import { grantRole } from '../../../src/domain/org/members.js';
+import { activeGrants, grantRole, hasRole, membersWithRoleAt } from '../../../src/domain/org/members.js';
 import { demoChat } from '../../helpers/services.js';
 import { demoDomain } from '../../helpers/timebank.js';
 
@@ -132,5 +134,63 @@ describe('merging records that served and were served', () => {
     adjust(demo.as('li'), { memberId: wang.id, unitId: demo.ids.units.grid1.id, points: 5, reason: '花园认养', idempotencyKey: 'late' });
     expect(balanceOf(demo.services.db, memberAccount(wang.id))).toBe(0);
     expect(balanceOf(demo.services.db, memberAccount(yang.id))).toBe(5);
+  });
+});
+
+describe('merging records that held roles', () => {
+  const link = (demo: ReturnType<typeof demoDomain>, platformUserId: string, into: number) =>
+    linkIdentity(demo.system, { platform: 'shell', platformUserId, displayName: platformUserId }, into);
+  const roles = (demo: ReturnType<typeof demoDomain>, memberId: number) =>
+    activeGrants(demo.services.db, memberId).map((g) => `${g.role}@${g.unitId}`).sort();
+
+  it('grants the survivor the roles it lacked, revokes them all on the merged record, and audits each', () => {
+    const demo = demoDomain();
+    const { jin, yang } = demo.ids.members;
+    const { grid1, community } = demo.ids.units;
+    // yang: resident of grid 1 and volunteer of the community; jin: resident of grid 1 only
+    link(demo, 'yang', jin.id);
+    expect(roles(demo, jin.id)).toEqual([`resident@${grid1.id}`, `volunteer@${community.id}`].sort());
+    expect(roles(demo, yang.id)).toEqual([]);
+    expect(hasRole(demo.services.db, jin.id, 'volunteer', grid1.id)).toBe(true);
+    expect(membersWithRoleAt(demo.services.db, community.id, 'volunteer').map((m) => m.id)).toEqual([jin.id]);
+    const entries = demo.services.db.select().from(auditLog).where(inArray(auditLog.action, ['role.grant', 'role.revoke', 'member.merge'])).all().slice(-4);
+    expect(entries.map((e) => [e.action, e.targetId, e.data])).toEqual([
+      ['role.revoke', String(yang.id), expect.objectContaining({ role: 'resident', unitId: grid1.id, mergedInto: jin.id })],
+      ['role.revoke', String(yang.id), expect.objectContaining({ role: 'volunteer', unitId: community.id, mergedInto: jin.id })],
+      ['role.grant', String(jin.id), expect.objectContaining({ role: 'volunteer', unitId: community.id, mergedFrom: yang.id })],
+      ['member.merge', String(jin.id), expect.objectContaining({ from: yang.id, roles: [`volunteer@${community.id}`] })],
+    ]);
+  });
+
+  it('keeps a merchant selling as the record they use: role, rewards, settlement and API token', () => {
+    const demo = demoDomain();
+    const { barber, yang } = demo.ids.members;
+    const reward = demo.services.db.select().from(rewards).where(eq(rewards.merchantId, barber.id)).get()!;
+    const { secret } = createToken(demo.as('admin'), { role: 'merchant', unitId: demo.ids.units.community.id, merchantId: barber.id, label: '理发店收银' });
+    demo.grant('jin', 40);
+    const first = redeem(demo.as('jin'), { rewardId: reward.id, idempotencyKey: 'a' }).voucher;
+    const second = redeem(demo.as('jin'), { rewardId: reward.id, idempotencyKey: 'b' }).voucher;
+    verifyVoucher(demo.as('barber'), { code: first.code });
+
+    link(demo, 'barber', yang.id);
+    expect(roles(demo, yang.id)).toContain(`merchant@${demo.ids.units.community.id}`);
+    expect(demo.services.db.select().from(rewards).where(eq(rewards.id, reward.id)).get()?.merchantId).toBe(yang.id);
+    expect(verifyVoucher(demo.as('yang'), { code: second.code }).voucher.status).toBe('used');
+    expect(balanceOf(demo.services.db, merchantAccount(barber.id))).toBe(0);
+    expect(balanceOf(demo.services.db, merchantAccount(yang.id))).toBe(2 * reward.pointsCost);
+    const principal = authenticateToken(demo.services.deps, secret, undefined)!;
+    expect(principal.merchantId).toBe(yang.id);
+    expect(principalStillHolds(demo.services.db, principal)).toBe(true);
+    expect(reconcile(demo.services.db).ok).toBe(true);
+  });
+
+  it('leaves the records as they were when the account still points elsewhere', () => {
+    const demo = demoDomain();
+    const { yang, jin } = demo.ids.members;
+    demo.services.db.insert(identities).values({ platform: 'telegram', platformUserId: '77', memberId: yang.id, displayName: '杨', createdAt: demo.clock.now() }).run();
+    link(demo, 'yang', jin.id);
+    // yang still has a Telegram account: her record is not merged and keeps her roles
+    expect(roles(demo, yang.id)).toHaveLength(2);
+    expect(roles(demo, jin.id)).toEqual([`resident@${demo.ids.units.grid1.id}`]);
   });
 });

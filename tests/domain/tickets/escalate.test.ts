@@ -10,7 +10,7 @@ import { resolveTicket } from '../../../src/domain/tickets/resolve.js';
 import { sweepSla } from '../../../src/domain/tickets/sla.js';
 import { eventsOf, getTicket } from '../../../src/domain/tickets/store.js';
 import { takeTicket } from '../../../src/domain/tickets/take.js';
-import { historyOf, ticketView } from '../../../src/domain/tickets/view.js';
+import { historyOf } from '../../../src/domain/tickets/view.js';
 import { translator } from '../../../src/chat/i18n/index.js';
 import { START } from '../../helpers/services.js';
 import { ticketsDemo } from '../../helpers/tickets.js';
@@ -56,7 +56,7 @@ describe('escalateTicket (上报 now)', () => {
     const t = demo.report('jin', '3号楼路灯坏了');
     escalateTicket(demo.as('li'), t.id);
     resolveTicket(demo.as('zhao'), t.id);
-    const lines = historyLines(translator('zh'), 'zh', ticketView(demo.db, getTicket(demo.db, t.id)), historyOf(demo.db, t.id), { now: START, timeZone: 'Asia/Shanghai' }, true);
+    const lines = historyLines(translator('zh'), 'zh', historyOf(demo.db, t.id), { now: START, timeZone: 'Asia/Shanghai' }, new Set());
     expect(lines[1]).toContain('网格员小李 上报到荷东社区');
     const numbers = ticketNumbers(demo.db, demo.ids.units.community.id, START, new Date(START.getTime() + DAY));
     expect(numbers.escalations).toEqual({ total: 0, tickets: 0, byLevel: {} });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { auditLog } from '../../../src/db/schema/index.js';
 import { cancelTicket } from '../../../src/domain/tickets/cancel.js';
+import { addPhotos } from '../../../src/domain/tickets/photos.js';
 import { plusOne } from '../../../src/domain/tickets/plusone.js';
-import { as, report } from '../fixtures.js';
+import { reportTicket } from '../../../src/domain/tickets/report.js';
+import { as, report, roomId } from '../fixtures.js';
 import { apiHarness } from '../harness.js';
 import { ROUTES, routeLabel } from '../routes-table.js';
 
@@ -66,6 +68,28 @@ describe('GET /audit', () => {
     const named = report(h, 'jin', '3号楼门禁坏了');
     const plain = (await h.call('GET', `/audit?targetType=ticket&targetId=${named.id}`, { token: h.tokens.staff })).body.data;
     expect(plain.find((e: { action: string }) => e.action === 'ticket.report').actorId).toBe(jin);
+  });
+
+  it('names someone who backed a ticket through an anonymous report to admin tokens only', async () => {
+    const h = apiHarness();
+    const wang = String(h.ids.members.wang.id);
+    const ticket = report(h, 'jin', '3号楼路灯坏了');
+    const file = { hash: 'ef'.repeat(32), path: 'files/ef/x.jpg', mimeType: 'image/jpeg', size: 10 };
+    reportTicket(as(h, 'wang'), { unitId: h.ids.units.grid1.id, roomId: roomId(h, 'grid-1'), text: '3号楼的路灯不亮了', anonymous: true });
+    addPhotos(as(h, 'wang'), ticket.id, [file]);
+    plusOne(as(h, 'yang'), ticket.id);
+    const entries = async (token: string, query = '') =>
+      (await h.call('GET', `/audit?targetType=ticket&targetId=${ticket.id}${query}`, { token })).body.data as { action: string; actorId: string | null; data: unknown }[];
+    const staff = await entries(h.tokens.staff);
+    expect(staff.map((e) => [e.action, e.actorId])).toEqual([
+      ['ticket.plusone', String(h.ids.members.yang.id)],
+      ['ticket.photo', null],
+      ['ticket.plusone', null],
+      ['ticket.report', String(h.ids.members.jin.id)],
+    ]);
+    expect(staff[2]!.data).toEqual({ duplicate: true, anonymous: true });
+    expect(await entries(h.tokens.staff, `&actorKind=member&actorId=${wang}`)).toEqual([]);
+    expect((await entries(h.tokens.community)).filter((e) => e.actorId === wang)).toHaveLength(2);
   });
 
   it('refuses a malformed instant', async () => {

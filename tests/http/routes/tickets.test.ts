@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MINUTE } from '../../../src/clock.js';
 import { outbox } from '../../../src/db/schema/index.js';
 import { rateTicket } from '../../../src/domain/tickets/rate.js';
+import { reportTicket } from '../../../src/domain/tickets/report.js';
 import { resolveTicket } from '../../../src/domain/tickets/resolve.js';
 import { takeTicket } from '../../../src/domain/tickets/take.js';
 import { as, report, roomId } from '../fixtures.js';
@@ -87,6 +88,20 @@ describe('GET /tickets/{id}', () => {
     expect(staff.events[0]).toMatchObject({ kind: 'report', actorKind: 'member', actorId: null, byReporter: true });
     const admin = (await h.call('GET', `/tickets/${t.id}`, { token: h.tokens.root })).body;
     expect(admin.events[0].actorId).toBe(String(h.ids.members.jin.id));
+  });
+
+  it('hides who backed it through an anonymous report from a staff token, counting them all the same', async () => {
+    const h = apiHarness();
+    const t = report(h, 'jin', '3号楼路灯坏了');
+    const joined = reportTicket(as(h, 'wang'), { unitId: h.ids.units.grid1.id, roomId: roomId(h, 'grid-1'), text: '3号楼的路灯不亮了', anonymous: true });
+    expect(joined).toMatchObject({ kind: 'duplicate', anonymous: true });
+    const wang = String(h.ids.members.wang.id);
+    const staff = (await h.call('GET', `/tickets/${t.id}`, { token: h.tokens.staff })).body;
+    expect(staff).toMatchObject({ plusOnes: 1, anonymous: false, reporterId: h.ids.members.jin.id });
+    expect(staff.events[1]).toMatchObject({ kind: 'plusone', actorKind: 'member', actorId: null, byReporter: false, data: { anonymous: true } });
+    expect(JSON.stringify(staff)).not.toContain(`"${wang}"`);
+    const admin = (await h.call('GET', `/tickets/${t.id}`, { token: h.tokens.root })).body;
+    expect(admin.events[1].actorId).toBe(wang);
   });
 
   it('answers an unknown ticket with 404', async () => {
