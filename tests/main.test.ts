@@ -116,7 +116,7 @@ describe('startLinli', () => {
   });
 });
 
-describe.concurrent('npm start', () => {
+describe.concurrent('npm start', { timeout: 60_000 }, () => {
   it('exits 2 with a clear message on a bad environment variable', async () => {
     const ran = await runScript('src/main.ts', [], { env: { LINLI_TZ: 'Nowhere/Land', LINLI_DB: tmpDb() } });
     expect(ran.code).toBe(2);

@@ -8,7 +8,8 @@ const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'linli-shell-')), 'linli.db'
 const line = (o: object) => JSON.stringify(o) + '\n';
 
 // Each case is its own process on its own database: they run side by side.
-describe.concurrent('npm run chat -- --jsonl', () => {
+// Each case starts real processes, several at once: on a busy machine that takes longer than a unit test.
+describe.concurrent('npm run chat -- --jsonl', { timeout: 60_000 }, () => {
   it('prints a help reply, answers a message id once, and ignores chatter', async () => {
     const input =
       line({ room: 'grid-1', user: 'jin', text: '帮助' }) +
@@ -62,7 +63,7 @@ describe.concurrent('npm run chat -- --jsonl', () => {
   });
 });
 
-describe('npm run chat -- --jsonl with images', () => {
+describe('npm run chat -- --jsonl with images', { timeout: 60_000 }, () => {
   it('rejects a missing image file and sends an existing one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'linli-img-'));
     const photo = join(dir, 'photo.png');
