@@ -22,16 +22,21 @@ export const takeButton = (t: Translate, ref: string): Button => ({ label: t('ti
 export const resolveButton = (t: Translate, ref: string): Button => ({ label: t('ticket.button.resolve'), command: `/resolve ${ref}` });
 
 /** What the staff room sees of a ticket, in its current state, with the button for the next step. */
+/** The first line of every card: state, reference, category, and whether it is urgent. */
+function cardHeader(t: Translate, v: TicketView): string {
+  return t('ticket.card.header', {
+    icon: STATUS_ICON[v.ticket.status],
+    ref: v.ref,
+    category: v.category.name,
+    status: t(`ticket.status.${v.ticket.status}` as MessageKey),
+    urgent: v.category.urgent ? t('ticket.urgentTag') : '',
+  });
+}
+
 export function staffCard(t: Translate, lang: Lang, v: TicketView, env: RenderEnv): OutMessage {
   const { ticket, ref } = v;
   const lines = [
-    t('ticket.card.header', {
-      icon: STATUS_ICON[ticket.status],
-      ref,
-      category: v.category.name,
-      status: t(`ticket.status.${ticket.status}` as MessageKey),
-      urgent: v.category.urgent ? t('ticket.urgentTag') : '',
-    }),
+    cardHeader(t, v),
     v.origin.id === v.responsible.id
       ? t('ticket.card.where', { origin: v.origin.name })
       : t('ticket.card.whereEscalated', { origin: v.origin.name, responsible: v.responsible.name }),
@@ -122,15 +127,9 @@ export function historyLines(t: Translate, lang: Lang, entries: HistoryEntry[], 
 
 /** 进度: the ticket and its whole history, for the reporter, followers and staff; `hidden` as for historyLines. */
 export function statusCard(t: Translate, lang: Lang, v: TicketView, entries: HistoryEntry[], env: RenderEnv, hidden: ReadonlySet<number>): string {
-  const { ticket, ref } = v;
+  const { ticket } = v;
   const lines = [
-    t('ticket.card.header', {
-      icon: STATUS_ICON[ticket.status],
-      ref,
-      category: v.category.name,
-      status: t(`ticket.status.${ticket.status}` as MessageKey),
-      urgent: v.category.urgent ? t('ticket.urgentTag') : '',
-    }),
+    cardHeader(t, v),
     t('ticket.card.text', { text: ticket.text }),
     t('ticket.status.people', {
       reporter: personName(t, v.reporter, hidden),
