@@ -27,6 +27,11 @@ export interface DispatcherOptions {
 
 const MAX_BACKOFF_MS = 60 * 60_000;
 
+const roomKey = (row: { platform: string; roomId: string }) => `${row.platform}\u0000${row.roomId}`;
+
+/** The row still holds the lease this dispatcher gave it. */
+const ours = (row: OutboxRow) => (row.lockedUntil ? eq(outbox.lockedUntil, row.lockedUntil) : isNull(outbox.lockedUntil));
+
 /**
  * Delivers outbox rows through the transport of their platform. Rows of one room go out in order, one at
  * a time; rooms go in parallel and independently, so a slow room delays only itself. A failure is retried with backoff and recorded; a delivered row is marked
@@ -100,13 +105,11 @@ export class OutboxDispatcher {
     }
     const byRoom = new Map<string, OutboxRow[]>();
     for (const row of rows) {
-      const key = `${row.platform}\u0000${row.roomId}`;
+      const key = roomKey(row);
       byRoom.set(key, [...(byRoom.get(key) ?? []), row]);
     }
     const work = [...byRoom].map(([key, queue]) => {
-      const before = this.#busy.get(key) ?? Promise.resolve(0);
-      const room = before
-        .then(() => this.#deliverRoom(queue))
+      const room = this.#deliverRoom(queue)
         .catch((error) => {
           this.deps.log.error('outbox dispatch failed; will try again', { room: queue[0]!.roomId, error });
           return 0;
@@ -135,10 +138,19 @@ export class OutboxDispatcher {
     while (this.#busy.size) await Promise.all(this.#busy.values());
   }
 
-  /** One room's rows, in order, one at a time; what follows a failure waits for it. */
+  /**
+   * One room's rows, in order, one at a time; what follows a failure waits for it. Each row's lease is
+   * renewed just before it is sent, as a paced room can hold rows longer than a lease lasts; a row whose
+   * lease lapsed and was taken by another dispatcher is theirs, and so is the rest of the room.
+   */
   async #deliverRoom(queue: OutboxRow[]): Promise<number> {
     let sent = 0;
-    for (const [i, row] of queue.entries()) {
+    for (const [i, claimed] of queue.entries()) {
+      const row = this.#renew(claimed);
+      if (!row) {
+        this.#release(queue.slice(i + 1));
+        break;
+      }
       if (await this.#deliver(row)) sent++;
       else {
         this.#release(queue.slice(i + 1));
@@ -146,6 +158,17 @@ export class OutboxDispatcher {
       }
     }
     return sent;
+  }
+
+  /** Extends a row's lease if it is still pending and still ours; undefined when it is not. */
+  #renew(row: OutboxRow): OutboxRow | undefined {
+    const lockedUntil = new Date(this.deps.clock.now().getTime() + this.#options.lockMs);
+    return this.deps.db
+      .update(outbox)
+      .set({ lockedUntil })
+      .where(and(eq(outbox.id, row.id), eq(outbox.status, 'pending'), ours(row)))
+      .returning()
+      .get();
   }
 
   /** Leases the due rows of registered platforms, skipping rooms whose earlier rows are still waiting. */
@@ -157,7 +180,7 @@ export class OutboxDispatcher {
     const { db } = this.deps;
     return db.$client.transaction(() => {
       const due = db
-        .select({ id: outbox.id })
+        .select({ id: outbox.id, platform: outbox.platform, roomId: outbox.roomId })
         .from(outbox)
         .where(
           and(
@@ -173,6 +196,8 @@ export class OutboxDispatcher {
         .orderBy(asc(outbox.id))
         .limit(this.#options.batchSize)
         .all()
+        // A room still delivering here gets its new rows when it is done, behind what it holds.
+        .filter((r) => !this.#busy.has(roomKey(r)))
         .map((r) => r.id);
       if (!due.length) return [];
       return db
@@ -186,12 +211,9 @@ export class OutboxDispatcher {
   }
 
   #release(rows: OutboxRow[]) {
-    if (!rows.length) return;
-    this.deps.db
-      .update(outbox)
-      .set({ lockedUntil: null })
-      .where(inArray(outbox.id, rows.map((r) => r.id)))
-      .run();
+    for (const row of rows) {
+      this.deps.db.update(outbox).set({ lockedUntil: null }).where(and(eq(outbox.id, row.id), ours(row))).run();
+    }
   }
 
   async #deliver(row: OutboxRow): Promise<boolean> {

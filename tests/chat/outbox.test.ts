@@ -173,4 +173,43 @@ describe('outbox dispatcher', () => {
     expect(await slow).toBe(1);
     expect(sent).toEqual(['停水通知']);
   });
+
+  it('never sends a row twice when a room holds its rows longer than their lease', async () => {
+    const db = freshDb();
+    const clock = new SimulatedClock(START);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const sent: string[] = [];
+    const dispatcher = new OutboxDispatcher({ db, clock, log: silentLogger });
+    dispatcher.register({ platform: 'test', send: async (_room, m) => gate.then(() => void sent.push(m.text)) });
+    for (const room of ['a', 'b', 'c']) put(db, clock, room, room);
+    const first = dispatcher.tick();
+    clock.advance(11 * 60_000); // the leases run out while the sends wait
+    expect(await dispatcher.tick()).toBe(0);
+    open();
+    expect(await first).toBe(3);
+    expect(await dispatcher.drain()).toBe(0);
+    expect(sent.sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('leaves the rest of a room to the dispatcher that took it over after a lapsed lease', async () => {
+    const db = freshDb();
+    const clock = new SimulatedClock(START);
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const sent: string[] = [];
+    const slow = new OutboxDispatcher({ db, clock, log: silentLogger });
+    slow.register({ platform: 'test', send: async (_room, m) => gate.then(() => void sent.push(`slow ${m.text}`)) });
+    const other = new OutboxDispatcher({ db, clock, log: silentLogger });
+    other.register({ platform: 'test', send: async (_room, m) => void sent.push(`other ${m.text}`) });
+    put(db, clock, 'a', 'a1');
+    put(db, clock, 'a', 'a2');
+    const stuck = slow.tick();
+    clock.advance(11 * 60_000);
+    expect(await other.tick()).toBe(2);
+    open();
+    await stuck;
+    // a1 was already on its way when its lease lapsed; a2 went once, by the dispatcher that held it.
+    expect(sent.filter((s) => s.endsWith('a2'))).toEqual(['other a2']);
+  });
 });
