@@ -23,7 +23,7 @@ import type { Services } from '../../src/services.js';
 import { decideFriendRequest, isIncomingRequest } from './friendship.js';
 import { type LifecycleOptions, reasonOf, WechatLifecycle } from './lifecycle.js';
 import { conversationIdOf, toIncoming, WECHAT } from './messages.js';
-import { DEFAULT_MAX_LENGTH, PacedSender, SenderClosedError, serialPerKey, splitText } from './send.js';
+import { DEFAULT_MAX_LENGTH, PacedSender, PartlySent, SenderClosedError, SendTimeoutError, serialPerKey, splitText } from './send.js';
 
 /** A wechaty puppet instance (wechaty-puppet-service, -wechat4u, -xp, -mock, ...). */
 export type WechatPuppet = Exclude<NonNullable<WechatyOptions['puppet']>, string>;
@@ -108,21 +108,33 @@ export function createWechatAdapter(services: Services, options: WechatAdapterOp
     throw new Error(`no WeChat group or contact ${roomId}`);
   }
 
-  /** Sends one message, split if long; in a group the first part @mentions `mentionUserId`. WeChat shows no buttons. */
+  /**
+   * Sends one message, split if long; in a group the first part @mentions `mentionUserId`. WeChat shows no
+   * buttons. A failure after some of it went out is a PartlySent carrying what is left, so that a retry
+   * never repeats what the room already has.
+   */
   function deliver(roomId: string, message: OutMessage): Promise<void> {
     return outgoing(roomId, async () => {
       if (!bot.isLoggedIn) throw new Error('WeChat is not logged in');
       const target = await conversation(roomId);
       const mention =
         target.kind === 'group' && message.mentionUserId ? await bot.Contact.find({ id: message.mentionUserId }) : undefined;
-      for (const [i, part] of splitText(message.text, maxLength).entries()) {
-        await sender.run(roomId, async () => {
-          if (target.kind === 'private') await target.contact.say(part);
-          else if (mention && i === 0) await target.room.say(part, mention);
-          else await target.room.say(part);
-        });
+      const parts = splitText(message.text, maxLength);
+      for (const [i, part] of parts.entries()) {
+        try {
+          await sender.run(roomId, async () => {
+            if (target.kind === 'private') await target.contact.say(part);
+            else if (mention && i === 0) await target.room.say(part, mention);
+            else await target.room.say(part);
+          });
+        } catch (error) {
+          // A part WeChat did not confirm may have gone out: it is not sent again.
+          const next = error instanceof SendTimeoutError ? i + 1 : i;
+          if (next === 0) throw error;
+          throw new PartlySent({ text: parts.slice(next).join('\n'), ...(message.images ? { images: message.images } : {}) }, error);
+        }
       }
-      for (const path of message.images ?? []) {
+      for (const [i, path] of (message.images ?? []).entries()) {
         const file = join(services.config.dataDir, path);
         if (!existsSync(file)) {
           log.warn('photo missing from the data directory; not sent', { room: roomId, path });
@@ -137,7 +149,7 @@ export function createWechatAdapter(services: Services, options: WechatAdapterOp
             else await target.room.say(photo);
           })
           .catch((error) => {
-            if (error instanceof SenderClosedError) throw error;
+            if (error instanceof SenderClosedError) throw new PartlySent({ text: '', images: message.images!.slice(i) }, error);
             log.warn('photo not sent', { room: roomId, path, error: reasonOf(error) });
           });
       }
@@ -148,8 +160,9 @@ export function createWechatAdapter(services: Services, options: WechatAdapterOp
   const reply = (roomId: string, message: OutMessage) =>
     track(
       sender.reply(roomId, () => deliver(roomId, message)).catch((error) => {
-        const queued = queueReply(deps, WECHAT, roomId, message, 'wechat:reply');
-        log.warn('reply not sent; queued in the outbox', { room: roomId, queued, error: reasonOf(error) });
+        const rest = error instanceof PartlySent ? error.rest : message;
+        const queued = queueReply(deps, WECHAT, roomId, rest, 'wechat:reply');
+        log.warn('reply not sent; queued in the outbox', { room: roomId, queued, partly: error instanceof PartlySent, error: reasonOf(error) });
       }),
     );
 
@@ -200,7 +213,19 @@ export function createWechatAdapter(services: Services, options: WechatAdapterOp
   }
 
   let stopping = false;
-  const transport: Transport = { platform: WECHAT, send: deliver };
+  const transport: Transport = {
+    platform: WECHAT,
+    async send(roomId, message) {
+      try {
+        await deliver(roomId, message);
+      } catch (error) {
+        if (!(error instanceof PartlySent)) throw error;
+        // The row went out in part: it counts as sent, and what is left is queued to follow it.
+        queueReply(deps, WECHAT, roomId, error.rest, 'wechat:rest');
+        log.warn('notification sent in part; the rest is queued', { room: roomId, error: reasonOf(error.cause) });
+      }
+    },
+  };
   const lifecycle = new WechatLifecycle(
     bot,
     { ...deps, log },

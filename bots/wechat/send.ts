@@ -1,3 +1,5 @@
+import type { OutMessage } from '../../src/chat/types.js';
+
 /** WeChat shows long messages, but a wall of text is hard to read on a phone and risks the length limit. */
 export const DEFAULT_MAX_LENGTH = 1500;
 
@@ -217,10 +219,29 @@ export class PacedSender {
   }
 }
 
+/** A message of which some went out before a failure: `rest` is what the room has not had yet. */
+export class PartlySent extends Error {
+  constructor(
+    readonly rest: OutMessage,
+    override readonly cause: unknown,
+  ) {
+    super(`sent in part: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'PartlySent';
+  }
+}
+
+/** WeChat did not confirm a send in time: it may or may not have gone out. */
+export class SendTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`WeChat did not confirm the send within ${ms} ms`);
+    this.name = 'SendTimeoutError';
+  }
+}
+
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`WeChat did not confirm the send within ${ms} ms`)), ms);
+    timer = setTimeout(() => reject(new SendTimeoutError(ms)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

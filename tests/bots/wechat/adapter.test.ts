@@ -333,6 +333,49 @@ describe('wechat replies that cannot be sent', () => {
   });
 });
 
+describe('wechat replies sent in part', () => {
+  const essay = Array.from({ length: 12 }, (_, i) => `第${i + 1}行：${'邻'.repeat(30)}`);
+
+  it('queues only the parts a long reply had not sent, so the group reads each line once', async () => {
+    const w = await start({ adapter: { maxLength: 100 } });
+    const { mary, group } = await boundGroup(w);
+    const puppet = w.wechat.puppet;
+    const real = puppet.messageSendText.bind(puppet);
+    let calls = 0;
+    const flaky = vi.spyOn(puppet, 'messageSendText').mockImplementation((...args) => {
+      calls += 1;
+      return calls === 1 ? real(...args) : Promise.reject(new Error('connection reset'));
+    });
+    const first = await w.say(mary, group, '长文');
+    expect(first).toHaveLength(1);
+    flaky.mockRestore();
+    w.clock.advance(MINUTE);
+    const rest = await w.deliver();
+    const lines = [...first, ...rest].map((s) => s.text.replace(/^@王阿姨 /, '')).join('\n').split('\n');
+    expect(lines).toEqual(essay);
+  });
+
+  it('sends the rest of a notification that went out in part, and counts the row as sent', async () => {
+    const w = await start({ adapter: { maxLength: 100 } });
+    const { group } = await boundGroup(w);
+    const room = findRoom(w.services.db, WECHAT, group.id)!;
+    inTransaction(w.services.db, () => notifyRooms(w.services.deps, [room], () => ({ text: essay.join('\n') }), 'test'));
+    const puppet = w.wechat.puppet;
+    const real = puppet.messageSendText.bind(puppet);
+    let calls = 0;
+    const flaky = vi.spyOn(puppet, 'messageSendText').mockImplementation((...args) => {
+      calls += 1;
+      return calls <= 2 ? real(...args) : Promise.reject(new Error('connection reset'));
+    });
+    const first = await w.deliver();
+    expect(first).toHaveLength(2);
+    flaky.mockRestore();
+    w.clock.advance(MINUTE);
+    const rest = await w.deliver();
+    expect([...first, ...rest].map((s) => s.text).join('\n').split('\n')).toEqual(essay);
+  });
+});
+
 describe('wechat friend requests', () => {
   it.each([
     ['the keyword', () => '邻里'],
