@@ -117,6 +117,7 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
   let accepting = false;
   /** Aborts a start still waiting for Telegram (grammY retries getMe for as long as the network is down). */
   let starting: AbortController | undefined;
+  let stopped = false;
   const idle = async () => {
     while (underway.size) await Promise.allSettled([...underway]);
   };
@@ -143,6 +144,13 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
     mode: webhook ? 'webhook' : 'polling',
     mount,
     async start() {
+      stopped = false;
+      // A stop while a step below is still waiting on Telegram must not be followed by polling.
+      const unlessStopped = () => {
+        if (!stopped) return;
+        accepting = false;
+        throw new Error('stopped while starting');
+      };
       starting = new AbortController();
       try {
         // grammY types its signal with a polyfill's AbortSignal; the platform one is what it uses at run time.
@@ -156,6 +164,7 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
         // The menu is a convenience: without it every command still works.
         log.warn('could not register the command menu', { error });
       }
+      unlessStopped();
       if (account().privacyMode) {
         log.info('privacy mode is on: in groups the bot hears only /commands, and its hints there say those');
       }
@@ -165,13 +174,16 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
       } else {
         // getUpdates is refused while a webhook is set (say, from an earlier run in webhook mode).
         await bot.api.deleteWebhook();
+        unlessStopped();
         runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
         runner.task()?.catch((error) => log.error('polling stopped', { error }));
       }
+      unlessStopped();
       services.dispatcher.register(transport);
       return account();
     },
     async stop() {
+      stopped = true;
       starting?.abort();
       accepting = false;
       // The webhook stays set: Telegram keeps the updates for the next start.

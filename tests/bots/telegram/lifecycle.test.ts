@@ -26,6 +26,24 @@ describe('Telegram adapter start and stop', () => {
     expect(h.services.dispatcher.platforms).not.toContain('telegram');
   });
 
+  it('does not poll when stopped while a start still waits on Telegram', async () => {
+    const h = telegramHarness();
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    h.bot.api.config.use(async (prev, method, payload, signal) => {
+      if (method === 'deleteWebhook') await held;
+      return prev(method, payload, signal);
+    });
+    const starting = h.adapter.start();
+    await vi.waitFor(() => expect(h.callsOf('setMyCommands').length).toBeGreaterThan(0));
+    await h.adapter.stop();
+    answer();
+    await expect(starting).rejects.toThrow('stopped while starting');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(h.callsOf('getUpdates')).toEqual([]);
+    expect(h.services.dispatcher.platforms).not.toContain('telegram');
+  });
+
   it('starts without the menu when Telegram refuses it', async () => {
     const h = telegramHarness();
     h.failNext('setMyCommands', { error_code: 400, description: 'Bad Request: BOT_COMMAND_INVALID' });
