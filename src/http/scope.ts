@@ -63,14 +63,21 @@ export class Scope {
   }
 
   /** A member is in scope when they hold a role on a unit in scope; the whole tree sees everyone. */
-  member(id: number): Member {
+  member(id: number, options: { formerly?: boolean } = {}): Member {
     const member = getMember(this.db, id);
     if (this.wholeTree) return member;
+    // `formerly`: a role since revoked counts too (to give someone their place back).
     const held = this.db
       .select({ id: roleGrants.id })
       .from(roleGrants)
       .innerJoin(units, eq(units.id, roleGrants.unitId))
-      .where(and(eq(roleGrants.memberId, id), isNull(roleGrants.revokedAt), like(units.path, `${this.pathPrefix}%`)))
+      .where(
+        and(
+          eq(roleGrants.memberId, id),
+          options.formerly ? undefined : isNull(roleGrants.revokedAt),
+          like(units.path, `${this.pathPrefix}%`),
+        ),
+      )
       .get();
     if (!held) throw new DomainError('FORBIDDEN', 'api.memberOutsideScope', { id });
     return member;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { redeem } from '../../src/domain/rewards/redeem.js';
 import { adjust } from '../../src/domain/ledger/adjust.js';
+import { linkIdentity } from '../../src/domain/org/identities.js';
+import { createMember } from '../../src/domain/org/members.js';
 import { apiHarness } from './harness.js';
 
 describe('a token cannot reach beyond itself by the back door', () => {
@@ -24,6 +26,16 @@ describe('a token cannot reach beyond itself by the back door', () => {
     expect((await h.call('POST', '/binding-codes', { token: h.tokens.staff, body: { memberId: h.ids.members.jin.id } })).status).toBe(201);
     // the street's admin token reaches everyone below it
     expect((await h.call('POST', '/binding-codes', { token: h.tokens.street, body: { memberId: h.ids.members.li.id } })).status).toBe(201);
+  });
+
+  it('a token cannot take in someone whose roles elsewhere were revoked, and so reach their points', async () => {
+    const h = apiHarness();
+    const yang = h.ids.members.yang.id;
+    const grants = (await h.call('GET', `/members/${yang}`, { token: h.tokens.root })).body.roles as { id: number }[];
+    for (const grant of grants) expect((await h.call('DELETE', `/members/${yang}/roles/${grant.id}`, { token: h.tokens.root })).status).toBe(200);
+    const taken = await h.call('POST', `/members/${yang}/roles`, { token: h.tokens.grid2, body: { role: 'resident', unitId: h.ids.units.grid2.id } });
+    expect(taken.status).toBe(403);
+    expect((await h.call('GET', `/members/${yang}/ledger`, { token: h.tokens.grid2 })).status).toBe(403);
   });
 
   it('a grid admin cannot mint a merchant token for a shop that trades above its grid', async () => {
@@ -62,16 +74,32 @@ describe('a token cannot reach beyond itself by the back door', () => {
     expect((await h.call('POST', `/members/${yang}/roles`, { token: h.tokens.community, body: { role: 'resident', unitId: grid2 } })).status).toBe(201);
   });
 
-  it('a person who holds no role yet may be given one by any token over the unit', async () => {
+  it('a person never given a role (who wrote to the bot in private) may be placed by any token over the unit', async () => {
     const h = apiHarness();
-    const created = await h.call('POST', '/members', { token: h.tokens.grid2, body: { name: '新居民', unitId: h.ids.units.grid2.id } });
+    const newcomer = createMember(h.system, { name: '新居民' });
+    expect((await h.call('POST', `/members/${newcomer.id}/roles`, { token: h.tokens.staff, body: { role: 'resident', unitId: h.ids.units.grid1.id } })).status).toBe(201);
+    expect((await h.call('GET', `/members/${newcomer.id}`, { token: h.tokens.staff })).status).toBe(200);
+  });
+
+  it('gives no role to a record merged into another, saying which one to use', async () => {
+    const h = apiHarness();
+    const { wang, yang } = h.ids.members;
+    linkIdentity(h.system, { platform: 'shell', platformUserId: 'wang', displayName: wang.name }, yang.id);
+    const refused = await h.call('POST', `/members/${wang.id}/roles`, { token: h.tokens.root, body: { role: 'resident', unitId: h.ids.units.grid2.id } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toContain(`member ${yang.id}`);
+  });
+
+  it('a person whose roles were revoked is not a newcomer: another unit’s token cannot take them in', async () => {
+    const h = apiHarness();
+    const created = await h.call('POST', '/members', { token: h.tokens.grid2, body: { name: '老居民', unitId: h.ids.units.grid2.id } });
     expect(created.status).toBe(201);
     const id = created.body.id as number;
-    const grant = created.body.roles[0].id as number;
-    expect((await h.call('DELETE', `/members/${id}/roles/${grant}`, { token: h.tokens.grid2 })).status).toBe(200);
-    // roleless now: the staff of grid 1 may take them in
-    expect((await h.call('POST', `/members/${id}/roles`, { token: h.tokens.staff, body: { role: 'resident', unitId: h.ids.units.grid1.id } })).status).toBe(201);
-    expect((await h.call('GET', `/members/${id}`, { token: h.tokens.staff })).status).toBe(200);
+    expect((await h.call('DELETE', `/members/${id}/roles/${created.body.roles[0].id}`, { token: h.tokens.grid2 })).status).toBe(200);
+    expect((await h.call('POST', `/members/${id}/roles`, { token: h.tokens.staff, body: { role: 'resident', unitId: h.ids.units.grid1.id } })).status).toBe(403);
+    expect((await h.call('GET', `/members/${id}/ledger`, { token: h.tokens.staff })).status).toBe(403);
+    // the token that reaches them still may
+    expect((await h.call('POST', `/members/${id}/roles`, { token: h.tokens.grid2, body: { role: 'resident', unitId: h.ids.units.grid2.id } })).status).toBe(201);
   });
 
   it('a grid admin cannot make a shop of the community its merchant, nor mint a token for it', async () => {

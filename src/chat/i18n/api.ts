@@ -64,6 +64,10 @@ export const apiMessages = {
     zh: '这张券不是这个商户令牌所属商户的。',
     en: "This voucher is not for this merchant token's merchant.",
   },
+  'api.memberMerged': {
+    zh: '成员 {id} 已合并到成员 {into}，请对成员 {into} 操作。',
+    en: 'Member {id} was merged into member {into}: act on member {into} instead.',
+  },
   'api.merchantOwnStatement': {
     zh: '商户令牌只能查看本商户的结算账户：GET /members/{id}/ledger?account=merchant。',
     en: "A merchant token reads only its own merchant's settlement account: GET /members/{id}/ledger?account=merchant.",

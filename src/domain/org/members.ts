@@ -147,6 +147,15 @@ export function holdsAnyRole(db: Db, memberId: number): boolean {
   );
 }
 
+/**
+ * Someone just registered: never given a role anywhere (a revoked one counts) and not merged into another
+ * record. Only such a person may be brought into a unit by a token that does not already reach them.
+ */
+export function isNewcomer(db: Db, member: Member): boolean {
+  if (member.mergedInto !== null) return false;
+  return db.select({ id: roleGrants.id }).from(roleGrants).where(eq(roleGrants.memberId, member.id)).get() === undefined;
+}
+
 /** Whether the member holds `role` (or any of `roles`) on the unit or one of its ancestors. */
 export function hasRole(db: Db, memberId: number, role: Role | Role[], unitId: number): boolean {
   const roles = Array.isArray(role) ? role : [role];

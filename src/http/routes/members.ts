@@ -2,7 +2,7 @@ import { and, asc, eq, exists, gt, inArray, isNull, like, sql } from 'drizzle-or
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Db, inTransaction } from '../../db/client.js';
 import { LANGS, members, ROLES, roleGrants, units } from '../../db/schema/index.js';
-import { createMember, getMember, grantRole, holdsAnyRole, type Member, revokeRole, type RoleGrant, updateMember } from '../../domain/org/members.js';
+import { createMember, getMember, grantRole, holdsAnyRole, isNewcomer, type Member, revokeRole, type RoleGrant, updateMember } from '../../domain/org/members.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
@@ -276,9 +276,12 @@ export const registerMembers: RegisterRoutes = (api, services) => {
     scope.requireRole('admin', 'staff');
     const { id } = c.req.valid('param');
     const { role, unitId } = c.req.valid('json');
-    // A role in scope would bring its holder into scope: only someone already in it may take one, or a person
-    // who holds no role anywhere (just registered). Moving someone in from elsewhere takes a token over both.
-    if (holdsAnyRole(db, getMember(db, id).id)) scope.member(id);
+    // A role in scope would bring its holder into scope: only someone already in it may take one (or had a role
+    // in it before theirs were revoked), or a person just registered (never given a role, not merged away).
+    // Moving someone in from elsewhere takes a token over both places.
+    const member = getMember(db, id);
+    if (member.mergedInto !== null) throw new DomainError('CONFLICT', 'api.memberMerged', { id, into: member.mergedInto });
+    if (!isNewcomer(db, member)) scope.member(id, { formerly: !holdsAnyRole(db, id) });
     const unit = scope.unit(unitId);
     scope.requireGrantable(role);
     const result = inTransaction(db, () => {
