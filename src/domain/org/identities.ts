@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
 import type { Lang } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/client.js';
@@ -7,7 +7,7 @@ import { audit } from '../audit.js';
 import { type AccountRef, accountKey, balanceOf, memberAccount, merchantAccount } from '../ledger/accounts.js';
 import { post } from '../ledger/post.js';
 import type { Ctx, Deps } from '../context.js';
-import { activeGrants, createMember, getMember, grantRole, holdsAnyRole, type Member, revokeRole } from './members.js';
+import { activeGrants, createMember, currentMemberId, getMember, grantRole, holdsAnyRole, type Member, revokeRole } from './members.js';
 import type { Room } from './rooms.js';
 
 export type Identity = typeof identities.$inferSelect;
@@ -195,7 +195,8 @@ function moveService(db: Db, from: number, to: number): void {
  */
 export function linkIdentity(ctx: Ctx, sender: Sender, targetMemberId: number): Member {
   return inTransaction(ctx.db, () => {
-    const target = getMember(ctx.db, targetMemberId);
+    // A code made out to a record since merged into another links to the person it became.
+    const target = getMember(ctx.db, currentMemberId(ctx.db, targetMemberId));
     const identity = findIdentity(ctx.db, sender.platform, sender.platformUserId);
     const now = ctx.clock.now();
     if (!identity) {
@@ -224,7 +225,11 @@ export function linkIdentity(ctx: Ctx, sender: Sender, targetMemberId: number): 
       const stillUsed = ctx.db.select().from(identities).where(eq(identities.memberId, previous)).get();
       if (!stillUsed) {
         // Records merged into this one before now follow it, so a merged record is one step from the person.
-        ctx.db.update(members).set({ mergedInto: target.id }).where(eq(members.mergedInto, previous)).run();
+        ctx.db
+          .update(members)
+          .set({ mergedInto: target.id })
+          .where(and(eq(members.mergedInto, previous), ne(members.id, target.id)))
+          .run();
         ctx.db.update(members).set({ mergedInto: target.id }).where(eq(members.id, previous)).run();
         moveHoldings(ctx, previous, target.id);
       }

@@ -53,6 +53,26 @@ describe('linking a second platform account', () => {
   });
 });
 
+describe('a link code made out to a record since merged', () => {
+  it('links to the person the record became, keeping every merge one step long', () => {
+    const demo = demoDomain();
+    const { db } = demo.services;
+    const { jin, wang, yang } = demo.ids.members;
+    demo.grant('jin', 40);
+    linkIdentity(demo.system, { platform: 'shell', platformUserId: 'wang', displayName: '王阿姨' }, yang.id);
+    // an old code for wang's record, used by jin's account
+    linkIdentity(demo.system, { platform: 'shell', platformUserId: 'jin', displayName: '金阿姨' }, wang.id);
+    expect(findIdentity(db, 'shell', 'jin')!.memberId).toBe(yang.id);
+    const merged = db.select().from(members).where(inArray(members.id, [jin.id, wang.id, yang.id])).all();
+    expect(Object.fromEntries(merged.map((m) => [m.id, m.mergedInto]))).toEqual({ [jin.id]: yang.id, [wang.id]: yang.id, [yang.id]: null });
+    expect(balanceOf(db, memberAccount(yang.id))).toBe(40);
+    // the account already with that person: nothing changes, and no record is merged into itself
+    linkIdentity(demo.system, { platform: 'shell', platformUserId: 'wang', displayName: '王阿姨' }, wang.id);
+    expect(db.select().from(members).where(eq(members.id, wang.id)).get()!.mergedInto).toBe(yang.id);
+    expect(reconcile(db).ok).toBe(true);
+  });
+});
+
 describe('merging records that served and were served', () => {
   const sender = { platform: 'shell', platformUserId: 'wang', displayName: '王阿姨' };
 
