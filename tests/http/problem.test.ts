@@ -70,8 +70,8 @@ describe('the problem shape', () => {
   });
 
   it.each([
-    ['en', 'Invalid input: ', ['Expected a number', 'Expected one of: "street", "community"', 'At least 1 characters'], '; '],
-    ['zh', '输入有误：', ['应为数字', '应为以下之一：', '至少 1 个字符'], '；'],
+    ['en', 'Invalid input: ', ['Expected a number', 'Expected one of: "street", "community"', 'Must not be empty'], '; '],
+    ['zh', '输入有误：', ['应为数字', '应为以下之一：', '不能为空'], '；'],
   ] as const)('words validation failures in the client’s language (%s)', async (lang, lead, parts, separator) => {
     const h = apiHarness();
     const answer = await h.call('POST', '/units', {
