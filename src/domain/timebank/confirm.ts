@@ -78,11 +78,14 @@ export function confirm(ctx: Ctx, input: { taskId: number; volunteerId?: number;
       if (all.some((c) => c.status === 'lapsed')) throw new DomainError('CONFLICT', 'confirm.lapsed', { ref });
       throw new DomainError('NOT_FOUND', 'confirm.nothing', { ref });
     }
-    for (const completion of targets) {
+    // Hours named for a task with several reports (staff closing a patrol) pick the reports that say them.
+    const matching = input.minutes !== undefined && input.volunteerId === undefined ? targets.filter((c) => c.minutes === input.minutes) : [];
+    const chosen = matching.length ? matching : targets;
+    for (const completion of chosen) {
       const refusal = confirmRefusal(ctx, task, completion) ?? unseenRefusal(ctx, task, completion, input.minutes);
       if (refusal) throw refusal;
     }
-    const credited = targets.map((completion) => ({ ...credit(ctx, task, completion, completion.minutes, 'confirmed'), name: completion.name }));
+    const credited = chosen.map((completion) => ({ ...credit(ctx, task, completion, completion.minutes, 'confirmed'), name: completion.name }));
     audit(ctx, 'task.confirm', { type: 'task', id: task.id }, { completions: credited.map((c) => ({ id: c.id, minutes: c.creditedMinutes, points: c.points })) });
     return { task: getTask(ctx.db, task.id), credited };
   });

@@ -238,6 +238,19 @@ describe('reporting and confirming hours', () => {
     expect(points(demo, 'yang')).toBe(20);
   });
 
+  it('confirms, of several reports, those that say the hours named', () => {
+    const demo = demoDomain();
+    const task = postTask(demo.as('li'), { unitId: demo.ids.units.grid1.id, title: '夜间巡逻', slots: 2 });
+    claim(demo.as('yang'), { taskId: task.id });
+    claim(demo.as('wang'), { taskId: task.id });
+    complete(demo.as('yang'), { taskId: task.id, minutes: 60 });
+    complete(demo.as('wang'), { taskId: task.id, minutes: 120 });
+    const { credited } = confirm(demo.as('zhao'), { taskId: task.id, minutes: 120 });
+    expect(credited.map((c) => c.name)).toEqual(['王阿姨']);
+    expect(points(demo, 'yang')).toBe(0);
+    expect(completionsOf(demo.services.db, task.id).find((c) => c.volunteerId === demo.ids.members.yang.id)?.status).toBe('pending');
+  });
+
   it('never lets staff confirm their own service', () => {
     const demo = demoDomain();
     const task = postWish(demo.as('wang'), { unitId: demo.ids.units.grid1.id, title: '修水管' });
