@@ -33,3 +33,31 @@ export const jsonLines = (text: string) =>
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { room: string; text: string });
+
+/** A worker process of a race test: it says `ready`, waits for `go` on stdin, then prints one JSON line. */
+export interface RaceWorker<R> {
+  ready: Promise<void>;
+  go(): void;
+  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; result: R | undefined; stderr: string }>;
+}
+
+/** Starts `script` (a race test's worker) with `args`; several started together race once each is told `go()`. */
+export function raceWorker<R = any>(script: string, args: string[]): RaceWorker<R> {
+  const child = spawn(TSX, [script, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let markReady: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  child.stdout.on('data', (d) => {
+    stdout += d;
+    if (stdout.startsWith('ready\n')) markReady();
+  });
+  child.stderr.on('data', (d) => (stderr += d));
+  const done = new Promise<Awaited<RaceWorker<R>['done']>>((resolve) =>
+    child.on('close', (code, signal) => {
+      const line = stdout.split('\n').filter(Boolean)[1];
+      resolve({ code, signal, result: line ? (JSON.parse(line) as R) : undefined, stderr });
+    }),
+  );
+  return { ready, go: () => child.stdin.end('go\n'), done };
+}

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { adjust } from '../../src/domain/ledger/adjust.js';
 import { redeem } from '../../src/domain/rewards/redeem.js';
 import { createReward } from '../../src/domain/rewards/rewards.js';
 import { seedDemo } from '../../src/domain/seed/demo.js';
-import { ROOT } from '../helpers/spawn.js';
+import { raceWorker } from '../helpers/spawn.js';
 import { identities, vouchers } from '../../src/db/schema/index.js';
 import { balanceOf, ESCROW } from '../../src/domain/ledger/accounts.js';
 import { reconcile } from '../../src/domain/ledger/reconcile.js';
@@ -130,29 +129,10 @@ describe('concurrent restocks, purchases, uses and refunds', () => {
   });
 });
 
-const TSX = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
 const WORKER = fileURLToPath(new URL('./stock-worker.ts', import.meta.url));
 
 /** Starts a worker; `go()` lets it run, `done` is its JSON result. */
-function worker(args: string[]) {
-  const child = spawn(TSX, [WORKER, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let markReady: () => void;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  child.stdout.on('data', (d) => {
-    stdout += d;
-    if (stdout.startsWith('ready\n')) markReady();
-  });
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; result: any; stderr: string }>((resolve) =>
-    child.on('close', (code) => {
-      const line = stdout.split('\n').filter(Boolean)[1];
-      resolve({ code, result: line ? JSON.parse(line) : undefined, stderr });
-    }),
-  );
-  return { ready, go: () => child.stdin.end('go\n'), done };
-}
+const worker = (args: string[]) => raceWorker(WORKER, args);
 
 describe('two processes on one database file', () => {
   it('restocking and refunding in one while the other buys and uses keep stock = added − issued + returned', async () => {

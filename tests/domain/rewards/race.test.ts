@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,37 +12,12 @@ import { reconcile } from '../../../src/domain/ledger/reconcile.js';
 import { createReward, getReward } from '../../../src/domain/rewards/rewards.js';
 import { vouchersOf } from '../../../src/domain/rewards/vouchers.js';
 import { seedDemo } from '../../../src/domain/seed/demo.js';
-import { ROOT } from '../../helpers/spawn.js';
+import { raceWorker } from '../../helpers/spawn.js';
 import { START } from '../../helpers/services.js';
 
-const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
 const WORKER = fileURLToPath(new URL('./redeem-worker.ts', import.meta.url));
 
-interface Worker {
-  ready: Promise<void>;
-  go(): void;
-  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; result: { ok: boolean; code?: string; message?: string } | undefined; stderr: string }>;
-}
-
-function worker(args: string[]): Worker {
-  const child = spawn(TSX, [WORKER, ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let markReady: () => void;
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
-  child.stdout.on('data', (d) => {
-    stdout += d;
-    if (stdout.startsWith('ready\n')) markReady();
-  });
-  child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<Awaited<Worker['done']>>((resolve) =>
-    child.on('close', (code, signal) => {
-      const line = stdout.split('\n').filter(Boolean)[1];
-      resolve({ code, signal, result: line ? JSON.parse(line) : undefined, stderr });
-    }),
-  );
-  return { ready, go: () => child.stdin.end('go\n'), done };
-}
+const worker = (args: string[]) => raceWorker<{ ok: boolean; code?: string; message?: string }>(WORKER, args);
 
 /** A database file with the demo, a reward with one left, and two members able to pay for it. */
 function lastVoucher() {
