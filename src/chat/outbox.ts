@@ -91,7 +91,7 @@ export class OutboxDispatcher {
 
   /**
    * Starts delivering the rows due now, each room on its own; resolves with how many of them were sent.
-   * Rooms still busy from an earlier tick keep their rows leased, so they are not picked twice.
+   * A room still delivering from an earlier tick is not claimed, so one room has one worker at a time.
    */
   tick(): Promise<number> {
     let rows: OutboxRow[];
@@ -105,19 +105,18 @@ export class OutboxDispatcher {
     }
     const byRoom = new Map<string, OutboxRow[]>();
     for (const row of rows) {
-      const key = roomKey(row);
-      byRoom.set(key, [...(byRoom.get(key) ?? []), row]);
+      const queue = byRoom.get(roomKey(row));
+      if (queue) queue.push(row);
+      else byRoom.set(roomKey(row), [row]);
     }
     const work = [...byRoom].map(([key, queue]) => {
       const room = this.#deliverRoom(queue)
         .catch((error) => {
           this.deps.log.error('outbox dispatch failed; will try again', { room: queue[0]!.roomId, error });
           return 0;
-        });
+        })
+        .finally(() => this.#busy.delete(key));
       this.#busy.set(key, room);
-      void room.finally(() => {
-        if (this.#busy.get(key) === room) this.#busy.delete(key);
-      });
       return room;
     });
     return Promise.all(work).then((counts) => counts.reduce((a, b) => a + b, 0));
