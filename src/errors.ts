@@ -1,4 +1,4 @@
-import type { MessageKey, MessageParams } from './chat/i18n/index.js';
+import type { MessageKey, MessageParams } from './i18n/index.js';
 
 /**
  * The codes a domain rule can fail with. Each transport maps them once: `http/problem.ts` to a status,

@@ -1,7 +1,7 @@
 import type { Api } from 'grammy';
 import type { BotCommand, BotCommandScope } from 'grammy/types';
 import type { CommandDef } from '../../src/chat/command.js';
-import { t } from '../../src/chat/i18n/index.js';
+import { t } from '../../src/i18n/index.js';
 import type { Lang } from '../../src/config.js';
 
 const NAME = /^[a-z0-9_]{1,32}$/;

@@ -13,7 +13,7 @@ import {
 } from 'wechaty';
 import { FileBox } from 'file-box';
 import type { ChatCore } from '../../src/chat/core.js';
-import { t, type Translate } from '../../src/chat/i18n/index.js';
+import { t, type Translate } from '../../src/i18n/index.js';
 import type { Transport } from '../../src/chat/outbox.js';
 import type { IncomingMessage, OutMessage } from '../../src/chat/types.js';
 import { inTransaction } from '../../src/db/client.js';

@@ -1,6 +1,6 @@
 import qrcodeTerminal from 'qrcode-terminal';
 import { qrcodeValueToImageUrl, ScanStatus, type Wechaty } from 'wechaty';
-import type { MessageKey, MessageParams } from '../../src/chat/i18n/index.js';
+import type { MessageKey, MessageParams } from '../../src/i18n/index.js';
 import { inTransaction } from '../../src/db/client.js';
 import type { Deps } from '../../src/domain/context.js';
 import { notifyTopStaff } from '../../src/domain/notify.js';

@@ -4,7 +4,7 @@ import type { StoredFile } from '../domain/files.js';
 import { canActAsStaff, type Member, unitsWithRole } from '../domain/org/members.js';
 import type { Room } from '../domain/org/rooms.js';
 import { DomainError } from '../errors.js';
-import type { MessageKey, Translate } from './i18n/index.js';
+import type { MessageKey, Translate } from '../i18n/index.js';
 import { parseRef } from './args.js';
 import type { CommandWords } from './parser.js';
 import type { HandleResult, IncomingMessage, OutMessage } from './types.js';

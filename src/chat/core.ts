@@ -17,7 +17,7 @@ import {
   UsageError,
 } from './command.js';
 import { attachmentConsumers, commands as defaultCommands } from './commands/index.js';
-import { t, translator } from './i18n/index.js';
+import { t, translator } from '../i18n/index.js';
 import { CommandParser } from './parser.js';
 import type { HandleResult, IncomingMessage } from './types.js';
 

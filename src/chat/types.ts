@@ -1,4 +1,4 @@
-import type { Translate } from './i18n/index.js';
+import type { Translate } from '../i18n/index.js';
 
 /** What an adapter hands the chat core, whatever the platform. */
 export interface IncomingMessage {

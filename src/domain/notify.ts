@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { OutMessage } from '../chat/types.js';
-import { type Translate, translator } from '../chat/i18n/index.js';
+import { type Translate, translator } from '../i18n/index.js';
 import type { Lang } from '../config.js';
 import { identities, outbox, type RoomPurpose } from '../db/schema/index.js';
 import type { Deps } from './context.js';

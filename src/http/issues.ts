@@ -1,5 +1,5 @@
 import type { ZodError } from 'zod';
-import { type MessageKey, messages, t } from '../chat/i18n/index.js';
+import { type MessageKey, messages, t } from '../i18n/index.js';
 import type { Lang } from '../config.js';
 
 type Issue = ZodError['issues'][number];

@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
-import { type MessageKey, type MessageParams, t } from '../chat/i18n/index.js';
+import { type MessageKey, type MessageParams, t } from '../i18n/index.js';
 import type { Lang } from '../config.js';
 import { type ErrorCode, isDomainError } from '../errors.js';
 import type { Logger } from '../log.js';

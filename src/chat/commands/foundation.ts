@@ -7,7 +7,7 @@ import { activeGrants, canActAsStaff, updateMember } from '../../domain/org/memb
 import { getUnit } from '../../domain/org/units.js';
 import { DomainError } from '../../errors.js';
 import { type CommandCtx, type CommandDef, hasUnit, UsageError } from '../command.js';
-import { type MessageKey, t } from '../i18n/index.js';
+import { type MessageKey, t } from '../../i18n/index.js';
 
 export function describePlace(ctx: CommandCtx): string {
   if (ctx.room.kind === 'private') return ctx.t('help.place.private');

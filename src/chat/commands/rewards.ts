@@ -1,7 +1,7 @@
 import { firstWord } from '../args.js';
 import { type CommandCtx, type CommandDef, hasUnit, refOrUsage, unitOf, UsageError } from '../command.js';
 import type { OutMessage } from '../types.js';
-import type { Translate } from '../i18n/index.js';
+import type { Translate } from '../../i18n/index.js';
 import { balanceOf, memberAccount } from '../../domain/ledger/accounts.js';
 import { notifyMember } from '../../domain/notify.js';
 import { unitsWithRole } from '../../domain/org/members.js';

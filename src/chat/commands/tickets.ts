@@ -23,7 +23,7 @@ import { unitsWithRole } from '../../domain/org/members.js';
 import { DomainError } from '../../errors.js';
 import { formatDuration } from '../../time.js';
 import { type AttachmentConsumer, type CommandCtx, type CommandDef, type CommandOutput, hasUnit, refOrUsage, unitOf, UsageError } from '../command.js';
-import type { MessageKey } from '../i18n/index.js';
+import type { MessageKey } from '../../i18n/index.js';
 import type { OutMessage } from '../types.js';
 
 /** The ticket a command names: "T1", "t1", "1" or "#1". A malformed ref earns the usage line. */

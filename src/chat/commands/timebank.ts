@@ -20,7 +20,7 @@ import { rule } from '../../domain/timebank/rule.js';
 import { completionsOf, getTask, openTasksFor, type Task, taskRef } from '../../domain/timebank/tasks.js';
 import { DomainError } from '../../errors.js';
 import { formatDateTime, localParts } from '../../time.js';
-import type { MessageKey, Translate } from '../i18n/index.js';
+import type { MessageKey, Translate } from '../../i18n/index.js';
 import type { Lang } from '../../config.js';
 import { notifyMember } from '../../domain/notify.js';
 import { privateHint } from './rewards.js';

@@ -1,5 +1,5 @@
 import type { OutMessage } from '../../chat/types.js';
-import type { Translate } from '../../chat/i18n/index.js';
+import type { Translate } from '../../i18n/index.js';
 import type { Lang } from '../../config.js';
 import { formatDuration } from '../../time.js';
 import type { AnnualReport } from './annual.js';

@@ -1,4 +1,4 @@
-import type { MessageKey, Translate } from '../../chat/i18n/index.js';
+import type { MessageKey, Translate } from '../../i18n/index.js';
 import type { Button, OutMessage } from '../../chat/types.js';
 import type { Lang } from '../../config.js';
 import { formatDateTime, formatDuration } from '../../time.js';

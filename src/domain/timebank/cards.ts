@@ -1,4 +1,4 @@
-import type { Translate } from '../../chat/i18n/index.js';
+import type { Translate } from '../../i18n/index.js';
 import type { OutMessage } from '../../chat/types.js';
 import type { Db } from '../../db/client.js';
 import { getMember } from '../org/members.js';

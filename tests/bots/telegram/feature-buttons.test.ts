@@ -1,7 +1,7 @@
 import type { InlineKeyboardMarkup, Message } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
 import { CALLBACK_DATA_BYTES } from '../../../bots/telegram/send.js';
-import { translator } from '../../../src/chat/i18n/index.js';
+import { translator } from '../../../src/i18n/index.js';
 import { vouchers } from '../../../src/db/schema/index.js';
 import { adjust } from '../../../src/domain/ledger/adjust.js';
 import { balanceOf, memberAccount } from '../../../src/domain/ledger/accounts.js';

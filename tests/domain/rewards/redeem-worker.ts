@@ -6,7 +6,7 @@
  */
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
-import { t } from '../../../src/chat/i18n/index.js';
+import { t } from '../../../src/i18n/index.js';
 import { systemClock } from '../../../src/clock.js';
 import { inTransaction, openDatabase } from '../../../src/db/client.js';
 import type { Ctx } from '../../../src/domain/context.js';

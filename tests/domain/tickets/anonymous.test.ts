@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, identities } from '../../../src/db/schema/index.js';
-import { translator } from '../../../src/chat/i18n/index.js';
+import { translator } from '../../../src/i18n/index.js';
 import { memberActor } from '../../../src/domain/context.js';
 import { createMember, grantRole } from '../../../src/domain/org/members.js';
 import { escalateTicket } from '../../../src/domain/tickets/escalate.js';

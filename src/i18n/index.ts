@@ -1,4 +1,4 @@
-import type { Lang } from '../../config.js';
+import type { Lang } from '../config.js';
 import { apiMessages } from './api.js';
 import { coreMessages } from './core.js';
 import { jobMessages } from './jobs.js';
