@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from './clock.js';
 import { ChatCore, type CoreDeps } from './chat/core.js';
 import { OutboxDispatcher } from './chat/outbox.js';
+import { renderNotice } from './chat/render/index.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/client.js';
 import { isEmpty, seedDemo } from './domain/seed/demo.js';
@@ -43,6 +44,7 @@ export function createServices(options: ServiceOptions): Services {
     clock,
     log,
     settings: { lang: config.lang, timeZone: config.timeZone, dataDir: config.dataDir },
+    render: renderNotice,
   };
   const seeded = (options.seed ?? config.seed) && isEmpty(deps);
   if (seeded) seedDemo(deps);

@@ -1,4 +1,8 @@
+import type { OutMessage } from '../domain/notice.js';
 import type { Translate } from '../i18n/index.js';
+
+// The message shape the domain's outbox rows carry: chat words it, adapters send it.
+export type { Button, OutMessage } from '../domain/notice.js';
 
 /** What an adapter hands the chat core, whatever the platform. */
 export interface IncomingMessage {
@@ -36,22 +40,6 @@ export interface Attachment {
   mimeType?: string;
   /** Loaded only when the core needs the bytes. */
   load(): Promise<Uint8Array>;
-}
-
-export interface Button {
-  label: string;
-  /** The command a press runs, as the presser would type it: "/take T1". */
-  command: string;
-}
-
-export interface OutMessage {
-  text: string;
-  /** Rows of buttons; platforms without buttons show the text alone, which always says what to type. */
-  buttons?: Button[][];
-  /** In a group, address the reply to this platform user (WeChat @mentions them). */
-  mentionUserId?: string;
-  /** Photos to send after the text: paths under the data directory (a ticket's photos, to its staff room). */
-  images?: string[];
 }
 
 export interface HandleResult {

@@ -3,6 +3,7 @@ import type { RoomPurpose } from '../db/schema/index.js';
 import { DomainError } from '../errors.js';
 import { audit } from './audit.js';
 import type { Ctx } from './context.js';
+import { say } from './notice.js';
 import { notifyRooms } from './notify.js';
 import { canActAsStaff } from './org/members.js';
 import { groupRoomsOf } from './org/rooms.js';
@@ -35,7 +36,7 @@ export function sendBroadcast(ctx: Ctx, input: BroadcastInput): { rooms: number 
     }
     const unitIds = input.includeDescendants ? subtreeIds(ctx.db, unit.id) : [unit.id];
     const rooms = groupRoomsOf(ctx.db, unitIds, input.purpose);
-    const sent = notifyRooms(ctx, rooms, (t) => ({ text: t('broadcast.message', { unit: unit.name, text }) }), `broadcast:unit:${unit.id}`);
+    const sent = notifyRooms(ctx, rooms, say('broadcast.message', { unit: unit.name, text }), `broadcast:unit:${unit.id}`);
     audit(ctx, 'broadcast.send', { type: 'unit', id: unit.id }, {
       rooms: sent,
       includeDescendants: input.includeDescendants,

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Lang } from '../config.js';
 import type { Db } from '../db/client.js';
+import type { Render } from './notice.js';
 
 /** Who is acting. Every change names one, so audit rows and ledger entries say who did it. */
 export type Actor =
@@ -22,6 +23,8 @@ export interface Deps {
   db: Db;
   clock: Clock;
   settings: Settings;
+  /** Words the notices the domain leaves in the outbox: the chat layer's renderNotice, passed in. */
+  render: Render;
 }
 
 export interface Ctx extends Deps {

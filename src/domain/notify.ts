@@ -1,32 +1,24 @@
 import { and, eq } from 'drizzle-orm';
-import type { OutMessage } from '../chat/types.js';
-import { type Translate, translator } from '../i18n/index.js';
-import type { Lang } from '../config.js';
 import { identities, outbox, type RoomPurpose } from '../db/schema/index.js';
 import type { Deps } from './context.js';
+import type { Notice, OutMessage } from './notice.js';
 import { currentMemberId, getMember } from './org/members.js';
 import { findRoom, groupRoomsOf, privateRoomOf, type Room, roomLanguage } from './org/rooms.js';
 import { childrenOf } from './org/units.js';
 
-/** Builds a notification in the language of the room it goes to. */
-export type Render = (t: Translate, lang: Lang) => OutMessage;
-
 /**
  * Writes one outbox row per room, in the caller's transaction: the notification exists exactly when the
- * change that caused it does. The dispatcher delivers it.
+ * change that caused it does. The dispatcher delivers it. The notice is worded (deps.render) in each
+ * room's language.
  */
-export function notifyRooms(deps: Deps, rooms: readonly Room[], render: Render, source: string): number {
+export function notifyRooms(deps: Deps, rooms: readonly Room[], notice: Notice, source: string, mention?: string): number {
   const now = deps.clock.now();
-  for (const room of rooms) {
-    const lang = roomLanguage(room, deps.settings);
-    const message = render(translator(lang), lang);
-    enqueue(deps, room, message, source, now);
-  }
+  for (const room of rooms) enqueue(deps, room, deps.render(notice, roomLanguage(room, deps.settings)), source, now, mention);
   return rooms.length;
 }
 
-export function notifyUnit(deps: Deps, unitId: number, purpose: RoomPurpose, render: Render, source: string): number {
-  return notifyRooms(deps, groupRoomsOf(deps.db, [unitId], purpose), render, source);
+export function notifyUnit(deps: Deps, unitId: number, purpose: RoomPurpose, notice: Notice, source: string): number {
+  return notifyRooms(deps, groupRoomsOf(deps.db, [unitId], purpose), notice, source);
 }
 
 /**
@@ -41,20 +33,19 @@ export function queueReply(deps: Deps, platform: string, platformRoomId: string,
 }
 
 /** The staff rooms of the top of the tree (the street's): where the system reports what a person must look at. */
-export function notifyTopStaff(deps: Deps, render: Render, source: string): number {
-  return childrenOf(deps.db, null).reduce((n, root) => n + notifyUnit(deps, root.id, 'staff', render, source), 0);
+export function notifyTopStaff(deps: Deps, notice: Notice, source: string): number {
+  return childrenOf(deps.db, null).reduce((n, root) => n + notifyUnit(deps, root.id, 'staff', notice, source), 0);
 }
 
 /**
  * Sends to the member's most recently used private chat; false when they have none yet. A record merged
  * into another is the same person, reached where they are now.
  */
-export function notifyMember(deps: Deps, memberId: number, render: Render, source: string): boolean {
+export function notifyMember(deps: Deps, memberId: number, notice: Notice, source: string): boolean {
   const person = currentMemberId(deps.db, memberId);
   const room = privateRoomOf(deps.db, person);
   if (!room) return false;
-  const lang = getMember(deps.db, person).language;
-  enqueue(deps, room, render(translator(lang), lang), source, deps.clock.now());
+  enqueue(deps, room, deps.render(notice, getMember(deps.db, person).language), source, deps.clock.now());
   return true;
 }
 
@@ -69,22 +60,19 @@ export function notifyMember(deps: Deps, memberId: number, render: Render, sourc
 export function notifyPerson(
   deps: Deps,
   memberId: number,
-  render: Render,
+  notice: Notice,
   source: string,
   groups: readonly Room[],
   options: { anonymous?: boolean } = {},
 ): number {
-  if (notifyMember(deps, memberId, render, source)) return 1;
+  if (notifyMember(deps, memberId, notice, source)) return 1;
   const person = currentMemberId(deps.db, memberId);
   let sent = 0;
   for (const room of groups) {
     if (room.kind !== 'group') continue;
     const mention = options.anonymous ? undefined : platformUserId(deps, person, room.platform);
     if (!mention && !options.anonymous) continue;
-    sent += notifyRooms(deps, [room], (t, lang) => {
-      const message = render(t, lang);
-      return mention ? { ...message, mentionUserId: mention } : message;
-    }, source);
+    sent += notifyRooms(deps, [room], notice, source, mention);
   }
   return sent;
 }
@@ -98,7 +86,7 @@ export function platformUserId(deps: Deps, memberId: number, platform: string): 
     .get()?.id;
 }
 
-function enqueue(deps: Deps, room: Room, message: OutMessage, source: string, now: Date) {
+function enqueue(deps: Deps, room: Room, message: OutMessage, source: string, now: Date, mention?: string) {
   deps.db
     .insert(outbox)
     .values({
@@ -106,7 +94,7 @@ function enqueue(deps: Deps, room: Room, message: OutMessage, source: string, no
       roomId: room.platformRoomId,
       text: message.text,
       buttons: message.buttons ?? null,
-      mentionUserId: message.mentionUserId ?? null,
+      mentionUserId: mention ?? message.mentionUserId ?? null,
       images: message.images?.length ? message.images : null,
       source,
       nextAttemptAt: now,

@@ -20,6 +20,7 @@ export function authenticate(services: Services): MiddlewareHandler<ApiEnv> {
       db: services.db,
       clock: services.clock,
       settings: services.deps.settings,
+      render: services.deps.render,
       actor: { kind: 'token', tokenId: principal.tokenId, label: principal.label, lang: preferredLang(c.req.header('accept-language')) },
     };
     c.set('principal', principal);

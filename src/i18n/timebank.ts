@@ -52,7 +52,7 @@ export const timebankMessages = {
   'task.card.full': { zh: '名额已满（{slots} 人）', en: 'All {slots} slots taken' },
   'task.card.done': { zh: '✅ 已完成', en: '✅ Done' },
   'task.card.claimers': { zh: '已认领：{names}', en: 'Claimed by: {names}' },
-  'task.card.howTo': { zh: '发送「认领 {ref}」认领。', en: 'Send "/claim {ref}" to claim it.' },
+  'task.card.howTo': { zh: '发送「{cmd} {ref}」认领。', en: 'Send "{cmd} {ref}" to claim it.' },
   'task.button.claim': { zh: '认领', en: 'Claim' },
   'task.button.confirm': { zh: '确认', en: 'Confirm' },
   'tasks.header': { zh: '📋 待认领的心愿和任务：', en: '📋 Open wishes and tasks:' },

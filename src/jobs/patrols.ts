@@ -1,10 +1,10 @@
 import { DAY } from '../clock.js';
+import { say } from '../domain/notice.js';
 import { notifyRooms, notifyUnit } from '../domain/notify.js';
 import { patrolled, patrolledUnits } from '../domain/patrols/patrols.js';
 import { halfDayBefore } from '../domain/patrols/windows.js';
 import { groupRoomsOf } from '../domain/org/rooms.js';
 import { selfAndAncestors, type Unit } from '../domain/org/units.js';
-import { formatDateTime } from '../time.js';
 import type { JobContext, JobDef } from './job.js';
 
 /** Each patrolling grid's staff room hears that it is time to patrol. */
@@ -15,7 +15,7 @@ function remind(ctx: JobContext, night: boolean): string {
       ctx,
       grid.id,
       'staff',
-      (t) => ({ text: t(night ? 'patrol.nightReminder' : 'patrol.reminder', { unit: grid.name }) }),
+      say(night ? 'patrol.nightReminder' : 'patrol.reminder', { unit: grid.name }),
       `job:${night ? 'night-patrol' : 'patrol-reminder'}`,
     );
   }
@@ -44,12 +44,11 @@ function check(ctx: JobContext, window: { from: Date; to: Date }, night: boolean
     notifyRooms(
       ctx,
       groupRoomsOf(ctx.db, [parent.id], 'staff'),
-      (t, lang) => ({
-        text: t(night ? 'patrol.nightMissed' : 'patrol.missed', {
-          grids: grids.map((g) => g.name).join(lang === 'zh' ? '、' : ', '),
-          from: formatDateTime(window.from, ctx.settings.timeZone, lang),
-          to: formatDateTime(window.to, ctx.settings.timeZone, lang),
-        }),
+      // A list parameter is joined the way the reader's language writes one: 「甲、乙」, "A, B".
+      say(night ? 'patrol.nightMissed' : 'patrol.missed', {
+        grids: grids.map((g) => g.name),
+        from: { at: window.from, zone: ctx.settings.timeZone },
+        to: { at: window.to, zone: ctx.settings.timeZone },
       }),
       `job:${night ? 'night-patrol-check' : 'patrol-check'}`,
     );

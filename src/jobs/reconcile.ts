@@ -1,4 +1,5 @@
 import { reconcile } from '../domain/ledger/reconcile.js';
+import { say } from '../domain/notice.js';
 import { notifyTopStaff } from '../domain/notify.js';
 import type { JobDef } from './job.js';
 
@@ -26,7 +27,7 @@ export const reconcileJob: JobDef = {
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
     ctx.log.error('ledger reconciliation found mismatches', { ...parts, accounts: report.accounts.slice(0, 10), stock: report.stock.slice(0, 10) });
-    notifyTopStaff(ctx, (t) => ({ text: t('reconcile.mismatch', { count, details }) }), 'job:reconcile');
+    notifyTopStaff(ctx, say('reconcile.mismatch', { count, details }), 'job:reconcile');
     return `mismatches: ${details}`;
   },
 };

@@ -1,4 +1,5 @@
 import { inArray } from 'drizzle-orm';
+import { renderAnnual, renderMonthly, renderQuarterly } from '../chat/render/reports.js';
 import { units } from '../db/schema/index.js';
 import { notifyUnit } from '../domain/notify.js';
 import { childrenOf } from '../domain/org/units.js';
@@ -7,7 +8,6 @@ import { annualReport } from '../domain/reports/annual.js';
 import { monthlyReport } from '../domain/reports/monthly.js';
 import { previousMonth, previousQuarter, previousYear } from '../domain/reports/periods.js';
 import { quarterlyReport } from '../domain/reports/quarterly.js';
-import { renderAnnual, renderMonthly, renderQuarterly } from '../domain/reports/render.js';
 import type { JobContext, JobDef } from './job.js';
 
 /** Units of these kinds that have a staff room to tell. */

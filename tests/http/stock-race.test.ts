@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { renderNotice } from '../../src/chat/render/index.js';
 import { systemClock } from '../../src/clock.js';
 import { openDatabase } from '../../src/db/client.js';
 import type { Ctx } from '../../src/domain/context.js';
@@ -139,7 +140,7 @@ describe('two processes on one database file', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'linli-stock-')), 'linli.db');
     const db = openDatabase(file);
     // The workers run on the real clock: the vouchers must be current for it.
-    const deps = { db, clock: systemClock, settings: { lang: 'zh' as const, timeZone: 'Asia/Shanghai', dataDir: tmpdir() } };
+    const deps = { db, clock: systemClock, settings: { lang: 'zh' as const, timeZone: 'Asia/Shanghai', dataDir: tmpdir() }, render: renderNotice };
     const ids = seedDemo(deps);
     const system: Ctx = { ...deps, actor: { kind: 'system', job: 'test' } };
     const reward = createReward(system, { unitId: ids.units.community.id, merchantId: ids.members.spa.id, name: '体检券', pointsCost: 10, stock: 20, validDays: 30 });

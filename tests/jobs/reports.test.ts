@@ -5,7 +5,7 @@ import { annualReport } from '../../src/domain/reports/annual.js';
 import { monthlyReport } from '../../src/domain/reports/monthly.js';
 import { parsePeriod, previousMonth, previousQuarter, previousYear } from '../../src/domain/reports/periods.js';
 import { quarterlyReport } from '../../src/domain/reports/quarterly.js';
-import { aligned, displayWidth, renderMonthly, renderQuarterly } from '../../src/domain/reports/render.js';
+import { aligned, displayWidth, renderMonthly, renderQuarterly } from '../../src/chat/render/reports.js';
 import { translator } from '../../src/i18n/index.js';
 import { units } from '../../src/db/schema/index.js';
 import { CronScheduler } from '../../src/jobs/scheduler.js';

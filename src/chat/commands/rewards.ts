@@ -1,6 +1,7 @@
 import { firstWord } from '../args.js';
 import { type CommandCtx, type CommandDef, hasUnit, refOrUsage, unitOf, UsageError } from '../command.js';
 import type { OutMessage } from '../types.js';
+import { typed } from '../render/speech.js';
 import type { Translate } from '../../i18n/index.js';
 import { balanceOf, memberAccount } from '../../domain/ledger/accounts.js';
 import { notifyMember } from '../../domain/notify.js';
@@ -40,7 +41,7 @@ function shopCard(ctx: CommandCtx): OutMessage {
   const buttons = items
     .filter((i) => i.stock > 0)
     .slice(0, 8)
-    .map((i) => [{ label: ctx.t('shop.button', { name: i.name, cost: i.pointsCost }), command: `/redeem ${rewardRef(i.id)}` }]);
+    .map((i) => [{ label: ctx.t('shop.button', { name: i.name, cost: i.pointsCost }), command: typed(redeemCommand, rewardRef(i.id)) }]);
   return { text: lines.join('\n'), ...(buttons.length ? { buttons } : {}) };
 }
 

@@ -4,7 +4,7 @@ import { cancelTicket } from '../../domain/tickets/cancel.js';
 import { recategorize } from '../../domain/tickets/categorize.js';
 import { ticketsCoveredBy, ticketsOfMember } from '../../domain/tickets/listing.js';
 import { addNote } from '../../domain/tickets/note.js';
-import { type RenderEnv, staffCard, stars, statusCard } from '../../domain/tickets/notices.js';
+import { type RenderEnv, stars } from '../../domain/tickets/notices.js';
 import { hiddenFrom, mayStartFollowing, mayView } from '../../domain/tickets/permissions.js';
 import { addPhotos, photoTarget } from '../../domain/tickets/photos.js';
 import { plusOne } from '../../domain/tickets/plusone.js';
@@ -14,7 +14,7 @@ import { reportTicket, type ReportResult } from '../../domain/tickets/report.js'
 import { resolveTicket } from '../../domain/tickets/resolve.js';
 import { getTicket, type Ticket, TICKET_PREFIX, ticketRef } from '../../domain/tickets/store.js';
 import { takeTicket } from '../../domain/tickets/take.js';
-import { historyOf, ticketView } from '../../domain/tickets/view.js';
+import { historyOf, type TicketView, ticketView } from '../../domain/tickets/view.js';
 import { communityOf, getUnit, subtreeIds } from '../../domain/org/units.js';
 import { findMemberByName } from '../../domain/org/find-member.js';
 import { assignTicket } from '../../domain/tickets/assign.js';
@@ -25,6 +25,8 @@ import { formatDuration } from '../../time.js';
 import { type AttachmentConsumer, type CommandCtx, type CommandDef, type CommandOutput, hasUnit, refOrUsage, unitOf, UsageError } from '../command.js';
 import type { MessageKey } from '../../i18n/index.js';
 import type { OutMessage } from '../types.js';
+import { typed } from '../render/speech.js';
+import { statusCard } from '../render/tickets.js';
 
 /** The ticket a command names: "T1", "t1", "1" or "#1". A malformed ref earns the usage line. */
 const refArg = (token: string | undefined, usage: MessageKey) => refOrUsage(TICKET_PREFIX, token, usage);
@@ -32,7 +34,8 @@ const refArg = (token: string | undefined, usage: MessageKey) => refOrUsage(TICK
 const env = (ctx: CommandCtx): RenderEnv => ({ now: ctx.clock.now(), timeZone: ctx.settings.timeZone });
 
 /** The staff-room card in the ticket's new state, for the adapter to put in place of the pressed one. */
-const cardOf = (ctx: CommandCtx, ticket: Ticket): OutMessage => staffCard(ctx.t, ctx.lang, ticketView(ctx.db, ticket), env(ctx));
+const cardOf = (ctx: CommandCtx, ticket: Ticket): OutMessage => staffCard(ctx, ticketView(ctx.db, ticket));
+const staffCard = (ctx: CommandCtx, view: TicketView): OutMessage => ctx.render({ kind: 'ticketCard', view, env: env(ctx) }, ctx.lang);
 
 const isStaffSomewhere = (ctx: CommandCtx) => unitsWithRole(ctx.db, ctx.member.id, ['staff', 'admin']).length > 0;
 
@@ -89,7 +92,7 @@ function reportReply(ctx: CommandCtx, result: ReportResult, anonymous: boolean):
   const text = lines.join('\n');
   // Neighbours in the group can back it with one press.
   if (ctx.room.kind === 'group' && !anonymous) {
-    return { text, buttons: [[{ label: ctx.t('ticket.button.plusone'), command: `/plusone ${ref}` }]] };
+    return { text, buttons: [[{ label: ctx.t('ticket.button.plusone'), command: typed(plusone, ref) }]] };
   }
   return text;
 }
@@ -196,7 +199,7 @@ const take: CommandDef = {
     const reporter = ticket.anonymous ? ctx.t('ticket.anonymousName') : view.reporter.name;
     return {
       replies: [{ text: ctx.t('ticket.takenReply', { ref: view.ref, text: ticket.text, reporter }) }],
-      card: staffCard(ctx.t, ctx.lang, view, env(ctx)),
+      card: staffCard(ctx, view),
     };
   },
 };
@@ -219,7 +222,7 @@ const assign: CommandDef = {
     const assignee = findMemberByName(ctx.db, name, subtreeIds(ctx.db, communityOf(ctx.db, ticket.originUnitId).id));
     const assigned = assignTicket(ctx, id, { memberId: assignee.id });
     const view = ticketView(ctx.db, assigned);
-    return { replies: [{ text: ctx.t('ticket.assignedReply', { ref: view.ref, name: assignee.name }) }], card: staffCard(ctx.t, ctx.lang, view, env(ctx)) };
+    return { replies: [{ text: ctx.t('ticket.assignedReply', { ref: view.ref, name: assignee.name }) }], card: staffCard(ctx, view) };
   },
 };
 
@@ -238,7 +241,7 @@ const escalate: CommandDef = {
     const id = refArg(token, 'ticket.usage.escalate');
     const moved = escalateTicket(ctx, id, why ? { note: why } : {});
     const view = ticketView(ctx.db, moved);
-    return { replies: [{ text: ctx.t('ticket.escalatedReply', { ref: view.ref, unit: view.responsible.name }) }], card: staffCard(ctx.t, ctx.lang, view, env(ctx)) };
+    return { replies: [{ text: ctx.t('ticket.escalatedReply', { ref: view.ref, unit: view.responsible.name }) }], card: staffCard(ctx, view) };
   },
 };
 

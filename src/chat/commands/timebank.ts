@@ -1,13 +1,14 @@
 import { firstWord } from '../args.js';
 import { type CommandCtx, type CommandDef, hasUnit, isStaffHere, refOrUsage, unitOf, UsageError } from '../command.js';
 import { normalizeText } from '../parser.js';
-import type { HandleResult } from '../types.js';
+import type { HandleResult, OutMessage } from '../types.js';
+import { typed } from '../render/speech.js';
 import { balanceOf, findAccount, memberAccount, merchantAccount, statement } from '../../domain/ledger/accounts.js';
 import { monthRange } from '../../domain/month.js';
 import { findMemberByName } from '../../domain/org/find-member.js';
 import { activeGrants, getMember } from '../../domain/org/members.js';
 import { getUnit, subtree } from '../../domain/org/units.js';
-import { taskCard } from '../../domain/timebank/cards.js';
+import { taskCardNotice } from '../../domain/timebank/cards.js';
 import { claim, withdraw } from '../../domain/timebank/claim.js';
 import { complete } from '../../domain/timebank/complete.js';
 import { confirm } from '../../domain/timebank/confirm.js';
@@ -28,9 +29,12 @@ import { privateHint } from './rewards.js';
 /** "W3" → 3, or the usage line. */
 const taskIdFrom = (token: string | undefined, usage: MessageKey) => refOrUsage('W', token, usage);
 
+/** The task's card as the groups see it, with its 认领 button while a slot is open. */
+const taskCard = (ctx: CommandCtx, task: Task): OutMessage => ctx.render(taskCardNotice(ctx.db, task), ctx.lang);
+
 /** A wish posted in a residents' group is shown there as its card; elsewhere it is announced and confirmed. */
 function wishPosted(ctx: CommandCtx, task: Task): string | HandleResult {
-  if (ctx.room.kind === 'group' && ctx.room.purpose === 'residents') return { replies: [taskCard(ctx.db, task, ctx.t)] };
+  if (ctx.room.kind === 'group' && ctx.room.purpose === 'residents') return { replies: [taskCard(ctx, task)] };
   return ctx.t(task.kind === 'wish' ? 'wish.posted' : 'posttask.posted', {
     ref: taskRef(task.id),
     title: task.title,
@@ -140,7 +144,7 @@ const tasksCommand: CommandDef = {
     );
     return {
       text: [ctx.t('tasks.header'), ...lines, ctx.t('tasks.footer')].join('\n'),
-      buttons: open.slice(0, 8).map((task) => [{ label: `${ctx.t('task.button.claim')} ${taskRef(task.id)}`, command: `/claim ${taskRef(task.id)}` }]),
+      buttons: open.slice(0, 8).map((task) => [{ label: `${ctx.t('task.button.claim')} ${taskRef(task.id)}`, command: typed(claimCommand, taskRef(task.id)) }]),
     };
   },
 };
@@ -157,7 +161,7 @@ const claimCommand: CommandDef = {
   run(ctx, { args }) {
     const taskId = taskIdFrom(firstWord(args)[0], 'claim.usage');
     const { task } = claim(ctx, { taskId, roomId: ctx.room.id });
-    const card = taskCard(ctx.db, getTask(ctx.db, task.id), ctx.t);
+    const card = taskCard(ctx, getTask(ctx.db, task.id));
     return { replies: [{ text: ctx.t('claim.done', { ref: taskRef(task.id), title: task.title, name: ctx.member.name }) }], card };
   },
 };
@@ -174,7 +178,7 @@ const unclaim: CommandDef = {
   run(ctx, { args }) {
     const taskId = taskIdFrom(firstWord(args)[0], 'unclaim.usage');
     const { task } = withdraw(ctx, { taskId });
-    const card = taskCard(ctx.db, getTask(ctx.db, task.id), ctx.t);
+    const card = taskCard(ctx, getTask(ctx.db, task.id));
     return { replies: [{ text: ctx.t('unclaim.done', { ref: taskRef(task.id) }) }], card };
   },
 };

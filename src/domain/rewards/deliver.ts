@@ -1,7 +1,7 @@
 import type { Deps } from '../context.js';
+import { say } from '../notice.js';
 import { notifyMember } from '../notify.js';
 import { getMember } from '../org/members.js';
-import { formatDateTime } from '../../time.js';
 import type { Reward } from './rewards.js';
 import type { Voucher } from './vouchers.js';
 
@@ -14,13 +14,11 @@ export function deliverVoucher(deps: Deps, voucher: Voucher, reward: Reward): bo
   return notifyMember(
     deps,
     voucher.memberId,
-    (t, lang) => ({
-      text: t('redeem.notify.code', {
-        name: reward.name,
-        code: voucher.code,
-        merchant,
-        expires: formatDateTime(voucher.expiresAt, deps.settings.timeZone, lang, voucher.issuedAt),
-      }),
+    say('redeem.notify.code', {
+      name: reward.name,
+      code: voucher.code,
+      merchant,
+      expires: { at: voucher.expiresAt, zone: deps.settings.timeZone, reference: voucher.issuedAt },
     }),
     `voucher:${voucher.id}`,
   );

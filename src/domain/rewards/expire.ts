@@ -3,6 +3,7 @@ import { inTransaction } from '../../db/client.js';
 import { rewards, vouchers } from '../../db/schema/index.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
+import { say } from '../notice.js';
 import { notifyMember } from '../notify.js';
 import { settle } from './settle.js';
 
@@ -24,7 +25,7 @@ export function expireVouchers(ctx: Ctx, asOf: Date = ctx.clock.now()): number {
       notifyMember(
         ctx,
         voucher.memberId,
-        (t) => ({ text: t('expire.notify.holder', { name: reward.name, points: voucher.pointsCost, tail: voucher.code.slice(-4) }) }),
+        say('expire.notify.holder', { name: reward.name, points: voucher.pointsCost, tail: voucher.code.slice(-4) }),
         `voucher:${voucher.id}`,
       );
     }

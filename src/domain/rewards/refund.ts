@@ -4,6 +4,7 @@ import { formatDateTime } from '../../time.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { balanceOf, memberAccount } from '../ledger/accounts.js';
+import { say } from '../notice.js';
 import { notifyMember } from '../notify.js';
 import { actorLanguage } from '../org/language.js';
 import type { Reward } from './rewards.js';
@@ -39,7 +40,7 @@ export function refundVoucher(ctx: Ctx, input: { code: string }): Refunded {
     audit(ctx, outcome === 'cancelled' ? 'voucher.refund' : 'voucher.expire', { type: 'voucher', id: voucher.id }, { rewardId: reward.id, points: voucher.pointsCost });
     if (ctx.actor.kind !== 'member') {
       const params = { name: reward.name, points: voucher.pointsCost, tail: voucher.code.slice(-4) };
-      notifyMember(ctx, voucher.memberId, (t) => ({ text: t(outcome === 'cancelled' ? 'refund.notify.holder' : 'expire.notify.holder', params) }), `voucher:${voucher.id}`);
+      notifyMember(ctx, voucher.memberId, say(outcome === 'cancelled' ? 'refund.notify.holder' : 'expire.notify.holder', params), `voucher:${voucher.id}`);
     }
     return { voucher: settled, reward, outcome, balance: balanceOf(ctx.db, memberAccount(voucher.memberId)) };
   });

@@ -3,6 +3,7 @@ import { DomainError } from '../../errors.js';
 import { formatDateTime } from '../../time.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
+import { say } from '../notice.js';
 import { notifyMember } from '../notify.js';
 import { actorLanguage } from '../org/language.js';
 import { getMember } from '../org/members.js';
@@ -38,7 +39,7 @@ export function verifyVoucher(ctx: Ctx, input: { code: string; merchantId?: numb
     notifyMember(
       ctx,
       voucher.memberId,
-      (t, l) => ({ text: t('verify.notify.holder', { name: reward.name, merchant, at: formatDateTime(now, ctx.settings.timeZone, l, now) }) }),
+      say('verify.notify.holder', { name: reward.name, merchant, at: { at: now, zone: ctx.settings.timeZone, reference: now } }),
       `voucher:${voucher.id}`,
     );
     return { voucher: used, reward, holder };

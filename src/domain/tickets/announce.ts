@@ -1,8 +1,6 @@
-import type { Translate } from '../../i18n/index.js';
-import type { OutMessage } from '../../chat/types.js';
-import type { Lang } from '../../config.js';
 import type { Ctx, Deps } from '../context.js';
-import { notifyMember, notifyPerson, notifyRooms, type Render } from '../notify.js';
+import { type Notice, type Phrase, phrase } from '../notice.js';
+import { notifyMember, notifyPerson, notifyRooms } from '../notify.js';
 import { getMember, membersWithRoleAt } from '../org/members.js';
 import { getRoom, groupRoomsOf } from '../org/rooms.js';
 import { selfAndAncestors, type Unit } from '../org/units.js';
@@ -15,13 +13,13 @@ export const source = (ticket: Pick<Ticket, 'id'>) => `ticket:${ticket.id}`;
  * Tells a unit's staff: in its staff rooms, or, where it has none, each of its staff privately. The room a
  * command was said in is left out: the speaker's reply already says it there.
  */
-export function tellStaff(deps: Deps, ticket: Ticket, unitId: number, render: Render, exceptRoomId?: number): number {
+export function tellStaff(deps: Deps, ticket: Ticket, unitId: number, notice: Notice, exceptRoomId?: number): number {
   const rooms = groupRoomsOf(deps.db, [unitId], 'staff');
-  if (rooms.length) return notifyRooms(deps, rooms.filter((r) => r.id !== exceptRoomId), render, source(ticket));
+  if (rooms.length) return notifyRooms(deps, rooms.filter((r) => r.id !== exceptRoomId), notice, source(ticket));
   let sent = 0;
   for (const role of ['staff', 'admin'] as const) {
     for (const member of membersWithRoleAt(deps.db, unitId, role)) {
-      if (notifyMember(deps, member.id, render, source(ticket))) sent++;
+      if (notifyMember(deps, member.id, notice, source(ticket))) sent++;
     }
     if (sent) break;
   }
@@ -38,12 +36,16 @@ export function involvedUnits(deps: Deps, ticket: Ticket): Unit[] {
   return chain.slice(0, top === -1 ? 1 : top + 1).filter((u) => u.id === ticket.responsibleUnitId || handlesTickets(deps.db, u.id));
 }
 
-export function tellInvolvedStaff(deps: Deps, ticket: Ticket, render: Render, exceptRoomId?: number): number {
-  return involvedUnits(deps, ticket).reduce((n, u) => n + tellStaff(deps, ticket, u.id, render, exceptRoomId), 0);
+export function tellInvolvedStaff(deps: Deps, ticket: Ticket, notice: Notice, exceptRoomId?: number): number {
+  return involvedUnits(deps, ticket).reduce((n, u) => n + tellStaff(deps, ticket, u.id, notice, exceptRoomId), 0);
 }
 
 export type Audience = 'reporter' | 'follower';
-export type PersonalRender = (t: Translate, lang: Lang, audience: Audience) => OutMessage;
+/** One notice for all, or one for each audience: the reporter may hear it differently from those following. */
+export type Personal = Notice | Record<Audience, Notice>;
+
+const forAudience = (notice: Personal, audience: Audience): Notice =>
+  typeof notice === 'function' || 'kind' in notice ? notice : notice[audience];
 
 /**
  * Tells the reporter (and, unless `reporterOnly`, everyone who said 附议): in their private chat if they
@@ -53,7 +55,7 @@ export type PersonalRender = (t: Translate, lang: Lang, audience: Audience) => O
 export function tellPeople(
   deps: Deps,
   ticket: Ticket,
-  render: PersonalRender,
+  notice: Personal,
   options: { reporter?: boolean; followers?: boolean; exceptMemberId?: number } = {},
 ): number {
   const people: { memberId: number; roomId: number | null; audience: Audience }[] = [];
@@ -65,7 +67,7 @@ export function tellPeople(
   let sent = 0;
   for (const person of people) {
     if (person.memberId === options.exceptMemberId) continue;
-    const personal: Render = (t, lang) => render(t, lang, person.audience);
+    const personal = forAudience(notice, person.audience);
     const rooms = person.roomId === null ? [] : [getRoom(deps.db, person.roomId)];
     const anonymous = hidden.has(person.memberId);
     sent += notifyPerson(deps, person.memberId, personal, source(ticket), rooms, { anonymous });
@@ -75,13 +77,13 @@ export function tellPeople(
 
 
 /** Who acted, as a notice names them: the member, or the admin API, or the system for a job. */
-export function actorName(ctx: Ctx, t: Translate): string {
+export function actorName(ctx: Ctx): string | Phrase {
   switch (ctx.actor.kind) {
     case 'member':
       return getMember(ctx.db, ctx.actor.memberId).name;
     case 'token':
-      return t('ticket.actor.token');
+      return phrase('ticket.actor.token');
     case 'system':
-      return t('ticket.actor.system');
+      return phrase('ticket.actor.system');
   }
 }

@@ -2,6 +2,7 @@ import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
+import { say } from '../notice.js';
 import { notifyMember } from '../notify.js';
 import { getMember } from '../org/members.js';
 import { actorName, source, tellInvolvedStaff, tellPeople } from './announce.js';
@@ -52,19 +53,11 @@ export function assignTicket(ctx: Ctx, ticketId: number, input: { memberId: numb
     audit(ctx, 'ticket.assign', { type: 'ticket', id: ticket.id }, { memberId: assignee.id, previousTakerId });
 
     const params = { ref, text: assigned.text, name: assignee.name };
-    notifyMember(
-      ctx,
-      assignee.id,
-      (t) => ({ text: t('ticket.notice.assignedYou', { ...params, by: actorName(ctx, t) }), buttons: [[resolveButton(t, ref)]] }),
-      source(ticket),
-    );
-    if (previousTakerId !== null) {
-      notifyMember(ctx, previousTakerId, (t) => ({ text: t('ticket.notice.unassigned', params) }), source(ticket));
-    }
-    tellInvolvedStaff(ctx, assigned, (t) => ({ text: t('ticket.notice.assignedStaff', { ...params, by: actorName(ctx, t) }) }));
-    tellPeople(ctx, assigned, (t, _lang, audience) => ({
-      text: t(audience === 'reporter' ? 'ticket.notice.takenReporter' : 'ticket.notice.takenFollower', params),
-    }));
+    const by = actorName(ctx);
+    notifyMember(ctx, assignee.id, say('ticket.notice.assignedYou', { ...params, by }, { buttons: [[resolveButton(ref)]] }), source(ticket));
+    if (previousTakerId !== null) notifyMember(ctx, previousTakerId, say('ticket.notice.unassigned', params), source(ticket));
+    tellInvolvedStaff(ctx, assigned, say('ticket.notice.assignedStaff', { ...params, by }));
+    tellPeople(ctx, assigned, { reporter: say('ticket.notice.takenReporter', params), follower: say('ticket.notice.takenFollower', params) });
     return assigned;
   });
 }

@@ -4,6 +4,7 @@ import { inTransaction } from '../../db/client.js';
 import { tickets } from '../../db/schema/index.js';
 import { audit } from '../audit.js';
 import { type Ctx, type Deps, systemActor } from '../context.js';
+import { say } from '../notice.js';
 import { tellPeople } from './announce.js';
 import { REOPEN_WINDOW_MS } from './reopen.js';
 import { changeTicket, recordEvent, ticketRef } from './store.js';
@@ -27,7 +28,7 @@ export function autocloseUnrated(deps: Deps, now: Date): number {
       audit(ctx, 'ticket.autoclose', { type: 'ticket', id: ticket.id }, {});
       const ref = ticketRef(ticket.id);
       const days = Math.round((ticket.resolvedAt!.getTime() + REOPEN_WINDOW_MS - now.getTime()) / DAY);
-      tellPeople(ctx, closed, (t) => ({ text: t('ticket.notice.autoclosed', { ref, text: ticket.text, days }) }), { followers: false });
+      tellPeople(ctx, closed, say('ticket.notice.autoclosed', { ref, text: ticket.text, days }), { followers: false });
     });
   }
   return stale.length;

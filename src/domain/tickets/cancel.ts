@@ -1,8 +1,8 @@
-import type { Translate } from '../../i18n/index.js';
 import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
+import { phrase, say } from '../notice.js';
 import { actorName, tellInvolvedStaff, tellPeople } from './announce.js';
 import { finishedError, mayActOn } from './permissions.js';
 import { checkNote } from './resolve.js';
@@ -34,9 +34,9 @@ export function cancelTicket(ctx: Ctx, ticketId: number, input: { reason?: strin
     audit(ctx, 'ticket.cancel', { type: 'ticket', id: ticket.id }, { reason });
     const params = { ref, text: ticket.text, note: reason ? `：${reason}` : '' };
     // The reporter is named as such, so an anonymous report stays anonymous.
-    const who = (t: Translate) => (byReporter ? t('ticket.reporterWord') : actorName(ctx, t));
-    tellInvolvedStaff(ctx, cancelled, (t) => ({ text: t('ticket.notice.cancelled', { ...params, who: who(t) }) }), input.roomId);
-    tellPeople(ctx, cancelled, (t) => ({ text: t('ticket.notice.cancelled', { ...params, who: who(t) }) }), { exceptMemberId: memberId });
+    const notice = say('ticket.notice.cancelled', { ...params, who: byReporter ? phrase('ticket.reporterWord') : actorName(ctx) });
+    tellInvolvedStaff(ctx, cancelled, notice, input.roomId);
+    tellPeople(ctx, cancelled, notice, { exceptMemberId: memberId });
     return cancelled;
   });
 }

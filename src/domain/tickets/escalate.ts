@@ -3,6 +3,7 @@ import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { getUnit } from '../org/units.js';
+import { say } from '../notice.js';
 import { tellPeople } from './announce.js';
 import { type Category, getCategory, resolveLimitMs, takeLimitMs } from './categories.js';
 import { announceHandover } from './handover.js';
@@ -44,7 +45,7 @@ export function moveUp(ctx: Ctx, ticket: Ticket, category: Category, toUnitId: n
   announceHandover(ctx, moved, ticket.responsibleUnitId, move.reason, { limitMs, note: move.note ?? null });
   const ref = ticketRef(ticket.id);
   const unit = getUnit(ctx.db, toUnitId).name;
-  tellPeople(ctx, moved, (t) => ({ text: t('ticket.notice.escalatedPeople', { ref, unit, text: moved.text }) }));
+  tellPeople(ctx, moved, say('ticket.notice.escalatedPeople', { ref, unit, text: moved.text }));
   return moved;
 }
 

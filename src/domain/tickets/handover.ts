@@ -1,7 +1,8 @@
 import type { Ctx } from '../context.js';
 import { getUnit } from '../org/units.js';
 import { tellStaff } from './announce.js';
-import { type EscalationReason, handoverNotice, resolveButton, takeButton } from './notices.js';
+import { say } from '../notice.js';
+import { type EscalationReason, resolveButton, takeButton } from './notices.js';
 import { type Ticket, ticketRef } from './store.js';
 import { historyOf, ticketView } from './view.js';
 
@@ -19,15 +20,15 @@ export function announceHandover(
   const view = ticketView(ctx.db, ticket);
   const entries = historyOf(ctx.db, ticket.id);
   const env = { now: ctx.clock.now(), timeZone: ctx.settings.timeZone };
-  tellStaff(ctx, ticket, ticket.responsibleUnitId, (t, lang) => handoverNotice(t, lang, view, entries, env, reason, extra));
+  tellStaff(ctx, ticket, ticket.responsibleUnitId, { kind: 'handover', view, entries, env, reason, ...extra });
   if (previousUnitId === ticket.responsibleUnitId) return;
   const ref = ticketRef(ticket.id);
   const unit = getUnit(ctx.db, ticket.responsibleUnitId).name;
-  tellStaff(ctx, ticket, previousUnitId, (t) => {
-    const open = ticket.status === 'open';
-    return {
-      text: t(open ? 'ticket.notice.movedAwayOpen' : 'ticket.notice.movedAwayTaken', { ref, unit }),
-      buttons: [[open ? takeButton(t, ref) : resolveButton(t, ref)]],
-    };
-  });
+  const open = ticket.status === 'open';
+  tellStaff(
+    ctx,
+    ticket,
+    previousUnitId,
+    say(open ? 'ticket.notice.movedAwayOpen' : 'ticket.notice.movedAwayTaken', { ref, unit }, { buttons: [[open ? takeButton(ref) : resolveButton(ref)]] }),
+  );
 }

@@ -3,6 +3,7 @@ import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { getMember } from '../org/members.js';
+import { say } from '../notice.js';
 import { tellPeople } from './announce.js';
 import { actingMember, finishedError, mayHandle } from './permissions.js';
 import { checkNote } from './resolve.js';
@@ -21,7 +22,7 @@ export function addNote(ctx: Ctx, ticketId: number, input: { note: string }): Ti
     recordEvent(ctx, ticket, { kind: 'note', note });
     audit(ctx, 'ticket.note', { type: 'ticket', id: ticket.id }, { note });
     const name = getMember(ctx.db, memberId).name;
-    tellPeople(ctx, ticket, (t) => ({ text: t('ticket.notice.note', { ref, name, note, text: ticket.text }) }));
+    tellPeople(ctx, ticket, say('ticket.notice.note', { ref, name, note, text: ticket.text }));
     return ticket;
   });
 }

@@ -6,6 +6,7 @@ import { ticketFollowers, ticketPhotos, tickets } from '../../db/schema/index.js
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import type { StoredFile } from '../files.js';
+import { say } from '../notice.js';
 import { tellInvolvedStaff } from './announce.js';
 import { actingMember } from './permissions.js';
 import { changeTicket, getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
@@ -78,7 +79,7 @@ export function addPhotos(ctx: Ctx, ticketId: number, files: readonly StoredFile
     audit(ctx, 'ticket.photo', { type: 'ticket', id: ticket.id }, { count: added });
     const ref = ticketRef(ticket.id);
     const images = files.map((f) => f.path);
-    tellInvolvedStaff(ctx, ticket, (t) => ({ text: t('ticket.notice.photos', { ref, count: added }), images }));
+    tellInvolvedStaff(ctx, ticket, say('ticket.notice.photos', { ref, count: added }, { images }));
     return { ticket, added };
   });
 }

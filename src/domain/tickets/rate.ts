@@ -2,6 +2,7 @@ import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
+import { say } from '../notice.js';
 import { tellInvolvedStaff } from './announce.js';
 import { stars } from './notices.js';
 import { actingMember } from './permissions.js';
@@ -37,9 +38,7 @@ export function rateTicket(ctx: Ctx, ticketId: number, input: { rating: number; 
     const closed = changeTicket(ctx, ticket.id, { status: 'closed', rating: input.rating, comment, closedAt: ctx.clock.now() });
     recordEvent(ctx, closed, { kind: 'rate', from: 'resolved', to: 'closed', note: comment, data: { rating: input.rating } });
     audit(ctx, 'ticket.rate', { type: 'ticket', id: ticket.id }, { rating: input.rating });
-    tellInvolvedStaff(ctx, closed, (t) => ({
-      text: t('ticket.notice.ratedStaff', { ref, stars: stars(input.rating), comment: comment ? `「${comment}」` : '' }),
-    }));
+    tellInvolvedStaff(ctx, closed, say('ticket.notice.ratedStaff', { ref, stars: stars(input.rating), comment: comment ? `「${comment}」` : '' }));
     return closed;
   });
 }

@@ -3,6 +3,7 @@ import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
+import { say } from '../notice.js';
 import { tellPeople } from './announce.js';
 import { getCategory, takeLimitMs } from './categories.js';
 import { announceHandover } from './handover.js';
@@ -50,7 +51,7 @@ export function reopenTicket(ctx: Ctx, ticketId: number, input: { reason?: strin
     recordEvent(ctx, reopened, { kind: 'reopen', from: ticket.status, to: 'open', note: reason });
     audit(ctx, 'ticket.reopen', { type: 'ticket', id: ticket.id }, { reason, responsibleUnitId: reopened.responsibleUnitId });
     announceHandover(ctx, reopened, ticket.responsibleUnitId, 'reopen', { note: reason });
-    tellPeople(ctx, reopened, (t) => ({ text: t('ticket.notice.reopenedFollower', { ref, text: reopened.text }) }), { reporter: false });
+    tellPeople(ctx, reopened, say('ticket.notice.reopenedFollower', { ref, text: reopened.text }), { reporter: false });
     return reopened;
   });
 }

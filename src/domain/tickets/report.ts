@@ -4,10 +4,10 @@ import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import type { StoredFile } from '../files.js';
+import { phrase } from '../notice.js';
 import { getUnit, isWithin, nearestOfKind, type Unit } from '../org/units.js';
 import { tellStaff } from './announce.js';
 import { type Category, inferCategory, takeLimitMs } from './categories.js';
-import { staffCard } from './notices.js';
 import { actingMember } from './permissions.js';
 import { storePhotos } from './photos.js';
 import { routeTicket } from './routing.js';
@@ -89,15 +89,12 @@ export function reportTicket(ctx: Ctx, input: ReportInput): ReportResult {
     const env = { now, timeZone: ctx.settings.timeZone };
     // The announcement carries the photos that came with the report; later ones follow as their own notice.
     const images = (input.files ?? []).map((f) => f.path);
-    tellStaff(ctx, created, responsible.id, (t, lang) => ({ ...staffCard(t, lang, view, env), ...(images.length ? { images } : {}) }));
+    tellStaff(ctx, created, responsible.id, { kind: 'ticketCard', view, env, images });
     let alsoTold: Unit | undefined;
     const community = category.urgent ? nearestOfKind(ctx.db, origin.id, 'community') : undefined;
     if (community && community.id !== responsible.id && isWithin(ctx.db, responsible.id, community.id)) {
       alsoTold = community;
-      tellStaff(ctx, created, community.id, (t, lang) => {
-        const card = staffCard(t, lang, view, env);
-        return { ...card, text: `${t('ticket.notice.urgent', { unit: responsible.name })}\n${card.text}` };
-      });
+      tellStaff(ctx, created, community.id, { kind: 'ticketCard', view, env, head: phrase('ticket.notice.urgent', { unit: responsible.name }) });
     }
     return { kind: 'created', ticket: created, category, responsible, alsoTold };
   });

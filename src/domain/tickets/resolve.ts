@@ -1,9 +1,8 @@
-import type { Translate } from '../../i18n/index.js';
-import type { OutMessage } from '../../chat/types.js';
 import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
+import { say } from '../notice.js';
 import { getMember } from '../org/members.js';
 import { tellInvolvedStaff, tellPeople } from './announce.js';
 import { actingMember, finishedError, mayHandle, mayResolveTaken, staffOnlyError } from './permissions.js';
@@ -51,24 +50,8 @@ export function resolveTicket(ctx: Ctx, ticketId: number, input: { note?: string
     audit(ctx, 'ticket.resolve', { type: 'ticket', id: ticket.id }, { note });
     const name = getMember(ctx.db, memberId).name;
     const params = { ref, name, text: resolved.text, note: note ? `：${note}` : '' };
-    tellPeople(ctx, resolved, (t, _lang, audience) =>
-      audience === 'reporter' ? ratingRequest(t, params) : { text: t('ticket.notice.resolvedFollower', params) },
-    );
-    tellInvolvedStaff(ctx, resolved, (t) => ({ text: t('ticket.notice.resolvedStaff', params) }), input.roomId);
+    tellPeople(ctx, resolved, { reporter: { kind: 'ratingRequest', ...params }, follower: say('ticket.notice.resolvedFollower', params) });
+    tellInvolvedStaff(ctx, resolved, say('ticket.notice.resolvedStaff', params), input.roomId);
     return resolved;
   });
-}
-
-/** The reporter's resolved notice: the text says what to type, the buttons do it. */
-export function ratingRequest(
-  t: Translate,
-  params: { ref: string; name: string; text: string; note: string },
-): OutMessage {
-  return {
-    text: t('ticket.notice.resolvedReporter', params),
-    buttons: [
-      [1, 2, 3, 4, 5].map((n) => ({ label: `${n}⭐`, command: `/rate ${params.ref} ${n}` })),
-      [{ label: t('ticket.button.reopen'), command: `/reopen ${params.ref}` }],
-    ],
-  };
 }

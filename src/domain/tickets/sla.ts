@@ -1,9 +1,9 @@
 import { and, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { inTransaction } from '../../db/client.js';
 import { tickets } from '../../db/schema/index.js';
-import { formatDuration } from '../../time.js';
 import { audit } from '../audit.js';
 import { type Ctx, type Deps, systemActor } from '../context.js';
+import { phrase, say } from '../notice.js';
 import { getMember } from '../org/members.js';
 import { tellStaff } from './announce.js';
 import { type Category, getCategory } from './categories.js';
@@ -95,15 +95,16 @@ function markOverdue(ctx: Ctx, ticket: Ticket, category: Category): Ticket {
   audit(ctx, 'ticket.overdue', { type: 'ticket', id: ticket.id }, { phase });
   const ref = ticketRef(ticket.id);
   const age = ctx.clock.now().getTime() - ticket.createdAt.getTime();
-  tellStaff(ctx, overdue, overdue.responsibleUnitId, (t, lang) => ({
-    text: t(phase === 'take' ? 'ticket.notice.overdueTake' : 'ticket.notice.overdueResolve', {
-      ref,
-      text: ticket.text,
-      limit: formatDuration(windowOf(ticket, category), lang),
-      age: formatDuration(age, lang),
-    }),
-    buttons: [[phase === 'take' ? takeButton(t, ref) : resolveButton(t, ref)]],
-  }));
+  tellStaff(
+    ctx,
+    overdue,
+    overdue.responsibleUnitId,
+    say(
+      phase === 'take' ? 'ticket.notice.overdueTake' : 'ticket.notice.overdueResolve',
+      { ref, text: ticket.text, limit: { duration: windowOf(ticket, category) }, age: { duration: age } },
+      { buttons: [[phase === 'take' ? takeButton(ref) : resolveButton(ref)]] },
+    ),
+  );
   return overdue;
 }
 
@@ -115,18 +116,14 @@ function warn(ctx: Ctx, ticket: Ticket): Ticket {
   const next = escalationTarget(ctx.db, ticket.responsibleUnitId);
   const left = ticket.dueAt!.getTime() - ctx.clock.now().getTime();
   const taker = ticket.takerId === null ? '' : getMember(ctx.db, ticket.takerId).name;
-  tellStaff(ctx, warned, ticket.responsibleUnitId, (t, lang) => ({
-    text: [
-      t(phase === 'take' ? 'ticket.notice.warnTake' : 'ticket.notice.warnResolve', {
-        ref,
-        text: ticket.text,
-        left: formatDuration(left, lang),
-        taker,
-      }),
-      next ? t('ticket.notice.warnNext', { unit: next.name }) : t('ticket.notice.warnTop'),
-      t(phase === 'take' ? 'ticket.card.howToTake' : 'ticket.card.howToResolve', { ref }),
-    ].join('\n'),
-    buttons: [[phase === 'take' ? takeButton(t, ref) : resolveButton(t, ref)]],
-  }));
+  tellStaff(ctx, warned, ticket.responsibleUnitId, {
+    kind: 'say',
+    lines: [
+      phrase(phase === 'take' ? 'ticket.notice.warnTake' : 'ticket.notice.warnResolve', { ref, text: ticket.text, left: { duration: left }, taker }),
+      next ? phrase('ticket.notice.warnNext', { unit: next.name }) : phrase('ticket.notice.warnTop'),
+      phrase(phase === 'take' ? 'ticket.card.howToTake' : 'ticket.card.howToResolve', { ref, cmd: { command: phase } }),
+    ],
+    buttons: [[phase === 'take' ? takeButton(ref) : resolveButton(ref)]],
+  });
   return warned;
 }

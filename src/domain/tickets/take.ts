@@ -3,6 +3,7 @@ import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { getMember } from '../org/members.js';
+import { say } from '../notice.js';
 import { tellInvolvedStaff, tellPeople } from './announce.js';
 import { getCategory, resolveLimitMs } from './categories.js';
 import { actingMember, finishedError, mayHandle, staffOnlyError } from './permissions.js';
@@ -49,10 +50,9 @@ export function markTaken(ctx: Ctx, ticket: Ticket, memberId: number, options: A
   if (tell) {
     const ref = ticketRef(ticket.id);
     const name = getMember(ctx.db, memberId).name;
-    tellPeople(ctx, taken, (t, _lang, audience) => ({
-      text: t(audience === 'reporter' ? 'ticket.notice.takenReporter' : 'ticket.notice.takenFollower', { ref, name, text: taken.text }),
-    }));
-    tellInvolvedStaff(ctx, taken, (t) => ({ text: t('ticket.notice.takenStaff', { ref, name }) }), options.roomId);
+    const params = { ref, name, text: taken.text };
+    tellPeople(ctx, taken, { reporter: say('ticket.notice.takenReporter', params), follower: say('ticket.notice.takenFollower', params) });
+    tellInvolvedStaff(ctx, taken, say('ticket.notice.takenStaff', { ref, name }), options.roomId);
   }
   return taken;
 }

@@ -4,6 +4,7 @@ import { taskClaims, taskCompletions } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
+import { say } from '../notice.js';
 import { isRelatedTo } from '../org/authority.js';
 import { getMember } from '../org/members.js';
 import { getUnit } from '../org/units.js';
@@ -36,7 +37,7 @@ export function claim(ctx: Ctx, input: { taskId: number; roomId?: number }): { t
     audit(ctx, 'task.claim', { type: 'task', id: task.id }, { claimId: row.id });
     if (task.requesterId !== null) {
       const name = getMember(ctx.db, volunteerId).name;
-      tellRequester(ctx, task, (t) => ({ text: t('claim.notify.requester', { ref, name, title: task.title }) }));
+      tellRequester(ctx, task, say('claim.notify.requester', { ref, name, title: task.title }));
     }
     return { task, claim: row, left: task.slots - taken - 1 };
   });
@@ -60,7 +61,7 @@ export function withdraw(ctx: Ctx, input: { taskId: number }): { task: Task } {
     audit(ctx, 'task.withdraw', { type: 'task', id: task.id }, { claimId: held.id });
     if (task.requesterId !== null) {
       const name = getMember(ctx.db, volunteerId).name;
-      tellRequester(ctx, task, (t) => ({ text: t('withdraw.notify.requester', { ref, name }) }));
+      tellRequester(ctx, task, say('withdraw.notify.requester', { ref, name }));
     }
     return { task };
   });

@@ -4,16 +4,17 @@ import { taskCompletions } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
+import { say } from '../notice.js';
 import { notifyUnit } from '../notify.js';
 import { getMember } from '../org/members.js';
 import { pointsPerHour } from '../org/units.js';
 import { actingMember } from './claim.js';
-import { formatHours, MAX_REPORT_MINUTES, pointsFor } from './hours.js';
+import { MAX_REPORT_MINUTES, pointsFor } from './hours.js';
 import { activeClaimOf, type Completion, getTask, type Task, taskRef } from './tasks.js';
 import { tellRequester } from './tell.js';
 
-/** What a 确认 button sends: the task and the minutes it confirms ("/confirm W1 90m"). */
-export const confirmCommand = (taskId: number, minutes: number) => `/confirm ${taskRef(taskId)} ${minutes}m`;
+/** What a 确认 button runs: the task and the minutes it confirms ("/confirm W1 90m"). */
+export const confirmArgs = (taskId: number, minutes: number) => `${taskRef(taskId)} ${minutes}m`;
 
 export interface Completed {
   task: Task;
@@ -48,15 +49,15 @@ export function complete(ctx: Ctx, input: { taskId: number; minutes: number }): 
     // it is refused rather than paying for hours the person served never saw.
     const requesterTold =
       task.requesterId !== null &&
-      tellRequester(ctx, task, (t, lang) => ({
-        text: t(overCap ? 'complete.notify.requesterOverCap' : 'complete.notify.requester', {
-          ref,
-          name,
-          title: task.title,
-          hours: formatHours(input.minutes, lang),
-        }),
-        ...(overCap ? {} : { buttons: [[{ label: t('task.button.confirm'), command: confirmCommand(task.id, input.minutes) }]] }),
-      }));
+      tellRequester(
+        ctx,
+        task,
+        say(
+          overCap ? 'complete.notify.requesterOverCap' : 'complete.notify.requester',
+          { ref, name, title: task.title, hours: { hours: input.minutes } },
+          overCap ? {} : { buttons: [[{ command: 'confirm', args: confirmArgs(task.id, input.minutes), label: 'task.button.confirm' }]] },
+        ),
+      );
     const completion = earlier
       ? ctx.db
           .update(taskCompletions)
@@ -86,16 +87,7 @@ export function complete(ctx: Ctx, input: { taskId: number; minutes: number }): 
         ctx,
         task.unitId,
         'staff',
-        (t, lang) => ({
-          text: t(staffKey, {
-            ref,
-            name,
-            requester,
-            title: task.title,
-            hours: formatHours(input.minutes, lang),
-            cap: formatHours(task.capMinutes, lang),
-          }),
-        }),
+        say(staffKey, { ref, name, requester, title: task.title, hours: { hours: input.minutes }, cap: { hours: task.capMinutes } }),
         source,
       );
     }

@@ -3,9 +3,10 @@ import { taskCompletions } from '../../db/schema/index.js';
 import type { Ctx } from '../context.js';
 import { memberAccount, poolAccount } from '../ledger/accounts.js';
 import { post } from '../ledger/post.js';
+import { say } from '../notice.js';
 import { currentMemberId } from '../org/members.js';
 import { pointsPerHour } from '../org/units.js';
-import { formatHours, pointsFor } from './hours.js';
+import { pointsFor } from './hours.js';
 import { type Completion, refreshTaskStatus, type Task, taskRef } from './tasks.js';
 import { tellVolunteer } from './tell.js';
 
@@ -49,14 +50,7 @@ export function credit(ctx: Ctx, task: Task, completion: Completion, minutes: nu
     ctx,
     task,
     completion,
-    (t, lang) => ({
-      text: t(status === 'confirmed' ? 'confirm.notify.volunteer' : 'rule.notify.volunteer', {
-        ref,
-        title: task.title,
-        hours: formatHours(minutes, lang),
-        points,
-      }),
-    }),
+    say(status === 'confirmed' ? 'confirm.notify.volunteer' : 'rule.notify.volunteer', { ref, title: task.title, hours: { hours: minutes }, points }),
   );
   return { ...settled, points };
 }

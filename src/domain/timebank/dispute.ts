@@ -4,9 +4,9 @@ import { taskCompletions } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
+import { say } from '../notice.js';
 import { notifyUnit } from '../notify.js';
 import { getMember } from '../org/members.js';
-import { formatHours } from './hours.js';
 import { pickCompletion } from './pick.js';
 import { type Completion, completionsOf, getTask, type Task, taskRef } from './tasks.js';
 import { tellVolunteer } from './tell.js';
@@ -36,10 +36,10 @@ export function dispute(ctx: Ctx, input: { taskId: number; volunteerId?: number;
       ctx,
       task.unitId,
       'staff',
-      (t, lang) => ({ text: t('dispute.notify.staff', { ref, name: target.name, requester, title: task.title, hours: formatHours(target.minutes, lang), reason }) }),
+      say('dispute.notify.staff', { ref, name: target.name, requester, title: task.title, hours: { hours: target.minutes }, reason }),
       source,
     );
-    tellVolunteer(ctx, task, target, (t) => ({ text: t('dispute.notify.volunteer', { ref, requester, reason }) }));
+    tellVolunteer(ctx, task, target, say('dispute.notify.volunteer', { ref, requester, reason }));
     return { task, completion: { ...target, status: 'disputed', disputeReason: reason, disputedAt: now } };
   });
 }

@@ -4,8 +4,8 @@ import { inTransaction } from '../../db/client.js';
 import { members, taskCompletions, tasks } from '../../db/schema/index.js';
 import { audit } from '../audit.js';
 import type { Ctx, Deps } from '../context.js';
+import { say } from '../notice.js';
 import { notifyUnit } from '../notify.js';
-import { formatHours } from './hours.js';
 import { refreshTaskStatus, taskRef } from './tasks.js';
 import { tellVolunteer } from './tell.js';
 
@@ -34,8 +34,9 @@ export function lapseCompletions(ctx: Ctx, asOf: Date = ctx.clock.now()): number
       audit(ctx, 'task.lapse', { type: 'task', id: task.id }, { completionId: completion.id, minutes: completion.minutes });
       const ref = taskRef(task.id);
       const source = `task:${task.id}`;
-      tellVolunteer(ctx, task, completion, (t, lang) => ({ text: t('lapse.notify.volunteer', { ref, title: task.title, hours: formatHours(completion.minutes, lang) }) }));
-      notifyUnit(ctx, task.unitId, 'staff', (t, lang) => ({ text: t('lapse.notify.staff', { ref, name, title: task.title, hours: formatHours(completion.minutes, lang) }) }), source);
+      const hours = { hours: completion.minutes };
+      tellVolunteer(ctx, task, completion, say('lapse.notify.volunteer', { ref, title: task.title, hours }));
+      notifyUnit(ctx, task.unitId, 'staff', say('lapse.notify.staff', { ref, name, title: task.title, hours }), source);
       refreshTaskStatus(ctx, task.id);
     }
     return due.length;

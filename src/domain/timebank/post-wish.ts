@@ -3,11 +3,12 @@ import { tasks } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx, Deps } from '../context.js';
+import { say } from '../notice.js';
 import { notifyRooms } from '../notify.js';
 import { actsAsStaffFor, belongsTo } from '../org/authority.js';
 import { getMember } from '../org/members.js';
 import { getUnit } from '../org/units.js';
-import { taskCard } from './cards.js';
+import { taskCardNotice } from './cards.js';
 import { DEFAULT_CAP_MINUTES, MAX_REPORT_MINUTES } from './hours.js';
 import { type Task, taskRef } from './tasks.js';
 import { announceRooms, tellRequester } from './tell.js';
@@ -43,7 +44,7 @@ export function postWish(ctx: Ctx, input: PostWishInput): Task {
     audit(ctx, 'task.wish', { type: 'task', id: task.id }, { unitId: unit.id, requesterId: requester.id, title });
     announce(ctx, task, input.skipRoomId);
     if (requester.id !== self) {
-      tellRequester(ctx, task, (t) => ({ text: t('wish.notify.postedForYou', { ref: taskRef(task.id), title }) }));
+      tellRequester(ctx, task, say('wish.notify.postedForYou', { ref: taskRef(task.id), title }));
     }
     return task;
   });
@@ -94,5 +95,5 @@ function insertTask(ctx: Ctx, values: Pick<Task, 'kind' | 'unitId' | 'title' | '
 /** The card goes to every residents' group it is announced in, except the one it was posted in (that one gets the reply). */
 function announce(deps: Deps, task: Task, skipRoomId: number | undefined) {
   const rooms = announceRooms(deps.db, task.unitId).filter((r) => r.id !== skipRoomId);
-  notifyRooms(deps, rooms, (t) => taskCard(deps.db, task, t), `task:${task.id}`);
+  notifyRooms(deps, rooms, taskCardNotice(deps.db, task), `task:${task.id}`);
 }

@@ -2,10 +2,11 @@ import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
+import { say } from '../notice.js';
 import { actsAsStaffFor } from '../org/authority.js';
 import { currentMemberId } from '../org/members.js';
 import { credit } from './credit.js';
-import { formatHours, MAX_REPORT_MINUTES } from './hours.js';
+import { MAX_REPORT_MINUTES } from './hours.js';
 import { pickCompletion } from './pick.js';
 import { type Completion, completionsOf, getTask, type Task, taskRef } from './tasks.js';
 import { tellRequester } from './tell.js';
@@ -29,7 +30,7 @@ export function rule(ctx: Ctx, input: { taskId: number; volunteerId?: number; mi
     }
     const credited = credit(ctx, task, target, input.minutes, 'ruled');
     audit(ctx, 'task.rule', { type: 'task', id: task.id }, { completionId: target.id, reported: target.minutes, minutes: input.minutes, points: credited.points });
-    tellRequester(ctx, task, (t, lang) => ({ text: t('rule.notify.requester', { ref, name: target.name, hours: formatHours(input.minutes, lang) }) }));
+    tellRequester(ctx, task, say('rule.notify.requester', { ref, name: target.name, hours: { hours: input.minutes } }));
     return { task: getTask(ctx.db, task.id), completion: { ...credited, name: target.name } };
   });
 }

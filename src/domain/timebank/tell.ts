@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { taskClaims } from '../../db/schema/index.js';
 import type { Deps } from '../context.js';
-import { notifyPerson, type Render } from '../notify.js';
+import type { Notice } from '../notice.js';
+import { notifyPerson } from '../notify.js';
 import { getRoom, groupRoomsOf, type Room } from '../org/rooms.js';
 import { selfAndAncestors } from '../org/units.js';
 import type { Completion, Task } from './tasks.js';
@@ -29,19 +30,19 @@ function spokenIn(db: Db, task: Task, roomId: number | null, fits: (room: Room) 
  * Tells the person served: privately, or else in the residents' group the wish was posted in (staff
  * posting for them from the staff room: the groups it was announced in), addressed to them.
  */
-export function tellRequester(deps: Deps, task: Task, render: Render): boolean {
+export function tellRequester(deps: Deps, task: Task, notice: Notice): boolean {
   if (task.requesterId === null) return false;
   // The room a wish was posted in may be the staff room staff posted it from, where the resident is not.
   const rooms = spokenIn(deps.db, task, task.roomId, (room) => room.purpose === 'residents');
-  return notifyPerson(deps, task.requesterId, render, `task:${task.id}`, rooms) > 0;
+  return notifyPerson(deps, task.requesterId, notice, `task:${task.id}`, rooms) > 0;
 }
 
 /**
  * Tells a volunteer: privately, or else in the group they claimed the task in (a claim from before rooms
  * were kept: the groups it was announced in), addressed to them.
  */
-export function tellVolunteer(deps: Deps, task: Task, completion: Pick<Completion, 'claimId' | 'volunteerId'>, render: Render): boolean {
+export function tellVolunteer(deps: Deps, task: Task, completion: Pick<Completion, 'claimId' | 'volunteerId'>, notice: Notice): boolean {
   const claim = deps.db.select({ roomId: taskClaims.roomId }).from(taskClaims).where(eq(taskClaims.id, completion.claimId)).get();
   const rooms = spokenIn(deps.db, task, claim?.roomId ?? null, () => true);
-  return notifyPerson(deps, completion.volunteerId, render, `task:${task.id}`, rooms) > 0;
+  return notifyPerson(deps, completion.volunteerId, notice, `task:${task.id}`, rooms) > 0;
 }

@@ -1,13 +1,12 @@
 import type { InlineKeyboardMarkup, Message } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
 import { CALLBACK_DATA_BYTES } from '../../../bots/telegram/send.js';
-import { translator } from '../../../src/i18n/index.js';
+import { renderNotice } from '../../../src/chat/render/index.js';
 import { vouchers } from '../../../src/db/schema/index.js';
 import { adjust } from '../../../src/domain/ledger/adjust.js';
 import { balanceOf, memberAccount } from '../../../src/domain/ledger/accounts.js';
 import { findIdentity } from '../../../src/domain/org/identities.js';
 import { resolveButton, takeButton } from '../../../src/domain/tickets/notices.js';
-import { ratingRequest } from '../../../src/domain/tickets/resolve.js';
 import { getTicket } from '../../../src/domain/tickets/store.js';
 import { telegramNeighbourhood } from '../../helpers/telegram.js';
 
@@ -248,9 +247,11 @@ describe('button commands the features emit', () => {
   });
 
   it('fit for the largest ticket numbers too', () => {
-    const t = translator('zh');
     const ref = 'T4294967295';
-    const buttons = [takeButton(t, ref), resolveButton(t, ref), ...ratingRequest(t, { ref, name: 'x', text: 'x', note: '' }).buttons!.flat()];
+    const buttons = [
+      ...renderNotice({ kind: 'say', lines: [{ key: 'ticket.button.take' }], buttons: [[takeButton(ref), resolveButton(ref)]] }, 'zh').buttons!.flat(),
+      ...renderNotice({ kind: 'ratingRequest', ref, name: 'x', text: 'x', note: '' }, 'zh').buttons!.flat(),
+    ];
     for (const b of buttons) expect(Buffer.byteLength(b.command)).toBeLessThanOrEqual(CALLBACK_DATA_BYTES);
   });
 });

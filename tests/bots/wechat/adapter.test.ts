@@ -7,6 +7,7 @@ import { WECHAT } from '../../../bots/wechat/messages.js';
 import type { AttachmentConsumer, CommandDef } from '../../../src/chat/command.js';
 import { commands } from '../../../src/chat/commands/index.js';
 import { ChatCore } from '../../../src/chat/core.js';
+import { renderNotice } from '../../../src/chat/render/index.js';
 import { DAY, MINUTE, SimulatedClock } from '../../../src/clock.js';
 import { inTransaction } from '../../../src/db/client.js';
 import { identities, processedMessages } from '../../../src/db/schema/index.js';
@@ -443,7 +444,7 @@ describe('wechat friend requests', () => {
 describe('decideFriendRequest', () => {
   const deps = () => {
     const db = freshDb();
-    const d = { db, clock: new SimulatedClock(new Date('2026-03-02T09:00:00+08:00')), settings: { lang: 'zh' as const, timeZone: 'Asia/Shanghai', dataDir: '/tmp' } };
+    const d = { db, clock: new SimulatedClock(new Date('2026-03-02T09:00:00+08:00')), settings: { lang: 'zh' as const, timeZone: 'Asia/Shanghai', dataDir: '/tmp' }, render: renderNotice };
     return { deps: d, ids: seedDemo(d) };
   };
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { renderNotice } from '../../../src/chat/render/index.js';
 import { SimulatedClock } from '../../../src/clock.js';
 import { openDatabase } from '../../../src/db/client.js';
 import type { Ctx } from '../../../src/domain/context.js';
@@ -23,7 +24,7 @@ const worker = (args: string[]) => raceWorker<{ ok: boolean; code?: string; mess
 function lastVoucher() {
   const file = join(mkdtempSync(join(tmpdir(), 'linli-race-')), 'linli.db');
   const db = openDatabase(file);
-  const deps = { db, clock: new SimulatedClock(START), settings: { lang: 'zh' as const, timeZone: 'Asia/Shanghai', dataDir: tmpdir() } };
+  const deps = { db, clock: new SimulatedClock(START), settings: { lang: 'zh' as const, timeZone: 'Asia/Shanghai', dataDir: tmpdir() }, render: renderNotice };
   const ids = seedDemo(deps);
   const staff: Ctx = { ...deps, actor: { kind: 'member', memberId: ids.members.zhao.id } };
   const reward = createReward(staff, { unitId: ids.units.community.id, merchantId: ids.members.spa.id, name: '最后一张', pointsCost: 10, stock: 1, validDays: 30 });

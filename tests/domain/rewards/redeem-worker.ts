@@ -7,6 +7,7 @@
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { t } from '../../../src/i18n/index.js';
+import { renderNotice } from '../../../src/chat/render/index.js';
 import { systemClock } from '../../../src/clock.js';
 import { inTransaction, openDatabase } from '../../../src/db/client.js';
 import type { Ctx } from '../../../src/domain/context.js';
@@ -19,6 +20,7 @@ const ctx: Ctx = {
   db,
   clock: systemClock,
   settings: { lang: 'zh', timeZone: 'Asia/Shanghai', dataDir: tmpdir() },
+  render: renderNotice,
   actor: { kind: 'member', memberId: Number(memberId) },
 };
 const input = { rewardId: Number(rewardId), idempotencyKey: `worker-${process.pid}` };

@@ -5,7 +5,7 @@ import { translator } from '../../../src/i18n/index.js';
 import { memberActor } from '../../../src/domain/context.js';
 import { createMember, grantRole } from '../../../src/domain/org/members.js';
 import { escalateTicket } from '../../../src/domain/tickets/escalate.js';
-import { statusCard } from '../../../src/domain/tickets/notices.js';
+import { statusCard } from '../../../src/chat/render/tickets.js';
 import { hiddenFrom } from '../../../src/domain/tickets/permissions.js';
 import { plusOne } from '../../../src/domain/tickets/plusone.js';
 import { reportTicket } from '../../../src/domain/tickets/report.js';

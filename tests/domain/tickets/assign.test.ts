@@ -9,7 +9,7 @@ import { ticketNumbers } from '../../../src/domain/tickets/numbers.js';
 import { eventsOf } from '../../../src/domain/tickets/store.js';
 import { takeTicket } from '../../../src/domain/tickets/take.js';
 import { historyOf } from '../../../src/domain/tickets/view.js';
-import { historyLines } from '../../../src/domain/tickets/notices.js';
+import { historyLines } from '../../../src/chat/render/tickets.js';
 import { translator } from '../../../src/i18n/index.js';
 import { START } from '../../helpers/services.js';
 import { ticketsDemo } from '../../helpers/tickets.js';

@@ -4,7 +4,7 @@ import { DAY, HOUR, MINUTE } from '../../../src/clock.js';
 import { auditLog } from '../../../src/db/schema/index.js';
 import type { Ctx } from '../../../src/domain/context.js';
 import { escalateTicket } from '../../../src/domain/tickets/escalate.js';
-import { historyLines } from '../../../src/domain/tickets/notices.js';
+import { historyLines } from '../../../src/chat/render/tickets.js';
 import { ticketNumbers } from '../../../src/domain/tickets/numbers.js';
 import { resolveTicket } from '../../../src/domain/tickets/resolve.js';
 import { sweepSla } from '../../../src/domain/tickets/sla.js';

@@ -1,12 +1,12 @@
-import type { OutMessage } from '../../chat/types.js';
-import type { Translate } from '../../i18n/index.js';
 import type { Lang } from '../../config.js';
+import type { AnnualReport } from '../../domain/reports/annual.js';
+import type { MonthlyReport } from '../../domain/reports/monthly.js';
+import type { Period } from '../../domain/reports/periods.js';
+import type { QuarterlyReport } from '../../domain/reports/quarterly.js';
+import type { UnitSummary } from '../../domain/reports/summary.js';
+import type { Translate } from '../../i18n/index.js';
 import { formatDuration } from '../../time.js';
-import type { AnnualReport } from './annual.js';
-import type { MonthlyReport } from './monthly.js';
-import type { Period } from './periods.js';
-import type { QuarterlyReport } from './quarterly.js';
-import type { UnitSummary } from './summary.js';
+import type { OutMessage } from '../types.js';
 
 /** How wide a string looks in a chat window: CJK characters take two columns. */
 export function displayWidth(text: string): number {
