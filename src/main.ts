@@ -4,10 +4,11 @@ import { pathToFileURL } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { createTelegramAdapter } from '../bots/telegram/adapter.js';
 import type { WechatPuppet } from '../bots/wechat/adapter.js';
+import type { ChatAdapter } from './chat/adapter.js';
 import type { Clock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { ensureAdminToken } from './domain/tokens.js';
-import { createHttpApp } from './http/app.js';
+import { createHttpApp, type Mount } from './http/app.js';
 import { CronScheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './log.js';
 import { createServices, type Services } from './services.js';
@@ -69,13 +70,14 @@ export async function startLinli(options: StartOptions = {}): Promise<Running> {
   let stopping: Promise<void> | undefined;
   const stopped = () => stopping !== undefined;
   try {
-    const telegram = config.telegram ? createTelegramAdapter(services, config.telegram) : undefined;
-    if (telegram?.mount && options.port === false) {
+    const adapters = await configuredAdapters(services, options);
+    const mounts = adapters.flatMap((adapter) => (adapter.mount ? [adapter.mount] : []));
+    if (mounts.length && options.port === false) {
       throw new ConfigError(['TELEGRAM_WEBHOOK_URL: webhook mode needs the HTTP server; unset it to use long polling']);
     }
 
     if (options.port !== false) {
-      const app = createHttpApp(services, telegram?.mount ? [telegram.mount] : []);
+      const app = createHttpApp(services, mounts);
       const server = await listen(app.fetch, config.port);
       const { port } = server.address() as AddressInfo;
       url = `http://127.0.0.1:${port}`;
@@ -98,18 +100,9 @@ export async function startLinli(options: StartOptions = {}): Promise<Running> {
     // The chat platforms connect in the background: Telegram or WeChat out of reach (api.telegram.org is
     // blocked in places) must not keep the API, the jobs and the other platform from running, nor stop
     // Linli from shutting down. Their messages wait in the outbox until they are up.
-    if (telegram) {
-      stops.push(() => telegram.stop());
-      connecting.push(
-        connect(log, 'telegram', telegram.start(), (bot) => ({ username: bot.username, mode: telegram.mode }), stopped),
-      );
-    }
-    if (options.wechatPuppet || config.wechat.enabled) {
-      // wechaty is large: loaded only when WeChat is on.
-      const { createWechatAdapter } = await import('../bots/wechat/adapter.js');
-      const wechat = createWechatAdapter(services, { puppet: options.wechatPuppet ?? config.wechat.puppet });
-      stops.push(() => wechat.stop());
-      connecting.push(connect(log, 'wechat', wechat.start(), () => ({}), stopped));
+    for (const adapter of adapters) {
+      stops.push(() => adapter.stop());
+      connecting.push(connect(log, adapter.platform, adapter.start(), () => adapter.describe?.() ?? {}, stopped));
     }
     if (!connecting.length) {
       log.info('no chat platform configured: set TELEGRAM_BOT_TOKEN or LINLI_WECHAT=on, or try `npm run chat`');
@@ -138,22 +131,38 @@ export async function startLinli(options: StartOptions = {}): Promise<Running> {
   };
 }
 
+/** A chat adapter as the composition root runs it: with the HTTP route it adds, if any (Telegram's webhook). */
+type RunnableAdapter = ChatAdapter & { mount?: Mount | undefined };
+
+/** The chat platforms the configuration turns on: Telegram when it has a token, WeChat when enabled or given a puppet. */
+async function configuredAdapters(services: Services, options: StartOptions): Promise<RunnableAdapter[]> {
+  const { config } = services;
+  const adapters: RunnableAdapter[] = [];
+  if (config.telegram) adapters.push(createTelegramAdapter(services, config.telegram));
+  if (options.wechatPuppet || config.wechat.enabled) {
+    // wechaty is large: loaded only when WeChat is on.
+    const { createWechatAdapter } = await import('../bots/wechat/adapter.js');
+    adapters.push(createWechatAdapter(services, { puppet: options.wechatPuppet ?? config.wechat.puppet }));
+  }
+  return adapters;
+}
+
 const SLOW_CONNECT_MS = 30_000;
 
 /** Follows a platform's start in the background: logs when it is up, still trying, or failed for good. */
-function connect<T>(
+function connect(
   log: Logger,
   platform: string,
-  starting: Promise<T>,
-  details: (started: T) => Record<string, unknown>,
+  starting: Promise<unknown>,
+  details: () => Record<string, unknown>,
   stopped: () => boolean,
 ): Promise<void> {
   const slow = setTimeout(() => log.warn(`${platform} not connected yet; still trying`, { after: `${SLOW_CONNECT_MS / 1000}s` }), SLOW_CONNECT_MS);
   slow.unref();
   return starting.then(
-    (started) => {
+    () => {
       clearTimeout(slow);
-      log.info(`${platform} bot started`, details(started));
+      log.info(`${platform} bot started`, details());
     },
     (error) => {
       clearTimeout(slow);

@@ -4,14 +4,12 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { rooms } from '../../src/db/schema/index.js';
-import { SHELL } from '../../src/domain/seed/demo.js';
+import { SHELL } from '../../src/chat/demo.js';
 import { createLogger } from '../../src/log.js';
 import { createServices, type Services } from '../../src/services.js';
 import { SimulatedClock } from '../../src/clock.js';
 import { formatDateTime, parseIsoDuration } from '../../src/time.js';
 import { type ShellOutput, ShellChat } from './shell.js';
-import { eq } from 'drizzle-orm';
 
 const USAGE = `npm run chat [-- options]
 
@@ -144,8 +142,7 @@ async function runJsonl(services: Services, clock: SimulatedClock | undefined): 
 }
 
 async function runInteractive(services: Services, clock: SimulatedClock | undefined): Promise<number> {
-  const names = () =>
-    new Map(services.db.select().from(rooms).where(eq(rooms.platform, SHELL)).all().map((r) => [r.platformRoomId, r.name]));
+  const names = () => new Map(services.core.rooms(SHELL).map((r) => [r.platformRoomId, r.name]));
   let roomNames = names();
   const print = (out: ShellOutput) => {
     const label = `${roomNames.get(out.room) ?? out.room} · ${out.room}`;

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { SimulatedClock } from '../../src/clock.js';
+import type { ChatAdapter } from '../../src/chat/adapter.js';
+import { SHELL } from '../../src/chat/demo.js';
 import type { Transport } from '../../src/chat/outbox.js';
 import { SimulatedScheduler } from '../../src/jobs/scheduler.js';
 import type { OutMessage } from '../../src/chat/types.js';
-import { findRoom } from '../../src/domain/org/rooms.js';
-import { SHELL } from '../../src/domain/seed/demo.js';
 import type { Services } from '../../src/services.js';
 
 /** What residents call the bot in the shell chat: "@邻里 报事 ...". */
@@ -43,7 +43,8 @@ const shown = (message: OutMessage) => ({
  * The embedded adapter: a message said in a shell room goes through the same chat core as WeChat and
  * Telegram, and everything the bot sends on the shell platform comes back through `emit`, in order.
  */
-export class ShellChat {
+export class ShellChat implements ChatAdapter {
+  readonly platform = SHELL;
   readonly transport: Transport;
   /** Present when the chat runs on a simulated clock. */
   readonly scheduler: SimulatedScheduler | undefined;
@@ -67,7 +68,7 @@ export class ShellChat {
   /** Says something as `user` in `room`, then delivers whatever it put in the outbox. */
   async say(input: ShellInput): Promise<void> {
     const isPrivate = input.room.startsWith('dm:');
-    const known = findRoom(this.services.db, SHELL, input.room);
+    const known = this.services.core.findRoom(SHELL, input.room);
     const result = await this.services.core.handle({
       platform: SHELL,
       roomId: input.room,
@@ -95,6 +96,18 @@ export class ShellChat {
     await this.scheduler.advance(ms);
     await this.deliver();
   }
+
+  /** The shell is there as soon as it is made: it registers its transport then. */
+  async start(): Promise<void> {
+    this.services.dispatcher.register(this.transport);
+  }
+
+  async stop(): Promise<void> {
+    this.services.dispatcher.unregister(SHELL);
+  }
+
+  /** Nothing runs behind a `say`: it returns when the message and its deliveries are done. */
+  async idle(): Promise<void> {}
 
   /** Delivers everything due in the outbox. */
   async deliver(): Promise<void> {

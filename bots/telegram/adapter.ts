@@ -2,6 +2,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { run, type RunnerHandle, sequentialize } from '@grammyjs/runner';
 import { Bot, BotError } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
+import type { ChatAdapter } from '../../src/chat/adapter.js';
 import type { Transport } from '../../src/chat/outbox.js';
 import type { Mount } from '../../src/http/app.js';
 import type { Services } from '../../src/services.js';
@@ -37,7 +38,8 @@ export interface TelegramOptions {
   albumWindowMs?: number;
 }
 
-export interface TelegramAdapter {
+export interface TelegramAdapter extends ChatAdapter {
+  readonly platform: typeof TELEGRAM;
   bot: Bot;
   /** Delivers outbox rows of platform 'telegram'; registered with the dispatcher while running. */
   transport: Transport;
@@ -50,6 +52,8 @@ export interface TelegramAdapter {
   stop(): Promise<void>;
   /** Settles when the updates taken so far have been handled. */
   idle(): Promise<void>;
+  /** The bot's username and mode, once started. */
+  describe(): { username: string; mode: 'polling' | 'webhook' };
 }
 
 /**
@@ -74,7 +78,8 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
   });
   const slash = slashCommands(services.core.commands);
   const sender = new TelegramSender(bot.api, {
-    deps: services.deps,
+    core: services.core,
+    dataDir: services.deps.settings.dataDir,
     log,
     pacers: new ChatPacers(options.pacing),
     shorten: commandShortener(services.core.commands),
@@ -94,7 +99,7 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
   const albums = new AlbumCollector(options.albumWindowMs);
   bot.use(albums.middleware);
   bot.use(sequentialize((ctx) => chatKey(ctx.update)));
-  bot.use(migrationComposer(services.deps, log));
+  bot.use(migrationComposer(services.core, log));
   bot.use(buttonsComposer({ core: services.core, sender, log, account }));
   bot.use(messagesComposer({ core: services.core, sender, files, account, albums }));
   bot.catch((error) => {
@@ -138,11 +143,14 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
       })
     : undefined;
 
+  const mode = webhook ? 'webhook' : 'polling';
   return {
+    platform: TELEGRAM,
     bot,
     transport,
-    mode: webhook ? 'webhook' : 'polling',
+    mode,
     mount,
+    describe: () => ({ username: bot.botInfo.username, mode }),
     async start() {
       stopped = false;
       // A stop while a step below is still waiting on Telegram must not be followed by polling.

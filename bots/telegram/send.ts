@@ -4,11 +4,8 @@ import { type Api, GrammyError, InputFile } from 'grammy';
 import type { InlineKeyboardMarkup, Message, MessageEntity } from 'grammy/types';
 import type { CommandDef } from '../../src/chat/command.js';
 import { normalizeText } from '../../src/chat/parser.js';
+import type { ChatPort } from '../../src/chat/port.js';
 import type { Button, OutMessage } from '../../src/chat/types.js';
-import type { Deps } from '../../src/domain/context.js';
-import { queueReply } from '../../src/domain/notify.js';
-import { findIdentity } from '../../src/domain/org/identities.js';
-import { moveRoom } from '../../src/domain/org/rooms.js';
 import type { Logger } from '../../src/log.js';
 import type { ChatPacers } from './pacing.js';
 import { TELEGRAM } from './updates.js';
@@ -102,7 +99,10 @@ export interface SendOptions {
 }
 
 export interface SenderDeps {
-  deps: Deps;
+  /** Where a reply that cannot go now is queued, and what a group's move and a user's name are told to. */
+  core: ChatPort;
+  /** Where the photos of outbox rows are kept. */
+  dataDir: string;
   log: Logger;
   pacers: ChatPacers;
   shorten: (command: string) => string | undefined;
@@ -144,7 +144,7 @@ export class TelegramSender {
     } catch (error) {
       const movedTo = error instanceof GrammyError ? error.parameters.migrate_to_chat_id : undefined;
       if (movedTo === undefined) throw error;
-      moveRoom(this.d.deps, TELEGRAM, chatId, String(movedTo));
+      this.d.core.roomMoved(TELEGRAM, chatId, String(movedTo));
       this.d.log.info('group became a supergroup; following it', { from: chatId, to: movedTo });
       return this.#send(String(movedTo), message, {});
     }
@@ -182,7 +182,7 @@ export class TelegramSender {
 
   /** A photo from the data directory; one that is gone or refused is logged and skipped. */
   async #photo(chatId: string, path: string, options: SendOptions): Promise<Message | undefined> {
-    const file = join(this.d.deps.settings.dataDir, path);
+    const file = join(this.d.dataDir, path);
     if (!existsSync(file)) {
       this.d.log.warn('photo missing from the data directory; not sent', { chat: chatId, path });
       return undefined;
@@ -207,7 +207,7 @@ export class TelegramSender {
       try {
         await this.send(chatId, reply, i === 0 ? options : { ...options, replyTo: undefined });
       } catch (error) {
-        const queued = queueReply(this.d.deps, TELEGRAM, chatId, reply, 'telegram:reply');
+        const queued = this.d.core.replyLater(TELEGRAM, chatId, reply, 'telegram:reply');
         this.d.log.warn('reply failed; queued in the outbox', { chat: chatId, queued, error });
       }
     }
@@ -243,7 +243,7 @@ export class TelegramSender {
   /** In a group, a message addressed to someone starts with their name, linked to them. */
   #mention(chatId: string, userId: string | undefined): { name: string; entity: MessageEntity } | undefined {
     if (userId === undefined || !chatId.startsWith('-') || !/^\d+$/.test(userId)) return undefined;
-    const name = findIdentity(this.d.deps.db, TELEGRAM, userId)?.displayName || userId;
+    const name = this.d.core.displayName(TELEGRAM, userId) || userId;
     return {
       name,
       entity: { type: 'text_mention', offset: 0, length: name.length, user: { id: Number(userId), is_bot: false, first_name: name } },

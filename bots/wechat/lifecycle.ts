@@ -1,9 +1,7 @@
 import qrcodeTerminal from 'qrcode-terminal';
 import { qrcodeValueToImageUrl, ScanStatus, type Wechaty } from 'wechaty';
+import type { ChatPort } from '../../src/chat/port.js';
 import type { MessageKey, MessageParams } from '../../src/i18n/index.js';
-import { inTransaction } from '../../src/db/client.js';
-import type { Deps } from '../../src/domain/context.js';
-import { notifyTopStaff } from '../../src/domain/notify.js';
 import type { Logger } from '../../src/log.js';
 
 const REPEAT_WINDOW_MS = 60_000;
@@ -56,7 +54,7 @@ export class WechatLifecycle {
 
   constructor(
     readonly bot: Wechaty,
-    private readonly deps: Deps & { log: Logger },
+    private readonly deps: { core: Pick<ChatPort, 'tellTopStaff'>; log: Logger },
     private readonly hooks: LifecycleHooks,
     options: LifecycleOptions = {},
   ) {
@@ -235,9 +233,7 @@ export class WechatLifecycle {
   /** Tells the staff rooms of the root units, on whatever platform they are: WeChat may be the one down. */
   #tellAdmins(key: MessageKey, params: MessageParams = {}) {
     try {
-      const rooms = inTransaction(this.deps.db, () =>
-        notifyTopStaff(this.deps, (t) => ({ text: t(key, params) }), 'wechat:connection'),
-      );
+      const rooms = this.deps.core.tellTopStaff(key, params, 'wechat:connection');
       if (!rooms) this.deps.log.warn('no admin room to tell: bind a staff group of the top unit', { about: key });
     } catch (error) {
       this.deps.log.error('could not tell the admin rooms', { about: key, error: reasonOf(error) });

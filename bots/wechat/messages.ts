@@ -1,5 +1,8 @@
 import { types, type Message, type Wechaty } from 'wechaty';
 import type { Attachment, IncomingMessage } from '../../src/chat/types.js';
+import type { Translate } from '../../src/i18n/index.js';
+import type { WechatContext } from './context.js';
+import { reasonOf } from './lifecycle.js';
 
 /** The platform name of WeChat rooms, identities and outbox rows. */
 export const WECHAT = 'wechat';
@@ -68,4 +71,41 @@ export async function toIncoming(
     botNames,
     privateChatHint,
   };
+}
+
+/**
+ * The 'message' listener: one conversation's messages are handled in the order they came (an image after
+ * its command) and answered in order; conversations side by side.
+ */
+export const onMessage = (w: WechatContext) => (message: Message) => {
+  if (w.stopping()) return;
+  let key: string;
+  try {
+    key = conversationIdOf(message);
+  } catch (error) {
+    w.log.warn('message without a conversation', { id: message.id, error: reasonOf(error) });
+    return;
+  }
+  w.track(
+    w.inbox(key, () => takeMessage(w, message)).catch((error) =>
+      w.log.error('message handling failed', { conversation: key, error: reasonOf(error) }),
+    ),
+  );
+};
+
+async function takeMessage(w: WechatContext, message: Message) {
+  // WeChat needs a friend request before a private chat; said in the member's language, which the core knows.
+  const privateChatHint = (translate: Translate) =>
+    translate('wechat.privateChatHint', { name: w.botName(), keyword: w.friendKeyword });
+  const incoming = await toIncoming(w.bot, message, privateChatHint);
+  if (!incoming) return;
+  await handleIncoming(w, incoming);
+}
+
+/** Hands a message to the core and answers what it says; in a group the answer @mentions the sender. */
+export async function handleIncoming(w: WechatContext, incoming: IncomingMessage): Promise<void> {
+  const result = await w.core.handle(incoming);
+  for (const out of result.replies) {
+    w.reply(incoming.roomId, { ...out, mentionUserId: out.mentionUserId ?? (incoming.isPrivate ? undefined : incoming.senderId) });
+  }
 }

@@ -1,9 +1,8 @@
+import { Pacer } from '../../src/chat/pacer.js';
 import type { OutMessage } from '../../src/chat/types.js';
 
 /** WeChat shows long messages, but a wall of text is hard to read on a phone and risks the length limit. */
 export const DEFAULT_MAX_LENGTH = 1500;
-
-const MINUTE_MS = 60_000;
 
 /**
  * Splits a text into parts of at most `maxLength` characters, at line breaks where it can; a single line
@@ -81,15 +80,16 @@ export class SenderClosedError extends Error {
 /** A send waiting for its turn on the wire. */
 interface Waiting {
   roomId: string;
-  go(): void;
+  /** Its turn has come, in the Pacer slot given. */
+  go(slot: number): void;
   fail(error: Error): void;
 }
 
 /**
  * Every message the bot sends goes through here, replies and outbox deliveries alike: one room's messages
- * in order, one message on the wire at a time, spaced per room and per minute, measured from when earlier
- * sends actually finished, so a late timer or a slow send never squeezes two messages closer than WeChat
- * tolerates.
+ * in order, one message on the wire at a time, spaced per room and per minute by a Pacer, measured from
+ * when earlier sends actually finished, so a late timer or a slow send never squeezes two messages closer
+ * than WeChat tolerates.
  *
  * Of the sends that may go, a reply goes first: someone who just asked should not wait behind a broadcast
  * to sixty groups for the minute's budget. Whatever else is queued for a room a reply is due in goes first
@@ -98,14 +98,13 @@ interface Waiting {
 export class PacedSender {
   readonly #now: () => number;
   readonly #sleep: ((ms: number) => Promise<void>) | undefined;
+  /** When each room and the account may send next. */
+  readonly #pacer: Pacer;
   readonly #inRoomOrder = serialPerKey();
   /** Sends waiting for the wire, in the order they came (at most one per room: rooms are in order). */
   readonly #waiting: Waiting[] = [];
   /** Rooms a reply is due in, with how many. */
   readonly #replies = new Map<string, number>();
-  readonly #roomDone = new Map<string, number>();
-  /** When the last `perMinute` sends finished, oldest first. */
-  readonly #recent: number[] = [];
   #onWire = false;
   #planning = false;
   /** Ends the current wait early, to plan again with a send that just came. */
@@ -115,6 +114,7 @@ export class PacedSender {
   constructor(readonly options: PacingOptions) {
     this.#now = options.now ?? Date.now;
     this.#sleep = options.sleep;
+    this.#pacer = new Pacer({ perRoomIntervalMs: options.roomIntervalMs, perMinute: options.perMinute, now: this.#now });
   }
 
   /** Runs `send` for `roomId` when its turn comes; resolves with its result. */
@@ -144,7 +144,7 @@ export class PacedSender {
 
   async #paced<T>(roomId: string, send: () => Promise<T>): Promise<T> {
     if (this.#closed) throw new SenderClosedError();
-    await new Promise<void>((go, fail) => {
+    const slot = await new Promise<number>((go, fail) => {
       this.#waiting.push({ roomId, go, fail });
       this.#plan();
     });
@@ -152,7 +152,7 @@ export class PacedSender {
       if (this.#closed) throw new SenderClosedError();
       return await withTimeout(send(), this.options.sendTimeoutMs ?? DEFAULT_SEND_TIMEOUT_MS);
     } finally {
-      this.#finished(roomId);
+      this.#pacer.finished(roomId, slot);
       this.#onWire = false;
       this.#plan();
     }
@@ -171,17 +171,19 @@ export class PacedSender {
   async #planLoop(): Promise<void> {
     try {
       while (!this.#closed && !this.#onWire && this.#waiting.length) {
+        const due = this.#waiting.map((waiting) => ({ waiting, at: this.#pacer.peek(waiting.roomId) }));
+        // Read after the pacer's: a room free now is never taken for one free a moment from now.
         const now = this.#now();
-        const ready = this.#waiting.filter((w) => this.#earliest(w.roomId) <= now);
+        const ready = due.filter((d) => d.at <= now).map((d) => d.waiting);
         if (!ready.length) {
           // A timer may wake a moment early, or a send come meanwhile: look again either way.
-          await this.#nap(Math.min(...this.#waiting.map((w) => this.#earliest(w.roomId))) - now);
+          await this.#nap(Math.min(...due.map((d) => d.at)) - now);
           continue;
         }
         const next = ready.find((w) => this.#replies.has(w.roomId)) ?? ready[0]!;
         this.#waiting.splice(this.#waiting.indexOf(next), 1);
         this.#onWire = true;
-        next.go();
+        next.go(this.#pacer.reserve(next.roomId));
       }
     } finally {
       // Cleared in the very tick the loop ends (no await in between), so a send that comes next plans anew.
@@ -201,21 +203,6 @@ export class PacedSender {
       if (this.#sleep) this.#sleep(ms).then(done, done);
       else timer = setTimeout(done, ms);
     });
-  }
-
-  #earliest(roomId: string): number {
-    const roomDone = this.#roomDone.get(roomId);
-    const byRoom = roomDone === undefined ? 0 : roomDone + this.options.roomIntervalMs;
-    const minuteAgo = this.#recent.length >= this.options.perMinute ? this.#recent[this.#recent.length - this.options.perMinute]! : undefined;
-    const byMinute = minuteAgo === undefined ? 0 : minuteAgo + MINUTE_MS;
-    return Math.max(byRoom, byMinute);
-  }
-
-  #finished(roomId: string) {
-    const at = this.#now();
-    this.#roomDone.set(roomId, at);
-    this.#recent.push(at);
-    if (this.#recent.length > this.options.perMinute) this.#recent.shift();
   }
 }
 

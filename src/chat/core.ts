@@ -19,6 +19,7 @@ import {
 import { attachmentConsumers, commands as defaultCommands } from './commands/index.js';
 import { t, translator } from '../i18n/index.js';
 import { CommandParser } from './parser.js';
+import { ChatPort } from './port.js';
 import type { HandleResult, IncomingMessage } from './types.js';
 
 export interface CoreDeps extends Deps {
@@ -29,18 +30,21 @@ const NOTHING: HandleResult = { replies: [] };
 
 /**
  * The platform-neutral heart of the bot: an adapter hands it a message, it answers with replies for the
- * same room and leaves notifications for other rooms in the outbox.
+ * same room and leaves notifications for other rooms in the outbox. The platform's other events come in
+ * through the ChatPort methods, so an adapter needs this one object and nothing below it.
  */
-export class ChatCore {
+export class ChatCore extends ChatPort {
+  declare readonly deps: CoreDeps;
   readonly parser: CommandParser;
   readonly commands: readonly CommandDef[];
   readonly #byName: Map<string, CommandDef>;
   readonly #consumers: readonly AttachmentConsumer<unknown>[];
 
   constructor(
-    readonly deps: CoreDeps,
+    deps: CoreDeps,
     options: { commands?: readonly CommandDef[]; consumers?: readonly AttachmentConsumer<any>[] } = {},
   ) {
+    super(deps);
     this.commands = options.commands ?? defaultCommands;
     this.#consumers = options.consumers ?? attachmentConsumers;
     this.parser = new CommandParser(this.commands);

@@ -1,7 +1,8 @@
 /**
  * Spaces out sends: at most one message per `perRoomIntervalMs` in a room and `perMinute` in all.
  * WeChat bans accounts that burst; Telegram answers 429. A slot is reserved synchronously, so callers
- * that arrive together queue in order instead of all seeing the same free slot.
+ * that arrive together queue in order instead of all seeing the same free slot. The one rate limiter of
+ * both platforms: Telegram's ChatPacers keep one per chat, WeChat's PacedSender one for the account.
  */
 export interface PacerOptions {
   perRoomIntervalMs: number;
@@ -54,6 +55,20 @@ export class Pacer {
       if (count > this.options.perMinute) return false;
     }
     return true;
+  }
+
+  /**
+   * Counts a reserved send from when it finished rather than from its slot: the room's next send waits
+   * the interval from now, and the minute's budget counts it now. So a late timer or a slow send never
+   * squeezes the next message closer than the platform tolerates.
+   */
+  finished(roomId: string, slot: number): void {
+    const at = this.#now();
+    const index = this.#window.indexOf(slot);
+    if (index !== -1) this.#window.splice(index, 1);
+    const later = this.#window.findIndex((s) => s > at);
+    this.#window.splice(later === -1 ? this.#window.length : later, 0, at);
+    this.#roomNext.set(roomId, Math.max(this.#roomNext.get(roomId) ?? 0, at + this.options.perRoomIntervalMs));
   }
 
   /** Waits for this room's next slot. */

@@ -3,14 +3,11 @@ import { and, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from '@hono/zod-openapi';
-import { DAY } from '../clock.js';
 import { inTransaction } from '../db/client.js';
 import { idempotencyKeys } from '../db/schema/index.js';
+import { IDEMPOTENCY_TTL_MS } from '../domain/idempotency.js';
 import { DomainError } from '../errors.js';
 import type { ApiEnv } from './env.js';
-
-/** How long a key is remembered; the idempotency-prune job forgets older ones. */
-export const IDEMPOTENCY_TTL_MS = DAY;
 
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z

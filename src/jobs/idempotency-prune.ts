@@ -1,6 +1,6 @@
 import { lt } from 'drizzle-orm';
 import { idempotencyKeys } from '../db/schema/index.js';
-import { IDEMPOTENCY_TTL_MS } from '../http/idempotency.js';
+import { IDEMPOTENCY_TTL_MS } from '../domain/idempotency.js';
 import type { JobDef } from './job.js';
 
 /** Forgets Idempotency-Keys past their 24 hours; a retry after that is a new request. */

@@ -34,6 +34,18 @@ describe('Pacer', () => {
     expect(pacer.reserve('c')).toBe(61_000);
   });
 
+  it('counts a finished send from when it finished, for the room and for the minute', () => {
+    const time = fakeTime();
+    const pacer = new Pacer({ perRoomIntervalMs: 1500, perMinute: 2, now: time.now });
+    const slot = pacer.reserve('a');
+    time.set(4000);
+    pacer.finished('a', slot);
+    expect(pacer.peek('a')).toBe(5500);
+    expect(pacer.reserve('b')).toBe(4000);
+    // The minute's two sends finished at 4000: the third waits for the first to leave the minute.
+    expect(pacer.peek('c')).toBe(64_000);
+  });
+
   it('waits for the reserved slot', async () => {
     const slept: number[] = [];
     const pacer = new Pacer({ perRoomIntervalMs: 1500, perMinute: 20, now: () => 0, sleep: async (ms) => void slept.push(ms) });

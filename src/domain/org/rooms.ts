@@ -149,3 +149,8 @@ export function privateRoomOf(db: Db, memberId: number): Room | undefined {
 
 export const roomLanguage = (room: Pick<Room, 'language'>, settings: Settings): Lang =>
   room.language ?? settings.lang;
+
+/** Every room Linli has seen on a platform (the shell chat lists them). */
+export function roomsOn(db: Db, platform: string): Room[] {
+  return db.select().from(rooms).where(eq(rooms.platform, platform)).all();
+}

@@ -8,6 +8,7 @@ import type { AttachmentConsumer, CommandDef } from '../../../src/chat/command.j
 import { commands } from '../../../src/chat/commands/index.js';
 import { ChatCore } from '../../../src/chat/core.js';
 import { renderNotice } from '../../../src/chat/render/index.js';
+import { ChatPort } from '../../../src/chat/port.js';
 import { DAY, MINUTE, SimulatedClock } from '../../../src/clock.js';
 import { inTransaction } from '../../../src/db/client.js';
 import { identities, processedMessages } from '../../../src/db/schema/index.js';
@@ -453,9 +454,10 @@ describe('decideFriendRequest', () => {
     const ctx: Ctx = { ...d, actor: { kind: 'system', job: 'test' } };
     const member = createBindingCode(ctx, { memberId: ids.members.yang.id }).code;
     const group = createBindingCode(ctx, { unitId: ids.units.grid2.id, purpose: 'staff' }).code;
-    expect(decideFriendRequest(d, `${group}`, '邻里')).toEqual({ accept: true, because: 'code', memberCode: undefined });
-    expect(decideFriendRequest(d, `${group} ${member}`, '邻里')).toMatchObject({ accept: true, memberCode: { code: member } });
-    expect(decideFriendRequest(d, `${member}X`, '邻里')).toEqual({ accept: false });
+    const port = new ChatPort(d);
+    expect(decideFriendRequest(port, `${group}`, '邻里')).toEqual({ accept: true, because: 'code', memberCode: undefined });
+    expect(decideFriendRequest(port, `${group} ${member}`, '邻里')).toMatchObject({ accept: true, memberCode: { code: member } });
+    expect(decideFriendRequest(port, `${member}X`, '邻里')).toEqual({ accept: false });
   });
 });
 
