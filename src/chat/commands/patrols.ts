@@ -46,20 +46,20 @@ const patrolLog = defineCommand({
     const from = startOfWeek(ctx.clock.now(), ctx.settings.timeZone);
     // Up to and including a patrol logged this very millisecond.
     const lines = patrolsBetween(ctx.db, subtreeIds(ctx.db, scope), from, new Date(ctx.clock.now().getTime() + 1));
-    if (!lines.length) return ctx.t('patrol.weekNone');
+    if (!lines.length) return ctx.t('patrol.week.none');
     return [
-      ctx.t('patrol.weekHeader', { from: when(ctx, from) }),
+      ctx.t('patrol.week.header', { from: when(ctx, from) }),
       ...lines.map((l) =>
-        ctx.t('patrol.weekLine', {
+        ctx.t('patrol.week.line', {
           time: when(ctx, l.at),
           unit: l.unitName,
           member: l.memberName,
-          night: l.night ? ctx.t('patrol.weekNight') : '',
+          night: l.night ? ctx.t('patrol.week.night') : '',
           note: l.note ? ` ${l.note}` : '',
-          photos: l.photos ? ctx.t('patrol.weekPhotos', { count: l.photos }) : '',
+          photos: l.photos ? ctx.t('patrol.week.photos', { count: l.photos }) : '',
         }),
       ),
-      ctx.t('patrol.weekTotal', { count: lines.length, nights: lines.filter((l) => l.night).length }),
+      ctx.t('patrol.week.total', { count: lines.length, nights: lines.filter((l) => l.night).length }),
     ].join('\n');
   },
 });

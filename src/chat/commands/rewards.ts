@@ -17,7 +17,7 @@ import type { Lang } from '../../config.js';
 /** The shop of this room's unit: each reward with cost, stock and merchant, and a 兑换 button for those in stock. */
 function shopCard(ctx: CommandCtx): OutMessage {
   const items = shopFor(ctx.db, unitOf(ctx));
-  if (!items.length) return { text: ctx.t('shop.empty') };
+  if (!items.length) return { text: ctx.t('shop.none') };
   // A group card stays up for everyone: it shows no one's balance.
   const lines = [
     ctx.room.kind === 'private'

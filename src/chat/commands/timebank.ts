@@ -271,7 +271,7 @@ function pointsText(ctx: CommandCtx, t: Translate, lang: Lang, entries: boolean)
   const settlement = findAccount(ctx.db, merchantAccount(ctx.member.id));
   if (settlement) lines.push(t('points.merchant', { points: settlement.balance }));
   const recent = statement(ctx.db, me, { limit: 5 });
-  lines.push(recent.length ? t('points.recent') : t('points.noEntries'));
+  lines.push(recent.length ? t('points.recent') : t('points.none'));
   for (const line of recent) {
     lines.push(
       t('points.line', {
