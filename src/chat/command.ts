@@ -4,7 +4,7 @@ import type { StoredFile } from '../domain/files.js';
 import { canActAsStaff, type Member, unitsWithRole } from '../domain/org/members.js';
 import type { Room } from '../domain/org/rooms.js';
 import { DomainError } from '../errors.js';
-import type { MessageKey, Translate } from '../i18n/index.js';
+import { type MessageKey, messages, type Translate } from '../i18n/index.js';
 import { parseRef } from './args.js';
 import type { CommandWords } from './parser.js';
 import type { HandleResult, IncomingMessage, OutMessage } from './types.js';
@@ -35,6 +35,30 @@ export interface CommandDef extends CommandWords {
   offered?(ctx: CommandCtx): boolean;
   /** Runs inside the message's transaction: synchronous, all or nothing. */
   run(ctx: CommandCtx, input: { args: string; bang: boolean }): CommandOutput;
+}
+
+/**
+ * What a command must say; the rest follows from its name. `help` defaults to `help.<name>`, `usage` to
+ * `<name>.usage` where the table has that line, `where` to anywhere and `aliases` to none.
+ */
+export type CommandSpec<N extends string> = Omit<CommandDef, 'name' | 'aliases' | 'where' | 'help' | 'usage'> & {
+  name: N;
+  aliases?: readonly string[];
+  where?: CommandDef['where'];
+  help?: MessageKey;
+  usage?: MessageKey;
+} & (`help.${N}` extends MessageKey ? unknown : { help: MessageKey }); // a name without a help line must name one
+
+/** A command with its defaults filled in, so its words, help and usage come from one definition. */
+export function defineCommand<const N extends string>(spec: CommandSpec<N>): CommandDef {
+  const usage = `${spec.name}.usage`;
+  return {
+    ...spec,
+    aliases: spec.aliases ?? [],
+    where: spec.where ?? 'any',
+    help: spec.help ?? (`help.${spec.name}` as MessageKey),
+    usage: spec.usage ?? (usage in messages ? (usage as MessageKey) : undefined),
+  };
 }
 
 /** A call that did not match the command's form. Said to the bot it earns the usage line; said in passing, silence. */

@@ -7,7 +7,8 @@ import { DomainError } from '../errors.js';
 import { audit } from './audit.js';
 import type { Ctx, Deps } from './context.js';
 import { getMember, unitsWithRole } from './org/members.js';
-import { getUnit, pathIds, type Unit } from './org/units.js';
+import { isInSubtree } from './org/subtree.js';
+import { getUnit, type Unit } from './org/units.js';
 
 export type ApiToken = typeof apiTokens.$inferSelect;
 
@@ -78,7 +79,7 @@ export function createToken(ctx: Ctx, input: CreateTokenInput): { token: ApiToke
 
 /** Whether the member holds the merchant role on the unit or below it (anywhere, for no unit). */
 function tradesWithin(db: Db, merchantId: number, unit: Unit | null): boolean {
-  return unitsWithRole(db, merchantId, ['merchant']).some((grantUnit) => unit === null || pathIds(getUnit(db, grantUnit)).includes(unit.id));
+  return unitsWithRole(db, merchantId, ['merchant']).some((grantUnit) => unit === null || isInSubtree(getUnit(db, grantUnit).path, unit.path));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, eq, isNull, like, type SQL, sql } from 'drizzle-orm';
+import { and, eq, isNull, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/client.js';
 import { type Role, roleGrants, units } from '../db/schema/index.js';
@@ -6,7 +6,8 @@ import type { TokenRole } from '../db/schema/index.js';
 import type { Principal } from '../domain/tokens.js';
 import { getMember, type Member } from '../domain/org/members.js';
 import { getRoom, type Room } from '../domain/org/rooms.js';
-import { getUnit, pathIds, type Unit } from '../domain/org/units.js';
+import { inSubtree, isInSubtree, unitInSubtree } from '../domain/org/subtree.js';
+import { getUnit, type Unit } from '../domain/org/units.js';
 import { getReward, type Reward } from '../domain/rewards/rewards.js';
 import { findVoucher, type Voucher } from '../domain/rewards/vouchers.js';
 import { getTicket, type Ticket } from '../domain/tickets/store.js';
@@ -51,8 +52,16 @@ export class Scope {
     if (!this.wholeTree) throw new DomainError('FORBIDDEN', 'api.wholeTreeOnly');
   }
 
+  /**
+   * The path of the subtree a list is narrowed to: the asked unit's (404 unknown, 403 outside the scope),
+   * else the scope's own; null for the whole tree.
+   */
+  subtreePath(unitId?: number): string | null {
+    return unitId !== undefined ? this.unit(unitId).path : this.pathPrefix;
+  }
+
   contains(unit: Pick<Unit, 'path'>): boolean {
-    return this.#unit === null || pathIds(unit).includes(this.#unit.id);
+    return this.#unit === null || isInSubtree(unit.path, this.#unit.path);
   }
 
   /** The unit, if it exists (404) and lies within the token's subtree (403). */
@@ -65,7 +74,7 @@ export class Scope {
   /** A member is in scope when they hold a role on a unit in scope; the whole tree sees everyone. */
   member(id: number, options: { formerly?: boolean } = {}): Member {
     const member = getMember(this.db, id);
-    if (this.wholeTree) return member;
+    if (this.#unit === null) return member;
     // `formerly`: a role since revoked counts too (to give someone their place back).
     const held = this.db
       .select({ id: roleGrants.id })
@@ -75,7 +84,7 @@ export class Scope {
         and(
           eq(roleGrants.memberId, id),
           options.formerly ? undefined : isNull(roleGrants.revokedAt),
-          like(units.path, `${this.pathPrefix}%`),
+          inSubtree(units.path, this.#unit.path),
         ),
       )
       .get();
@@ -150,9 +159,12 @@ export class Scope {
     }
   }
 
-  /** SQL: the unit id column points into the scope. Undefined (no condition) for the whole tree. */
-  unitCondition(unitIdColumn: SQLiteColumn | SQL): SQL | undefined {
-    if (this.pathPrefix === null) return undefined;
-    return sql`${unitIdColumn} IN (SELECT id FROM units WHERE path LIKE ${this.pathPrefix + '%'})`;
+  /**
+   * SQL: the unit id column points into the scope, or into the subtree of `unitId` when a list asks for
+   * one (see `subtreePath`). Undefined (no condition) for the whole tree.
+   */
+  unitCondition(unitIdColumn: SQLiteColumn | SQL, unitId?: number): SQL | undefined {
+    const path = this.subtreePath(unitId);
+    return path === null ? undefined : unitInSubtree(unitIdColumn, path);
   }
 }

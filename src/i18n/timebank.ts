@@ -76,7 +76,7 @@ export const timebankMessages = {
   'task.titleTooLong': { zh: '内容太长了，请控制在 {max} 字以内。', en: 'That is too long; keep it under {max} characters.' },
   'task.badSlots': { zh: '人数须在 1 到 {max} 之间。', en: 'Slots must be between 1 and {max}.' },
   'task.badCap': { zh: '时长上限须在 1 分钟到 24 小时之间。', en: 'The hours cap must be between 1 minute and 24 hours.' },
-  'task.membersOnly': { zh: '只有成员本人可以这样做。', en: 'Only a member can do that, in person.' },
+  'task.memberOnly': { zh: '只有成员本人可以这样做。', en: 'Only a member can do that, in person.' },
   'task.notFound': { zh: '找不到 {ref}。发送「任务」查看待认领的心愿和任务。', en: 'There is no {ref}. Send /tasks for the open ones.' },
 
   // claiming
@@ -193,7 +193,7 @@ export const timebankMessages = {
   'points.hours': { zh: '服务时长：帮助他人 {given} · 接受帮助 {received}', en: 'Hours: given {given} · received {received}' },
   'points.merchant': { zh: '商户结算账户：{points} 积分', en: 'Merchant settlement account: {points} points' },
   'points.recent': { zh: '最近记录：', en: 'Latest entries:' },
-  'points.noEntries': { zh: '还没有积分记录。认领心愿、服务他人就能获得积分（发送「任务」）。', en: 'No entries yet. Serve a neighbour to earn points (send /tasks).' },
+  'points.none': { zh: '还没有积分记录。认领心愿、服务他人就能获得积分（发送「任务」）。', en: 'No entries yet. Serve a neighbour to earn points (send /tasks).' },
   'points.line': { zh: '· {at} {amount} {reason} {memo}', en: '· {at} {amount} {reason} {memo}' },
   'points.sentPrivately': { zh: '你的积分和最近记录已私聊发给你。', en: 'Your points and latest entries were sent to you privately.' },
   'points.openPrivate': {
@@ -237,7 +237,7 @@ export const timebankMessages = {
   'shop.lineSoldOut': { zh: '{ref} {name} · {cost} 积分 · 已兑完 · {merchant}', en: '{ref} {name} · {cost} points · sold out · {merchant}' },
   'shop.footer': { zh: '发送「兑换 G编号」兑换，券码私聊发给你。', en: 'Send "/redeem G<number>"; the code comes to you privately.' },
   'shop.button': { zh: '兑换 {name}（{cost}分）', en: 'Redeem {name} ({cost})' },
-  'shop.empty': { zh: '积分超市暂时没有可兑换的券。', en: 'The points supermarket has nothing on offer right now.' },
+  'shop.none': { zh: '积分超市暂时没有可兑换的券。', en: 'The points supermarket has nothing on offer right now.' },
   'reward.notFound': { zh: '找不到 {ref}。发送「商城」查看可兑换的券。', en: 'There is no {ref}. Send /shop for what is on offer.' },
   'reward.archived': { zh: '{name}（{ref}）已下架。', en: '{name} ({ref}) is no longer offered.' },
   'reward.archivedRestock': {
@@ -252,7 +252,7 @@ export const timebankMessages = {
   'reward.badQuantity': { zh: '数量须为非零整数，绝对值不超过 {max}。', en: 'The quantity must be a whole number other than zero, at most {max} either way.' },
   'reward.writeOffTooMany': { zh: '{name} 只剩 {stock} 张，不能减少更多。', en: 'Only {stock} of {name} are in stock; cannot write off more.' },
   'reward.notAMerchant': { zh: '{name} 不是商户，请先授予商户角色。', en: '{name} is not a merchant; grant the merchant role first.' },
-  'redeem.membersOnly': { zh: '只有成员本人可以兑换。', en: 'Only a member can redeem, for themself.' },
+  'redeem.memberOnly': { zh: '只有成员本人可以兑换。', en: 'Only a member can redeem, for themself.' },
   'redeem.notHere': { zh: '{name}（{ref}）只面向「{unit}」的居民。', en: '{name} ({ref}) is only for members of {unit}.' },
   'redeem.outOfStock': { zh: '{name}（{ref}）已经兑完了，请等补货或选择别的券。', en: '{name} ({ref}) is out of stock; wait for a restock or choose another.' },
   'redeem.limitReached': {

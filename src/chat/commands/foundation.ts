@@ -6,7 +6,7 @@ import { createBindingCode, DEFAULT_CODE_TTL_MS, useBindingCode } from '../../do
 import { activeGrants, canActAsStaff, updateMember } from '../../domain/org/members.js';
 import { getUnit } from '../../domain/org/units.js';
 import { DomainError } from '../../errors.js';
-import { type CommandCtx, type CommandDef, hasUnit, UsageError } from '../command.js';
+import { type CommandCtx, type CommandDef, defineCommand, hasUnit, UsageError } from '../command.js';
 import { type MessageKey, t } from '../../i18n/index.js';
 
 export function describePlace(ctx: CommandCtx): string {
@@ -20,20 +20,18 @@ export function describePlace(ctx: CommandCtx): string {
 
 /** Help lists only what this member may use in this room. */
 export function createHelpCommand(all: () => readonly CommandDef[]): CommandDef {
-  return {
+  return defineCommand({
     name: 'help',
     words: ['帮助', '菜单'],
     aliases: ['start_help', 'menu'],
     args: 'none',
-    where: 'any',
-    help: 'help.help',
     run(ctx) {
       const lines = all()
         .filter((c) => c.help && placeFits(c, ctx) && (c.offered?.(ctx) ?? true))
         .map((c) => '· ' + ctx.t(c.help!));
       return [ctx.t('help.header', { place: describePlace(ctx) }), ...lines, ...placeHint(ctx), ctx.t('help.footer')].join('\n');
     },
-  };
+  });
 }
 
 /** Where the neighbourhood's commands are not on offer, how to get them: bind the group, or join one. */
@@ -49,14 +47,11 @@ export function placeFits(command: CommandDef, ctx: CommandCtx): boolean {
   return true;
 }
 
-const bind: CommandDef = {
+const bind = defineCommand({
   name: 'bind',
   words: ['绑定'],
   aliases: ['start'],
   args: 'required',
-  where: 'any',
-  help: 'help.bind',
-  usage: 'bind.usage',
   offered: (ctx) => ctx.room.kind === 'private' || ctx.room.unitId === null,
   run(ctx, { args }) {
     const code = args.split(' ')[0];
@@ -72,7 +67,7 @@ const bind: CommandDef = {
     }
     return ctx.t('bind.memberLinked', { name: result.member.name });
   },
-};
+});
 
 const PURPOSE_WORDS: Record<string, RoomPurpose> = {
   居民: 'residents',
@@ -84,14 +79,10 @@ const PURPOSE_WORDS: Record<string, RoomPurpose> = {
   staff: 'staff',
 };
 
-const bindcode: CommandDef = {
+const bindcode = defineCommand({
   name: 'bindcode',
   words: ['绑定码', '生成绑定码'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.bindcode',
-  usage: 'bindcode.usage',
   offered: (ctx) => activeGrants(ctx.db, ctx.member.id).some((g) => g.role === 'admin' || g.role === 'staff'),
   run(ctx, { args }) {
     const parts = args.split(' ').filter(Boolean);
@@ -112,30 +103,26 @@ const bindcode: CommandDef = {
       days: Math.round(DEFAULT_CODE_TTL_MS / (24 * 60 * MINUTE)),
     });
   },
-};
+});
 
 const LINK_CODE_TTL_MS = 15 * MINUTE;
 
-const linkcode: CommandDef = {
+const linkcode = defineCommand({
   name: 'linkcode',
   words: ['关联码', '我的关联码'],
-  aliases: [],
   args: 'none',
   where: 'private',
-  help: 'help.linkcode',
   run(ctx) {
     const row = createBindingCode(ctx, { memberId: ctx.member.id }, LINK_CODE_TTL_MS);
     return ctx.t('linkcode.created', { code: row.code, minutes: LINK_CODE_TTL_MS / MINUTE });
   },
-};
+});
 
-const me: CommandDef = {
+const me = defineCommand({
   name: 'me',
   words: ['我的', '我的信息', '我是谁'],
   aliases: ['whoami'],
   args: 'none',
-  where: 'any',
-  help: 'help.me',
   run(ctx) {
     const grants = activeGrants(ctx.db, ctx.member.id);
     const roles = grants.length
@@ -147,7 +134,7 @@ const me: CommandDef = {
       party: ctx.member.partyMember ? ctx.t('me.party') : '',
     });
   },
-};
+});
 
 const LANG_WORDS: Record<string, 'zh' | 'en'> = {
   zh: 'zh',
@@ -160,20 +147,17 @@ const LANG_WORDS: Record<string, 'zh' | 'en'> = {
   英语: 'en',
 };
 
-const lang: CommandDef = {
+const lang = defineCommand({
   name: 'lang',
   words: ['语言'],
   aliases: ['language'],
   args: 'required',
-  where: 'any',
-  help: 'help.lang',
-  usage: 'lang.usage',
   run(ctx, { args }) {
     const chosen = LANG_WORDS[args.toLowerCase()];
     if (!chosen) throw new UsageError('lang.usage');
     updateMember(ctx, ctx.member.id, { language: chosen });
     return t(chosen, 'lang.set');
   },
-};
+});
 
 export const foundationCommands: CommandDef[] = [bind, me, lang, linkcode, bindcode];

@@ -3,19 +3,16 @@ import { startOfWeek } from '../../domain/patrols/windows.js';
 import { unitsWithRole } from '../../domain/org/members.js';
 import { getUnit, subtreeIds } from '../../domain/org/units.js';
 import { formatDateTime } from '../../time.js';
-import { type AttachmentConsumer, type CommandCtx, type CommandDef } from '../command.js';
+import { type AttachmentConsumer, type CommandCtx, type CommandDef, defineCommand } from '../command.js';
 
 const when = (ctx: CommandCtx, at: Date) => formatDateTime(at, ctx.settings.timeZone, ctx.lang, ctx.clock.now());
 
 const isStaffAnywhere = (ctx: CommandCtx) => unitsWithRole(ctx.db, ctx.member.id, ['staff']).length > 0;
 
-const patrol: CommandDef = {
+const patrol = defineCommand({
   name: 'patrol',
   words: ['巡查', '巡逻'],
-  aliases: [],
   args: 'optional',
-  where: 'any',
-  help: 'help.patrol',
   offered: isStaffAnywhere,
   run(ctx, { args }) {
     // "巡查一下" from a resident is talk about patrols; only when said to the bot does it earn a refusal.
@@ -34,15 +31,13 @@ const patrol: CommandDef = {
       count: weekCount,
     });
   },
-};
+});
 
-const patrolLog: CommandDef = {
+const patrolLog = defineCommand({
   name: 'patrols',
   words: ['巡查记录'],
   aliases: ['patrol_log'],
   args: 'none',
-  where: 'any',
-  help: 'help.patrols',
   offered: isStaffAnywhere,
   run(ctx) {
     const unitId = patrolUnitFor(ctx.db, ctx.member.id, ctx.room.unitId);
@@ -51,23 +46,23 @@ const patrolLog: CommandDef = {
     const from = startOfWeek(ctx.clock.now(), ctx.settings.timeZone);
     // Up to and including a patrol logged this very millisecond.
     const lines = patrolsBetween(ctx.db, subtreeIds(ctx.db, scope), from, new Date(ctx.clock.now().getTime() + 1));
-    if (!lines.length) return ctx.t('patrol.weekNone');
+    if (!lines.length) return ctx.t('patrol.week.none');
     return [
-      ctx.t('patrol.weekHeader', { from: when(ctx, from) }),
+      ctx.t('patrol.week.header', { from: when(ctx, from) }),
       ...lines.map((l) =>
-        ctx.t('patrol.weekLine', {
+        ctx.t('patrol.week.line', {
           time: when(ctx, l.at),
           unit: l.unitName,
           member: l.memberName,
-          night: l.night ? ctx.t('patrol.weekNight') : '',
+          night: l.night ? ctx.t('patrol.week.night') : '',
           note: l.note ? ` ${l.note}` : '',
-          photos: l.photos ? ctx.t('patrol.weekPhotos', { count: l.photos }) : '',
+          photos: l.photos ? ctx.t('patrol.week.photos', { count: l.photos }) : '',
         }),
       ),
-      ctx.t('patrol.weekTotal', { count: lines.length, nights: lines.filter((l) => l.night).length }),
+      ctx.t('patrol.week.total', { count: lines.length, nights: lines.filter((l) => l.night).length }),
     ].join('\n');
   },
-};
+});
 
 /** A photo sent on its own just after 巡查 belongs to that patrol. */
 export const patrolPhotoConsumer: AttachmentConsumer<Patrol> = {

@@ -1,5 +1,5 @@
 import { firstWord } from '../args.js';
-import { type CommandCtx, type CommandDef, hasUnit, refOrUsage, unitOf, UsageError } from '../command.js';
+import { type CommandCtx, type CommandDef, defineCommand, hasUnit, refOrUsage, unitOf, UsageError } from '../command.js';
 import type { OutMessage } from '../types.js';
 import { typed } from '../render/speech.js';
 import type { Translate } from '../../i18n/index.js';
@@ -18,7 +18,7 @@ import type { Lang } from '../../config.js';
 /** The shop of this room's unit: each reward with cost, stock and merchant, and a 兑换 button for those in stock. */
 function shopCard(ctx: CommandCtx): OutMessage {
   const items = shopFor(ctx.db, unitOf(ctx));
-  if (!items.length) return { text: ctx.t('shop.empty') };
+  if (!items.length) return { text: ctx.t('shop.none') };
   // A group card stays up for everyone: it shows no one's balance.
   const lines = [
     ctx.room.kind === 'private'
@@ -45,16 +45,13 @@ function shopCard(ctx: CommandCtx): OutMessage {
   return { text: lines.join('\n'), ...(buttons.length ? { buttons } : {}) };
 }
 
-const shop: CommandDef = {
+const shop = defineCommand({
   name: 'shop',
   words: ['商城', '积分超市', '积分商城'],
-  aliases: [],
   args: 'none',
-  where: 'any',
-  help: 'help.shop',
   offered: hasUnit,
   run: (ctx) => shopCard(ctx),
-};
+});
 
 /** How to open a private chat, when a code cannot be sent: the adapter's own instructions if it has them. */
 export function privateHint(ctx: CommandCtx): string {
@@ -62,14 +59,10 @@ export function privateHint(ctx: CommandCtx): string {
   return typeof hint === 'function' ? hint(ctx.t) : (hint ?? ctx.t('private.hintGeneric'));
 }
 
-const redeemCommand: CommandDef = {
+const redeemCommand = defineCommand({
   name: 'redeem',
   words: ['兑换'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.redeem',
-  usage: 'redeem.usage',
   offered: hasUnit,
   run(ctx, { args }) {
     const rewardId = refOrUsage('G', firstWord(args)[0], 'redeem.usage');
@@ -83,7 +76,7 @@ const redeemCommand: CommandDef = {
     else text = ctx.t('redeem.openPrivate', { ...params, hint: privateHint(ctx) });
     return { replies: [{ text }], card: shopCard(ctx) };
   },
-};
+});
 
 const STATUS_KEYS = {
   issued: 'voucher.status.issued',
@@ -108,13 +101,10 @@ function voucherList(ctx: CommandCtx, memberId: number, t: Translate, lang: Lang
   return [t('vouchers.header'), ...lines, t('vouchers.footer')].join('\n');
 }
 
-const myVouchers: CommandDef = {
+const myVouchers = defineCommand({
   name: 'vouchers',
   words: ['我的券', '我的优惠券'],
-  aliases: [],
   args: 'none',
-  where: 'any',
-  help: 'help.vouchers',
   offered: hasUnit,
   run(ctx) {
     if (!vouchersOf(ctx.db, ctx.member.id, 1).length) return ctx.t('vouchers.none');
@@ -123,16 +113,12 @@ const myVouchers: CommandDef = {
     const sent = notifyMember(ctx, ctx.member.id, (t, lang) => ({ text: voucherList(ctx, ctx.member.id, t, lang) }), `member:${ctx.member.id}`);
     return sent ? ctx.t('vouchers.sentPrivately') : ctx.t('vouchers.openPrivate', { hint: privateHint(ctx) });
   },
-};
+});
 
-const refund: CommandDef = {
+const refund = defineCommand({
   name: 'refund',
   words: ['退券'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.refund',
-  usage: 'refund.usage',
   offered: hasUnit,
   run(ctx, { args }) {
     const code = firstWord(args)[0];
@@ -144,16 +130,12 @@ const refund: CommandDef = {
       balance: result.balance,
     });
   },
-};
+});
 
-const verify: CommandDef = {
+const verify = defineCommand({
   name: 'verify',
   words: ['核销'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.verify',
-  usage: 'verify.usage',
   offered: (ctx) => unitsWithRole(ctx.db, ctx.member.id, ['merchant']).length > 0,
   run(ctx, { args }) {
     const code = firstWord(args)[0];
@@ -161,6 +143,6 @@ const verify: CommandDef = {
     const { voucher, reward, holder } = verifyVoucher(ctx, { code });
     return ctx.t('verify.done', { name: reward.name, holder, points: voucher.pointsCost });
   },
-};
+});
 
 export const rewardCommands: CommandDef[] = [shop, redeemCommand, myVouchers, refund, verify];

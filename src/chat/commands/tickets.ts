@@ -22,7 +22,7 @@ import { escalateTicket } from '../../domain/tickets/escalate.js';
 import { unitsWithRole } from '../../domain/org/members.js';
 import { DomainError } from '../../errors.js';
 import { formatDuration } from '../../time.js';
-import { type AttachmentConsumer, type CommandCtx, type CommandDef, type CommandOutput, hasUnit, refOrUsage, unitOf, UsageError } from '../command.js';
+import { type AttachmentConsumer, type CommandCtx, type CommandDef, type CommandOutput, defineCommand, hasUnit, refOrUsage, unitOf, UsageError } from '../command.js';
 import type { MessageKey } from '../../i18n/index.js';
 import type { OutMessage } from '../types.js';
 import { typed } from '../render/speech.js';
@@ -43,15 +43,13 @@ const short = (text: string, max = 20) => ([...text].length > max ? [...text].sl
 
 const statusWord = (ctx: CommandCtx, ticket: Ticket) => ctx.t(`ticket.status.${ticket.status}` as MessageKey);
 
-function reportCommand(name: string, words: string[], anonymous: boolean): CommandDef {
-  const usage = 'ticket.usage.report';
-  return {
+function reportCommand(name: 'report' | 'report_anon', words: string[], anonymous: boolean): CommandDef {
+  // Both ways to report are called the same way: one usage line.
+  const usage = 'report.usage';
+  return defineCommand({
     name,
     words,
-    aliases: [],
     args: 'required',
-    where: 'any',
-    help: anonymous ? 'help.reportAnon' : 'help.report',
     usage,
     offered: hasUnit,
     run(ctx, { args, bang }) {
@@ -67,7 +65,7 @@ function reportCommand(name: string, words: string[], anonymous: boolean): Comma
       });
       return reportReply(ctx, result, anonymous);
     },
-  };
+  });
 }
 
 function reportReply(ctx: CommandCtx, result: ReportResult, anonymous: boolean): CommandOutput {
@@ -97,19 +95,15 @@ function reportReply(ctx: CommandCtx, result: ReportResult, anonymous: boolean):
   return text;
 }
 
-const status: CommandDef = {
+const status = defineCommand({
   name: 'status',
   words: ['进度', '查进度'],
-  aliases: [],
   args: 'optional',
-  where: 'any',
-  help: 'help.status',
-  usage: 'ticket.usage.status',
   offered: hasUnit,
   run(ctx, { args }) {
     const [token] = firstWord(args);
     if (token === undefined) return myTickets(ctx);
-    const ticket = getTicket(ctx.db, refArg(token, 'ticket.usage.status'));
+    const ticket = getTicket(ctx.db, refArg(token, 'status.usage'));
     const ref = ticketRef(ticket.id);
     if (!mayView(ctx.db, ctx.member.id, ticket)) {
       // Only a neighbour is pointed at 附议: anyone else could not follow it anyway.
@@ -120,7 +114,7 @@ const status: CommandDef = {
     const hidden = hiddenFrom(ctx.db, ctx.member.id, ticket, view.anonymous, ctx.room.kind === 'group');
     return statusCard(ctx.t, ctx.lang, view, historyOf(ctx.db, ticket.id), env(ctx), hidden);
   },
-};
+});
 
 function myTickets(ctx: CommandCtx): string {
   const { reported, followed } = ticketsOfMember(ctx.db, ctx.member.id);
@@ -142,13 +136,10 @@ function myTickets(ctx: CommandCtx): string {
 /** How many tickets 工单 lists before "and N more". */
 export const LIST_LIMIT = 20;
 
-const list: CommandDef = {
+const list = defineCommand({
   name: 'tickets',
   words: ['工单', '待办工单'],
-  aliases: [],
   args: 'none',
-  where: 'any',
-  help: 'help.tickets',
   offered: isStaffSomewhere,
   run(ctx) {
     if (!isStaffSomewhere(ctx)) throw new DomainError('FORBIDDEN', 'ticket.listForbidden');
@@ -181,19 +172,15 @@ const list: CommandDef = {
       : ctx.t('ticket.list.hintTaken', { ref: ticketRef(listed[0]!.id) });
     return [ctx.t('ticket.list.header', { count: open.length }), ...lines, ...more, hint].join('\n');
   },
-};
+});
 
-const take: CommandDef = {
+const take = defineCommand({
   name: 'take',
   words: ['接单'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.take',
-  usage: 'ticket.usage.take',
   offered: isStaffSomewhere,
   run(ctx, { args }) {
-    const id = refArg(firstWord(args)[0], 'ticket.usage.take');
+    const id = refArg(firstWord(args)[0], 'take.usage');
     const ticket = takeTicket(ctx, id, { roomId: ctx.room.id });
     const view = ticketView(ctx.db, ticket);
     const reporter = ticket.anonymous ? ctx.t('ticket.anonymousName') : view.reporter.name;
@@ -202,82 +189,66 @@ const take: CommandDef = {
       card: staffCard(ctx, view),
     };
   },
-};
+});
 
 /** 派单: staff above a worker hand them a ticket ("派单 T1 网格员小李"). */
-const assign: CommandDef = {
+const assign = defineCommand({
   name: 'assign',
   words: ['派单'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.assign',
-  usage: 'ticket.usage.assign',
   offered: isStaffSomewhere,
   run(ctx, { args }) {
     const [token, name] = firstWord(args);
-    const id = refArg(token, 'ticket.usage.assign');
-    if (!name) throw new UsageError('ticket.usage.assign');
+    const id = refArg(token, 'assign.usage');
+    if (!name) throw new UsageError('assign.usage');
     const ticket = getTicket(ctx.db, id);
     const assignee = findMemberByName(ctx.db, name, subtreeIds(ctx.db, communityOf(ctx.db, ticket.originUnitId).id));
     const assigned = assignTicket(ctx, id, { memberId: assignee.id });
     const view = ticketView(ctx.db, assigned);
     return { replies: [{ text: ctx.t('ticket.assignedReply', { ref: view.ref, name: assignee.name }) }], card: staffCard(ctx, view) };
   },
-};
+});
 
 /** 上报: "小事不出网格，大事不出社区" — what the grid cannot settle goes up now, not at the deadline. */
-const escalate: CommandDef = {
+const escalate = defineCommand({
   name: 'escalate',
   words: ['上报'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.escalate',
-  usage: 'ticket.usage.escalate',
   offered: isStaffSomewhere,
   run(ctx, { args }) {
     const [token, why] = firstWord(args);
-    const id = refArg(token, 'ticket.usage.escalate');
+    const id = refArg(token, 'escalate.usage');
     const moved = escalateTicket(ctx, id, why ? { note: why } : {});
     const view = ticketView(ctx.db, moved);
     return { replies: [{ text: ctx.t('ticket.escalatedReply', { ref: view.ref, unit: view.responsible.name }) }], card: staffCard(ctx, view) };
   },
-};
+});
 
-const note: CommandDef = {
+const note = defineCommand({
   name: 'note',
   words: ['备注'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.note',
-  usage: 'ticket.usage.note',
   offered: isStaffSomewhere,
   run(ctx, { args }) {
     const [token, text] = firstWord(args);
-    const id = refArg(token, 'ticket.usage.note');
-    if (!text) throw new UsageError('ticket.usage.note');
+    const id = refArg(token, 'note.usage');
+    if (!text) throw new UsageError('note.usage');
     addNote(ctx, id, { note: text });
     return ctx.t('ticket.notedReply', { ref: ticketRef(id) });
   },
-};
+});
 
-const resolve: CommandDef = {
+const resolve = defineCommand({
   name: 'resolve',
   words: ['办结', '已办结'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.resolve',
-  usage: 'ticket.usage.resolve',
   offered: isStaffSomewhere,
   run(ctx, { args }) {
     const [token, text] = firstWord(args);
-    const ticket = resolveTicket(ctx, refArg(token, 'ticket.usage.resolve'), { note: text, roomId: ctx.room.id });
+    const ticket = resolveTicket(ctx, refArg(token, 'resolve.usage'), { note: text, roomId: ctx.room.id });
     return { replies: [{ text: ctx.t('ticket.resolvedReply', { ref: ticketRef(ticket.id) }) }], card: cardOf(ctx, ticket) };
   },
-};
+});
 
 /** "5", "5分", "5星" or "⭐⭐⭐⭐⭐"; null when the word is not a rating at all. */
 export function parseRating(word: string | undefined): number | null {
@@ -288,21 +259,17 @@ export function parseRating(word: string | undefined): number | null {
   return null;
 }
 
-const rate: CommandDef = {
+const rate = defineCommand({
   name: 'rate',
   words: ['评价', '评分'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.rate',
-  usage: 'ticket.usage.rate',
   offered: hasUnit,
   run(ctx, { args }) {
     const [token, rest] = firstWord(args);
-    const id = refArg(token, 'ticket.usage.rate');
+    const id = refArg(token, 'rate.usage');
     const [word, comment] = firstWord(rest);
     const rating = parseRating(word);
-    if (rating === null) throw new UsageError('ticket.usage.rate');
+    if (rating === null) throw new UsageError('rate.usage');
     const ticket = rateTicket(ctx, id, { rating, comment });
     const ref = ticketRef(ticket.id);
     return {
@@ -310,20 +277,16 @@ const rate: CommandDef = {
       card: { text: ctx.t('ticket.ratedCard', { ref, stars: stars(rating) }) },
     };
   },
-};
+});
 
-const reopen: CommandDef = {
+const reopen = defineCommand({
   name: 'reopen',
   words: ['重开', '没解决', '重新打开'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.reopen',
-  usage: 'ticket.usage.reopen',
   offered: hasUnit,
   run(ctx, { args }) {
     const [token, reason] = firstWord(args);
-    const ticket = reopenTicket(ctx, refArg(token, 'ticket.usage.reopen'), { reason });
+    const ticket = reopenTicket(ctx, refArg(token, 'reopen.usage'), { reason });
     const view = ticketView(ctx.db, ticket);
     const text = ctx.t('ticket.reopenedReply', {
       ref: view.ref,
@@ -333,38 +296,32 @@ const reopen: CommandDef = {
     // Pressed under the rating request, the card takes its stars away: there is nothing to rate now.
     return { replies: [{ text }], card: { text } };
   },
-};
+});
 
-const plusone: CommandDef = {
+const plusone = defineCommand({
   name: 'plusone',
   words: ['附议', '+1'],
   aliases: ['metoo'],
   args: 'required',
-  where: 'any',
-  help: 'help.plusone',
-  usage: 'ticket.usage.plusone',
   offered: hasUnit,
   run(ctx, { args }) {
-    const ticket = plusOne(ctx, refArg(firstWord(args)[0], 'ticket.usage.plusone'), { roomId: ctx.room.id });
+    const ticket = plusOne(ctx, refArg(firstWord(args)[0], 'plusone.usage'), { roomId: ctx.room.id });
     return ctx.t('ticket.plusOneReply', { ref: ticketRef(ticket.id), count: ticket.plusOnes });
   },
-};
+});
 
-const categorize: CommandDef = {
+const categorize = defineCommand({
   name: 'category',
   words: ['分类', '改分类'],
   aliases: ['categorize'],
   args: 'required',
-  where: 'any',
-  help: 'help.categorize',
-  usage: 'ticket.usage.categorize',
   offered: isStaffSomewhere,
   run(ctx, { args }) {
     const [token, name] = firstWord(args);
-    const id = refArg(token, 'ticket.usage.categorize');
+    const id = refArg(token, 'category.usage');
     if (!name) {
       const names = listCategories(ctx.db, { activeOnly: true }).map((c) => c.name);
-      return [ctx.t('hint.usage', { usage: ctx.t('ticket.usage.categorize') }), ctx.t('ticket.categories', { names })].join('\n');
+      return [ctx.t('hint.usage', { usage: ctx.t('category.usage') }), ctx.t('ticket.categories', { names })].join('\n');
     }
     const { ticket, moved } = recategorize(ctx, id, { category: name });
     const view = ticketView(ctx.db, ticket);
@@ -372,23 +329,19 @@ const categorize: CommandDef = {
     if (moved) lines.push(ctx.t('ticket.categorizedMoved', { unit: getUnit(ctx.db, ticket.responsibleUnitId).name }));
     return lines.join('\n');
   },
-};
+});
 
-const cancel: CommandDef = {
+const cancel = defineCommand({
   name: 'cancel',
   words: ['撤销', '撤回'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.cancel',
-  usage: 'ticket.usage.cancel',
   offered: hasUnit,
   run(ctx, { args }) {
     const [token, reason] = firstWord(args);
-    const ticket = cancelTicket(ctx, refArg(token, 'ticket.usage.cancel'), { reason, roomId: ctx.room.id });
+    const ticket = cancelTicket(ctx, refArg(token, 'cancel.usage'), { reason, roomId: ctx.room.id });
     return { replies: [{ text: ctx.t('ticket.cancelledReply', { ref: ticketRef(ticket.id) }) }], card: cardOf(ctx, ticket) };
   },
-};
+});
 
 /** Photos a reporter sends on their own within two minutes of a report attach to it. */
 export const ticketPhotoConsumer: AttachmentConsumer<number> = {

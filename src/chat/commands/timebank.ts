@@ -1,5 +1,5 @@
 import { firstWord } from '../args.js';
-import { type CommandCtx, type CommandDef, hasUnit, isStaffHere, refOrUsage, unitOf, UsageError } from '../command.js';
+import { type CommandCtx, type CommandDef, defineCommand, hasUnit, isStaffHere, refOrUsage, unitOf, UsageError } from '../command.js';
 import { normalizeText } from '../parser.js';
 import type { HandleResult, OutMessage } from '../types.js';
 import { typed } from '../render/speech.js';
@@ -57,14 +57,10 @@ function postWishFor(ctx: CommandCtx, name: string, title: string): string | Han
   return wishPosted(ctx, task);
 }
 
-const wish: CommandDef = {
+const wish = defineCommand({
   name: 'wish',
   words: ['心愿', '微心愿'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.wish',
-  usage: 'wish.usage',
   offered: hasUnit,
   run(ctx, { args }) {
     // "心愿达成了" in passing is talk, not a wish: unaddressed, the word must stand apart.
@@ -77,18 +73,15 @@ const wish: CommandDef = {
     const task = postWish(ctx, { unitId: unitOf(ctx), title: args, skipRoomId: ctx.room.id });
     return wishPosted(ctx, task);
   },
-};
+});
 
 const WISH_WORDS = ['心愿', '微心愿', '/wish', 'wish'];
 
-const onBehalf: CommandDef = {
+const onBehalf = defineCommand({
   name: 'onbehalf',
   words: ['代'],
   aliases: ['for'],
   args: 'required',
-  where: 'any',
-  help: 'help.onbehalf',
-  usage: 'onbehalf.usage',
   offered: isStaffHere,
   run(ctx, { args }) {
     const [name, rest] = firstWord(args);
@@ -96,7 +89,7 @@ const onBehalf: CommandDef = {
     if (!name || !word) throw new UsageError('onbehalf.usage');
     return postWishFor(ctx, name.replace(/^@/, ''), rest.slice(word.length).replace(/^[\s:：,，]+/, ''));
   },
-};
+});
 
 /** "3人 夜间巡逻", "三人 巡逻", "3 patrol" → [3, "夜间巡逻"]; no number means one volunteer. */
 function slotsAndTitle(args: string): [number, string] {
@@ -105,14 +98,10 @@ function slotsAndTitle(args: string): [number, string] {
   return [/^\d+$/.test(m[1]!) ? Number(m[1]) : chineseNumber(m[1]!), m[2]!];
 }
 
-const postTaskCommand: CommandDef = {
+const postTaskCommand = defineCommand({
   name: 'posttask',
   words: ['发布任务'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.posttask',
-  usage: 'posttask.usage',
   offered: isStaffHere,
   run(ctx, { args }) {
     const [slots, title] = slotsAndTitle(args);
@@ -120,15 +109,12 @@ const postTaskCommand: CommandDef = {
     const task = postTask(ctx, { unitId: unitOf(ctx), title, slots, skipRoomId: ctx.room.id });
     return wishPosted(ctx, task);
   },
-};
+});
 
-const tasksCommand: CommandDef = {
+const tasksCommand = defineCommand({
   name: 'tasks',
   words: ['任务', '心愿墙'],
-  aliases: [],
   args: 'none',
-  where: 'any',
-  help: 'help.tasks',
   offered: hasUnit,
   run(ctx) {
     const open = openTasksFor(ctx.db, unitOf(ctx));
@@ -147,16 +133,12 @@ const tasksCommand: CommandDef = {
       buttons: open.slice(0, 8).map((task) => [{ label: `${ctx.t('task.button.claim')} ${taskRef(task.id)}`, command: typed(claimCommand, taskRef(task.id)) }]),
     };
   },
-};
+});
 
-const claimCommand: CommandDef = {
+const claimCommand = defineCommand({
   name: 'claim',
   words: ['认领'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.claim',
-  usage: 'claim.usage',
   offered: hasUnit,
   run(ctx, { args }) {
     const taskId = taskIdFrom(firstWord(args)[0], 'claim.usage');
@@ -164,16 +146,12 @@ const claimCommand: CommandDef = {
     const card = taskCard(ctx, getTask(ctx.db, task.id));
     return { replies: [{ text: ctx.t('claim.done', { ref: taskRef(task.id), title: task.title, name: ctx.member.name }) }], card };
   },
-};
+});
 
-const unclaim: CommandDef = {
+const unclaim = defineCommand({
   name: 'unclaim',
   words: ['放弃认领', '取消认领'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.unclaim',
-  usage: 'unclaim.usage',
   offered: hasUnit,
   run(ctx, { args }) {
     const taskId = taskIdFrom(firstWord(args)[0], 'unclaim.usage');
@@ -181,16 +159,12 @@ const unclaim: CommandDef = {
     const card = taskCard(ctx, getTask(ctx.db, task.id));
     return { replies: [{ text: ctx.t('unclaim.done', { ref: taskRef(task.id) }) }], card };
   },
-};
+});
 
-const done: CommandDef = {
+const done = defineCommand({
   name: 'done',
   words: ['完成'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.done',
-  usage: 'done.usage',
   offered: hasUnit,
   run(ctx, { args }) {
     const [token, rest] = firstWord(args);
@@ -210,7 +184,7 @@ const done: CommandDef = {
     const key: MessageKey = result.overCap ? 'done.overCap' : task.requesterId === null ? 'done.staffTask' : 'done.reported';
     return (result.corrected ? ctx.t('done.corrected') : '') + ctx.t(key, params);
   },
-};
+});
 
 /** "W3 杨幼红" names the volunteer among those who reported on the task. */
 function volunteerNamed(ctx: CommandCtx, taskId: number, name: string | undefined): number | undefined {
@@ -221,14 +195,10 @@ function volunteerNamed(ctx: CommandCtx, taskId: number, name: string | undefine
   return found.volunteerId;
 }
 
-const confirmCommand: CommandDef = {
+const confirmCommand = defineCommand({
   name: 'confirm',
   words: ['确认'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.confirm',
-  usage: 'confirm.usage',
   offered: hasUnit,
   run(ctx, { args }) {
     const [token, rest] = firstWord(args);
@@ -252,16 +222,12 @@ const confirmCommand: CommandDef = {
     // Pressed under the volunteer's report, the card takes the 确认 button away: there is nothing left to confirm.
     return { replies: [{ text }], card: { text } };
   },
-};
+});
 
-const disputeCommand: CommandDef = {
+const disputeCommand = defineCommand({
   name: 'dispute',
   words: ['不确认', '有异议'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.dispute',
-  usage: 'dispute.usage',
   offered: hasUnit,
   run(ctx, { args }) {
     const [token, reason] = firstWord(args);
@@ -270,19 +236,15 @@ const disputeCommand: CommandDef = {
     const { completion } = dispute(ctx, { taskId, reason });
     return ctx.t('dispute.done', { ref: taskRef(taskId), name: completion.name });
   },
-};
+});
 
 /** "0", "0小时": a ruling may credit nothing. */
 const parseRuling = (text: string) => (/^(0+|零)\s*(小时|h|分钟|分|min)?$/i.test(text.trim()) ? 0 : parseHours(text));
 
-const ruleCommand: CommandDef = {
+const ruleCommand = defineCommand({
   name: 'rule',
   words: ['裁定'],
-  aliases: [],
   args: 'required',
-  where: 'any',
-  help: 'help.rule',
-  usage: 'rule.usage',
   offered: isStaffHere,
   run(ctx, { args }) {
     const [token, rest] = firstWord(args);
@@ -299,7 +261,7 @@ const ruleCommand: CommandDef = {
     const { completion } = rule(ctx, { taskId, minutes, ...(volunteerId === undefined ? {} : { volunteerId }) });
     return ctx.t('rule.done', { ref: taskRef(taskId), name: completion.name, hours: formatHours(minutes, ctx.lang), points: completion.points });
   },
-};
+});
 
 /** Balance and hours; with `entries`, the settlement account and the last five movements too. */
 function pointsText(ctx: CommandCtx, t: Translate, lang: Lang, entries: boolean): string {
@@ -313,7 +275,7 @@ function pointsText(ctx: CommandCtx, t: Translate, lang: Lang, entries: boolean)
   const settlement = findAccount(ctx.db, merchantAccount(ctx.member.id));
   if (settlement) lines.push(t('points.merchant', { points: settlement.balance }));
   const recent = statement(ctx.db, me, { limit: 5 });
-  lines.push(recent.length ? t('points.recent') : t('points.noEntries'));
+  lines.push(recent.length ? t('points.recent') : t('points.none'));
   for (const line of recent) {
     lines.push(
       t('points.line', {
@@ -327,13 +289,11 @@ function pointsText(ctx: CommandCtx, t: Translate, lang: Lang, entries: boolean)
   return lines.join('\n');
 }
 
-const points: CommandDef = {
+const points = defineCommand({
   name: 'points',
   words: ['积分', '我的积分'],
   aliases: ['balance'],
   args: 'none',
-  where: 'any',
-  help: 'help.points',
   offered: hasUnit,
   run(ctx) {
     if (ctx.room.kind === 'private') return pointsText(ctx, ctx.t, ctx.lang, true);
@@ -344,15 +304,13 @@ const points: CommandDef = {
     if (sent) return ctx.t('points.sentPrivately');
     return [pointsText(ctx, ctx.t, ctx.lang, false), ctx.t('points.openPrivate', { hint: privateHint(ctx) })].join('\n');
   },
-};
+});
 
-const top: CommandDef = {
+const top = defineCommand({
   name: 'top',
   words: ['排行', '排行榜'],
   aliases: ['leaderboard'],
   args: 'none',
-  where: 'any',
-  help: 'help.top',
   offered: hasUnit,
   run(ctx) {
     const community = communityOf(ctx.db, unitOf(ctx));
@@ -368,7 +326,7 @@ const top: CommandDef = {
       ...standings.map((s, i) => ctx.t('top.line', { rank: medal(i), name: s.name, hours: formatHours(s.minutes, ctx.lang), points: s.points })),
     ].join('\n');
   },
-};
+});
 
 export const timebankCommands: CommandDef[] = [
   wish,

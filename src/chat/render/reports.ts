@@ -63,14 +63,14 @@ export function renderMonthly(report: MonthlyReport, t: Translate, lang: Lang): 
     '',
   ];
   if (report.stillOpen.count) {
-    lines.push(t('report.stillOpen', { count: report.stillOpen.count }));
+    lines.push(t('report.stillOpen.header', { count: report.stillOpen.count }));
     for (const open of report.stillOpen.oldest) {
-      lines.push(t('report.stillOpenLine', { ref: open.ref, text: open.text, age: formatDuration(open.ageMs, lang) }));
+      lines.push(t('report.stillOpen.line', { ref: open.ref, text: open.text, age: formatDuration(open.ageMs, lang) }));
     }
   } else {
     lines.push(t('report.allDone'));
   }
-  lines.push(t('report.monthlyFooter'));
+  lines.push(t('report.monthly.footer'));
   return { text: lines.join('\n') };
 }
 
@@ -128,9 +128,9 @@ export function renderAnnual(report: AnnualReport, t: Translate): OutMessage {
     lines.push(t('report.annual.community', figures(community)));
     for (const grid of community.grids) lines.push(t('report.annual.grid', figures(grid)));
   }
-  lines.push('', t('report.annual.partyHeader'));
-  if (!report.partyMembers.length) lines.push(t('report.annual.noParty'));
-  for (const m of report.partyMembers.slice(0, PARTY_LINES)) lines.push(t('report.annual.partyLine', { name: m.name, hours: hours(m.minutes) }));
-  if (report.partyMembers.length > PARTY_LINES) lines.push(t('report.annual.partyMore', { count: report.partyMembers.length - PARTY_LINES }));
+  lines.push('', t('report.annual.party.header'));
+  if (!report.partyMembers.length) lines.push(t('report.annual.party.none'));
+  for (const m of report.partyMembers.slice(0, PARTY_LINES)) lines.push(t('report.annual.party.line', { name: m.name, hours: hours(m.minutes) }));
+  if (report.partyMembers.length > PARTY_LINES) lines.push(t('report.annual.party.more', { count: report.partyMembers.length - PARTY_LINES }));
   return { text: lines.join('\n') };
 }

@@ -1,10 +1,11 @@
-import { and, asc, eq, inArray, like, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/client.js';
 import { type UnitKind, units } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
+import { inSubtree } from './subtree.js';
 
 export type Unit = typeof units.$inferSelect;
 
@@ -58,7 +59,7 @@ export function subtree(db: Db, unitId: number): Unit[] {
   return db
     .select()
     .from(units)
-    .where(like(units.path, `${root.path}%`))
+    .where(inSubtree(units.path, root.path))
     .orderBy(asc(units.depth), asc(units.id))
     .all();
 }
@@ -155,7 +156,7 @@ export function updateUnit(ctx: Ctx, id: number, input: UpdateUnitInput): Unit {
           path: sql`${newPath} || substr(${units.path}, ${unit.path.length + 1})`,
           depth: sql`${units.depth} + ${depthShift}`,
         })
-        .where(like(units.path, `${unit.path}%`))
+        .where(inSubtree(units.path, unit.path))
         .run();
       changes.parentId = parent.id;
     }

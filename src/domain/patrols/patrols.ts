@@ -8,6 +8,7 @@ import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import type { StoredFile } from '../files.js';
 import { canActAsStaff, unitsWithRole } from '../org/members.js';
+import { inSubtree, isInSubtree } from '../org/subtree.js';
 import { getUnit } from '../org/units.js';
 import { isNight, startOfWeek } from './windows.js';
 
@@ -25,7 +26,7 @@ export function patrolUnitFor(db: Db, memberId: number, roomUnitId: number | nul
   if (roomUnitId !== null) {
     if (own.includes(roomUnitId)) return roomUnitId;
     const roomPath = getUnit(db, roomUnitId).path;
-    const below = own.find((id) => getUnit(db, id).path.startsWith(roomPath));
+    const below = own.find((id) => isInSubtree(getUnit(db, id).path, roomPath));
     if (below !== undefined) return below;
     if (canActAsStaff(db, memberId, roomUnitId)) return roomUnitId;
   }
@@ -126,17 +127,15 @@ export function patrolsBetween(db: Db, unitIds: number[], from: Date, to: Date):
 
 /** Units that are expected to patrol: grids with at least one staff member. */
 export function patrolledUnits(db: Db, withinUnitId?: number): (typeof units.$inferSelect)[] {
-  const grids = db
+  const root = withinUnitId === undefined ? undefined : getUnit(db, withinUnitId);
+  return db
     .selectDistinct({ unit: units })
     .from(units)
     .innerJoin(roleGrants, and(eq(roleGrants.unitId, units.id), eq(roleGrants.role, 'staff'), isNull(roleGrants.revokedAt)))
-    .where(eq(units.kind, 'grid'))
+    .where(and(eq(units.kind, 'grid'), root && inSubtree(units.path, root.path)))
     .orderBy(asc(units.id))
     .all()
     .map((r) => r.unit);
-  if (withinUnitId === undefined) return grids;
-  const root = getUnit(db, withinUnitId);
-  return grids.filter((g) => g.path.startsWith(root.path));
 }
 
 /** Whether the unit logged a patrol (of the given kind) in [from, to). */

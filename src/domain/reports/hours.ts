@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { inSubtree } from '../org/subtree.js';
 import { getUnit } from '../org/units.js';
 
 export interface MemberHours {
@@ -22,6 +23,6 @@ export function partyMemberHours(db: Db, unitId: number, from: Date, to: Date): 
     FROM members m
     WHERE m.party_member = 1 AND m.merged_into IS NULL AND EXISTS (
       SELECT 1 FROM role_grants g JOIN units u ON u.id = g.unit_id
-      WHERE g.member_id = m.id AND g.revoked_at IS NULL AND u.path LIKE ${root.path + '%'})
+      WHERE g.member_id = m.id AND g.revoked_at IS NULL AND ${inSubtree(sql`u.path`, root.path)})
     ORDER BY minutes DESC, m.id`);
 }

@@ -29,7 +29,7 @@ export interface Redeemed {
  * voucher with an unguessable code is issued. The same idempotency key again returns the same voucher.
  */
 export function redeem(ctx: Ctx, input: { rewardId: number; idempotencyKey: string }): Redeemed {
-  if (ctx.actor.kind !== 'member') throw new DomainError('FORBIDDEN', 'redeem.membersOnly');
+  if (ctx.actor.kind !== 'member') throw new DomainError('FORBIDDEN', 'redeem.memberOnly');
   const memberId = ctx.actor.memberId;
   const key = `redeem:${input.idempotencyKey}`;
   return inTransaction(ctx.db, () => {

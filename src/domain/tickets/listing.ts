@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray, like, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { ticketFollowers, tickets, units } from '../../db/schema/index.js';
 import { unitsWithRole } from '../org/members.js';
+import { inSubtree } from '../org/subtree.js';
 import { getUnit } from '../org/units.js';
 import { ACTIVE_STATUSES, type Ticket } from './store.js';
 
@@ -13,7 +14,7 @@ export function ticketsCoveredBy(db: Db, memberId: number): Ticket[] {
     .select({ ticket: tickets })
     .from(tickets)
     .innerJoin(units, eq(units.id, tickets.originUnitId))
-    .where(and(inArray(tickets.status, [...ACTIVE_STATUSES]), or(...roots.map((path) => like(units.path, `${path}%`)))))
+    .where(and(inArray(tickets.status, [...ACTIVE_STATUSES]), or(...roots.map((path) => inSubtree(units.path, path)))))
     .orderBy(asc(tickets.createdAt), asc(tickets.id))
     .all()
     .map((r) => r.ticket);

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { DAY, HOUR } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { TICKET_STATUSES, type TicketStatus, type UnitKind } from '../../db/schema/index.js';
+import { inSubtree } from '../org/subtree.js';
 import { getUnit } from '../org/units.js';
 
 export interface Durations {
@@ -49,7 +50,7 @@ export function ticketNumbers(db: Db, unitId: number, from: Date, to: Date): Tic
   // The tickets in scope, as a CTE every query below starts from.
   const scope = sql`WITH scope AS (
     SELECT t.* FROM tickets t JOIN units u ON u.id = t.origin_unit_id
-    WHERE u.path LIKE ${root.path + '%'} AND t.created_at >= ${from.getTime()} AND t.created_at < ${to.getTime()}
+    WHERE ${inSubtree(sql`u.path`, root.path)} AND t.created_at >= ${from.getTime()} AND t.created_at < ${to.getTime()}
   )`;
 
   const byStatus = Object.fromEntries(TICKET_STATUSES.map((s) => [s, 0])) as Record<TicketStatus, number>;

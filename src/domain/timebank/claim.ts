@@ -13,7 +13,7 @@ import { tellRequester } from './tell.js';
 
 /** The acting member; tasks are claimed and served by people, not tokens. */
 export function actingMember(ctx: Ctx): number {
-  if (ctx.actor.kind !== 'member') throw new DomainError('FORBIDDEN', 'task.membersOnly');
+  if (ctx.actor.kind !== 'member') throw new DomainError('FORBIDDEN', 'task.memberOnly');
   return ctx.actor.memberId;
 }
 

@@ -1,7 +1,8 @@
-import { and, desc, eq, gt, gte, inArray, like, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, lt, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { members, taskCompletions, tasks, units } from '../../db/schema/index.js';
+import { inSubtree } from '../org/subtree.js';
 
 export interface Standing {
   memberId: number;
@@ -33,7 +34,7 @@ export function topVolunteers(db: Db, input: { unitId: number; from: Date; to: D
         gt(taskCompletions.creditedMinutes, 0),
         gte(taskCompletions.decidedAt, input.from),
         lt(taskCompletions.decidedAt, input.to),
-        like(units.path, `${root.path}%`),
+        inSubtree(units.path, root.path),
       ),
     )
     .groupBy(members.id)

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { VOUCHER_STATUSES, type VoucherStatus } from '../../db/schema/index.js';
+import { inSubtree, unitInSubtree } from '../org/subtree.js';
 import { getUnit } from '../org/units.js';
 import { type Standing, topVolunteers } from './leaderboard.js';
 
@@ -31,14 +32,14 @@ export function hoursServed(db: Db, unitId: number, from: Date, to: Date): Timeb
            count(DISTINCT coalesce(m.merged_into, m.id)) AS volunteers
     FROM task_completions c JOIN tasks t ON t.id = c.task_id JOIN units u ON u.id = t.unit_id
       JOIN members m ON m.id = c.volunteer_id
-    WHERE c.status IN ('confirmed', 'ruled') AND c.credited_minutes > 0 AND u.path LIKE ${root.path + '%'}
+    WHERE c.status IN ('confirmed', 'ruled') AND c.credited_minutes > 0 AND ${inSubtree(sql`u.path`, root.path)}
       AND c.decided_at >= ${from.getTime()} AND c.decided_at < ${to.getTime()}`)!;
 }
 
 /** The time-bank's figures for a unit's subtree over [from, to): what reports and the API show. */
 export function timebankNumbers(db: Db, unitId: number, from: Date, to: Date): TimebankNumbers {
   const root = getUnit(db, unitId);
-  const within = sql`(SELECT id FROM units WHERE path LIKE ${root.path + '%'})`;
+  const within = (column: string) => unitInSubtree(sql.raw(column), root.path);
   const during = (column: string) => sql`${sql.raw(column)} >= ${from.getTime()} AND ${sql.raw(column)} < ${to.getTime()}`;
 
   const hours = hoursServed(db, unitId, from, to);
@@ -47,7 +48,7 @@ export function timebankNumbers(db: Db, unitId: number, from: Date, to: Date): T
     SELECT coalesce(sum(kind = 'wish' AND ${during('created_at')}), 0) AS wishes,
            coalesce(sum(kind = 'task' AND ${during('created_at')}), 0) AS tasks,
            coalesce(sum(${during('done_at')}), 0) AS done
-    FROM tasks WHERE unit_id IN ${within}`)!;
+    FROM tasks WHERE ${within('unit_id')}`)!;
 
   // A pool leg is the other side of what members earned (negative) or gave back (positive).
   const pools = db.get<{ earned: number; granted: number; deducted: number }>(sql`
@@ -55,9 +56,9 @@ export function timebankNumbers(db: Db, unitId: number, from: Date, to: Date): T
            coalesce(sum(CASE WHEN x.reason IN ('adjust', 'reversal') AND l.amount < 0 THEN -l.amount END), 0) AS granted,
            coalesce(sum(CASE WHEN x.reason IN ('adjust', 'reversal') AND l.amount > 0 THEN l.amount END), 0) AS deducted
     FROM ledger_legs l JOIN ledger_accounts a ON a.id = l.account_id JOIN ledger_transactions x ON x.id = l.transaction_id
-    WHERE a.kind = 'pool' AND a.unit_id IN ${within} AND ${during('x.at')}`)!;
+    WHERE a.kind = 'pool' AND ${within('a.unit_id')} AND ${during('x.at')}`)!;
 
-  const ours = sql`v.reward_id IN (SELECT id FROM rewards WHERE unit_id IN ${within})`;
+  const ours = sql`v.reward_id IN (SELECT id FROM rewards WHERE ${within('unit_id')})`;
   const spending = db.get<{ spent: number; returned: number; paid: number }>(sql`
     SELECT coalesce(sum(CASE WHEN ${during('v.issued_at')} THEN v.points_cost END), 0) AS spent,
            coalesce(sum(CASE WHEN ${during('v.cancelled_at')} OR ${during('v.expired_at')} THEN v.points_cost END), 0) AS returned,

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, lt, not, or, type SQL, sql } from 'drizzle-orm';
 import { createRoute, z } from '@hono/zod-openapi';
-import { auditLog, tickets } from '../../db/schema/index.js';
+import { auditLog, tickets, units } from '../../db/schema/index.js';
+import { inSubtree, unitInSubtree } from '../../domain/org/subtree.js';
 import type { RegisterRoutes } from '../env.js';
 import { type CsvColumn, csvResponse, FormatQuery, jsonOrCsv } from '../csv.js';
 import { errors, Instant, iso, security } from '../openapi.js';
@@ -29,16 +30,15 @@ export const AuditEntrySchema = z
  * whole tree sees entries about these, and entries made by tokens of its subtree. Areas add their types.
  */
 export const auditTargetsWithin: Record<string, (prefix: string) => SQL> = {
-  unit: (p) => sql`SELECT CAST(id AS TEXT) FROM units WHERE path LIKE ${p + '%'}`,
-  member: (p) =>
-    sql`SELECT CAST(g.member_id AS TEXT) FROM role_grants g JOIN units u ON u.id = g.unit_id WHERE u.path LIKE ${p + '%'}`,
-  room: (p) => sql`SELECT CAST(id AS TEXT) FROM rooms WHERE unit_id IN (SELECT id FROM units WHERE path LIKE ${p + '%'})`,
-  token: (p) => sql`SELECT CAST(id AS TEXT) FROM api_tokens WHERE unit_id IN (SELECT id FROM units WHERE path LIKE ${p + '%'})`,
-  ticket: (p) => sql`SELECT CAST(id AS TEXT) FROM tickets WHERE origin_unit_id IN (SELECT id FROM units WHERE path LIKE ${p + '%'})`,
-  task: (p) => sql`SELECT CAST(id AS TEXT) FROM tasks WHERE unit_id IN (SELECT id FROM units WHERE path LIKE ${p + '%'})`,
-  reward: (p) => sql`SELECT CAST(id AS TEXT) FROM rewards WHERE unit_id IN (SELECT id FROM units WHERE path LIKE ${p + '%'})`,
+  unit: (p) => sql`SELECT CAST(id AS TEXT) FROM units WHERE ${inSubtree(units.path, p)}`,
+  member: (p) => sql`SELECT CAST(member_id AS TEXT) FROM role_grants WHERE ${unitInSubtree(sql`unit_id`, p)}`,
+  room: (p) => sql`SELECT CAST(id AS TEXT) FROM rooms WHERE ${unitInSubtree(sql`unit_id`, p)}`,
+  token: (p) => sql`SELECT CAST(id AS TEXT) FROM api_tokens WHERE ${unitInSubtree(sql`unit_id`, p)}`,
+  ticket: (p) => sql`SELECT CAST(id AS TEXT) FROM tickets WHERE ${unitInSubtree(sql`origin_unit_id`, p)}`,
+  task: (p) => sql`SELECT CAST(id AS TEXT) FROM tasks WHERE ${unitInSubtree(sql`unit_id`, p)}`,
+  reward: (p) => sql`SELECT CAST(id AS TEXT) FROM rewards WHERE ${unitInSubtree(sql`unit_id`, p)}`,
   voucher: (p) =>
-    sql`SELECT CAST(v.id AS TEXT) FROM vouchers v JOIN rewards r ON r.id = v.reward_id WHERE r.unit_id IN (SELECT id FROM units WHERE path LIKE ${p + '%'})`,
+    sql`SELECT CAST(v.id AS TEXT) FROM vouchers v JOIN rewards r ON r.id = v.reward_id WHERE ${unitInSubtree(sql`r.unit_id`, p)}`,
 };
 
 function withinScope(prefix: string): SQL {

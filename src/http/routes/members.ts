@@ -1,8 +1,9 @@
-import { and, asc, eq, exists, gt, inArray, isNull, like, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Db, inTransaction } from '../../db/client.js';
 import { LANGS, members, ROLES, roleGrants, units } from '../../db/schema/index.js';
 import { createMember, getMember, grantRole, holdsAnyRole, isNewcomer, type Member, revokeRole, type RoleGrant, updateMember } from '../../domain/org/members.js';
+import { inSubtree } from '../../domain/org/subtree.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
@@ -202,7 +203,7 @@ export const registerMembers: RegisterRoutes = (api, services) => {
     const { scope } = c.var;
     scope.requireRole('admin', 'staff');
     const { limit, cursor, unitId, role, q } = c.req.valid('query');
-    const prefix = unitId !== undefined ? scope.unit(unitId).path : scope.pathPrefix;
+    const prefix = scope.subtreePath(unitId);
     const after = decodeCursor(cursor);
     const holdsRole =
       prefix !== null || role !== undefined
@@ -215,7 +216,7 @@ export const registerMembers: RegisterRoutes = (api, services) => {
                 and(
                   eq(roleGrants.memberId, members.id),
                   isNull(roleGrants.revokedAt),
-                  prefix !== null ? like(units.path, `${prefix}%`) : undefined,
+                  prefix !== null ? inSubtree(units.path, prefix) : undefined,
                   role !== undefined ? eq(roleGrants.role, role) : undefined,
                 ),
               ),

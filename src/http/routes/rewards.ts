@@ -208,7 +208,7 @@ export const registerRewards: RegisterRoutes = (api, services) => {
     const { scope } = c.var;
     scope.requireRole('admin', 'staff');
     const { limit, cursor, unitId, merchantId, active } = c.req.valid('query');
-    const prefix = unitId !== undefined ? scope.unit(unitId).path : scope.pathPrefix;
+    const inScope = scope.unitCondition(rewards.unitId, unitId);
     if (merchantId !== undefined) getMember(db, merchantId);
     const after = decodeCursor(cursor);
     const rows = db
@@ -216,7 +216,7 @@ export const registerRewards: RegisterRoutes = (api, services) => {
       .from(rewards)
       .where(
         and(
-          prefix !== null ? sql`${rewards.unitId} IN (SELECT id FROM units WHERE path LIKE ${prefix + '%'})` : undefined,
+          inScope,
           merchantId !== undefined ? eq(rewards.merchantId, merchantId) : undefined,
           active !== undefined ? eq(rewards.active, active === 'true') : undefined,
           after !== undefined ? gt(rewards.id, after) : undefined,

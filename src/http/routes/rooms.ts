@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull } from 'drizzle-orm';
 import { createRoute, z } from '@hono/zod-openapi';
 import { LANGS, ROOM_PURPOSES, rooms } from '../../db/schema/index.js';
 import { bindRoom, type Room, unbindRoom } from '../../domain/org/rooms.js';
@@ -92,7 +92,7 @@ export const registerRooms: RegisterRoutes = (api, services) => {
     scope.requireRole('admin', 'staff');
     const { limit, cursor, unitId, purpose, bound } = c.req.valid('query');
     if (bound === 'false') scope.requireWholeTree();
-    const prefix = unitId !== undefined ? scope.unit(unitId).path : scope.pathPrefix;
+    const inScope = scope.unitCondition(rooms.unitId, unitId);
     const after = decodeCursor(cursor);
     const rows = db
       .select()
@@ -100,7 +100,7 @@ export const registerRooms: RegisterRoutes = (api, services) => {
       .where(
         and(
           eq(rooms.kind, 'group'),
-          prefix !== null ? sql`${rooms.unitId} IN (SELECT id FROM units WHERE path LIKE ${prefix + '%'})` : undefined,
+          inScope,
           bound === 'true' ? isNotNull(rooms.unitId) : bound === 'false' ? isNull(rooms.unitId) : undefined,
           purpose !== undefined ? eq(rooms.purpose, purpose) : undefined,
           after !== undefined ? gt(rooms.id, after) : undefined,

@@ -151,14 +151,14 @@ export const registerTasks: RegisterRoutes = (api, services) => {
     const { scope } = c.var;
     scope.requireRole('admin', 'staff');
     const { limit, cursor, unitId, kind, status } = c.req.valid('query');
-    const prefix = unitId !== undefined ? scope.unit(unitId).path : scope.pathPrefix;
+    const inScope = scope.unitCondition(tasks.unitId, unitId);
     const before = decodeCursor(cursor);
     const rows = db
       .select({ task: tasks, claimed: claimedCount })
       .from(tasks)
       .where(
         and(
-          prefix !== null ? sql`${tasks.unitId} IN (SELECT id FROM units WHERE path LIKE ${prefix + '%'})` : undefined,
+          inScope,
           kind !== undefined ? eq(tasks.kind, kind) : undefined,
           status !== undefined ? eq(tasks.status, status) : undefined,
           before !== undefined ? lt(tasks.id, before) : undefined,

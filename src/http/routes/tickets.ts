@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, count, desc, eq, gte, lt } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Db } from '../../db/client.js';
@@ -243,14 +243,14 @@ export const registerTickets: RegisterRoutes = (api, services) => {
     const { scope, principal } = c.var;
     scope.requireRole('admin', 'staff');
     const q = c.req.valid('query');
-    const prefix = q.unitId !== undefined ? scope.unit(q.unitId).path : scope.pathPrefix;
+    const inScope = scope.unitCondition(tickets.originUnitId, q.unitId);
     const categoryId = q.category === undefined ? undefined : /^\d+$/.test(q.category) ? getCategory(db, Number(q.category)).id : findCategoryByName(db, q.category)?.id;
     if (q.category !== undefined && categoryId === undefined) throw new DomainError('NOT_FOUND', 'category.notFound', { id: q.category });
     const before = decodeCursor(q.cursor);
     const rows = selectTickets(db)
       .where(
         and(
-          prefix !== null ? sql`${tickets.originUnitId} IN (SELECT id FROM units WHERE path LIKE ${prefix + '%'})` : undefined,
+          inScope,
           q.status !== undefined ? eq(tickets.status, q.status) : undefined,
           categoryId !== undefined ? eq(tickets.categoryId, categoryId) : undefined,
           q.from !== undefined ? gte(tickets.createdAt, new Date(q.from)) : undefined,

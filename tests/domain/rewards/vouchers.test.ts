@@ -87,7 +87,7 @@ describe('redeem', () => {
 
   it('is for members in person', () => {
     const demo = demoDomain();
-    expect(() => redeem(demo.system, { rewardId: 1, idempotencyKey: 'x' })).toThrow('redeem.membersOnly');
+    expect(() => redeem(demo.system, { rewardId: 1, idempotencyKey: 'x' })).toThrow('redeem.memberOnly');
   });
 });
 

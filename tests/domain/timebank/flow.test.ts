@@ -411,6 +411,6 @@ describe('who may claim', () => {
   it('refuses a token: tasks are claimed by people', () => {
     const demo = demoDomain();
     const task = postWish(demo.as('wang'), { unitId: demo.ids.units.grid1.id, title: '买菜' });
-    expect(() => claim({ ...demo.system, actor: { kind: 'token', tokenId: 1, label: 'x' } }, { taskId: task.id })).toThrow('task.membersOnly');
+    expect(() => claim({ ...demo.system, actor: { kind: 'token', tokenId: 1, label: 'x' } }, { taskId: task.id })).toThrow('task.memberOnly');
   });
 });
