@@ -43,7 +43,7 @@ describe('log', () => {
     expect(lines[0]).not.toContain('tok-123');
   });
 
-  it('keeps an error\'s type, message and stack, under any field name', () => {
+  it("keeps an error's type, message and stack, under any field name", () => {
     const { log, records } = captureLogs();
     log.error('it broke', { error: new TypeError('kaput'), reason: new Error('why') });
     expect(records[0]?.error).toMatchObject({ type: 'TypeError', message: 'kaput', stack: expect.stringContaining('log.test.ts') });
@@ -55,11 +55,11 @@ describe('log', () => {
     const log = createLogger('debug', (l) => void lines.push(l));
     log.child('wechat').warn('wechat restarting', { delayMs: 2000, error: new Error('grpc stream closed') });
     const [first, ...stack] = lines[0]!.split('\n');
-    expect(first).toMatch(/^\d{4}-\d\d-\d\dT\S+Z WARN  \[wechat\] wechat restarting delayMs=2000 error="grpc stream closed"$/);
+    expect(first).toMatch(/^\d{4}-\d\d-\d\dT\S+Z WARN {2}\[wechat\] wechat restarting delayMs=2000 error="grpc stream closed"$/);
     expect(stack[0]).toMatch(/^ {4}at /);
   });
 
-  it('gives a child its own component, keeps its parent\'s fields, and leaves the parent as it was', () => {
+  it("gives a child its own component, keeps its parent's fields, and leaves the parent as it was", () => {
     const { log, records } = captureLogs();
     const request = log.child('http', { requestId: 'r-1' });
     request.child('auth').info('checked');

@@ -76,13 +76,10 @@ export const ProblemSchema = z
       .array(z.object({ path: z.string().openapi({ example: 'body.name' }), message: z.string() }))
       .optional()
       .openapi({ description: 'Validation failures, one per field' }),
-    instance: z
-      .string()
-      .optional()
-      .openapi({
-        example: 'urn:linli:request:3f1c2a9e-7b4d-4e0a-9c61-2d8f5e4b7a10',
-        description: 'This occurrence: urn:linli:request: and the id sent back in X-Request-Id; quote it when reporting a problem',
-      }),
+    instance: z.string().optional().openapi({
+      example: 'urn:linli:request:3f1c2a9e-7b4d-4e0a-9c61-2d8f5e4b7a10',
+      description: 'This occurrence: urn:linli:request: and the id sent back in X-Request-Id; quote it when reporting a problem',
+    }),
   })
   .openapi('Problem', { description: 'RFC 9457 problem details' });
 

@@ -4,19 +4,35 @@ import { captureLogs } from '../helpers/logs.js';
 import { demoChat } from '../helpers/services.js';
 
 describe('chat core error log', () => {
-  it('names the platform message that failed, with the error\'s message and stack', async () => {
+  it("names the platform message that failed, with the error's message and stack", async () => {
     const demo = demoChat();
     const { log, records } = captureLogs();
     const core = new ChatCore(
       { ...demo.services.deps, log },
       {
         commands: [
-          { name: 'boom', words: ['爆炸'], aliases: [], args: 'none', where: 'any', run: () => { throw new Error('kaput'); } },
+          {
+            name: 'boom',
+            words: ['爆炸'],
+            aliases: [],
+            args: 'none',
+            where: 'any',
+            run: () => {
+              throw new Error('kaput');
+            },
+          },
         ],
       },
     );
     await core.handle({
-      platform: 'telegram', roomId: 'grid-1', roomName: 'g', isPrivate: false, senderId: 'jin', senderName: '金阿姨', messageId: 'tg-4711', text: '爆炸',
+      platform: 'telegram',
+      roomId: 'grid-1',
+      roomName: 'g',
+      isPrivate: false,
+      senderId: 'jin',
+      senderName: '金阿姨',
+      messageId: 'tg-4711',
+      text: '爆炸',
     });
     const failed = records.filter((r) => r.msg === 'message handling failed');
     expect(failed).toHaveLength(1);

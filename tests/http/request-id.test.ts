@@ -12,7 +12,7 @@ describe('request ids', () => {
     ['a missing token', 'GET', '/units', undefined],
     ['an unknown route', 'GET', '/api/v1/nothing-here', 'root'],
     ['an invalid body', 'POST', '/tickets', 'root'],
-  ] as const)('names %s\'s problem by the id sent back in X-Request-Id', async (_what, method, path, who) => {
+  ] as const)("names %s's problem by the id sent back in X-Request-Id", async (_what, method, path, who) => {
     const h = apiHarness();
     const answer = await h.call(method, path, { ...(who ? { token: h.tokens[who] } : {}), body: method === 'POST' ? {} : undefined });
     expect(answer.status).toBeGreaterThanOrEqual(400);
