@@ -144,7 +144,9 @@ describe.concurrent('npm start', { timeout: 60_000 }, () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).toBe(0);
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(stderr).toMatch(/database ready .*seeded=false/);
+    // stderr is no terminal here, so the log is JSON lines (the token banner is plain text between them).
+    const logged = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged.find((l) => l.msg === 'database ready')).toMatchObject({ level: 'info', seeded: false });
     expect(stderr).toContain('http server listening');
     expect(stderr.match(/ADMIN API TOKEN \(shown once\)/g)).toHaveLength(1);
     expect(stderr).toContain('npm run chat');

@@ -179,9 +179,9 @@ export class ChatCore extends ChatPort {
       this.deps.log.error('message handling failed', {
         platform: message.platform,
         room: message.roomId,
+        messageId: message.messageId,
         text: message.text.slice(0, 80),
         error,
-        stack: error instanceof Error ? error.stack?.split('\n').slice(0, 4).join(' | ') : undefined,
       });
       return { replies: [{ text: ctx.t('error.internal') }] };
     }

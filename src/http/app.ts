@@ -5,12 +5,15 @@ import type { Services } from '../services.js';
 import { VERSION } from '../version.js';
 import { API_BASE, createApi } from './api.js';
 import { notFound, onError } from './problem.js';
+import { requestIds, requestLog } from './request-id.js';
 
 /** Adds routes that belong to another part (the Telegram webhook) to the one HTTP server. */
 export type Mount = (app: Hono) => void;
 
 export function createHttpApp(services: Services, mounts: readonly Mount[] = []): Hono {
   const app = new Hono();
+  // First, so every response (a problem, a mounted webhook, /healthz) carries X-Request-Id.
+  app.use(requestIds(), requestLog(services.log));
   app.onError(onError(services.log.child('http')));
   app.notFound(notFound);
   for (const mount of mounts) mount(app);

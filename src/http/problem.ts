@@ -8,6 +8,7 @@ import type { Lang } from '../config.js';
 import { type ErrorCode, isDomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { fieldErrors, summary } from './issues.js';
+import { requestUrn } from './request-id.js';
 
 /**
  * The one error shape of the API: RFC 9457 problem details. Every non-2xx response is built here, from a
@@ -22,6 +23,8 @@ export interface Problem {
   detail: string;
   code: ProblemCode;
   errors?: { path: string; message: string }[];
+  /** This occurrence: `urn:linli:request:<id>`, the id also sent as X-Request-Id and logged with the request. */
+  instance?: string;
 }
 
 /** Each code's HTTP status. A Record, so a new ErrorCode does not compile until it is mapped. */
@@ -73,6 +76,10 @@ export const ProblemSchema = z
       .array(z.object({ path: z.string().openapi({ example: 'body.name' }), message: z.string() }))
       .optional()
       .openapi({ description: 'Validation failures, one per field' }),
+    instance: z.string().optional().openapi({
+      example: 'urn:linli:request:3f1c2a9e-7b4d-4e0a-9c61-2d8f5e4b7a10',
+      description: 'This occurrence: urn:linli:request: and the id sent back in X-Request-Id; quote it when reporting a problem',
+    }),
   })
   .openapi('Problem', { description: 'RFC 9457 problem details' });
 
@@ -101,7 +108,9 @@ export function buildProblem(
 
 export function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}): Response {
   if (problem.status === 401) headers['WWW-Authenticate'] ??= 'Bearer realm="linli"';
-  return c.body(JSON.stringify(problem), problem.status as ContentfulStatusCode, {
+  const id = c.get('requestId');
+  const body = id === undefined ? problem : { ...problem, instance: requestUrn(id) };
+  return c.body(JSON.stringify(body), problem.status as ContentfulStatusCode, {
     ...headers,
     'Content-Type': PROBLEM_CONTENT_TYPE,
   });
@@ -147,12 +156,8 @@ export function onError(log: Logger): ErrorHandler {
       if (error.status === 400) return problemResponse(c, buildProblem('INVALID_INPUT', lang, 'api.malformedBody'));
       if (error.status === 401) return problemResponse(c, buildProblem('UNAUTHENTICATED', lang, 'error.unauthenticated'));
     }
-    log.error('http request failed', {
-      method: c.req.method,
-      path: c.req.path,
-      error,
-      stack: error instanceof Error ? error.stack?.split('\n').slice(0, 4).join(' | ') : undefined,
-    });
+    // The request's own logger when the request-id middleware ran, so the line names the request id.
+    (c.get('log') ?? log).error('http request failed', { method: c.req.method, path: c.req.path, error });
     return problemResponse(c, buildProblem('INTERNAL', lang, 'error.internal'));
   };
 }

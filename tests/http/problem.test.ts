@@ -35,6 +35,7 @@ describe('the problem shape', () => {
       status: 404,
       detail: 'Unit 9999 not found.',
       code: 'NOT_FOUND',
+      instance: `urn:linli:request:${answer.headers.get('x-request-id')}`,
     });
   });
 
