@@ -12,6 +12,7 @@ import { rateTicket } from '../../domain/tickets/rate.js';
 import { reopenTicket } from '../../domain/tickets/reopen.js';
 import { reportTicket, type ReportResult } from '../../domain/tickets/report.js';
 import { resolveTicket } from '../../domain/tickets/resolve.js';
+import { phaseOf } from '../../domain/tickets/states.js';
 import { getTicket, type Ticket, TICKET_PREFIX, ticketRef } from '../../domain/tickets/store.js';
 import { takeTicket } from '../../domain/tickets/take.js';
 import { historyOf, ticketView } from '../../domain/tickets/view.js';
@@ -155,12 +156,12 @@ const list: CommandDef = {
     const listed = open.slice(0, LIST_LIMIT);
     const lines = listed.map((ticket) => {
       const view = ticketView(ctx.db, ticket);
-      const phase = ctx.t(ticket.status === 'open' ? 'ticket.phase.take' : 'ticket.phase.resolve');
+      const phase = ctx.t(phaseOf(ticket.status) === 'take' ? 'ticket.phase.take' : 'ticket.phase.resolve');
       const deadline =
         ticket.dueAt && ticket.dueAt.getTime() > now
           ? ctx.t('ticket.list.left', { phase, left: formatDuration(ticket.dueAt.getTime() - now, ctx.lang) })
           : ctx.t('ticket.list.late', { phase });
-      return ctx.t(ticket.status === 'open' ? 'ticket.list.open' : 'ticket.list.taken', {
+      return ctx.t(phaseOf(ticket.status) === 'take' ? 'ticket.list.open' : 'ticket.list.taken', {
         ref: view.ref,
         urgent: view.category.urgent ? ctx.t('ticket.urgentMark') : '',
         unit: view.origin.name,
@@ -172,7 +173,7 @@ const list: CommandDef = {
     });
     const more = open.length > LIST_LIMIT ? [ctx.t('ticket.list.more', { count: open.length - LIST_LIMIT })] : [];
     // The footer's example is a ticket in the list, one that can be taken if any can.
-    const untaken = listed.find((t) => t.status === 'open');
+    const untaken = listed.find((t) => phaseOf(t.status) === 'take');
     const hint = untaken
       ? ctx.t('ticket.list.hint', { ref: ticketRef(untaken.id) })
       : ctx.t('ticket.list.hintTaken', { ref: ticketRef(listed[0]!.id) });

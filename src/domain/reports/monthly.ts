@@ -2,6 +2,7 @@ import { and, asc, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { tickets } from '../../db/schema/index.js';
 import { subtreeIds } from '../org/units.js';
+import { ACTIVE_STATUSES } from '../tickets/states.js';
 import type { Period } from './periods.js';
 import { type UnitSummary, unitSummary } from './summary.js';
 
@@ -23,7 +24,7 @@ export function monthlyReport(db: Db, unitId: number, period: Period, now: Date,
   const open = db
     .select({ id: tickets.id, text: tickets.text, status: tickets.status, createdAt: tickets.createdAt })
     .from(tickets)
-    .where(and(inArray(tickets.originUnitId, subtreeIds(db, unitId)), inArray(tickets.status, ['open', 'taken'])))
+    .where(and(inArray(tickets.originUnitId, subtreeIds(db, unitId)), inArray(tickets.status, [...ACTIVE_STATUSES])))
     .orderBy(asc(tickets.createdAt))
     .all();
   return {

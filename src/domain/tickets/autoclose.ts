@@ -5,8 +5,9 @@ import { tickets } from '../../db/schema/index.js';
 import { audit } from '../audit.js';
 import { type Ctx, type Deps, systemActor } from '../context.js';
 import { tellPeople } from './announce.js';
+import { changeTicket, transition } from './machine.js';
 import { REOPEN_WINDOW_MS } from './reopen.js';
-import { changeTicket, recordEvent, ticketRef } from './store.js';
+import { recordEvent, ticketRef } from './store.js';
 
 /** A resolved ticket the reporter has not rated in this long closes as unrated. */
 export const RATING_WINDOW_MS = 3 * DAY;
@@ -22,8 +23,9 @@ export function autocloseUnrated(deps: Deps, now: Date): number {
     .all();
   for (const ticket of stale) {
     inTransaction(ctx.db, () => {
-      const closed = changeTicket(ctx, ticket.id, { status: 'closed', closedAt: now });
-      recordEvent(ctx, closed, { kind: 'close', from: 'resolved', to: 'closed', data: { unrated: true } });
+      const to = transition(ctx, ticket, 'close');
+      const closed = changeTicket(ctx, ticket, { status: to, closedAt: now });
+      recordEvent(ctx, closed, { kind: 'close', from: ticket.status, to, data: { unrated: true } });
       audit(ctx, 'ticket.autoclose', { type: 'ticket', id: ticket.id }, {});
       const ref = ticketRef(ticket.id);
       const days = Math.round((ticket.resolvedAt!.getTime() + REOPEN_WINDOW_MS - now.getTime()) / DAY);

@@ -2,6 +2,7 @@ import type { Ctx } from '../context.js';
 import { getUnit } from '../org/units.js';
 import { tellStaff } from './announce.js';
 import { type EscalationReason, handoverNotice, resolveButton, takeButton } from './notices.js';
+import { phaseOf } from './states.js';
 import { type Ticket, ticketRef } from './store.js';
 import { historyOf, ticketView } from './view.js';
 
@@ -24,7 +25,7 @@ export function announceHandover(
   const ref = ticketRef(ticket.id);
   const unit = getUnit(ctx.db, ticket.responsibleUnitId).name;
   tellStaff(ctx, ticket, previousUnitId, (t) => {
-    const open = ticket.status === 'open';
+    const open = phaseOf(ticket.status) === 'take';
     return {
       text: t(open ? 'ticket.notice.movedAwayOpen' : 'ticket.notice.movedAwayTaken', { ref, unit }),
       buttons: [[open ? takeButton(t, ref) : resolveButton(t, ref)]],

@@ -3,7 +3,8 @@ import type { Db } from '../../db/client.js';
 import { ticketFollowers, tickets, units } from '../../db/schema/index.js';
 import { unitsWithRole } from '../org/members.js';
 import { getUnit } from '../org/units.js';
-import { ACTIVE_STATUSES, type Ticket } from './store.js';
+import { ACTIVE_STATUSES } from './states.js';
+import type { Ticket } from './store.js';
 
 /** 工单: open and taken tickets reported anywhere under the units where the member is staff, oldest first. */
 export function ticketsCoveredBy(db: Db, memberId: number): Ticket[] {

@@ -2,6 +2,7 @@ import type { MessageKey, Translate } from '../../i18n/index.js';
 import type { Button, OutMessage } from '../../chat/types.js';
 import type { Lang } from '../../config.js';
 import { formatDateTime, formatDuration } from '../../time.js';
+import { isActive, type Phase, phaseOf } from './states.js';
 import type { HistoryEntry, TicketView } from './view.js';
 
 /** When a notice is rendered, and in which zone its times are read. */
@@ -87,7 +88,7 @@ function resolvedLine(t: Translate, lang: Lang, v: TicketView, env: RenderEnv): 
   });
 }
 
-function deadlineLine(t: Translate, lang: Lang, v: TicketView, env: RenderEnv, phase: 'take' | 'resolve'): string {
+function deadlineLine(t: Translate, lang: Lang, v: TicketView, env: RenderEnv, phase: Phase): string {
   const due = v.ticket.dueAt;
   if (!due) return t('ticket.card.overdueTop');
   const left = due.getTime() - env.now.getTime();
@@ -137,8 +138,7 @@ export function statusCard(t: Translate, lang: Lang, v: TicketView, entries: His
       taker: v.taker ? t('ticket.status.taker', { name: v.taker.name }) : '',
     }),
   ];
-  if (ticket.status === 'open') lines.push(deadlineLine(t, lang, v, env, 'take'));
-  if (ticket.status === 'taken') lines.push(deadlineLine(t, lang, v, env, 'resolve'));
+  if (isActive(ticket.status)) lines.push(deadlineLine(t, lang, v, env, phaseOf(ticket.status)));
   if (ticket.rating !== null) lines.push(t('ticket.card.rated', { stars: stars(ticket.rating), comment: ticket.comment ? `「${ticket.comment}」` : '' }));
   lines.push(t('ticket.history.header'), ...historyLines(t, lang, entries, env, hidden));
   return lines.join('\n');
