@@ -1,5 +1,6 @@
 import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
+import { actingMemberId } from '../acting.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { actsAsStaffFor } from '../org/authority.js';
@@ -15,7 +16,7 @@ import { type Completion, completionsOf, getTask, type Task, taskRef } from './t
  */
 export function confirmRefusal(ctx: Ctx, task: Task, completion: Completion): DomainError | undefined {
   const ref = taskRef(task.id);
-  const self = ctx.actor.kind === 'member' ? ctx.actor.memberId : undefined;
+  const self = actingMemberId(ctx);
   // Under either of their accounts: a report left on a record since merged into theirs is still their own.
   if (self !== undefined && self === currentMemberId(ctx.db, completion.volunteerId)) {
     return new DomainError('FORBIDDEN', 'confirm.notYourself', { ref });
@@ -51,7 +52,7 @@ function unseenRefusal(ctx: Ctx, task: Task, completion: Completion & { name: st
     if (minutes === completion.minutes) return undefined;
     return new DomainError('CONFLICT', 'confirm.changed', { ref, name: completion.name, hours, seen: formatHours(minutes, lang) });
   }
-  const self = ctx.actor.kind === 'member' ? ctx.actor.memberId : undefined;
+  const self = actingMemberId(ctx);
   if (self !== undefined && self === task.requesterId && !completion.requesterTold) {
     return new DomainError('CONFLICT', 'confirm.unseen', { ref, name: completion.name, hours });
   }
@@ -67,7 +68,7 @@ export function confirm(ctx: Ctx, input: { taskId: number; volunteerId?: number;
   return inTransaction(ctx.db, () => {
     const task = getTask(ctx.db, input.taskId);
     const ref = taskRef(task.id);
-    const self = ctx.actor.kind === 'member' ? ctx.actor.memberId : undefined;
+    const self = actingMemberId(ctx);
     const all = completionsOf(ctx.db, task.id).filter((c) => input.volunteerId === undefined || c.volunteerId === input.volunteerId);
     const pending = all.filter((c) => c.status === 'pending');
     const others = input.volunteerId === undefined ? pending.filter((c) => c.volunteerId !== self) : pending;

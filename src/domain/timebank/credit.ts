@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { taskCompletions } from '../../db/schema/index.js';
+import { actingMemberId } from '../acting.js';
 import type { Ctx } from '../context.js';
 import { memberAccount, poolAccount } from '../ledger/accounts.js';
 import { post } from '../ledger/post.js';
@@ -39,7 +40,7 @@ export function credit(ctx: Ctx, task: Task, completion: Completion, minutes: nu
       rate,
       points,
       decidedAt: ctx.clock.now(),
-      decidedBy: ctx.actor.kind === 'member' ? ctx.actor.memberId : null,
+      decidedBy: actingMemberId(ctx) ?? null,
     })
     .where(eq(taskCompletions.id, completion.id))
     .returning()
