@@ -1,13 +1,13 @@
 import { firstWord } from '../../chat/args.js';
 import { listCategories, takeLimitMs } from '../../domain/tickets/categories.js';
 import { cancelTicket } from '../../domain/tickets/cancel.js';
-import { recategorize } from '../../domain/tickets/categorize.js';
+import { recategorizeTicket } from '../../domain/tickets/categorize.js';
 import { ticketsCoveredBy, ticketsOfMember } from '../../domain/tickets/listing.js';
 import { addNote } from '../../domain/tickets/note.js';
 import { type RenderEnv, staffCard, stars, statusCard } from '../../domain/tickets/notices.js';
 import { hiddenFrom, mayStartFollowing, mayView } from '../../domain/tickets/permissions.js';
 import { addPhotos, photoTarget } from '../../domain/tickets/photos.js';
-import { plusOne } from '../../domain/tickets/plusone.js';
+import { plusOneTicket } from '../../domain/tickets/plusone.js';
 import { rateTicket } from '../../domain/tickets/rate.js';
 import { reopenTicket } from '../../domain/tickets/reopen.js';
 import { reportTicket, type ReportResult } from '../../domain/tickets/report.js';
@@ -343,7 +343,7 @@ const plusone: CommandDef = {
   usage: 'ticket.usage.plusone',
   offered: hasUnit,
   run(ctx, { args }) {
-    const ticket = plusOne(ctx, refArg(firstWord(args)[0], 'ticket.usage.plusone'), { roomId: ctx.room.id });
+    const ticket = plusOneTicket(ctx, refArg(firstWord(args)[0], 'ticket.usage.plusone'), { roomId: ctx.room.id });
     return ctx.t('ticket.plusOneReply', { ref: ticketRef(ticket.id), count: ticket.plusOnes });
   },
 };
@@ -364,7 +364,7 @@ const categorize: CommandDef = {
       const names = listCategories(ctx.db, { activeOnly: true }).map((c) => c.name);
       return [ctx.t('hint.usage', { usage: ctx.t('ticket.usage.categorize') }), ctx.t('ticket.categories', { names })].join('\n');
     }
-    const { ticket, moved } = recategorize(ctx, id, { category: name });
+    const { ticket, moved } = recategorizeTicket(ctx, id, { category: name });
     const view = ticketView(ctx.db, ticket);
     const lines = [ctx.t('ticket.categorizedReply', { ref: view.ref, name: view.category.name })];
     if (moved) lines.push(ctx.t('ticket.categorizedMoved', { unit: getUnit(ctx.db, ticket.responsibleUnitId).name }));

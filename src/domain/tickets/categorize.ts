@@ -15,7 +15,7 @@ import { getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
  * 分类: staff fix a wrong guess. While the ticket is open or taken its SLA follows the new category, and
  * a category that starts higher (a "lamp" that is really a dispute) moves it up to where it starts.
  */
-export function recategorize(ctx: Ctx, ticketId: number, input: { category: string }): { ticket: Ticket; moved: boolean } {
+export function recategorizeTicket(ctx: Ctx, ticketId: number, input: { category: string }): { ticket: Ticket; moved: boolean } {
   requireMember(ctx, 'ticket');
   return inTransaction(ctx.db, () => {
     const ticket = getTicket(ctx.db, ticketId);

@@ -13,7 +13,7 @@ import { getTicket, isFollower, recordEvent, type Ticket, ticketRef } from './st
  * 附议: "me too". Raises the count the staff see and subscribes the speaker to the ticket's progress. Only
  * neighbours may: someone from another grid neither follows a ticket nor hears its news in their group.
  */
-export function plusOne(ctx: Ctx, ticketId: number, input: { roomId?: number } = {}): Ticket {
+export function plusOneTicket(ctx: Ctx, ticketId: number, input: { roomId?: number } = {}): Ticket {
   const memberId = requireMember(ctx, 'ticket');
   return inTransaction(ctx.db, () => {
     const ticket = getTicket(ctx.db, ticketId);

@@ -15,7 +15,7 @@ import { tellRequester } from './tell.js';
  * A volunteer takes one of the task's slots. `roomId`: the room they claimed it in, where they are told how
  * it goes if they have no private chat.
  */
-export function claim(ctx: Ctx, input: { taskId: number; roomId?: number }): { task: Task; claim: Claim; left: number } {
+export function claimTask(ctx: Ctx, input: { taskId: number; roomId?: number }): { task: Task; claim: Claim; left: number } {
   const volunteerId = requireMember(ctx, 'task');
   return inTransaction(ctx.db, () => {
     const task = getTask(ctx.db, input.taskId);
@@ -38,7 +38,7 @@ export function claim(ctx: Ctx, input: { taskId: number; roomId?: number }): { t
 }
 
 /** A volunteer gives a slot back, before reporting hours for it. */
-export function withdraw(ctx: Ctx, input: { taskId: number }): { task: Task } {
+export function withdrawClaim(ctx: Ctx, input: { taskId: number }): { task: Task } {
   const volunteerId = requireMember(ctx, 'task');
   return inTransaction(ctx.db, () => {
     const task = getTask(ctx.db, input.taskId);

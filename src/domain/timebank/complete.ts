@@ -27,7 +27,7 @@ export interface Completed {
 }
 
 /** The volunteer reports the time they served; the person served (or staff) confirms it. */
-export function complete(ctx: Ctx, input: { taskId: number; minutes: number }): Completed {
+export function completeTask(ctx: Ctx, input: { taskId: number; minutes: number }): Completed {
   const volunteerId = requireMember(ctx, 'task');
   if (!Number.isInteger(input.minutes) || input.minutes < 1 || input.minutes > MAX_REPORT_MINUTES) {
     throw new DomainError('INVALID_INPUT', 'complete.badHours', { max: MAX_REPORT_MINUTES / 60 });

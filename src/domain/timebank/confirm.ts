@@ -6,7 +6,7 @@ import type { Ctx } from '../context.js';
 import { actsAsStaffFor } from '../org/authority.js';
 import { currentMemberId } from '../org/members.js';
 import { actorLanguage } from '../org/language.js';
-import { credit } from './credit.js';
+import { creditCompletion } from './credit.js';
 import { formatHours } from './hours.js';
 import { type Completion, completionsOf, getTask, type Task, taskRef } from './tasks.js';
 
@@ -64,7 +64,7 @@ function unseenRefusal(ctx: Ctx, task: Task, completion: Completion & { name: st
  * confirms every pending report the actor may confirm (staff closing a three-person patrol at once).
  * `minutes`: the hours the confirming person was shown, which the report must still say.
  */
-export function confirm(ctx: Ctx, input: { taskId: number; volunteerId?: number; minutes?: number }): Confirmed {
+export function confirmCompletion(ctx: Ctx, input: { taskId: number; volunteerId?: number; minutes?: number }): Confirmed {
   return inTransaction(ctx.db, () => {
     const task = getTask(ctx.db, input.taskId);
     const ref = taskRef(task.id);
@@ -86,7 +86,7 @@ export function confirm(ctx: Ctx, input: { taskId: number; volunteerId?: number;
       const refusal = confirmRefusal(ctx, task, completion) ?? unseenRefusal(ctx, task, completion, input.minutes);
       if (refusal) throw refusal;
     }
-    const credited = chosen.map((completion) => ({ ...credit(ctx, task, completion, completion.minutes, 'confirmed'), name: completion.name }));
+    const credited = chosen.map((completion) => ({ ...creditCompletion(ctx, task, completion, completion.minutes, 'confirmed'), name: completion.name }));
     audit(ctx, 'task.confirm', { type: 'task', id: task.id }, { completions: credited.map((c) => ({ id: c.id, minutes: c.creditedMinutes, points: c.points })) });
     return { task: getTask(ctx.db, task.id), credited };
   });

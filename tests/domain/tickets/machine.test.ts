@@ -3,11 +3,11 @@ import type { TicketStatus } from '../../../src/db/schema/index.js';
 import { systemActor } from '../../../src/domain/context.js';
 import { assignTicket } from '../../../src/domain/tickets/assign.js';
 import { cancelTicket } from '../../../src/domain/tickets/cancel.js';
-import { recategorize } from '../../../src/domain/tickets/categorize.js';
+import { recategorizeTicket } from '../../../src/domain/tickets/categorize.js';
 import { escalateTicket } from '../../../src/domain/tickets/escalate.js';
 import { changeTicket, type TicketAction, transition, TRANSITIONS } from '../../../src/domain/tickets/machine.js';
 import { addNote } from '../../../src/domain/tickets/note.js';
-import { plusOne } from '../../../src/domain/tickets/plusone.js';
+import { plusOneTicket } from '../../../src/domain/tickets/plusone.js';
 import { rateTicket } from '../../../src/domain/tickets/rate.js';
 import { reopenTicket } from '../../../src/domain/tickets/reopen.js';
 import { resolveTicket } from '../../../src/domain/tickets/resolve.js';
@@ -40,8 +40,8 @@ const DO: Record<TicketAction, (demo: Demo, id: number) => unknown> = {
   cancel: (d, id) => cancelTicket(d.as('jin'), id, { reason: '自己修好了' }),
   escalate: (d, id) => escalateTicket(d.as('li'), id),
   note: (d, id) => addNote(d.as('li'), id, { note: '已联系电工' }),
-  plusone: (d, id) => plusOne(d.as('wang'), id),
-  categorize: (d, id) => recategorize(d.as('li'), id, { category: '安全隐患' }),
+  plusone: (d, id) => plusOneTicket(d.as('wang'), id),
+  categorize: (d, id) => recategorizeTicket(d.as('li'), id, { category: '安全隐患' }),
   rate: (d, id) => rateTicket(d.as('jin'), id, { rating: 5 }),
   reopen: (d, id) => reopenTicket(d.as('jin'), id),
   close: (d, id) => transition({ ...d.services.deps, actor: systemActor('ticket-autoclose') }, getTicket(d.db, id), 'close'),
