@@ -10,7 +10,7 @@ import { REOPEN_WINDOW_MS } from './reopen.js';
 import { recordEvent, ticketRef } from './store.js';
 
 /** A resolved ticket the reporter has not rated in this long closes as unrated. */
-export const RATING_WINDOW_MS = 3 * DAY;
+const RATING_WINDOW_MS = 3 * DAY;
 
 /** Closes resolved tickets left unrated for three days; the reporter hears that they may still reopen it. */
 export function autocloseUnrated(deps: Deps, now: Date): number {

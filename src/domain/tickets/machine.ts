@@ -199,7 +199,7 @@ export function transition(ctx: Ctx, ticket: Ticket, action: TicketAction): Tick
 }
 
 /** Whether some action leads from one state to the other. */
-export const isTransition = (from: TicketStatus, to: TicketStatus) => Object.values(TRANSITIONS).some((rule) => rule.moves[from] === to);
+const isTransition = (from: TicketStatus, to: TicketStatus) => Object.values(TRANSITIONS).some((rule) => rule.moves[from] === to);
 
 /**
  * Writes the change and stamps it; returns the ticket as it now is. A status the table does not lead to

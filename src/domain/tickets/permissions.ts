@@ -20,7 +20,7 @@ export function isStaffAbove(db: Db, memberId: number, ticket: Ticket): boolean 
 }
 
 /** Where a ticket's neighbours are: the grid it was reported in (a building's grid), or the place itself where no grid is above it. */
-export const neighbourhoodOf = (db: Db, ticket: Ticket): Unit =>
+const neighbourhoodOf = (db: Db, ticket: Ticket): Unit =>
   nearestOfKind(db, ticket.originUnitId, 'grid') ?? getUnit(db, ticket.originUnitId);
 
 /**

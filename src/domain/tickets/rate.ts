@@ -9,7 +9,7 @@ import { stars } from './notices.js';
 import { cleanText } from './report.js';
 import { getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
 
-export const MAX_COMMENT = 200;
+const MAX_COMMENT = 200;
 
 /** 评价: the reporter closes a resolved ticket with 1 to 5 stars and, if they like, a word. */
 export function rateTicket(ctx: Ctx, ticketId: number, input: { rating: number; comment?: string }): Ticket {

@@ -16,7 +16,7 @@ import { findSimilarOpen } from './similarity.js';
 import { anonymousPeople, isFollower, recordEvent, type Ticket } from './store.js';
 import { ticketView } from './view.js';
 
-export const MAX_TEXT = 500;
+const MAX_TEXT = 500;
 
 export interface ReportInput {
   /** The unit it is reported in (the room's). */

@@ -6,7 +6,7 @@ import { ACTIVE_STATUSES } from './states.js';
 import type { Ticket } from './store.js';
 
 /** How far back a report looks for the same matter. */
-export const DEDUPE_WINDOW_MS = 48 * HOUR;
+const DEDUPE_WINDOW_MS = 48 * HOUR;
 /** A similarity at or above this reads as the same matter (tuned on the cases in tests/domain/tickets/similarity.test.ts). */
 export const SIMILAR_AT = 0.35;
 

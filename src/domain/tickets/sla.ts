@@ -15,7 +15,7 @@ import { ACTIVE_STATUSES, phaseOf } from './states.js';
 import { recordEvent, type Ticket, ticketRef } from './store.js';
 
 /** The staff room is warned when this share of a window has passed. */
-export const WARN_AT = 0.8;
+const WARN_AT = 0.8;
 
 export interface SweepResult {
   warned: number;

@@ -18,7 +18,7 @@ export type Follower = typeof ticketFollowers.$inferSelect;
 export const TICKET_PREFIX = 'T';
 export const ticketRef = (id: number) => `${TICKET_PREFIX}${id}`;
 
-export function findTicket(db: Db, id: number): Ticket | undefined {
+function findTicket(db: Db, id: number): Ticket | undefined {
   return db.select().from(tickets).where(eq(tickets.id, id)).get();
 }
 
@@ -91,7 +91,7 @@ export function isFollower(db: Db, ticketId: number, memberId: number): boolean 
  * Those who joined the ticket through an anonymous report (匿名报事 read as a duplicate): their 附议 event says
  * so, and they stay "一位居民" like an anonymous reporter.
  */
-export function anonymousFollowerIds(db: Db, ticketId: number): Set<number> {
+function anonymousFollowerIds(db: Db, ticketId: number): Set<number> {
   const rows = db
     .select({ actorId: ticketEvents.actorId })
     .from(ticketEvents)

@@ -14,7 +14,7 @@ import { type Completion, completionsOf, getTask, type Task, taskRef } from './t
  * Who may confirm a volunteer's hours: the person served, or staff covering the task's unit; never the
  * volunteer themself; and hours above the task's cap (8 hours unless set) only staff. Undefined: allowed.
  */
-export function confirmRefusal(ctx: Ctx, task: Task, completion: Completion): DomainError | undefined {
+function confirmRefusal(ctx: Ctx, task: Task, completion: Completion): DomainError | undefined {
   const ref = taskRef(task.id);
   const self = actingMemberId(ctx);
   // Under either of their accounts: a report left on a record since merged into theirs is still their own.
