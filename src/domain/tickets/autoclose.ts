@@ -1,11 +1,11 @@
-import { and, eq, lte, min } from 'drizzle-orm';
+import { and, inArray, lte, min } from 'drizzle-orm';
 import { DAY } from '../../clock.js';
 import { inTransaction } from '../../db/client.js';
 import { tickets } from '../../db/schema/index.js';
 import { audit } from '../audit.js';
 import { type Ctx, type Deps, systemActor } from '../context.js';
 import { tellPeople } from './announce.js';
-import { changeTicket, transition } from './machine.js';
+import { changeTicket, statesAllowing, transition } from './machine.js';
 import { REOPEN_WINDOW_MS } from './reopen.js';
 import { recordEvent, ticketRef } from './store.js';
 
@@ -18,7 +18,7 @@ export function autocloseUnrated(deps: Deps, now: Date): number {
   const stale = ctx.db
     .select()
     .from(tickets)
-    .where(and(eq(tickets.status, 'resolved'), lte(tickets.resolvedAt, new Date(now.getTime() - RATING_WINDOW_MS))))
+    .where(and(inArray(tickets.status, statesAllowing('close')), lte(tickets.resolvedAt, new Date(now.getTime() - RATING_WINDOW_MS))))
     .orderBy(tickets.id)
     .all();
   for (const ticket of stale) {
@@ -37,6 +37,6 @@ export function autocloseUnrated(deps: Deps, now: Date): number {
 
 /** When the next resolved ticket runs out of its rating window; null when none is waiting. */
 export function nextAutocloseWork(deps: Deps): Date | null {
-  const oldest = deps.db.select({ at: min(tickets.resolvedAt) }).from(tickets).where(eq(tickets.status, 'resolved')).get()?.at;
+  const oldest = deps.db.select({ at: min(tickets.resolvedAt) }).from(tickets).where(inArray(tickets.status, statesAllowing('close'))).get()?.at;
   return oldest ? new Date(oldest.getTime() + RATING_WINDOW_MS) : null;
 }

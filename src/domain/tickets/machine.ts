@@ -198,6 +198,9 @@ export function transition(ctx: Ctx, ticket: Ticket, action: TicketAction): Tick
   return nextStatus(ctx, ticket, action);
 }
 
+/** The states an action is allowed in, for the jobs that look for work. */
+export const statesAllowing = (action: TicketAction) => Object.keys(TRANSITIONS[action].moves) as TicketStatus[];
+
 /** Whether some action leads from one state to the other. */
 const isTransition = (from: TicketStatus, to: TicketStatus) => Object.values(TRANSITIONS).some((rule) => rule.moves[from] === to);
 
