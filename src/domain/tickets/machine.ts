@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { tickets, type TicketStatus } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
-import type { Ctx } from '../context.js';
 import { actingMemberId } from '../acting.js';
+import type { Ctx } from '../context.js';
 import { getMember } from '../org/members.js';
 import { stars } from './notices.js';
 import { isStaffAbove, mayFollow, mayHandle, mayStartFollowing } from './permissions.js';
