@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DAY } from '../../src/clock.js';
 import { scheduleTable } from '../../src/jobs/schedule.js';
-import { claim } from '../../src/domain/timebank/claim.js';
-import { complete } from '../../src/domain/timebank/complete.js';
+import { claimTask } from '../../src/domain/timebank/claim.js';
+import { completeTask } from '../../src/domain/timebank/complete.js';
 import { postWish } from '../../src/domain/timebank/post-wish.js';
 import { completionsOf } from '../../src/domain/timebank/tasks.js';
 import { demoChat } from '../helpers/services.js';
@@ -18,8 +18,8 @@ describe('time-bank jobs', () => {
     const demo = demoChat();
     const yang = { ...demo.services.deps, actor: { kind: 'member' as const, memberId: demo.ids.members.yang.id } };
     const task = postWish({ ...yang, actor: { kind: 'member', memberId: demo.ids.members.wang.id } }, { unitId: demo.ids.units.grid1.id, title: '买菜' });
-    claim(yang, { taskId: task.id });
-    complete(yang, { taskId: task.id, minutes: 60 });
+    claimTask(yang, { taskId: task.id });
+    completeTask(yang, { taskId: task.id, minutes: 60 });
     await demo.advance(6 * DAY);
     expect(completionsOf(demo.services.db, task.id)[0]!.status).toBe('pending');
     const sent = await demo.advance(DAY + 60 * 60_000);

@@ -1,17 +1,18 @@
 import { firstWord } from '../../chat/args.js';
 import { listCategories, takeLimitMs } from '../../domain/tickets/categories.js';
 import { cancelTicket } from '../../domain/tickets/cancel.js';
-import { recategorize } from '../../domain/tickets/categorize.js';
+import { recategorizeTicket } from '../../domain/tickets/categorize.js';
 import { ticketsCoveredBy, ticketsOfMember } from '../../domain/tickets/listing.js';
 import { addNote } from '../../domain/tickets/note.js';
 import { type RenderEnv, stars } from '../../domain/tickets/notices.js';
 import { hiddenFrom, mayStartFollowing, mayView } from '../../domain/tickets/permissions.js';
 import { addPhotos, photoTarget } from '../../domain/tickets/photos.js';
-import { plusOne } from '../../domain/tickets/plusone.js';
+import { plusOneTicket } from '../../domain/tickets/plusone.js';
 import { rateTicket } from '../../domain/tickets/rate.js';
 import { reopenTicket } from '../../domain/tickets/reopen.js';
 import { reportTicket, type ReportResult } from '../../domain/tickets/report.js';
 import { resolveTicket } from '../../domain/tickets/resolve.js';
+import { phaseOf } from '../../domain/tickets/states.js';
 import { getTicket, type Ticket, TICKET_PREFIX, ticketRef } from '../../domain/tickets/store.js';
 import { takeTicket } from '../../domain/tickets/take.js';
 import { historyOf, type TicketView, ticketView } from '../../domain/tickets/view.js';
@@ -149,12 +150,12 @@ const list = defineCommand({
     const listed = open.slice(0, LIST_LIMIT);
     const lines = listed.map((ticket) => {
       const view = ticketView(ctx.db, ticket);
-      const phase = ctx.t(ticket.status === 'open' ? 'ticket.phase.take' : 'ticket.phase.resolve');
+      const phase = ctx.t(phaseOf(ticket.status) === 'take' ? 'ticket.phase.take' : 'ticket.phase.resolve');
       const deadline =
         ticket.dueAt && ticket.dueAt.getTime() > now
           ? ctx.t('ticket.list.left', { phase, left: formatDuration(ticket.dueAt.getTime() - now, ctx.lang) })
           : ctx.t('ticket.list.late', { phase });
-      return ctx.t(ticket.status === 'open' ? 'ticket.list.open' : 'ticket.list.taken', {
+      return ctx.t(phaseOf(ticket.status) === 'take' ? 'ticket.list.open' : 'ticket.list.taken', {
         ref: view.ref,
         urgent: view.category.urgent ? ctx.t('ticket.urgentMark') : '',
         unit: view.origin.name,
@@ -166,7 +167,7 @@ const list = defineCommand({
     });
     const more = open.length > LIST_LIMIT ? [ctx.t('ticket.list.more', { count: open.length - LIST_LIMIT })] : [];
     // The footer's example is a ticket in the list, one that can be taken if any can.
-    const untaken = listed.find((t) => t.status === 'open');
+    const untaken = listed.find((t) => phaseOf(t.status) === 'take');
     const hint = untaken
       ? ctx.t('ticket.list.hint', { ref: ticketRef(untaken.id) })
       : ctx.t('ticket.list.hintTaken', { ref: ticketRef(listed[0]!.id) });
@@ -305,7 +306,7 @@ const plusone = defineCommand({
   args: 'required',
   offered: hasUnit,
   run(ctx, { args }) {
-    const ticket = plusOne(ctx, refArg(firstWord(args)[0], 'plusone.usage'), { roomId: ctx.room.id });
+    const ticket = plusOneTicket(ctx, refArg(firstWord(args)[0], 'plusone.usage'), { roomId: ctx.room.id });
     return ctx.t('ticket.plusOneReply', { ref: ticketRef(ticket.id), count: ticket.plusOnes });
   },
 });
@@ -323,7 +324,7 @@ const categorize = defineCommand({
       const names = listCategories(ctx.db, { activeOnly: true }).map((c) => c.name);
       return [ctx.t('hint.usage', { usage: ctx.t('category.usage') }), ctx.t('ticket.categories', { names })].join('\n');
     }
-    const { ticket, moved } = recategorize(ctx, id, { category: name });
+    const { ticket, moved } = recategorizeTicket(ctx, id, { category: name });
     const view = ticketView(ctx.db, ticket);
     const lines = [ctx.t('ticket.categorizedReply', { ref: view.ref, name: view.category.name })];
     if (moved) lines.push(ctx.t('ticket.categorizedMoved', { unit: getUnit(ctx.db, ticket.responsibleUnitId).name }));

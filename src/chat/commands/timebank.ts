@@ -9,15 +9,15 @@ import { findMemberByName } from '../../domain/org/find-member.js';
 import { activeGrants, getMember } from '../../domain/org/members.js';
 import { getUnit, subtree } from '../../domain/org/units.js';
 import { taskCardNotice } from '../../domain/timebank/cards.js';
-import { claim, withdraw } from '../../domain/timebank/claim.js';
-import { complete } from '../../domain/timebank/complete.js';
-import { confirm } from '../../domain/timebank/confirm.js';
-import { dispute } from '../../domain/timebank/dispute.js';
+import { claimTask, withdrawClaim } from '../../domain/timebank/claim.js';
+import { completeTask } from '../../domain/timebank/complete.js';
+import { confirmCompletion } from '../../domain/timebank/confirm.js';
+import { disputeCompletion } from '../../domain/timebank/dispute.js';
 import { chineseNumber, formatHours, hoursOf, parseHours } from '../../domain/timebank/hours.js';
 import { topVolunteers } from '../../domain/timebank/leaderboard.js';
 import { communityOf } from '../../domain/org/units.js';
 import { postTask, postWish } from '../../domain/timebank/post-wish.js';
-import { rule } from '../../domain/timebank/rule.js';
+import { ruleCompletion } from '../../domain/timebank/rule.js';
 import { completionsOf, getTask, openTasksFor, type Task, taskRef } from '../../domain/timebank/tasks.js';
 import { DomainError } from '../../errors.js';
 import { formatDateTime, localParts } from '../../time.js';
@@ -142,7 +142,7 @@ const claimCommand = defineCommand({
   offered: hasUnit,
   run(ctx, { args }) {
     const taskId = taskIdFrom(firstWord(args)[0], 'claim.usage');
-    const { task } = claim(ctx, { taskId, roomId: ctx.room.id });
+    const { task } = claimTask(ctx, { taskId, roomId: ctx.room.id });
     const card = taskCard(ctx, getTask(ctx.db, task.id));
     return { replies: [{ text: ctx.t('claim.done', { ref: taskRef(task.id), title: task.title, name: ctx.member.name }) }], card };
   },
@@ -155,7 +155,7 @@ const unclaim = defineCommand({
   offered: hasUnit,
   run(ctx, { args }) {
     const taskId = taskIdFrom(firstWord(args)[0], 'unclaim.usage');
-    const { task } = withdraw(ctx, { taskId });
+    const { task } = withdrawClaim(ctx, { taskId });
     const card = taskCard(ctx, getTask(ctx.db, task.id));
     return { replies: [{ text: ctx.t('unclaim.done', { ref: taskRef(task.id) }) }], card };
   },
@@ -172,7 +172,7 @@ const done = defineCommand({
     if (!rest) throw new UsageError('done.usage');
     const minutes = parseHours(rest);
     if (minutes === null) throw new DomainError('INVALID_INPUT', 'complete.badDuration', { text: rest.slice(0, 20) });
-    const result = complete(ctx, { taskId, minutes });
+    const result = completeTask(ctx, { taskId, minutes });
     const { task } = result;
     const params = {
       ref: taskRef(task.id),
@@ -212,7 +212,7 @@ const confirmCommand = defineCommand({
       minutes = duration ? parseHours(duration) : null;
       if (duration && minutes === null) throw new DomainError('INVALID_INPUT', 'complete.badDuration', { text: duration.slice(0, 20) });
     }
-    const { task, credited } = confirm(ctx, {
+    const { task, credited } = confirmCompletion(ctx, {
       taskId,
       ...(volunteerId === undefined ? {} : { volunteerId }),
       ...(minutes === null ? {} : { minutes }),
@@ -233,7 +233,7 @@ const disputeCommand = defineCommand({
     const [token, reason] = firstWord(args);
     const taskId = taskIdFrom(token, 'dispute.usage');
     if (!reason) throw new UsageError('dispute.usage');
-    const { completion } = dispute(ctx, { taskId, reason });
+    const { completion } = disputeCompletion(ctx, { taskId, reason });
     return ctx.t('dispute.done', { ref: taskRef(taskId), name: completion.name });
   },
 });
@@ -258,7 +258,7 @@ const ruleCommand = defineCommand({
       if (minutes === null) throw new DomainError('INVALID_INPUT', 'complete.badDuration', { text: (duration || rest).slice(0, 20) });
       volunteerId = volunteerNamed(ctx, taskId, name);
     }
-    const { completion } = rule(ctx, { taskId, minutes, ...(volunteerId === undefined ? {} : { volunteerId }) });
+    const { completion } = ruleCompletion(ctx, { taskId, minutes, ...(volunteerId === undefined ? {} : { volunteerId }) });
     return ctx.t('rule.done', { ref: taskRef(taskId), name: completion.name, hours: formatHours(minutes, ctx.lang), points: completion.points });
   },
 });

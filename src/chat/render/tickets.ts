@@ -1,6 +1,7 @@
 import type { Lang } from '../../config.js';
 import type { HandoverNotice, RatingRequest, RenderEnv, TicketCardNotice } from '../../domain/tickets/notices.js';
 import { resolveButton, stars, takeButton } from '../../domain/tickets/notices.js';
+import { isActive, type Phase, phaseOf } from '../../domain/tickets/states.js';
 import type { HistoryEntry, TicketView } from '../../domain/tickets/view.js';
 import type { MessageKey, Translate } from '../../i18n/index.js';
 import { formatDateTime, formatDuration } from '../../time.js';
@@ -87,7 +88,7 @@ function resolvedLine(t: Translate, lang: Lang, v: TicketView, env: RenderEnv): 
   });
 }
 
-function deadlineLine(t: Translate, lang: Lang, v: TicketView, env: RenderEnv, phase: 'take' | 'resolve'): string {
+function deadlineLine(t: Translate, lang: Lang, v: TicketView, env: RenderEnv, phase: Phase): string {
   const due = v.ticket.dueAt;
   if (!due) return t('ticket.card.overdueTop');
   const left = due.getTime() - env.now.getTime();
@@ -137,8 +138,7 @@ export function statusCard(t: Translate, lang: Lang, v: TicketView, entries: His
       taker: v.taker ? t('ticket.status.taker', { name: v.taker.name }) : '',
     }),
   ];
-  if (ticket.status === 'open') lines.push(deadlineLine(t, lang, v, env, 'take'));
-  if (ticket.status === 'taken') lines.push(deadlineLine(t, lang, v, env, 'resolve'));
+  if (isActive(ticket.status)) lines.push(deadlineLine(t, lang, v, env, phaseOf(ticket.status)));
   if (ticket.rating !== null) lines.push(t('ticket.card.rated', { stars: stars(ticket.rating), comment: ticket.comment ? `「${ticket.comment}」` : '' }));
   lines.push(t('ticket.history.header'), ...historyLines(t, lang, entries, env, hidden));
   return lines.join('\n');

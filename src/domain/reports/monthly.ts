@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.js';
 import { tickets } from '../../db/schema/index.js';
 import { unitInSubtree } from '../org/subtree.js';
 import { getUnit } from '../org/units.js';
+import { ACTIVE_STATUSES } from '../tickets/states.js';
 import type { Period } from './periods.js';
 import { type UnitSummary, unitSummary } from './summary.js';
 
@@ -24,7 +25,7 @@ export function monthlyReport(db: Db, unitId: number, period: Period, now: Date,
   const open = db
     .select({ id: tickets.id, text: tickets.text, status: tickets.status, createdAt: tickets.createdAt })
     .from(tickets)
-    .where(and(unitInSubtree(tickets.originUnitId, getUnit(db, unitId).path), inArray(tickets.status, ['open', 'taken'])))
+    .where(and(unitInSubtree(tickets.originUnitId, getUnit(db, unitId).path), inArray(tickets.status, [...ACTIVE_STATUSES])))
     .orderBy(asc(tickets.createdAt))
     .all();
   return {

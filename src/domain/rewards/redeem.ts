@@ -3,6 +3,7 @@ import { DAY } from '../../clock.js';
 import { inTransaction } from '../../db/client.js';
 import { vouchers } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
+import { requireMember } from '../acting.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { balanceOf, ESCROW, memberAccount } from '../ledger/accounts.js';
@@ -29,8 +30,7 @@ export interface Redeemed {
  * voucher with an unguessable code is issued. The same idempotency key again returns the same voucher.
  */
 export function redeem(ctx: Ctx, input: { rewardId: number; idempotencyKey: string }): Redeemed {
-  if (ctx.actor.kind !== 'member') throw new DomainError('FORBIDDEN', 'redeem.memberOnly');
-  const memberId = ctx.actor.memberId;
+  const memberId = requireMember(ctx, 'redeem');
   const key = `redeem:${input.idempotencyKey}`;
   return inTransaction(ctx.db, () => {
     const earlier = ctx.db.select().from(vouchers).where(eq(vouchers.idempotencyKey, key)).get();

@@ -8,8 +8,10 @@ import { getMember } from '../org/members.js';
 import { actorName, source, tellInvolvedStaff, tellPeople } from './announce.js';
 import { getCategory, resolveLimitMs } from './categories.js';
 import { resolveButton } from './notices.js';
-import { finishedError, mayActOn, mayHandle, mayResolveTaken } from './permissions.js';
-import { changeTicket, getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
+import { authorize, changeTicket, nextStatus } from './machine.js';
+import { mayHandle } from './permissions.js';
+import { phaseOf } from './states.js';
+import { getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
 
 /**
  * 派单: staff above the worker (or an admin through the API) hand a ticket to a staff member who covers
@@ -21,32 +23,30 @@ export function assignTicket(ctx: Ctx, ticketId: number, input: { memberId: numb
   return inTransaction(ctx.db, () => {
     const ticket = getTicket(ctx.db, ticketId);
     const ref = ticketRef(ticket.id);
-    if (!mayActOn(ctx, ticket)) throw new DomainError('FORBIDDEN', 'ticket.assignForbidden', { ref });
-    // Taking a ticket out of a colleague's hands is for staff above them, as resolving it for them is.
-    if (ticket.status === 'taken' && ctx.actor.kind === 'member' && !mayResolveTaken(ctx.db, ctx.actor.memberId, ticket)) {
-      throw new DomainError('FORBIDDEN', 'ticket.assignForbidden', { ref });
-    }
+    // Who may assign, then whether the assignee may have it, then whether the ticket can still change hands.
+    authorize(ctx, ticket, 'assign');
     const assignee = getMember(ctx.db, input.memberId);
     if (!mayHandle(ctx.db, assignee.id, ticket)) throw new DomainError('INVALID_INPUT', 'ticket.assigneeNotStaff', { ref, name: assignee.name });
-    if (ticket.status !== 'open' && ticket.status !== 'taken') throw finishedError(ticket, ref);
+    const to = nextStatus(ctx, ticket, 'assign');
     if (ticket.takerId === assignee.id) throw new DomainError('CONFLICT', 'ticket.alreadyWith', { ref, name: assignee.name });
 
     const now = ctx.clock.now();
     const previousTakerId = ticket.takerId;
-    const assigned =
-      ticket.status === 'open'
-        ? changeTicket(ctx, ticket.id, {
-            status: 'taken',
-            takerId: assignee.id,
-            takenAt: now,
-            slaStartedAt: now,
-            dueAt: new Date(now.getTime() + resolveLimitMs(getCategory(ctx.db, ticket.categoryId))),
-            warnedAt: null,
-          })
-        : changeTicket(ctx, ticket.id, { takerId: assignee.id });
+    // An open ticket is taken by the assignee, with its resolve window; a taken one only changes hands.
+    const taking = phaseOf(ticket.status) === 'take';
+    const assigned = taking
+      ? changeTicket(ctx, ticket, {
+          status: to,
+          takerId: assignee.id,
+          takenAt: now,
+          slaStartedAt: now,
+          dueAt: new Date(now.getTime() + resolveLimitMs(getCategory(ctx.db, ticket.categoryId))),
+          warnedAt: null,
+        })
+      : changeTicket(ctx, ticket, { takerId: assignee.id });
     recordEvent(ctx, assigned, {
       kind: 'assign',
-      ...(ticket.status === 'open' ? { from: 'open' as const, to: 'taken' as const } : {}),
+      ...(taking ? { from: ticket.status, to } : {}),
       // The name as it was, for the history line; the id for everything else.
       data: { memberId: assignee.id, name: assignee.name, ...(previousTakerId !== null ? { previousTakerId } : {}) },
     });

@@ -1,24 +1,26 @@
 import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
+import { requireMember } from '../acting.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { isWithin } from '../org/units.js';
 import { findCategoryByName, listCategories, resolveLimitMs, takeLimitMs } from './categories.js';
 import { announceHandover } from './handover.js';
-import { actingMember, mayHandle } from './permissions.js';
+import { changeTicket, transition } from './machine.js';
 import { routeTicket } from './routing.js';
-import { changeTicket, getTicket, isActive, recordEvent, type Ticket, ticketRef } from './store.js';
+import { isActive, phaseOf } from './states.js';
+import { getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
 
 /**
  * 分类: staff fix a wrong guess. While the ticket is open or taken its SLA follows the new category, and
  * a category that starts higher (a "lamp" that is really a dispute) moves it up to where it starts.
  */
-export function recategorize(ctx: Ctx, ticketId: number, input: { category: string }): { ticket: Ticket; moved: boolean } {
-  const memberId = actingMember(ctx);
+export function recategorizeTicket(ctx: Ctx, ticketId: number, input: { category: string }): { ticket: Ticket; moved: boolean } {
+  requireMember(ctx, 'ticket');
   return inTransaction(ctx.db, () => {
     const ticket = getTicket(ctx.db, ticketId);
     const ref = ticketRef(ticket.id);
-    if (!mayHandle(ctx.db, memberId, ticket)) throw new DomainError('FORBIDDEN', 'ticket.categorizeForbidden', { ref });
+    transition(ctx, ticket, 'categorize');
     const category = findCategoryByName(ctx.db, input.category);
     if (!category || !category.active) {
       const names = listCategories(ctx.db, { activeOnly: true }).map((c) => c.name);
@@ -28,7 +30,7 @@ export function recategorize(ctx: Ctx, ticketId: number, input: { category: stri
     const changes: Partial<Ticket> = { categoryId: category.id };
     let moved = false;
     if (isActive(ticket.status) && ticket.slaStartedAt) {
-      const limit = ticket.status === 'open' ? takeLimitMs(category) : resolveLimitMs(category);
+      const limit = phaseOf(ticket.status) === 'take' ? takeLimitMs(category) : resolveLimitMs(category);
       changes.dueAt = new Date(ticket.slaStartedAt.getTime() + limit);
       // A new window earns its own 80% warning.
       changes.warnedAt = null;
@@ -38,7 +40,7 @@ export function recategorize(ctx: Ctx, ticketId: number, input: { category: stri
         moved = true;
       }
     }
-    const changed = changeTicket(ctx, ticket.id, changes);
+    const changed = changeTicket(ctx, ticket, changes);
     recordEvent(ctx, changed, { kind: 'categorize', data: { from: ticket.categoryId, to: category.id } });
     audit(ctx, 'ticket.categorize', { type: 'ticket', id: ticket.id }, { from: ticket.categoryId, to: category.id });
     if (moved) announceHandover(ctx, changed, ticket.responsibleUnitId, 'category');

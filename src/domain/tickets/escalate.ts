@@ -8,13 +8,14 @@ import { tellPeople } from './announce.js';
 import { type Category, getCategory, resolveLimitMs, takeLimitMs } from './categories.js';
 import { announceHandover } from './handover.js';
 import type { EscalationReason } from './notices.js';
-import { finishedError, mayActOn } from './permissions.js';
+import { changeTicket, transition } from './machine.js';
 import { checkNote } from './resolve.js';
 import { escalationTarget } from './routing.js';
-import { changeTicket, isActive, getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
+import { phaseOf } from './states.js';
+import { getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
 
 /** The SLA window of the ticket's current phase: to take it while open, to resolve it once taken. */
-export const windowOf = (ticket: Ticket, category: Category) => (ticket.status === 'open' ? takeLimitMs(category) : resolveLimitMs(category));
+export const windowOf = (ticket: Ticket, category: Category) => (phaseOf(ticket.status) === 'take' ? takeLimitMs(category) : resolveLimitMs(category));
 
 export interface MoveUp {
   /** When the new unit's window starts. */
@@ -30,9 +31,9 @@ export interface MoveUp {
  */
 export function moveUp(ctx: Ctx, ticket: Ticket, category: Category, toUnitId: number, move: MoveUp): Ticket {
   const limitMs = windowOf(ticket, category);
-  const phase = ticket.status === 'open' ? 'take' : 'resolve';
+  const phase = phaseOf(ticket.status);
   const manual = move.reason === 'manual';
-  const moved = changeTicket(ctx, ticket.id, {
+  const moved = changeTicket(ctx, ticket, {
     responsibleUnitId: toUnitId,
     level: ticket.level + 1,
     slaStartedAt: move.from,
@@ -58,8 +59,7 @@ export function escalateTicket(ctx: Ctx, ticketId: number, input: { note?: strin
   return inTransaction(ctx.db, () => {
     const ticket = getTicket(ctx.db, ticketId);
     const ref = ticketRef(ticket.id);
-    if (!mayActOn(ctx, ticket)) throw new DomainError('FORBIDDEN', 'ticket.escalateForbidden', { ref });
-    if (!isActive(ticket.status)) throw finishedError(ticket, ref);
+    transition(ctx, ticket, 'escalate');
     const up = escalationTarget(ctx.db, ticket.responsibleUnitId);
     if (!up) throw new DomainError('CONFLICT', 'ticket.escalateTop', { ref, unit: getUnit(ctx.db, ticket.responsibleUnitId).name });
     return moveUp(ctx, ticket, getCategory(ctx.db, ticket.categoryId), up.id, { from: ctx.clock.now(), reason: 'manual', note });

@@ -3,6 +3,7 @@ import { getUnit } from '../org/units.js';
 import { tellStaff } from './announce.js';
 import { say } from '../notice.js';
 import { type EscalationReason, resolveButton, takeButton } from './notices.js';
+import { phaseOf } from './states.js';
 import { type Ticket, ticketRef } from './store.js';
 import { historyOf, ticketView } from './view.js';
 
@@ -24,7 +25,7 @@ export function announceHandover(
   if (previousUnitId === ticket.responsibleUnitId) return;
   const ref = ticketRef(ticket.id);
   const unit = getUnit(ctx.db, ticket.responsibleUnitId).name;
-  const open = ticket.status === 'open';
+  const open = phaseOf(ticket.status) === 'take';
   tellStaff(
     ctx,
     ticket,

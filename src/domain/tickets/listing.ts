@@ -4,7 +4,8 @@ import { ticketFollowers, tickets, units } from '../../db/schema/index.js';
 import { unitsWithRole } from '../org/members.js';
 import { inSubtree } from '../org/subtree.js';
 import { getUnit } from '../org/units.js';
-import { ACTIVE_STATUSES, type Ticket } from './store.js';
+import { ACTIVE_STATUSES } from './states.js';
+import type { Ticket } from './store.js';
 
 /** 工单: open and taken tickets reported anywhere under the units where the member is staff, oldest first. */
 export function ticketsCoveredBy(db: Db, memberId: number): Ticket[] {

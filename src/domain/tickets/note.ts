@@ -1,11 +1,12 @@
 import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
+import { requireMember } from '../acting.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { getMember } from '../org/members.js';
 import { say } from '../notice.js';
 import { tellPeople } from './announce.js';
-import { actingMember, finishedError, mayHandle } from './permissions.js';
+import { transition } from './machine.js';
 import { checkNote } from './resolve.js';
 import { getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
 
@@ -13,12 +14,11 @@ import { getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
 export function addNote(ctx: Ctx, ticketId: number, input: { note: string }): Ticket {
   const note = checkNote(input.note);
   if (!note) throw new DomainError('INVALID_INPUT', 'ticket.noteRequired');
-  const memberId = actingMember(ctx);
+  const memberId = requireMember(ctx, 'ticket');
   return inTransaction(ctx.db, () => {
     const ticket = getTicket(ctx.db, ticketId);
     const ref = ticketRef(ticket.id);
-    if (!mayHandle(ctx.db, memberId, ticket)) throw new DomainError('FORBIDDEN', 'ticket.noteForbidden', { ref });
-    if (ticket.status === 'closed' || ticket.status === 'cancelled') throw finishedError(ticket, ref);
+    transition(ctx, ticket, 'note');
     recordEvent(ctx, ticket, { kind: 'note', note });
     audit(ctx, 'ticket.note', { type: 'ticket', id: ticket.id }, { note });
     const name = getMember(ctx.db, memberId).name;

@@ -1,17 +1,10 @@
 import type { Db } from '../../db/client.js';
-import { DomainError } from '../../errors.js';
-import type { Ctx } from '../context.js';
 import { isRelatedTo } from '../org/authority.js';
 import { canActAsStaff, hasRole } from '../org/members.js';
 import type { Room } from '../org/rooms.js';
 import { getUnit, nearestOfKind, pathIds, type Unit } from '../org/units.js';
-import { isActive, isFollower, routedUnitId, type Ticket, ticketRef } from './store.js';
-
-/** The member behind the call; tickets are reported, taken and rated by people. */
-export function actingMember(ctx: Ctx): number {
-  if (ctx.actor.kind !== 'member') throw new DomainError('FORBIDDEN', 'ticket.memberOnly');
-  return ctx.actor.memberId;
-}
+import { isActive } from './states.js';
+import { isFollower, routedUnitId, type Ticket } from './store.js';
 
 /**
  * Staff covering where the ticket was reported may take it, note it and fix its category. That includes
@@ -20,15 +13,14 @@ export function actingMember(ctx: Ctx): number {
  */
 export const mayHandle = (db: Db, memberId: number, ticket: Ticket) => canActAsStaff(db, memberId, ticket.originUnitId);
 
-/** The taker, or staff above the unit the ticket was first routed to, may resolve a taken ticket. */
-export function mayResolveTaken(db: Db, memberId: number, ticket: Ticket): boolean {
-  if (ticket.takerId === memberId) return true;
+/** Staff above the unit the ticket was first routed to: they may resolve or reassign it for its taker. */
+export function isStaffAbove(db: Db, memberId: number, ticket: Ticket): boolean {
   const parentId = getUnit(db, routedUnitId(db, ticket)).parentId;
   return parentId !== null && canActAsStaff(db, memberId, parentId);
 }
 
 /** Where a ticket's neighbours are: the grid it was reported in (a building's grid), or the place itself where no grid is above it. */
-export const neighbourhoodOf = (db: Db, ticket: Ticket): Unit =>
+const neighbourhoodOf = (db: Db, ticket: Ticket): Unit =>
   nearestOfKind(db, ticket.originUnitId, 'grid') ?? getUnit(db, ticket.originUnitId);
 
 /**
@@ -58,11 +50,6 @@ export function roomMayHear(db: Db, room: Room, ticket: Ticket): boolean {
 export const mayView = (db: Db, memberId: number, ticket: Ticket) =>
   ticket.reporterId === memberId || isFollower(db, ticket.id, memberId) || mayHandle(db, memberId, ticket);
 
-/** An anonymous reporter is named only to themselves and to admins over the place it was reported. */
-export const seesReporter = (db: Db, viewerId: number | undefined, ticket: Ticket) =>
-  !ticket.anonymous ||
-  (viewerId !== undefined && (viewerId === ticket.reporterId || hasRole(db, viewerId, 'admin', ticket.originUnitId)));
-
 /**
  * Whom a reader sees as "一位居民" on the ticket, of its `anonymous` people (an anonymous reporter, those
  * who joined it anonymously): each is named only to themselves and to admins over the place it was
@@ -73,39 +60,3 @@ export function hiddenFrom(db: Db, viewerId: number, ticket: Ticket, anonymous: 
   if (hasRole(db, viewerId, 'admin', ticket.originUnitId)) return new Set();
   return new Set([...anonymous].filter((id) => id !== viewerId));
 }
-
-/**
- * The refusal for someone who is not staff here trying to 接单 or 办结 an open ticket: the reporter is told
- * their own way on (wait for it, or 撤销 it when it sorted itself out), a neighbour how to follow it.
- */
-export function staffOnlyError(db: Db, memberId: number, ticket: Ticket, action: 'take' | 'resolve'): DomainError {
-  const keys = STAFF_ONLY[action];
-  const ref = ticketRef(ticket.id);
-  if (ticket.reporterId === memberId) return new DomainError('FORBIDDEN', keys.own, { ref });
-  return new DomainError('FORBIDDEN', mayStartFollowing(db, memberId, ticket) ? keys.follow : keys.other, { ref });
-}
-
-const STAFF_ONLY = {
-  take: { own: 'ticket.takeForbiddenOwn', follow: 'ticket.takeForbiddenFollow', other: 'ticket.takeForbidden' },
-  resolve: { own: 'ticket.resolveOpenForbiddenOwn', follow: 'ticket.resolveOpenForbiddenFollow', other: 'ticket.resolveOpenForbidden' },
-} as const;
-
-/** The refusal for acting on a ticket that is past the state the action needs. */
-export function finishedError(ticket: Ticket, ref: string): DomainError {
-  switch (ticket.status) {
-    case 'resolved':
-      return new DomainError('CONFLICT', 'ticket.alreadyResolved', { ref });
-    case 'closed':
-      return new DomainError('CONFLICT', 'ticket.alreadyClosed', { ref });
-    case 'cancelled':
-      return new DomainError('CONFLICT', 'ticket.alreadyCancelled', { ref });
-    default:
-      return new DomainError('CONFLICT', 'ticket.stillOpen', { ref });
-  }
-}
-
-/**
- * Staff work on a ticket (派单, 上报) by whoever is acting: a member must be staff covering it; an API token
- * was checked against the ticket's unit by the HTTP layer, and jobs act for everyone.
- */
-export const mayActOn = (ctx: Ctx, ticket: Ticket) => ctx.actor.kind !== 'member' || mayHandle(ctx.db, ctx.actor.memberId, ticket);

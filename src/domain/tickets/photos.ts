@@ -3,13 +3,14 @@ import { MINUTE } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/client.js';
 import { ticketFollowers, ticketPhotos, tickets } from '../../db/schema/index.js';
+import { requireMember } from '../acting.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import type { StoredFile } from '../files.js';
 import { say } from '../notice.js';
 import { tellInvolvedStaff } from './announce.js';
-import { actingMember } from './permissions.js';
-import { changeTicket, getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
+import { changeTicket } from './machine.js';
+import { getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
 
 /** Images sent on their own this soon after a report belong to it (WeChat sends them as separate messages). */
 export const PHOTO_WINDOW_MS = 2 * MINUTE;
@@ -69,12 +70,12 @@ export function photoTarget(db: Db, input: { memberId: number; roomId: number; n
 
 /** Adds images sent after the report; the staff who have the ticket hear of them. */
 export function addPhotos(ctx: Ctx, ticketId: number, files: readonly StoredFile[]): { ticket: Ticket; added: number } {
-  const memberId = actingMember(ctx);
+  const memberId = requireMember(ctx, 'ticket');
   return inTransaction(ctx.db, () => {
     let ticket = getTicket(ctx.db, ticketId);
     const added = storePhotos(ctx, ticket, files, memberId);
     if (!added) return { ticket, added };
-    ticket = changeTicket(ctx, ticket.id, {});
+    ticket = changeTicket(ctx, ticket, {});
     recordEvent(ctx, ticket, { kind: 'photo', data: { count: added } });
     audit(ctx, 'ticket.photo', { type: 'ticket', id: ticket.id }, { count: added });
     const ref = ticketRef(ticket.id);

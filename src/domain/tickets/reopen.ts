@@ -1,16 +1,17 @@
 import { DAY } from '../../clock.js';
 import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
+import { requireMember } from '../acting.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { say } from '../notice.js';
 import { tellPeople } from './announce.js';
 import { getCategory, takeLimitMs } from './categories.js';
 import { announceHandover } from './handover.js';
-import { actingMember } from './permissions.js';
+import { changeTicket, transition } from './machine.js';
 import { checkNote } from './resolve.js';
 import { escalationTarget } from './routing.js';
-import { changeTicket, getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
+import { getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
 
 /** How long after 办结 the reporter may say it is not fixed. */
 export const REOPEN_WINDOW_MS = 7 * DAY;
@@ -21,21 +22,19 @@ export const REOPEN_WINDOW_MS = 7 * DAY;
  */
 export function reopenTicket(ctx: Ctx, ticketId: number, input: { reason?: string } = {}): Ticket {
   const reason = checkNote(input.reason);
-  const memberId = actingMember(ctx);
+  requireMember(ctx, 'ticket');
   return inTransaction(ctx.db, () => {
     const ticket = getTicket(ctx.db, ticketId);
     const ref = ticketRef(ticket.id);
-    if (ticket.reporterId !== memberId) throw new DomainError('FORBIDDEN', 'ticket.reopenForbidden', { ref });
-    if (ticket.status === 'open' || ticket.status === 'taken') throw new DomainError('CONFLICT', 'ticket.reopenActive', { ref });
-    if (ticket.status === 'cancelled') throw new DomainError('CONFLICT', 'ticket.alreadyCancelled', { ref });
+    const to = transition(ctx, ticket, 'reopen');
     const now = ctx.clock.now();
     if (!ticket.resolvedAt || now.getTime() - ticket.resolvedAt.getTime() > REOPEN_WINDOW_MS) {
       throw new DomainError('EXPIRED', 'ticket.reopenTooLate', { ref, days: REOPEN_WINDOW_MS / DAY });
     }
     const up = escalationTarget(ctx.db, ticket.responsibleUnitId);
     const category = getCategory(ctx.db, ticket.categoryId);
-    const reopened = changeTicket(ctx, ticket.id, {
-      status: 'open',
+    const reopened = changeTicket(ctx, ticket, {
+      status: to,
       responsibleUnitId: up?.id ?? ticket.responsibleUnitId,
       level: ticket.level + (up ? 1 : 0),
       takerId: null,
@@ -48,7 +47,7 @@ export function reopenTicket(ctx: Ctx, ticketId: number, input: { reason?: strin
       dueAt: new Date(now.getTime() + takeLimitMs(category)),
       warnedAt: null,
     });
-    recordEvent(ctx, reopened, { kind: 'reopen', from: ticket.status, to: 'open', note: reason });
+    recordEvent(ctx, reopened, { kind: 'reopen', from: ticket.status, to, note: reason });
     audit(ctx, 'ticket.reopen', { type: 'ticket', id: ticket.id }, { reason, responsibleUnitId: reopened.responsibleUnitId });
     announceHandover(ctx, reopened, ticket.responsibleUnitId, 'reopen', { note: reason });
     tellPeople(ctx, reopened, say('ticket.notice.reopenedFollower', { ref, text: reopened.text }), { reporter: false });

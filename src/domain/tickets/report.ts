@@ -1,6 +1,7 @@
 import { inTransaction } from '../../db/client.js';
 import { ticketFollowers, tickets } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
+import { requireMember } from '../acting.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import type { StoredFile } from '../files.js';
@@ -8,14 +9,14 @@ import { phrase } from '../notice.js';
 import { getUnit, isWithin, nearestOfKind, type Unit } from '../org/units.js';
 import { tellStaff } from './announce.js';
 import { type Category, inferCategory, takeLimitMs } from './categories.js';
-import { actingMember } from './permissions.js';
+import { changeTicket } from './machine.js';
 import { storePhotos } from './photos.js';
 import { routeTicket } from './routing.js';
 import { findSimilarOpen } from './similarity.js';
-import { anonymousPeople, changeTicket, isFollower, recordEvent, type Ticket } from './store.js';
+import { anonymousPeople, isFollower, recordEvent, type Ticket } from './store.js';
 import { ticketView } from './view.js';
 
-export const MAX_TEXT = 500;
+const MAX_TEXT = 500;
 
 export interface ReportInput {
   /** The unit it is reported in (the room's). */
@@ -49,7 +50,7 @@ export function reportTicket(ctx: Ctx, input: ReportInput): ReportResult {
   const text = cleanText(input.text);
   if (!text) throw new DomainError('INVALID_INPUT', 'ticket.textRequired');
   if (text.length > MAX_TEXT) throw new DomainError('INVALID_INPUT', 'ticket.textTooLong', { max: MAX_TEXT });
-  const reporterId = actingMember(ctx);
+  const reporterId = requireMember(ctx, 'ticket');
   return inTransaction(ctx.db, () => {
     const origin = getUnit(ctx.db, input.unitId);
     const category = inferCategory(ctx.db, text);
@@ -111,7 +112,7 @@ function joinDuplicate(ctx: Ctx, similar: Ticket, memberId: number, input: Repor
   if (!own && !isFollower(ctx.db, similar.id, memberId)) {
     const data = { duplicate: true, ...(input.anonymous ? { anonymous: true } : {}) };
     ctx.db.insert(ticketFollowers).values({ ticketId: similar.id, memberId, roomId: input.roomId, createdAt: ctx.clock.now() }).run();
-    ticket = changeTicket(ctx, similar.id, { plusOnes: similar.plusOnes + 1 });
+    ticket = changeTicket(ctx, similar, { plusOnes: similar.plusOnes + 1 });
     recordEvent(ctx, ticket, { kind: 'plusone', note: cleanText(input.text), data });
     audit(ctx, 'ticket.plusone', { type: 'ticket', id: ticket.id }, data);
   }

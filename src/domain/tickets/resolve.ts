@@ -1,13 +1,15 @@
 import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
+import { requireMember } from '../acting.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { say } from '../notice.js';
 import { getMember } from '../org/members.js';
 import { tellInvolvedStaff, tellPeople } from './announce.js';
-import { actingMember, finishedError, mayHandle, mayResolveTaken, staffOnlyError } from './permissions.js';
+import { changeTicket, transition } from './machine.js';
 import { cleanText } from './report.js';
-import { changeTicket, getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
+import { phaseOf } from './states.js';
+import { getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
 import { type ActionOptions, markTaken } from './take.js';
 
 export const MAX_NOTE = 500;
@@ -25,28 +27,21 @@ export function checkNote(note: string | undefined): string | null {
  */
 export function resolveTicket(ctx: Ctx, ticketId: number, input: { note?: string } & ActionOptions = {}): Ticket {
   const note = checkNote(input.note);
-  const memberId = actingMember(ctx);
+  const memberId = requireMember(ctx, 'ticket');
   return inTransaction(ctx.db, () => {
     let ticket = getTicket(ctx.db, ticketId);
     const ref = ticketRef(ticket.id);
-    if (ticket.status === 'open') {
-      if (!mayHandle(ctx.db, memberId, ticket)) throw staffOnlyError(ctx.db, memberId, ticket, 'resolve');
-      ticket = markTaken(ctx, ticket, memberId, input, false);
-    } else if (ticket.status === 'taken') {
-      if (!mayResolveTaken(ctx.db, memberId, ticket)) {
-        throw new DomainError('FORBIDDEN', 'ticket.resolveForbidden', { ref, name: getMember(ctx.db, ticket.takerId!).name });
-      }
-    } else {
-      throw finishedError(ticket, ref);
-    }
-    const resolved = changeTicket(ctx, ticket.id, {
-      status: 'resolved',
+    const to = transition(ctx, ticket, 'resolve');
+    // Nobody took it yet: the resolver takes it first, so the history says who had it.
+    if (phaseOf(ticket.status) === 'take') ticket = markTaken(ctx, ticket, memberId, input, false);
+    const resolved = changeTicket(ctx, ticket, {
+      status: to,
       resolvedAt: ctx.clock.now(),
       slaStartedAt: null,
       dueAt: null,
       warnedAt: null,
     });
-    recordEvent(ctx, resolved, { kind: 'resolve', from: 'taken', to: 'resolved', note });
+    recordEvent(ctx, resolved, { kind: 'resolve', from: ticket.status, to, note });
     audit(ctx, 'ticket.resolve', { type: 'ticket', id: ticket.id }, { note });
     const name = getMember(ctx.db, memberId).name;
     const params = { ref, name, text: resolved.text, note: note ? `：${note}` : '' };

@@ -2,10 +2,11 @@ import { and, desc, eq, gte, inArray } from 'drizzle-orm';
 import { HOUR } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { tickets } from '../../db/schema/index.js';
-import { ACTIVE_STATUSES, type Ticket } from './store.js';
+import { ACTIVE_STATUSES } from './states.js';
+import type { Ticket } from './store.js';
 
 /** How far back a report looks for the same matter. */
-export const DEDUPE_WINDOW_MS = 48 * HOUR;
+const DEDUPE_WINDOW_MS = 48 * HOUR;
 /** A similarity at or above this reads as the same matter (tuned on the cases in tests/domain/tickets/similarity.test.ts). */
 export const SIMILAR_AT = 0.35;
 

@@ -10,10 +10,12 @@ import { type Category, getCategory } from './categories.js';
 import { moveUp, windowOf } from './escalate.js';
 import { resolveButton, takeButton } from './notices.js';
 import { escalationTarget } from './routing.js';
-import { ACTIVE_STATUSES, changeTicket, recordEvent, type Ticket, ticketRef } from './store.js';
+import { changeTicket } from './machine.js';
+import { ACTIVE_STATUSES, phaseOf } from './states.js';
+import { recordEvent, type Ticket, ticketRef } from './store.js';
 
 /** The staff room is warned when this share of a window has passed. */
-export const WARN_AT = 0.8;
+const WARN_AT = 0.8;
 
 export interface SweepResult {
   warned: number;
@@ -57,7 +59,7 @@ export function sweepSla(deps: Deps, now: Date): SweepResult {
           result.overdue++;
           break;
         }
-        ticket = moveUp(ctx, ticket, category, up.id, { from: ticket.dueAt, reason: ticket.status === 'open' ? 'take' : 'resolve' });
+        ticket = moveUp(ctx, ticket, category, up.id, { from: ticket.dueAt, reason: phaseOf(ticket.status) });
         result.escalated++;
       }
       if (ticket.dueAt && ticket.slaStartedAt && !ticket.warnedAt) {
@@ -89,8 +91,8 @@ export function nextSlaWork(deps: Deps): Date | null {
 }
 
 function markOverdue(ctx: Ctx, ticket: Ticket, category: Category): Ticket {
-  const phase = ticket.status === 'open' ? 'take' : 'resolve';
-  const overdue = changeTicket(ctx, ticket.id, { dueAt: null, warnedAt: null });
+  const phase = phaseOf(ticket.status);
+  const overdue = changeTicket(ctx, ticket, { dueAt: null, warnedAt: null });
   recordEvent(ctx, overdue, { kind: 'overdue', data: { phase } });
   audit(ctx, 'ticket.overdue', { type: 'ticket', id: ticket.id }, { phase });
   const ref = ticketRef(ticket.id);
@@ -109,8 +111,8 @@ function markOverdue(ctx: Ctx, ticket: Ticket, category: Category): Ticket {
 }
 
 function warn(ctx: Ctx, ticket: Ticket): Ticket {
-  const warned = changeTicket(ctx, ticket.id, { warnedAt: ctx.clock.now() });
-  const phase = ticket.status === 'open' ? 'take' : 'resolve';
+  const warned = changeTicket(ctx, ticket, { warnedAt: ctx.clock.now() });
+  const phase = phaseOf(ticket.status);
   recordEvent(ctx, warned, { kind: 'warn', data: { phase } });
   const ref = ticketRef(ticket.id);
   const next = escalationTarget(ctx.db, ticket.responsibleUnitId);

@@ -18,11 +18,7 @@ export type Follower = typeof ticketFollowers.$inferSelect;
 export const TICKET_PREFIX = 'T';
 export const ticketRef = (id: number) => `${TICKET_PREFIX}${id}`;
 
-/** Still waiting for someone to act. */
-export const ACTIVE_STATUSES = ['open', 'taken'] as const satisfies readonly TicketStatus[];
-export const isActive = (status: TicketStatus) => status === 'open' || status === 'taken';
-
-export function findTicket(db: Db, id: number): Ticket | undefined {
+function findTicket(db: Db, id: number): Ticket | undefined {
   return db.select().from(tickets).where(eq(tickets.id, id)).get();
 }
 
@@ -30,16 +26,6 @@ export function getTicket(db: Db, id: number): Ticket {
   const ticket = findTicket(db, id);
   if (!ticket) throw new DomainError('NOT_FOUND', 'ticket.notFound', { ref: ticketRef(id) });
   return ticket;
-}
-
-/** Writes the change and stamps it; returns the ticket as it now is. */
-export function changeTicket(ctx: Ctx, id: number, changes: Partial<Omit<Ticket, 'id'>>): Ticket {
-  return ctx.db
-    .update(tickets)
-    .set({ ...changes, updatedAt: ctx.clock.now() })
-    .where(eq(tickets.id, id))
-    .returning()
-    .get();
 }
 
 export interface EventInput {
@@ -105,7 +91,7 @@ export function isFollower(db: Db, ticketId: number, memberId: number): boolean 
  * Those who joined the ticket through an anonymous report (匿名报事 read as a duplicate): their 附议 event says
  * so, and they stay "一位居民" like an anonymous reporter.
  */
-export function anonymousFollowerIds(db: Db, ticketId: number): Set<number> {
+function anonymousFollowerIds(db: Db, ticketId: number): Set<number> {
   const rows = db
     .select({ actorId: ticketEvents.actorId })
     .from(ticketEvents)

@@ -1,13 +1,13 @@
 import { inTransaction } from '../../db/client.js';
-import { DomainError } from '../../errors.js';
+import { requireMember } from '../acting.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { getMember } from '../org/members.js';
 import { say } from '../notice.js';
 import { tellInvolvedStaff, tellPeople } from './announce.js';
 import { getCategory, resolveLimitMs } from './categories.js';
-import { actingMember, finishedError, mayHandle, staffOnlyError } from './permissions.js';
-import { changeTicket, getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
+import { changeTicket, nextStatus, transition } from './machine.js';
+import { getTicket, recordEvent, type Ticket, ticketRef } from './store.js';
 
 export interface ActionOptions {
   /** The room the command was said in: it already hears the reply, so notices skip it. */
@@ -19,33 +19,27 @@ export interface ActionOptions {
  * the reporter, those following and the other staff rooms that have it hear who took it.
  */
 export function takeTicket(ctx: Ctx, ticketId: number, options: ActionOptions = {}): Ticket {
-  const memberId = actingMember(ctx);
+  const memberId = requireMember(ctx, 'ticket');
   return inTransaction(ctx.db, () => {
     const ticket = getTicket(ctx.db, ticketId);
-    const ref = ticketRef(ticket.id);
-    if (!mayHandle(ctx.db, memberId, ticket)) throw staffOnlyError(ctx.db, memberId, ticket, 'take');
-    if (ticket.status === 'taken') {
-      if (ticket.takerId === memberId) throw new DomainError('CONFLICT', 'ticket.alreadyYours', { ref });
-      throw new DomainError('CONFLICT', 'ticket.alreadyTaken', { ref, name: getMember(ctx.db, ticket.takerId!).name });
-    }
-    if (ticket.status !== 'open') throw finishedError(ticket, ref);
+    transition(ctx, ticket, 'take');
     return markTaken(ctx, ticket, memberId, options);
   });
 }
 
-/** The take itself, shared with 办结 of a ticket nobody took yet. */
+/** The take itself, shared with 办结 of a ticket nobody took yet; the caller checked who may. */
 export function markTaken(ctx: Ctx, ticket: Ticket, memberId: number, options: ActionOptions, tell = true): Ticket {
   const now = ctx.clock.now();
   const category = getCategory(ctx.db, ticket.categoryId);
-  const taken = changeTicket(ctx, ticket.id, {
-    status: 'taken',
+  const taken = changeTicket(ctx, ticket, {
+    status: nextStatus(ctx, ticket, 'take'),
     takerId: memberId,
     takenAt: now,
     slaStartedAt: now,
     dueAt: new Date(now.getTime() + resolveLimitMs(category)),
     warnedAt: null,
   });
-  recordEvent(ctx, taken, { kind: 'take', from: 'open', to: 'taken' });
+  recordEvent(ctx, taken, { kind: 'take', from: ticket.status, to: taken.status });
   audit(ctx, 'ticket.take', { type: 'ticket', id: ticket.id }, {});
   if (tell) {
     const ref = ticketRef(ticket.id);

@@ -5,6 +5,7 @@ import { getMember, type Member } from '../org/members.js';
 import { getUnit, type Unit } from '../org/units.js';
 import { type Category, getCategory } from './categories.js';
 import { suggestTaker } from './routing.js';
+import { phaseOf } from './states.js';
 import { anonymousPeople, eventsOf, type Ticket, type TicketEvent, ticketRef } from './store.js';
 
 /** Everything a notice or a card shows about a ticket, loaded once inside the transaction that sends it. */
@@ -40,7 +41,7 @@ export function ticketView(db: Db, ticket: Ticket): TicketView {
     responsible: getUnit(db, ticket.responsibleUnitId),
     reporter: getMember(db, ticket.reporterId),
     taker: ticket.takerId === null ? undefined : getMember(db, ticket.takerId),
-    suggested: ticket.status === 'open' ? suggestTaker(db, ticket.responsibleUnitId) : undefined,
+    suggested: phaseOf(ticket.status) === 'take' ? suggestTaker(db, ticket.responsibleUnitId) : undefined,
     photos: db.select({ n: count() }).from(ticketPhotos).where(eq(ticketPhotos.ticketId, ticket.id)).get()?.n ?? 0,
     resolution: lastResolve?.note ?? null,
     anonymous: anonymousPeople(db, ticket),

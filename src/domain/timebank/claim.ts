@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { inTransaction } from '../../db/client.js';
 import { taskClaims, taskCompletions } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
+import { requireMember } from '../acting.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { say } from '../notice.js';
@@ -11,18 +12,12 @@ import { getUnit } from '../org/units.js';
 import { activeClaimOf, activeClaims, type Claim, getTask, type Task, taskRef } from './tasks.js';
 import { tellRequester } from './tell.js';
 
-/** The acting member; tasks are claimed and served by people, not tokens. */
-export function actingMember(ctx: Ctx): number {
-  if (ctx.actor.kind !== 'member') throw new DomainError('FORBIDDEN', 'task.memberOnly');
-  return ctx.actor.memberId;
-}
-
 /**
  * A volunteer takes one of the task's slots. `roomId`: the room they claimed it in, where they are told how
  * it goes if they have no private chat.
  */
-export function claim(ctx: Ctx, input: { taskId: number; roomId?: number }): { task: Task; claim: Claim; left: number } {
-  const volunteerId = actingMember(ctx);
+export function claimTask(ctx: Ctx, input: { taskId: number; roomId?: number }): { task: Task; claim: Claim; left: number } {
+  const volunteerId = requireMember(ctx, 'task');
   return inTransaction(ctx.db, () => {
     const task = getTask(ctx.db, input.taskId);
     const ref = taskRef(task.id);
@@ -44,8 +39,8 @@ export function claim(ctx: Ctx, input: { taskId: number; roomId?: number }): { t
 }
 
 /** A volunteer gives a slot back, before reporting hours for it. */
-export function withdraw(ctx: Ctx, input: { taskId: number }): { task: Task } {
-  const volunteerId = actingMember(ctx);
+export function withdrawClaim(ctx: Ctx, input: { taskId: number }): { task: Task } {
+  const volunteerId = requireMember(ctx, 'task');
   return inTransaction(ctx.db, () => {
     const task = getTask(ctx.db, input.taskId);
     const ref = taskRef(task.id);

@@ -2,13 +2,13 @@ import { eq } from 'drizzle-orm';
 import { inTransaction } from '../../db/client.js';
 import { taskCompletions } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
+import { requireMember } from '../acting.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { say } from '../notice.js';
 import { notifyUnit } from '../notify.js';
 import { getMember } from '../org/members.js';
 import { pointsPerHour } from '../org/units.js';
-import { actingMember } from './claim.js';
 import { MAX_REPORT_MINUTES, pointsFor } from './hours.js';
 import { activeClaimOf, type Completion, getTask, type Task, taskRef } from './tasks.js';
 import { tellRequester } from './tell.js';
@@ -28,8 +28,8 @@ export interface Completed {
 }
 
 /** The volunteer reports the time they served; the person served (or staff) confirms it. */
-export function complete(ctx: Ctx, input: { taskId: number; minutes: number }): Completed {
-  const volunteerId = actingMember(ctx);
+export function completeTask(ctx: Ctx, input: { taskId: number; minutes: number }): Completed {
+  const volunteerId = requireMember(ctx, 'task');
   if (!Number.isInteger(input.minutes) || input.minutes < 1 || input.minutes > MAX_REPORT_MINUTES) {
     throw new DomainError('INVALID_INPUT', 'complete.badHours', { max: MAX_REPORT_MINUTES / 60 });
   }

@@ -1,11 +1,12 @@
 import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
+import { actingMemberId } from '../acting.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { actsAsStaffFor } from '../org/authority.js';
 import { currentMemberId } from '../org/members.js';
 import { actorLanguage } from '../org/language.js';
-import { credit } from './credit.js';
+import { creditCompletion } from './credit.js';
 import { formatHours } from './hours.js';
 import { type Completion, completionsOf, getTask, type Task, taskRef } from './tasks.js';
 
@@ -13,9 +14,9 @@ import { type Completion, completionsOf, getTask, type Task, taskRef } from './t
  * Who may confirm a volunteer's hours: the person served, or staff covering the task's unit; never the
  * volunteer themself; and hours above the task's cap (8 hours unless set) only staff. Undefined: allowed.
  */
-export function confirmRefusal(ctx: Ctx, task: Task, completion: Completion): DomainError | undefined {
+function confirmRefusal(ctx: Ctx, task: Task, completion: Completion): DomainError | undefined {
   const ref = taskRef(task.id);
-  const self = ctx.actor.kind === 'member' ? ctx.actor.memberId : undefined;
+  const self = actingMemberId(ctx);
   // Under either of their accounts: a report left on a record since merged into theirs is still their own.
   if (self !== undefined && self === currentMemberId(ctx.db, completion.volunteerId)) {
     return new DomainError('FORBIDDEN', 'confirm.notYourself', { ref });
@@ -51,7 +52,7 @@ function unseenRefusal(ctx: Ctx, task: Task, completion: Completion & { name: st
     if (minutes === completion.minutes) return undefined;
     return new DomainError('CONFLICT', 'confirm.changed', { ref, name: completion.name, hours, seen: formatHours(minutes, lang) });
   }
-  const self = ctx.actor.kind === 'member' ? ctx.actor.memberId : undefined;
+  const self = actingMemberId(ctx);
   if (self !== undefined && self === task.requesterId && !completion.requesterTold) {
     return new DomainError('CONFLICT', 'confirm.unseen', { ref, name: completion.name, hours });
   }
@@ -63,11 +64,11 @@ function unseenRefusal(ctx: Ctx, task: Task, completion: Completion & { name: st
  * confirms every pending report the actor may confirm (staff closing a three-person patrol at once).
  * `minutes`: the hours the confirming person was shown, which the report must still say.
  */
-export function confirm(ctx: Ctx, input: { taskId: number; volunteerId?: number; minutes?: number }): Confirmed {
+export function confirmCompletion(ctx: Ctx, input: { taskId: number; volunteerId?: number; minutes?: number }): Confirmed {
   return inTransaction(ctx.db, () => {
     const task = getTask(ctx.db, input.taskId);
     const ref = taskRef(task.id);
-    const self = ctx.actor.kind === 'member' ? ctx.actor.memberId : undefined;
+    const self = actingMemberId(ctx);
     const all = completionsOf(ctx.db, task.id).filter((c) => input.volunteerId === undefined || c.volunteerId === input.volunteerId);
     const pending = all.filter((c) => c.status === 'pending');
     const others = input.volunteerId === undefined ? pending.filter((c) => c.volunteerId !== self) : pending;
@@ -85,7 +86,7 @@ export function confirm(ctx: Ctx, input: { taskId: number; volunteerId?: number;
       const refusal = confirmRefusal(ctx, task, completion) ?? unseenRefusal(ctx, task, completion, input.minutes);
       if (refusal) throw refusal;
     }
-    const credited = chosen.map((completion) => ({ ...credit(ctx, task, completion, completion.minutes, 'confirmed'), name: completion.name }));
+    const credited = chosen.map((completion) => ({ ...creditCompletion(ctx, task, completion, completion.minutes, 'confirmed'), name: completion.name }));
     audit(ctx, 'task.confirm', { type: 'task', id: task.id }, { completions: credited.map((c) => ({ id: c.id, minutes: c.creditedMinutes, points: c.points })) });
     return { task: getTask(ctx.db, task.id), credited };
   });

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { taskCompletions } from '../../db/schema/index.js';
+import { actingMemberId } from '../acting.js';
 import type { Ctx } from '../context.js';
 import { memberAccount, poolAccount } from '../ledger/accounts.js';
 import { post } from '../ledger/post.js';
@@ -14,7 +15,7 @@ import { tellVolunteer } from './tell.js';
  * Settles a completion with the hours finally credited: the points come out of the task's unit pool at
  * that unit's rate, once (the key is the completion's), and the volunteer is told. Call inside a transaction.
  */
-export function credit(ctx: Ctx, task: Task, completion: Completion, minutes: number, status: 'confirmed' | 'ruled'): Completion & { points: number } {
+export function creditCompletion(ctx: Ctx, task: Task, completion: Completion, minutes: number, status: 'confirmed' | 'ruled'): Completion & { points: number } {
   const rate = pointsPerHour(ctx.db, task.unitId);
   // A report left on a record merged since (the person held the same task under both) pays the person.
   const payee = currentMemberId(ctx.db, completion.volunteerId);
@@ -40,7 +41,7 @@ export function credit(ctx: Ctx, task: Task, completion: Completion, minutes: nu
       rate,
       points,
       decidedAt: ctx.clock.now(),
-      decidedBy: ctx.actor.kind === 'member' ? ctx.actor.memberId : null,
+      decidedBy: actingMemberId(ctx) ?? null,
     })
     .where(eq(taskCompletions.id, completion.id))
     .returning()

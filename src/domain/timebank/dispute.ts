@@ -12,7 +12,7 @@ import { type Completion, completionsOf, getTask, type Task, taskRef } from './t
 import { tellVolunteer } from './tell.js';
 
 /** The person served does not agree with the hours reported; staff decide (裁定). */
-export function dispute(ctx: Ctx, input: { taskId: number; volunteerId?: number; reason: string }): { task: Task; completion: Completion & { name: string } } {
+export function disputeCompletion(ctx: Ctx, input: { taskId: number; volunteerId?: number; reason: string }): { task: Task; completion: Completion & { name: string } } {
   const reason = input.reason.trim();
   if (!reason) throw new DomainError('INVALID_INPUT', 'dispute.reasonRequired');
   return inTransaction(ctx.db, () => {

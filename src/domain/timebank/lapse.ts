@@ -10,7 +10,7 @@ import { refreshTaskStatus, taskRef } from './tasks.js';
 import { tellVolunteer } from './tell.js';
 
 /** Reported hours nobody confirmed for this long lapse; staff can still rule on them. */
-export const LAPSE_AFTER_MS = 7 * DAY;
+const LAPSE_AFTER_MS = 7 * DAY;
 
 /**
  * Lapses the reports left unconfirmed for a week: the volunteer is told, and the unit's staff room, which

@@ -1,6 +1,7 @@
 import { inTransaction } from '../../db/client.js';
 import { tasks } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
+import { actingMemberId } from '../acting.js';
 import { audit } from '../audit.js';
 import type { Ctx, Deps } from '../context.js';
 import { say } from '../notice.js';
@@ -30,7 +31,7 @@ export function postWish(ctx: Ctx, input: PostWishInput): Task {
   const title = cleanTitle(input.title);
   return inTransaction(ctx.db, () => {
     const unit = getUnit(ctx.db, input.unitId);
-    const self = ctx.actor.kind === 'member' ? ctx.actor.memberId : undefined;
+    const self = actingMemberId(ctx);
     const requesterId = input.requesterId ?? self;
     if (requesterId === undefined) throw new DomainError('INVALID_INPUT', 'wish.whoFor');
     const requester = getMember(ctx.db, requesterId);
@@ -87,7 +88,7 @@ function cleanTitle(raw: string): string {
 function insertTask(ctx: Ctx, values: Pick<Task, 'kind' | 'unitId' | 'title' | 'requesterId' | 'slots' | 'capMinutes' | 'roomId'>): Task {
   return ctx.db
     .insert(tasks)
-    .values({ ...values, postedBy: ctx.actor.kind === 'member' ? ctx.actor.memberId : null, createdAt: ctx.clock.now() })
+    .values({ ...values, postedBy: actingMemberId(ctx) ?? null, createdAt: ctx.clock.now() })
     .returning()
     .get();
 }

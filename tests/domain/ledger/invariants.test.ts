@@ -10,13 +10,13 @@ import { redeem } from '../../../src/domain/rewards/redeem.js';
 import { refundVoucher } from '../../../src/domain/rewards/refund.js';
 import { createReward, restock } from '../../../src/domain/rewards/rewards.js';
 import { verifyVoucher } from '../../../src/domain/rewards/verify.js';
-import { claim } from '../../../src/domain/timebank/claim.js';
-import { complete } from '../../../src/domain/timebank/complete.js';
-import { confirm } from '../../../src/domain/timebank/confirm.js';
-import { dispute } from '../../../src/domain/timebank/dispute.js';
+import { claimTask } from '../../../src/domain/timebank/claim.js';
+import { completeTask } from '../../../src/domain/timebank/complete.js';
+import { confirmCompletion } from '../../../src/domain/timebank/confirm.js';
+import { disputeCompletion } from '../../../src/domain/timebank/dispute.js';
 import { lapseCompletions } from '../../../src/domain/timebank/lapse.js';
 import { postWish } from '../../../src/domain/timebank/post-wish.js';
-import { rule } from '../../../src/domain/timebank/rule.js';
+import { ruleCompletion } from '../../../src/domain/timebank/rule.js';
 import { isDomainError } from '../../../src/errors.js';
 import { type DemoDomain, demoDomain, type Who } from '../../helpers/timebank.js';
 
@@ -107,24 +107,24 @@ function apply(demo: DemoDomain, step: Operation, run: number): void {
       let id = 0;
       attempt(() => (id = postWish(demo.as(step.requester), { unitId: demo.ids.units.grid1.id, title: '帮忙' }).id));
       if (!id) return;
-      attempt(() => claim(demo.as(step.volunteer), { taskId: id }));
-      attempt(() => complete(demo.as(step.volunteer), { taskId: id, minutes: step.minutes }));
-      if (step.then === 'confirm') attempt(() => confirm(demo.as(step.requester), { taskId: id }));
-      if (step.then === 'staff-confirm') attempt(() => confirm(staff, { taskId: id }));
+      attempt(() => claimTask(demo.as(step.volunteer), { taskId: id }));
+      attempt(() => completeTask(demo.as(step.volunteer), { taskId: id, minutes: step.minutes }));
+      if (step.then === 'confirm') attempt(() => confirmCompletion(demo.as(step.requester), { taskId: id }));
+      if (step.then === 'staff-confirm') attempt(() => confirmCompletion(staff, { taskId: id }));
       if (step.then === 'dispute-rule') {
-        attempt(() => dispute(demo.as(step.requester), { taskId: id, reason: '不对' }));
-        attempt(() => rule(staff, { taskId: id, minutes: step.ruled }));
+        attempt(() => disputeCompletion(demo.as(step.requester), { taskId: id, reason: '不对' }));
+        attempt(() => ruleCompletion(staff, { taskId: id, minutes: step.ruled }));
       }
       return;
     }
     case 'claim':
-      return attempt(() => claim(demo.as(step.who), { taskId: taskId(step.task) }));
+      return attempt(() => claimTask(demo.as(step.who), { taskId: taskId(step.task) }));
     case 'done':
-      return attempt(() => complete(demo.as(step.who), { taskId: taskId(step.task), minutes: step.minutes }));
+      return attempt(() => completeTask(demo.as(step.who), { taskId: taskId(step.task), minutes: step.minutes }));
     case 'confirm':
-      return attempt(() => confirm(demo.as(step.who), { taskId: taskId(step.task) }));
+      return attempt(() => confirmCompletion(demo.as(step.who), { taskId: taskId(step.task) }));
     case 'rule':
-      return attempt(() => rule(staff, { taskId: taskId(step.task), minutes: step.minutes }));
+      return attempt(() => ruleCompletion(staff, { taskId: taskId(step.task), minutes: step.minutes }));
   }
 }
 

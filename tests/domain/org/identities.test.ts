@@ -10,9 +10,9 @@ import { reconcile } from '../../../src/domain/ledger/reconcile.js';
 import { createBindingCode } from '../../../src/domain/org/binding-codes.js';
 import { findIdentity, linkIdentity } from '../../../src/domain/org/identities.js';
 import { monthRange } from '../../../src/domain/month.js';
-import { claim } from '../../../src/domain/timebank/claim.js';
-import { complete } from '../../../src/domain/timebank/complete.js';
-import { confirm } from '../../../src/domain/timebank/confirm.js';
+import { claimTask } from '../../../src/domain/timebank/claim.js';
+import { completeTask } from '../../../src/domain/timebank/complete.js';
+import { confirmCompletion } from '../../../src/domain/timebank/confirm.js';
 import { hoursOf } from '../../../src/domain/timebank/hours.js';
 import { topVolunteers } from '../../../src/domain/timebank/leaderboard.js';
 import { postTask, postWish } from '../../../src/domain/timebank/post-wish.js';
@@ -80,10 +80,10 @@ describe('merging records that served and were served', () => {
     const demo = demoDomain();
     const { jin, wang, yang } = demo.ids.members;
     const task = postWish(demo.as('jin'), { unitId: demo.ids.units.grid1.id, title: '帮忙买菜' });
-    claim(demo.as('wang'), { taskId: task.id });
-    complete(demo.as('wang'), { taskId: task.id, minutes: 120 });
+    claimTask(demo.as('wang'), { taskId: task.id });
+    completeTask(demo.as('wang'), { taskId: task.id, minutes: 120 });
     linkIdentity(demo.system, sender, yang.id);
-    confirm(demo.as('jin'), { taskId: task.id });
+    confirmCompletion(demo.as('jin'), { taskId: task.id });
     expect(balanceOf(demo.services.db, memberAccount(wang.id))).toBe(0);
     expect(hoursOf(demo.services.db, wang.id).givenMinutes).toBe(0);
     expect(balanceOf(demo.services.db, memberAccount(yang.id))).toBe(20);
@@ -96,15 +96,15 @@ describe('merging records that served and were served', () => {
     const demo = demoDomain();
     const { yang } = demo.ids.members;
     const served = postWish(demo.as('jin'), { unitId: demo.ids.units.grid1.id, title: '买菜' });
-    claim(demo.as('wang'), { taskId: served.id });
-    complete(demo.as('wang'), { taskId: served.id, minutes: 60 });
+    claimTask(demo.as('wang'), { taskId: served.id });
+    completeTask(demo.as('wang'), { taskId: served.id, minutes: 60 });
     const asked = postWish(demo.as('wang'), { unitId: demo.ids.units.grid1.id, title: '换灯泡' });
-    claim(demo.as('jin'), { taskId: asked.id });
-    complete(demo.as('jin'), { taskId: asked.id, minutes: 30 });
+    claimTask(demo.as('jin'), { taskId: asked.id });
+    completeTask(demo.as('jin'), { taskId: asked.id, minutes: 30 });
     linkIdentity(demo.system, sender, yang.id);
-    expect(complete(demo.as('yang'), { taskId: served.id, minutes: 90 })).toMatchObject({ corrected: true });
+    expect(completeTask(demo.as('yang'), { taskId: served.id, minutes: 90 })).toMatchObject({ corrected: true });
     expect(getTask(demo.services.db, asked.id).requesterId).toBe(yang.id);
-    expect(confirm(demo.as('yang'), { taskId: asked.id }).credited).toMatchObject([{ name: '金阿姨', points: 5 }]);
+    expect(confirmCompletion(demo.as('yang'), { taskId: asked.id }).credited).toMatchObject([{ name: '金阿姨', points: 5 }]);
     expect(hoursOf(demo.services.db, yang.id).receivedMinutes).toBe(30);
   });
 
@@ -112,13 +112,13 @@ describe('merging records that served and were served', () => {
     const demo = demoDomain();
     const { wang, yang } = demo.ids.members;
     const before = postWish(demo.as('jin'), { unitId: demo.ids.units.grid1.id, title: '买菜' });
-    claim(demo.as('wang'), { taskId: before.id });
-    complete(demo.as('wang'), { taskId: before.id, minutes: 60 });
-    confirm(demo.as('jin'), { taskId: before.id });
+    claimTask(demo.as('wang'), { taskId: before.id });
+    completeTask(demo.as('wang'), { taskId: before.id, minutes: 60 });
+    confirmCompletion(demo.as('jin'), { taskId: before.id });
     const own = postWish(demo.as('jin'), { unitId: demo.ids.units.grid1.id, title: '修水管' });
-    claim(demo.as('yang'), { taskId: own.id });
-    complete(demo.as('yang'), { taskId: own.id, minutes: 30 });
-    confirm(demo.as('jin'), { taskId: own.id });
+    claimTask(demo.as('yang'), { taskId: own.id });
+    completeTask(demo.as('yang'), { taskId: own.id, minutes: 30 });
+    confirmCompletion(demo.as('jin'), { taskId: own.id });
     linkIdentity(demo.system, sender, yang.id);
     expect(hoursOf(demo.services.db, yang.id).givenMinutes).toBe(90);
     // the credit stays on the record it was posted to; the merge moved the balance
@@ -135,12 +135,12 @@ describe('merging records that served and were served', () => {
     const { wang, yang } = demo.ids.members;
     const patrol = postTask(demo.as('li'), { unitId: demo.ids.units.grid1.id, title: '巡逻', slots: 2 });
     for (const who of ['wang', 'yang'] as const) {
-      claim(demo.as(who), { taskId: patrol.id });
-      complete(demo.as(who), { taskId: patrol.id, minutes: 60 });
+      claimTask(demo.as(who), { taskId: patrol.id });
+      completeTask(demo.as(who), { taskId: patrol.id, minutes: 60 });
     }
     linkIdentity(demo.system, sender, yang.id);
-    expect(() => confirm(demo.as('yang'), { taskId: patrol.id, volunteerId: wang.id })).toThrow('confirm.notYourself');
-    confirm(demo.as('li'), { taskId: patrol.id });
+    expect(() => confirmCompletion(demo.as('yang'), { taskId: patrol.id, volunteerId: wang.id })).toThrow('confirm.notYourself');
+    confirmCompletion(demo.as('li'), { taskId: patrol.id });
     expect(balanceOf(demo.services.db, memberAccount(wang.id))).toBe(0);
     expect(balanceOf(demo.services.db, memberAccount(yang.id))).toBe(20);
     expect(hoursOf(demo.services.db, yang.id).givenMinutes).toBe(120);

@@ -7,7 +7,7 @@ import { createMember, grantRole } from '../../../src/domain/org/members.js';
 import { escalateTicket } from '../../../src/domain/tickets/escalate.js';
 import { statusCard } from '../../../src/chat/render/tickets.js';
 import { hiddenFrom } from '../../../src/domain/tickets/permissions.js';
-import { plusOne } from '../../../src/domain/tickets/plusone.js';
+import { plusOneTicket } from '../../../src/domain/tickets/plusone.js';
 import { reportTicket } from '../../../src/domain/tickets/report.js';
 import { anonymousPeople, eventsOf, getTicket } from '../../../src/domain/tickets/store.js';
 import { takeTicket } from '../../../src/domain/tickets/take.js';
@@ -48,7 +48,7 @@ describe('an anonymous report that joins an open ticket', () => {
 
   it('is "一位居民" in 进度 to the reporter, other followers and staff; named to themselves and to admins in private', () => {
     const { demo, t } = setup();
-    plusOne(demo.as('yang'), t.id);
+    plusOneTicket(demo.as('yang'), t.id);
     for (const who of ['jin', 'yang', 'li', 'zhao'] as const) {
       const card = progress(demo, t.id, who);
       expect(card, who).toContain('一位居民 附议：3号楼的路灯不亮了');
@@ -96,7 +96,7 @@ describe('an anonymous report that joins an open ticket', () => {
   it('leaves someone who already backs it by name named, and says so', () => {
     const demo = ticketsDemo();
     const t = demo.report('jin', '3号楼路灯坏了');
-    plusOne(demo.as('wang'), t.id);
+    plusOneTicket(demo.as('wang'), t.id);
     const joined = reportTicket(demo.as('wang'), { unitId: demo.ids.units.grid1.id, roomId: null, text: '3号楼的路灯不亮了', anonymous: true });
     expect(joined).toMatchObject({ kind: 'duplicate', anonymous: false, ticket: { plusOnes: 1 } });
     expect(progress(demo, t.id, 'jin')).toContain('王阿姨 附议');

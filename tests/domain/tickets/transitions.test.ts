@@ -6,15 +6,15 @@ import { type Ctx, memberActor } from '../../../src/domain/context.js';
 import { createMember, grantRole } from '../../../src/domain/org/members.js';
 import { autocloseUnrated } from '../../../src/domain/tickets/autoclose.js';
 import { cancelTicket } from '../../../src/domain/tickets/cancel.js';
-import { recategorize } from '../../../src/domain/tickets/categorize.js';
+import { recategorizeTicket } from '../../../src/domain/tickets/categorize.js';
 import { addNote } from '../../../src/domain/tickets/note.js';
-import { mayFollow, mayStartFollowing, mayView, seesReporter } from '../../../src/domain/tickets/permissions.js';
-import { plusOne } from '../../../src/domain/tickets/plusone.js';
+import { hiddenFrom, mayFollow, mayStartFollowing, mayView } from '../../../src/domain/tickets/permissions.js';
+import { plusOneTicket } from '../../../src/domain/tickets/plusone.js';
 import { rateTicket } from '../../../src/domain/tickets/rate.js';
 import { reopenTicket } from '../../../src/domain/tickets/reopen.js';
 import { reportTicket } from '../../../src/domain/tickets/report.js';
 import { resolveTicket } from '../../../src/domain/tickets/resolve.js';
-import { eventsOf, getTicket } from '../../../src/domain/tickets/store.js';
+import { anonymousPeople, eventsOf, getTicket } from '../../../src/domain/tickets/store.js';
 import { takeTicket } from '../../../src/domain/tickets/take.js';
 import { DomainError } from '../../../src/errors.js';
 import { ticketsDemo } from '../../helpers/tickets.js';
@@ -92,9 +92,9 @@ describe('who may do what', () => {
     ['the reporter resolving', (d: ReturnType<typeof ticketsDemo>, id: number) => resolveTicket(d.as('jin'), id), 'FORBIDDEN', 'ticket.resolveOpenForbiddenOwn'],
     ['a neighbour resolving', (d: ReturnType<typeof ticketsDemo>, id: number) => resolveTicket(d.as('wang'), id), 'FORBIDDEN', 'ticket.resolveOpenForbiddenFollow'],
     ['another grid\'s worker resolving', (d: ReturnType<typeof ticketsDemo>, id: number) => resolveTicket(d.as('chen'), id), 'FORBIDDEN', 'ticket.resolveOpenForbidden'],
-    ['another grid\'s worker backing', (d: ReturnType<typeof ticketsDemo>, id: number) => plusOne(d.as('chen'), id), 'FORBIDDEN', 'ticket.plusOneForbidden'],
+    ['another grid\'s worker backing', (d: ReturnType<typeof ticketsDemo>, id: number) => plusOneTicket(d.as('chen'), id), 'FORBIDDEN', 'ticket.plusOneForbidden'],
     ['a resident noting', (d: ReturnType<typeof ticketsDemo>, id: number) => addNote(d.as('wang'), id, { note: 'x' }), 'FORBIDDEN', 'ticket.noteForbidden'],
-    ['a resident recategorising', (d: ReturnType<typeof ticketsDemo>, id: number) => recategorize(d.as('jin'), id, { category: '停车' }), 'FORBIDDEN', 'ticket.categorizeForbidden'],
+    ['a resident recategorising', (d: ReturnType<typeof ticketsDemo>, id: number) => recategorizeTicket(d.as('jin'), id, { category: '停车' }), 'FORBIDDEN', 'ticket.categorizeForbidden'],
     ['someone else cancelling', (d: ReturnType<typeof ticketsDemo>, id: number) => cancelTicket(d.as('wang'), id), 'FORBIDDEN', 'ticket.cancelForbidden'],
     ['rating before 办结', (d: ReturnType<typeof ticketsDemo>, id: number) => rateTicket(d.as('jin'), id, { rating: 5 }), 'CONFLICT', 'ticket.rateTooEarly'],
     ['rating 7', (d: ReturnType<typeof ticketsDemo>, id: number) => rateTicket(d.as('jin'), id, { rating: 7 }), 'INVALID_INPUT', 'ticket.badRating'],
@@ -103,11 +103,11 @@ describe('who may do what', () => {
     ['rating someone else\'s ticket', (d: ReturnType<typeof ticketsDemo>, id: number) => rateTicket(d.as('wang'), id, { rating: 5 }), 'FORBIDDEN', 'ticket.rateForbidden'],
     ['reopening an open ticket', (d: ReturnType<typeof ticketsDemo>, id: number) => reopenTicket(d.as('jin'), id), 'CONFLICT', 'ticket.reopenActive'],
     ['reopening someone else\'s', (d: ReturnType<typeof ticketsDemo>, id: number) => reopenTicket(d.as('wang'), id), 'FORBIDDEN', 'ticket.reopenForbidden'],
-    ['backing your own', (d: ReturnType<typeof ticketsDemo>, id: number) => plusOne(d.as('jin'), id), 'CONFLICT', 'ticket.plusOneOwn'],
+    ['backing your own', (d: ReturnType<typeof ticketsDemo>, id: number) => plusOneTicket(d.as('jin'), id), 'CONFLICT', 'ticket.plusOneOwn'],
     ['an unknown ref', (d: ReturnType<typeof ticketsDemo>, id: number) => takeTicket(d.as('li'), id + 99), 'NOT_FOUND', 'ticket.notFound'],
     ['a note with nothing in it', (d: ReturnType<typeof ticketsDemo>, id: number) => addNote(d.as('li'), id, { note: '  ' }), 'INVALID_INPUT', 'ticket.noteRequired'],
-    ['an unknown category', (d: ReturnType<typeof ticketsDemo>, id: number) => recategorize(d.as('li'), id, { category: '火星' }), 'NOT_FOUND', 'ticket.unknownCategory'],
-    ['the same category', (d: ReturnType<typeof ticketsDemo>, id: number) => recategorize(d.as('li'), id, { category: '市政照明' }), 'CONFLICT', 'ticket.sameCategory'],
+    ['an unknown category', (d: ReturnType<typeof ticketsDemo>, id: number) => recategorizeTicket(d.as('li'), id, { category: '火星' }), 'NOT_FOUND', 'ticket.unknownCategory'],
+    ['the same category', (d: ReturnType<typeof ticketsDemo>, id: number) => recategorizeTicket(d.as('li'), id, { category: '市政照明' }), 'CONFLICT', 'ticket.sameCategory'],
     ['staff cancelling without a reason', (d: ReturnType<typeof ticketsDemo>, id: number) => cancelTicket(d.as('li'), id), 'INVALID_INPUT', 'ticket.cancelReasonRequired'],
     ['a job reporting', (d: ReturnType<typeof ticketsDemo>) => reportTicket(d.system, { unitId: d.ids.units.grid1.id, roomId: null, text: 'x' }), 'FORBIDDEN', 'ticket.memberOnly'],
     ['an empty report', (d: ReturnType<typeof ticketsDemo>) => reportTicket(d.as('jin'), { unitId: d.ids.units.grid1.id, roomId: null, text: '   ' }), 'INVALID_INPUT', 'ticket.textRequired'],
@@ -162,12 +162,13 @@ describe('who may do what', () => {
     expect(mayView(demo.db, id('li'), anon)).toBe(true);
     expect(mayView(demo.db, id('chen'), anon)).toBe(false);
     expect(mayView(demo.db, id('jin'), anon)).toBe(false);
-    plusOne(demo.as('jin'), anon.id);
+    plusOneTicket(demo.as('jin'), anon.id);
     expect(mayView(demo.db, id('jin'), getTicket(demo.db, anon.id))).toBe(true);
-    expect(seesReporter(demo.db, id('li'), anon)).toBe(false);
-    expect(seesReporter(demo.db, id('zhao'), anon)).toBe(false);
-    expect(seesReporter(demo.db, id('wang'), anon)).toBe(true);
-    expect(seesReporter(demo.db, id('admin'), anon)).toBe(true);
+    const namedTo = (who: 'wang' | 'li' | 'zhao' | 'admin') => !hiddenFrom(demo.db, id(who), anon, anonymousPeople(demo.db, anon), false).has(id('wang'));
+    expect(namedTo('li')).toBe(false);
+    expect(namedTo('zhao')).toBe(false);
+    expect(namedTo('wang')).toBe(true);
+    expect(namedTo('admin')).toBe(true);
   });
 });
 
@@ -187,10 +188,10 @@ describe('附议 is for neighbours', () => {
     const inBuilding = person(demo, '3号楼居民', 'resident', building3.id);
     const communityVolunteer = person(demo, '社区志愿者', 'volunteer', community.id);
     const otherGrid = person(demo, '第二网格居民', 'resident', grid2.id);
-    expect(plusOne(demo.as('wang'), t.id).plusOnes).toBe(1);
-    expect(plusOne(inBuilding, t.id).plusOnes).toBe(2);
-    expect(plusOne(communityVolunteer, t.id).plusOnes).toBe(3);
-    expect(() => plusOne(otherGrid, t.id)).toThrow(expect.objectContaining({ code: 'FORBIDDEN', key: 'ticket.plusOneForbidden' }));
+    expect(plusOneTicket(demo.as('wang'), t.id).plusOnes).toBe(1);
+    expect(plusOneTicket(inBuilding, t.id).plusOnes).toBe(2);
+    expect(plusOneTicket(communityVolunteer, t.id).plusOnes).toBe(3);
+    expect(() => plusOneTicket(otherGrid, t.id)).toThrow(expect.objectContaining({ code: 'FORBIDDEN', key: 'ticket.plusOneForbidden' }));
     const refused = getTicket(demo.db, t.id);
     expect(refused.plusOnes).toBe(3);
     expect(mayFollow(demo.db, memberOf(otherGrid), refused)).toBe(false);
@@ -200,24 +201,24 @@ describe('附议 is for neighbours', () => {
 
     // A ticket from building 3 is its grid's business: a neighbour elsewhere in grid 1 may follow it.
     const fromBuilding = demo.report('wang', '3号楼电梯坏了', { unitId: building3.id });
-    expect(plusOne(person(demo, '第一网格居民', 'resident', grid1.id), fromBuilding.id).plusOnes).toBe(1);
-    expect(() => plusOne(otherGrid, fromBuilding.id)).toThrow(/ticket.plusOneForbidden/);
+    expect(plusOneTicket(person(demo, '第一网格居民', 'resident', grid1.id), fromBuilding.id).plusOnes).toBe(1);
+    expect(() => plusOneTicket(otherGrid, fromBuilding.id)).toThrow(/ticket.plusOneForbidden/);
   });
 
   it('refuses an outsider before saying anything about the ticket\'s state', () => {
     const demo = ticketsDemo();
     const t = demo.report('jin', '3号楼路灯坏了');
     resolveTicket(demo.as('li'), t.id);
-    expect(() => plusOne(demo.as('chen'), t.id)).toThrow(/ticket.plusOneForbidden/);
-    expect(() => plusOne(demo.as('wang'), t.id)).toThrow(/ticket.alreadyResolved/);
+    expect(() => plusOneTicket(demo.as('chen'), t.id)).toThrow(/ticket.plusOneForbidden/);
+    expect(() => plusOneTicket(demo.as('wang'), t.id)).toThrow(/ticket.alreadyResolved/);
   });
 
   it('posts a follower\'s news only to a group of the ticket\'s grid or above', () => {
     const demo = ticketsDemo();
     const t = demo.report('jin', '3号楼路灯坏了');
     grantRole(demo.system, { memberId: demo.ids.members.wang.id, role: 'resident', unitId: demo.ids.units.grid2.id });
-    plusOne(demo.as('wang'), t.id, { roomId: demo.roomId('grid-2') });
-    plusOne(demo.as('yang'), t.id, { roomId: demo.roomId('grid-1') });
+    plusOneTicket(demo.as('wang'), t.id, { roomId: demo.roomId('grid-2') });
+    plusOneTicket(demo.as('yang'), t.id, { roomId: demo.roomId('grid-1') });
     const rooms = new Map(demo.db.select().from(ticketFollowers).all().map((f) => [f.memberId, f.roomId]));
     expect(rooms.get(demo.ids.members.wang.id)).toBeNull();
     expect(rooms.get(demo.ids.members.yang.id)).toBe(demo.roomId('grid-1'));
@@ -230,7 +231,7 @@ describe('附议 is for neighbours', () => {
     expect(mayStartFollowing(demo.db, id('wang'), t)).toBe(true);
     expect(mayStartFollowing(demo.db, id('jin'), t)).toBe(false);
     expect(mayStartFollowing(demo.db, id('chen'), t)).toBe(false);
-    plusOne(demo.as('yang'), t.id);
+    plusOneTicket(demo.as('yang'), t.id);
     expect(mayStartFollowing(demo.db, id('yang'), t)).toBe(false);
     resolveTicket(demo.as('li'), t.id);
     expect(mayStartFollowing(demo.db, id('wang'), getTicket(demo.db, t.id))).toBe(false);
@@ -241,12 +242,12 @@ describe('the other transitions', () => {
   it('附议 raises the count and subscribes, once', () => {
     const demo = ticketsDemo();
     const t = demo.report('jin', '3号楼路灯坏了');
-    expect(plusOne(demo.as('wang'), t.id, { roomId: demo.roomId('grid-1') }).plusOnes).toBe(1);
-    expect(plusOne(demo.as('yang'), t.id).plusOnes).toBe(2);
-    expect(() => plusOne(demo.as('wang'), t.id)).toThrow(/ticket.plusOneAgain/);
+    expect(plusOneTicket(demo.as('wang'), t.id, { roomId: demo.roomId('grid-1') }).plusOnes).toBe(1);
+    expect(plusOneTicket(demo.as('yang'), t.id).plusOnes).toBe(2);
+    expect(() => plusOneTicket(demo.as('wang'), t.id)).toThrow(/ticket.plusOneAgain/);
     expect(demo.db.select().from(ticketFollowers).all()).toHaveLength(2);
     resolveTicket(demo.as('li'), t.id);
-    expect(() => plusOne(demo.as('zhao'), t.id)).toThrow(/ticket.alreadyResolved/);
+    expect(() => plusOneTicket(demo.as('zhao'), t.id)).toThrow(/ticket.alreadyResolved/);
   });
 
   it('a report like an open one joins it instead, unless forced', () => {
@@ -280,10 +281,10 @@ describe('the other transitions', () => {
     const demo = ticketsDemo();
     const t = demo.report('jin', '3号楼门口有点事');
     expect(getTicket(demo.db, t.id).categoryId).not.toBe(null);
-    const urgent = recategorize(demo.as('li'), t.id, { category: '安全隐患' });
+    const urgent = recategorizeTicket(demo.as('li'), t.id, { category: '安全隐患' });
     expect(urgent.moved).toBe(false);
     expect(urgent.ticket.dueAt!.getTime() - t.createdAt.getTime()).toBe(10 * MINUTE);
-    const dispute = recategorize(demo.as('li'), t.id, { category: '邻里纠纷' });
+    const dispute = recategorizeTicket(demo.as('li'), t.id, { category: '邻里纠纷' });
     expect(dispute).toMatchObject({ moved: true, ticket: { responsibleUnitId: demo.ids.units.community.id } });
     expect(demo.outboxTo('community').at(-1)?.text).toContain('邻里纠纷');
     expect(eventsOf(demo.db, t.id).filter((e) => e.kind === 'categorize')).toHaveLength(2);

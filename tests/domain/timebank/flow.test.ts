@@ -4,16 +4,16 @@ import { balanceOf, memberAccount, poolAccount } from '../../../src/domain/ledge
 import { reconcile } from '../../../src/domain/ledger/reconcile.js';
 import { createMember, grantRole } from '../../../src/domain/org/members.js';
 import { createUnit, updateUnit } from '../../../src/domain/org/units.js';
-import { claim, withdraw } from '../../../src/domain/timebank/claim.js';
-import { complete } from '../../../src/domain/timebank/complete.js';
-import { confirm } from '../../../src/domain/timebank/confirm.js';
-import { dispute } from '../../../src/domain/timebank/dispute.js';
+import { claimTask, withdrawClaim } from '../../../src/domain/timebank/claim.js';
+import { completeTask } from '../../../src/domain/timebank/complete.js';
+import { confirmCompletion } from '../../../src/domain/timebank/confirm.js';
+import { disputeCompletion } from '../../../src/domain/timebank/dispute.js';
 import { hoursOf } from '../../../src/domain/timebank/hours.js';
 import { lapseCompletions } from '../../../src/domain/timebank/lapse.js';
 import { topVolunteers } from '../../../src/domain/timebank/leaderboard.js';
 import { communityOf } from '../../../src/domain/org/units.js';
 import { postTask, postWish } from '../../../src/domain/timebank/post-wish.js';
-import { rule } from '../../../src/domain/timebank/rule.js';
+import { ruleCompletion } from '../../../src/domain/timebank/rule.js';
 import { completionsOf, getTask, openTasksFor } from '../../../src/domain/timebank/tasks.js';
 import { monthRange } from '../../../src/domain/month.js';
 import { type DemoDomain, demoDomain, type Who } from '../../helpers/timebank.js';
@@ -21,8 +21,8 @@ import { type DemoDomain, demoDomain, type Who } from '../../helpers/timebank.js
 /** 王阿姨's wish in grid 1, claimed by 杨幼红 and reported at `minutes`. */
 function reportedWish(demo: DemoDomain, minutes = 120) {
   const task = postWish(demo.as('wang'), { unitId: demo.ids.units.grid1.id, title: '帮忙买菜' });
-  claim(demo.as('yang'), { taskId: task.id });
-  complete(demo.as('yang'), { taskId: task.id, minutes });
+  claimTask(demo.as('yang'), { taskId: task.id });
+  completeTask(demo.as('yang'), { taskId: task.id, minutes });
   return task;
 }
 
@@ -94,8 +94,8 @@ describe('posting wishes and tasks', () => {
       ['一网格', 1],
       ['社区', 2],
     ]);
-    claim(demo.as('yang'), { taskId: here.id });
-    claim(demo.as('yang'), { taskId: above.id });
+    claimTask(demo.as('yang'), { taskId: here.id });
+    claimTask(demo.as('yang'), { taskId: above.id });
     expect(openTasksFor(demo.services.db, grid1.id).map((t) => [t.id, t.slots - t.claimed])).toEqual([[above.id, 1]]);
   });
 });
@@ -109,25 +109,25 @@ describe('claiming', () => {
   ] as const)('refuses to claim %s', (_, who, key) => {
     const demo = demoDomain();
     const task = postWish(demo.as('wang'), { unitId: demo.ids.units.grid1.id, title: '买菜' });
-    claim(demo.as('yang'), { taskId: task.id });
-    expect(() => claim(demo.as(who), { taskId: task.id })).toThrow(key);
+    claimTask(demo.as('yang'), { taskId: task.id });
+    expect(() => claimTask(demo.as(who), { taskId: task.id })).toThrow(key);
   });
 
   it('refuses an unknown task, naming it', () => {
     const demo = demoDomain();
-    expect(() => claim(demo.as('yang'), { taskId: 99 })).toThrowError(expect.objectContaining({ code: 'NOT_FOUND', params: { ref: 'W99' } }));
+    expect(() => claimTask(demo.as('yang'), { taskId: 99 })).toThrowError(expect.objectContaining({ code: 'NOT_FOUND', params: { ref: 'W99' } }));
   });
 
   it('gives a slot back before reporting, not after', () => {
     const demo = demoDomain();
     const task = postWish(demo.as('wang'), { unitId: demo.ids.units.grid1.id, title: '买菜' });
-    claim(demo.as('yang'), { taskId: task.id });
-    withdraw(demo.as('yang'), { taskId: task.id });
+    claimTask(demo.as('yang'), { taskId: task.id });
+    withdrawClaim(demo.as('yang'), { taskId: task.id });
     expect(demo.outboxTo('dm:wang').at(-1)).toContain('放弃');
-    claim(demo.as('jin'), { taskId: task.id });
-    complete(demo.as('jin'), { taskId: task.id, minutes: 30 });
-    expect(() => withdraw(demo.as('jin'), { taskId: task.id })).toThrow('withdraw.reported');
-    expect(() => withdraw(demo.as('yang'), { taskId: task.id })).toThrow('task.notClaimed');
+    claimTask(demo.as('jin'), { taskId: task.id });
+    completeTask(demo.as('jin'), { taskId: task.id, minutes: 30 });
+    expect(() => withdrawClaim(demo.as('jin'), { taskId: task.id })).toThrow('withdraw.reported');
+    expect(() => withdrawClaim(demo.as('yang'), { taskId: task.id })).toThrow('task.notClaimed');
   });
 });
 
@@ -136,7 +136,7 @@ describe('reporting and confirming hours', () => {
     const demo = demoDomain();
     const task = reportedWish(demo, 120);
     expect(demo.outboxTo('dm:wang').at(-1)).toContain('确认 W1');
-    const { credited } = confirm(demo.as('wang'), { taskId: task.id });
+    const { credited } = confirmCompletion(demo.as('wang'), { taskId: task.id });
     expect(credited).toMatchObject([{ name: '杨幼红', points: 20, creditedMinutes: 120, status: 'confirmed' }]);
     expect(points(demo, 'yang')).toBe(20);
     expect(balanceOf(demo.services.db, poolAccount(demo.ids.units.grid1.id))).toBe(-20);
@@ -144,8 +144,8 @@ describe('reporting and confirming hours', () => {
     expect(hoursOf(demo.services.db, demo.ids.members.wang.id).receivedMinutes).toBe(120);
     expect(demo.outboxTo('dm:yang').at(-1)).toContain('获得 20 积分');
     expect(getTask(demo.services.db, task.id).status).toBe('done');
-    expect(() => confirm(demo.as('wang'), { taskId: task.id })).toThrow('confirm.already');
-    expect(() => confirm(demo.as('li'), { taskId: task.id })).toThrow('confirm.already');
+    expect(() => confirmCompletion(demo.as('wang'), { taskId: task.id })).toThrow('confirm.already');
+    expect(() => confirmCompletion(demo.as('li'), { taskId: task.id })).toThrow('confirm.already');
     expect(points(demo, 'yang')).toBe(20);
     expect(reconcile(demo.services.db).ok).toBe(true);
   });
@@ -155,10 +155,10 @@ describe('reporting and confirming hours', () => {
     const elder = createMember(demo.system, { name: '李大爷' });
     grantRole(demo.system, { memberId: elder.id, role: 'resident', unitId: demo.ids.units.grid1.id });
     const task = postWish(demo.as('li'), { unitId: demo.ids.units.grid1.id, title: '陪同就医', requesterId: elder.id });
-    claim(demo.as('yang'), { taskId: task.id });
-    complete(demo.as('yang'), { taskId: task.id, minutes: 120 });
+    claimTask(demo.as('yang'), { taskId: task.id });
+    completeTask(demo.as('yang'), { taskId: task.id, minutes: 120 });
     expect(demo.outboxTo('grid-1-staff').at(-1)).toContain('我联系不上 李大爷（没有私聊，群里也@不到），请核实后代为确认');
-    confirm(demo.as('li'), { taskId: task.id });
+    confirmCompletion(demo.as('li'), { taskId: task.id });
     expect(points(demo, 'yang')).toBe(20);
   });
 
@@ -167,15 +167,15 @@ describe('reporting and confirming hours', () => {
     const elder = createMember(demo.system, { name: '李大爷' });
     grantRole(demo.system, { memberId: elder.id, role: 'resident', unitId: demo.ids.units.grid1.id });
     const task = postWish(demo.as('li'), { unitId: demo.ids.units.grid1.id, title: '陪同就医', requesterId: elder.id });
-    claim(demo.as('yang'), { taskId: task.id });
-    complete(demo.as('yang'), { taskId: task.id, minutes: 120 });
+    claimTask(demo.as('yang'), { taskId: task.id });
+    completeTask(demo.as('yang'), { taskId: task.id, minutes: 120 });
     const asElder = { ...demo.system, actor: { kind: 'member' as const, memberId: elder.id } };
-    expect(() => confirm(asElder, { taskId: task.id })).toThrowError(
+    expect(() => confirmCompletion(asElder, { taskId: task.id })).toThrowError(
       expect.objectContaining({ key: 'confirm.unseen', params: { ref: 'W1', name: '杨幼红', hours: '2小时' } }),
     );
-    expect(() => confirm(asElder, { taskId: task.id, minutes: 90 })).toThrow('confirm.changed');
+    expect(() => confirmCompletion(asElder, { taskId: task.id, minutes: 90 })).toThrow('confirm.changed');
     expect(points(demo, 'yang')).toBe(0);
-    confirm(asElder, { taskId: task.id, minutes: 120 });
+    confirmCompletion(asElder, { taskId: task.id, minutes: 120 });
     expect(points(demo, 'yang')).toBe(20);
   });
 
@@ -183,40 +183,40 @@ describe('reporting and confirming hours', () => {
     const demo = demoDomain();
     const task = reportedWish(demo, 60);
     expect(completionsOf(demo.services.db, task.id)[0]!.requesterTold).toBe(true);
-    complete(demo.as('yang'), { taskId: task.id, minutes: 90 });
+    completeTask(demo.as('yang'), { taskId: task.id, minutes: 90 });
     expect(demo.outboxTo('dm:wang').at(-1)).toContain('服务了 1小时30分钟');
-    expect(() => confirm(demo.as('wang'), { taskId: task.id, minutes: 60 })).toThrow('confirm.changed');
-    expect(confirm(demo.as('wang'), { taskId: task.id }).credited).toMatchObject([{ creditedMinutes: 90, points: 15 }]);
+    expect(() => confirmCompletion(demo.as('wang'), { taskId: task.id, minutes: 60 })).toThrow('confirm.changed');
+    expect(confirmCompletion(demo.as('wang'), { taskId: task.id }).credited).toMatchObject([{ creditedMinutes: 90, points: 15 }]);
   });
 
   it('uses the nearest rate up the tree', () => {
     const demo = demoDomain();
     updateUnit(demo.system, demo.ids.units.grid1.id, { pointsPerHour: 12 });
     const task = reportedWish(demo, 90);
-    confirm(demo.as('wang'), { taskId: task.id });
+    confirmCompletion(demo.as('wang'), { taskId: task.id });
     expect(points(demo, 'yang')).toBe(18);
   });
 
   it('lets a volunteer correct a pending report, not a settled one', () => {
     const demo = demoDomain();
     const task = reportedWish(demo, 60);
-    expect(complete(demo.as('yang'), { taskId: task.id, minutes: 90 })).toMatchObject({ corrected: true, points: 15 });
-    confirm(demo.as('wang'), { taskId: task.id });
+    expect(completeTask(demo.as('yang'), { taskId: task.id, minutes: 90 })).toMatchObject({ corrected: true, points: 15 });
+    confirmCompletion(demo.as('wang'), { taskId: task.id });
     expect(points(demo, 'yang')).toBe(15);
-    expect(() => complete(demo.as('yang'), { taskId: task.id, minutes: 120 })).toThrow('complete.settled');
+    expect(() => completeTask(demo.as('yang'), { taskId: task.id, minutes: 120 })).toThrow('complete.settled');
   });
 
   it.each([0, -5, 1.5, 24 * 60 + 1])('refuses a report of %s minutes', (minutes) => {
     const demo = demoDomain();
     const task = postWish(demo.as('wang'), { unitId: demo.ids.units.grid1.id, title: '买菜' });
-    claim(demo.as('yang'), { taskId: task.id });
-    expect(() => complete(demo.as('yang'), { taskId: task.id, minutes })).toThrow('complete.badHours');
+    claimTask(demo.as('yang'), { taskId: task.id });
+    expect(() => completeTask(demo.as('yang'), { taskId: task.id, minutes })).toThrow('complete.badHours');
   });
 
   it('refuses a report from someone who did not claim', () => {
     const demo = demoDomain();
     const task = postWish(demo.as('wang'), { unitId: demo.ids.units.grid1.id, title: '买菜' });
-    expect(() => complete(demo.as('yang'), { taskId: task.id, minutes: 60 })).toThrow('task.notClaimed');
+    expect(() => completeTask(demo.as('yang'), { taskId: task.id, minutes: 60 })).toThrow('task.notClaimed');
   });
 
   it.each([
@@ -227,25 +227,25 @@ describe('reporting and confirming hours', () => {
   ] as const)('refuses confirmation by %s', (_, who, key) => {
     const demo = demoDomain();
     const task = reportedWish(demo);
-    expect(() => confirm(demo.as(who), { taskId: task.id })).toThrow(key);
+    expect(() => confirmCompletion(demo.as(who), { taskId: task.id })).toThrow(key);
     expect(points(demo, 'yang')).toBe(0);
   });
 
   it('lets staff covering the unit confirm for the person served', () => {
     const demo = demoDomain();
     const task = reportedWish(demo);
-    confirm(demo.as('zhao'), { taskId: task.id }); // community staff cover grid 1
+    confirmCompletion(demo.as('zhao'), { taskId: task.id }); // community staff cover grid 1
     expect(points(demo, 'yang')).toBe(20);
   });
 
   it('confirms, of several reports, those that say the hours named', () => {
     const demo = demoDomain();
     const task = postTask(demo.as('li'), { unitId: demo.ids.units.grid1.id, title: '夜间巡逻', slots: 2 });
-    claim(demo.as('yang'), { taskId: task.id });
-    claim(demo.as('wang'), { taskId: task.id });
-    complete(demo.as('yang'), { taskId: task.id, minutes: 60 });
-    complete(demo.as('wang'), { taskId: task.id, minutes: 120 });
-    const { credited } = confirm(demo.as('zhao'), { taskId: task.id, minutes: 120 });
+    claimTask(demo.as('yang'), { taskId: task.id });
+    claimTask(demo.as('wang'), { taskId: task.id });
+    completeTask(demo.as('yang'), { taskId: task.id, minutes: 60 });
+    completeTask(demo.as('wang'), { taskId: task.id, minutes: 120 });
+    const { credited } = confirmCompletion(demo.as('zhao'), { taskId: task.id, minutes: 120 });
     expect(credited.map((c) => c.name)).toEqual(['王阿姨']);
     expect(points(demo, 'yang')).toBe(0);
     expect(completionsOf(demo.services.db, task.id).find((c) => c.volunteerId === demo.ids.members.yang.id)?.status).toBe('pending');
@@ -254,18 +254,18 @@ describe('reporting and confirming hours', () => {
   it('never lets staff confirm their own service', () => {
     const demo = demoDomain();
     const task = postWish(demo.as('wang'), { unitId: demo.ids.units.grid1.id, title: '修水管' });
-    claim(demo.as('li'), { taskId: task.id });
-    complete(demo.as('li'), { taskId: task.id, minutes: 60 });
-    expect(() => confirm(demo.as('li'), { taskId: task.id })).toThrow('confirm.notYourself');
-    expect(() => rule(demo.as('li'), { taskId: task.id, minutes: 60 })).toThrow('confirm.notYourself');
+    claimTask(demo.as('li'), { taskId: task.id });
+    completeTask(demo.as('li'), { taskId: task.id, minutes: 60 });
+    expect(() => confirmCompletion(demo.as('li'), { taskId: task.id })).toThrow('confirm.notYourself');
+    expect(() => ruleCompletion(demo.as('li'), { taskId: task.id, minutes: 60 })).toThrow('confirm.notYourself');
   });
 
   it('needs staff for hours above the cap, and tells them', () => {
     const demo = demoDomain();
     const task = reportedWish(demo, 9 * 60);
     expect(demo.outboxTo('grid-1-staff').at(-1)).toContain('超过单次 8小时 上限');
-    expect(() => confirm(demo.as('wang'), { taskId: task.id })).toThrowError(expect.objectContaining({ key: 'confirm.overCap', params: { ref: 'W1', cap: 8 } }));
-    confirm(demo.as('li'), { taskId: task.id });
+    expect(() => confirmCompletion(demo.as('wang'), { taskId: task.id })).toThrowError(expect.objectContaining({ key: 'confirm.overCap', params: { ref: 'W1', cap: 8 } }));
+    confirmCompletion(demo.as('li'), { taskId: task.id });
     expect(points(demo, 'yang')).toBe(90);
   });
 
@@ -273,14 +273,14 @@ describe('reporting and confirming hours', () => {
     const demo = demoDomain();
     const task = postTask(demo.as('li'), { unitId: demo.ids.units.grid1.id, title: '夜间巡逻', slots: 3 });
     for (const who of ['yang', 'jin', 'wang'] as const) {
-      claim(demo.as(who), { taskId: task.id });
-      complete(demo.as(who), { taskId: task.id, minutes: 60 });
+      claimTask(demo.as(who), { taskId: task.id });
+      completeTask(demo.as(who), { taskId: task.id, minutes: 60 });
     }
     expect(demo.outboxTo('grid-1-staff').at(-1)).toContain('报告任务 W1');
-    expect(() => confirm(demo.as('wang'), { taskId: task.id })).toThrow('confirm.notYours'); // no one is served by a patrol
-    confirm(demo.as('li'), { taskId: task.id, volunteerId: demo.ids.members.jin.id });
+    expect(() => confirmCompletion(demo.as('wang'), { taskId: task.id })).toThrow('confirm.notYours'); // no one is served by a patrol
+    confirmCompletion(demo.as('li'), { taskId: task.id, volunteerId: demo.ids.members.jin.id });
     expect(points(demo, 'jin')).toBe(10);
-    const { credited } = confirm(demo.as('li'), { taskId: task.id });
+    const { credited } = confirmCompletion(demo.as('li'), { taskId: task.id });
     expect(credited.map((c) => c.name).sort()).toEqual(['杨幼红', '王阿姨'].sort());
     expect(getTask(demo.services.db, task.id).status).toBe('done');
   });
@@ -288,7 +288,7 @@ describe('reporting and confirming hours', () => {
   it('says when there is nothing to confirm yet', () => {
     const demo = demoDomain();
     const task = postWish(demo.as('wang'), { unitId: demo.ids.units.grid1.id, title: '买菜' });
-    expect(() => confirm(demo.as('wang'), { taskId: task.id })).toThrow('confirm.nothing');
+    expect(() => confirmCompletion(demo.as('wang'), { taskId: task.id })).toThrow('confirm.nothing');
   });
 });
 
@@ -296,26 +296,26 @@ describe('disputes and rulings', () => {
   it('lets the person served dispute, staff rule, and tells everyone', () => {
     const demo = demoDomain();
     const task = reportedWish(demo, 180);
-    expect(() => dispute(demo.as('li'), { taskId: task.id, reason: 'x' })).toThrow('dispute.requesterOnly');
-    expect(() => dispute(demo.as('wang'), { taskId: task.id, reason: ' ' })).toThrow('dispute.reasonRequired');
-    dispute(demo.as('wang'), { taskId: task.id, reason: '只用了一个小时' });
+    expect(() => disputeCompletion(demo.as('li'), { taskId: task.id, reason: 'x' })).toThrow('dispute.requesterOnly');
+    expect(() => disputeCompletion(demo.as('wang'), { taskId: task.id, reason: ' ' })).toThrow('dispute.reasonRequired');
+    disputeCompletion(demo.as('wang'), { taskId: task.id, reason: '只用了一个小时' });
     expect(demo.outboxTo('grid-1-staff').at(-1)).toContain('只用了一个小时');
     expect(demo.outboxTo('dm:yang').at(-1)).toContain('异议');
-    expect(() => confirm(demo.as('wang'), { taskId: task.id })).toThrow('confirm.disputed');
-    expect(() => rule(demo.as('wang'), { taskId: task.id, minutes: 60 })).toThrow('auth.staffOnly');
-    const { completion } = rule(demo.as('li'), { taskId: task.id, minutes: 60 });
+    expect(() => confirmCompletion(demo.as('wang'), { taskId: task.id })).toThrow('confirm.disputed');
+    expect(() => ruleCompletion(demo.as('wang'), { taskId: task.id, minutes: 60 })).toThrow('auth.staffOnly');
+    const { completion } = ruleCompletion(demo.as('li'), { taskId: task.id, minutes: 60 });
     expect(completion).toMatchObject({ status: 'ruled', creditedMinutes: 60, points: 10 });
     expect(points(demo, 'yang')).toBe(10);
     expect(demo.outboxTo('dm:yang').at(-1)).toContain('裁定');
     expect(demo.outboxTo('dm:wang').at(-1)).toContain('裁定');
-    expect(() => rule(demo.as('li'), { taskId: task.id, minutes: 120 })).toThrow('rule.nothing');
+    expect(() => ruleCompletion(demo.as('li'), { taskId: task.id, minutes: 120 })).toThrow('rule.nothing');
   });
 
   it('can rule that nothing is credited', () => {
     const demo = demoDomain();
     const task = reportedWish(demo);
-    dispute(demo.as('wang'), { taskId: task.id, reason: '没有来' });
-    rule(demo.as('li'), { taskId: task.id, minutes: 0 });
+    disputeCompletion(demo.as('wang'), { taskId: task.id, reason: '没有来' });
+    ruleCompletion(demo.as('li'), { taskId: task.id, minutes: 0 });
     expect(points(demo, 'yang')).toBe(0);
     expect(hoursOf(demo.services.db, demo.ids.members.yang.id).givenMinutes).toBe(0);
     expect(reconcile(demo.services.db).ok).toBe(true);
@@ -325,11 +325,11 @@ describe('disputes and rulings', () => {
     const demo = demoDomain();
     const task = postTask(demo.as('li'), { unitId: demo.ids.units.grid1.id, title: '义诊', slots: 2 });
     for (const who of ['yang', 'jin'] as const) {
-      claim(demo.as(who), { taskId: task.id });
-      complete(demo.as(who), { taskId: task.id, minutes: 60 });
+      claimTask(demo.as(who), { taskId: task.id });
+      completeTask(demo.as(who), { taskId: task.id, minutes: 60 });
     }
-    expect(() => rule(demo.as('zhao'), { taskId: task.id, minutes: 30 })).toThrow('task.whichVolunteer');
-    rule(demo.as('zhao'), { taskId: task.id, minutes: 30, volunteerId: demo.ids.members.jin.id });
+    expect(() => ruleCompletion(demo.as('zhao'), { taskId: task.id, minutes: 30 })).toThrow('task.whichVolunteer');
+    ruleCompletion(demo.as('zhao'), { taskId: task.id, minutes: 30, volunteerId: demo.ids.members.jin.id });
     expect(points(demo, 'jin')).toBe(5);
   });
 });
@@ -346,16 +346,16 @@ describe('lapse', () => {
     expect(completionsOf(demo.services.db, task.id)[0]!.status).toBe('lapsed');
     expect(demo.outboxTo('dm:yang').at(-1)).toContain('已失效');
     expect(demo.outboxTo('grid-1-staff').at(-1)).toContain('裁定 W1 杨幼红');
-    expect(() => confirm(demo.as('wang'), { taskId: task.id })).toThrow('confirm.lapsed');
+    expect(() => confirmCompletion(demo.as('wang'), { taskId: task.id })).toThrow('confirm.lapsed');
     expect(points(demo, 'yang')).toBe(0);
-    rule(demo.as('li'), { taskId: task.id, minutes: 120 });
+    ruleCompletion(demo.as('li'), { taskId: task.id, minutes: 120 });
     expect(points(demo, 'yang')).toBe(20);
   });
 
   it('does not lapse disputed reports: they wait for a ruling', () => {
     const demo = demoDomain();
     const task = reportedWish(demo);
-    dispute(demo.as('wang'), { taskId: task.id, reason: '太长' });
+    disputeCompletion(demo.as('wang'), { taskId: task.id, reason: '太长' });
     demo.clock.advance(30 * DAY);
     expect(lapseCompletions(demo.system)).toBe(0);
   });
@@ -366,22 +366,22 @@ describe('leaderboard', () => {
     const demo = demoDomain(new Date('2026-03-31T20:00:00+08:00'));
     const { units } = demo.ids;
     const march = reportedWish(demo, 300);
-    confirm(demo.as('wang'), { taskId: march.id });
+    confirmCompletion(demo.as('wang'), { taskId: march.id });
     demo.clock.set(new Date('2026-04-01T08:00:00+08:00')); // still March 31 in UTC
     const april = postTask(demo.as('li'), { unitId: units.grid1.id, title: '巡逻', slots: 2 });
     for (const [who, minutes] of [['jin', 60], ['yang', 120]] as const) {
-      claim(demo.as(who), { taskId: april.id });
-      complete(demo.as(who), { taskId: april.id, minutes });
+      claimTask(demo.as(who), { taskId: april.id });
+      completeTask(demo.as(who), { taskId: april.id, minutes });
     }
-    confirm(demo.as('li'), { taskId: april.id });
+    confirmCompletion(demo.as('li'), { taskId: april.id });
     // Another community's volunteer does not count here.
     const elsewhere = createUnit(demo.system, { parentId: units.street.id, kind: 'community', name: '荷西社区' });
     const volunteer = createMember(demo.system, { name: '荷西志愿者' });
     grantRole(demo.system, { memberId: volunteer.id, role: 'volunteer', unitId: elsewhere.id });
     const theirs = postTask(demo.as('admin'), { unitId: elsewhere.id, title: '荷西巡逻', slots: 1 });
-    claim({ ...demo.system, actor: { kind: 'member', memberId: volunteer.id } }, { taskId: theirs.id });
-    complete({ ...demo.system, actor: { kind: 'member', memberId: volunteer.id } }, { taskId: theirs.id, minutes: 600 });
-    confirm(demo.as('admin'), { taskId: theirs.id });
+    claimTask({ ...demo.system, actor: { kind: 'member', memberId: volunteer.id } }, { taskId: theirs.id });
+    completeTask({ ...demo.system, actor: { kind: 'member', memberId: volunteer.id } }, { taskId: theirs.id, minutes: 600 });
+    confirmCompletion(demo.as('admin'), { taskId: theirs.id });
     const community = communityOf(demo.services.db, units.building3.id);
     expect(community.id).toBe(units.community.id);
     const { start, end } = monthRange(demo.clock.now(), 'Asia/Shanghai');
@@ -403,14 +403,14 @@ describe('who may claim', () => {
     const demo = demoDomain();
     const task = postWish(demo.as('wang'), { unitId: demo.ids.units.grid1.id, title: '买菜' });
     const stranger = createMember(demo.system, { name: '路人' });
-    expect(() => claim({ ...demo.system, actor: { kind: 'member', memberId: stranger.id } }, { taskId: task.id })).toThrow('claim.notHere');
+    expect(() => claimTask({ ...demo.system, actor: { kind: 'member', memberId: stranger.id } }, { taskId: task.id })).toThrow('claim.notHere');
     grantRole(demo.system, { memberId: stranger.id, role: 'resident', unitId: demo.ids.units.building3.id });
-    claim({ ...demo.system, actor: { kind: 'member', memberId: stranger.id } }, { taskId: task.id });
+    claimTask({ ...demo.system, actor: { kind: 'member', memberId: stranger.id } }, { taskId: task.id });
   });
 
   it('refuses a token: tasks are claimed by people', () => {
     const demo = demoDomain();
     const task = postWish(demo.as('wang'), { unitId: demo.ids.units.grid1.id, title: '买菜' });
-    expect(() => claim({ ...demo.system, actor: { kind: 'token', tokenId: 1, label: 'x' } }, { taskId: task.id })).toThrow('task.memberOnly');
+    expect(() => claimTask({ ...demo.system, actor: { kind: 'token', tokenId: 1, label: 'x' } }, { taskId: task.id })).toThrow('task.memberOnly');
   });
 });

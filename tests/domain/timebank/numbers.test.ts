@@ -5,9 +5,9 @@ import { expireVouchers } from '../../../src/domain/rewards/expire.js';
 import { redeem } from '../../../src/domain/rewards/redeem.js';
 import { refundVoucher } from '../../../src/domain/rewards/refund.js';
 import { verifyVoucher } from '../../../src/domain/rewards/verify.js';
-import { claim } from '../../../src/domain/timebank/claim.js';
-import { complete } from '../../../src/domain/timebank/complete.js';
-import { confirm } from '../../../src/domain/timebank/confirm.js';
+import { claimTask } from '../../../src/domain/timebank/claim.js';
+import { completeTask } from '../../../src/domain/timebank/complete.js';
+import { confirmCompletion } from '../../../src/domain/timebank/confirm.js';
 import { timebankNumbers } from '../../../src/domain/timebank/numbers.js';
 import { postTask, postWish } from '../../../src/domain/timebank/post-wish.js';
 import { START } from '../../helpers/services.js';
@@ -17,9 +17,9 @@ import { type DemoDomain, demoDomain, type Who } from '../../helpers/timebank.js
 function served(demo: DemoDomain, volunteer: Who, minutes: number, unit: 'grid1' | 'grid2' = 'grid1') {
   const requester: Who = unit === 'grid1' ? 'wang' : 'chen';
   const task = postWish(demo.as(requester), { unitId: demo.ids.units[unit].id, title: '帮忙' });
-  claim(demo.as(volunteer), { taskId: task.id });
-  complete(demo.as(volunteer), { taskId: task.id, minutes });
-  confirm(demo.as(requester), { taskId: task.id });
+  claimTask(demo.as(volunteer), { taskId: task.id });
+  completeTask(demo.as(volunteer), { taskId: task.id, minutes });
+  confirmCompletion(demo.as(requester), { taskId: task.id });
   return task;
 }
 

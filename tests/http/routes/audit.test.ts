@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { auditLog } from '../../../src/db/schema/index.js';
 import { cancelTicket } from '../../../src/domain/tickets/cancel.js';
 import { addPhotos } from '../../../src/domain/tickets/photos.js';
-import { plusOne } from '../../../src/domain/tickets/plusone.js';
+import { plusOneTicket } from '../../../src/domain/tickets/plusone.js';
 import { reportTicket } from '../../../src/domain/tickets/report.js';
 import { as, report, roomId } from '../fixtures.js';
 import { apiHarness } from '../harness.js';
@@ -52,7 +52,7 @@ describe('GET /audit', () => {
     const h = apiHarness();
     const jin = String(h.ids.members.jin.id);
     const ticket = report(h, 'jin', '楼上装修噪音太大', { anonymous: true });
-    plusOne(as(h, 'wang'), ticket.id);
+    plusOneTicket(as(h, 'wang'), ticket.id);
     cancelTicket(as(h, 'jin'), ticket.id, {});
     const entries = async (token: string, query = '') =>
       (await h.call('GET', `/audit?targetType=ticket&targetId=${ticket.id}${query}`, { token })).body.data as { action: string; actorId: string | null }[];
@@ -77,7 +77,7 @@ describe('GET /audit', () => {
     const file = { hash: 'ef'.repeat(32), path: 'files/ef/x.jpg', mimeType: 'image/jpeg', size: 10 };
     reportTicket(as(h, 'wang'), { unitId: h.ids.units.grid1.id, roomId: roomId(h, 'grid-1'), text: '3号楼的路灯不亮了', anonymous: true });
     addPhotos(as(h, 'wang'), ticket.id, [file]);
-    plusOne(as(h, 'yang'), ticket.id);
+    plusOneTicket(as(h, 'yang'), ticket.id);
     const entries = async (token: string, query = '') =>
       (await h.call('GET', `/audit?targetType=ticket&targetId=${ticket.id}${query}`, { token })).body.data as { action: string; actorId: string | null; data: unknown }[];
     const staff = await entries(h.tokens.staff);

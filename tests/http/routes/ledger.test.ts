@@ -3,9 +3,9 @@ import { auditLog } from '../../../src/db/schema/index.js';
 import { balanceOf, memberAccount, poolAccount } from '../../../src/domain/ledger/accounts.js';
 import { reconcile } from '../../../src/domain/ledger/reconcile.js';
 import { verifyVoucher } from '../../../src/domain/rewards/verify.js';
-import { claim } from '../../../src/domain/timebank/claim.js';
-import { complete } from '../../../src/domain/timebank/complete.js';
-import { confirm } from '../../../src/domain/timebank/confirm.js';
+import { claimTask } from '../../../src/domain/timebank/claim.js';
+import { completeTask } from '../../../src/domain/timebank/complete.js';
+import { confirmCompletion } from '../../../src/domain/timebank/confirm.js';
 import { postWish } from '../../../src/domain/timebank/post-wish.js';
 import { as, buy } from '../fixtures.js';
 import { apiHarness, type Harness } from '../harness.js';
@@ -155,9 +155,9 @@ describe('GET /members/{id} totals', () => {
   it('fills balance and hours from the ledger and the credited service', async () => {
     const h = apiHarness();
     const wish = postWish(as(h, 'wang'), { unitId: h.ids.units.grid1.id, title: '帮忙买菜' });
-    claim(as(h, 'yang'), { taskId: wish.id });
-    complete(as(h, 'yang'), { taskId: wish.id, minutes: 90 });
-    confirm(as(h, 'wang'), { taskId: wish.id });
+    claimTask(as(h, 'yang'), { taskId: wish.id });
+    completeTask(as(h, 'yang'), { taskId: wish.id, minutes: 90 });
+    confirmCompletion(as(h, 'wang'), { taskId: wish.id });
     buy(h, 'yang');
     await h.call('POST', '/ledger/adjustments', { token: h.tokens.root, body: adjustment(h, { memberId: h.ids.members.yang.id, points: 7 }) });
     const total = async (who: 'yang' | 'wang') => (await h.call('GET', `/members/${h.ids.members[who].id}`, { token: h.tokens.community })).body;

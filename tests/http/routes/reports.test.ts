@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE } from '../../../src/clock.js';
 import { takeTicket } from '../../../src/domain/tickets/take.js';
-import { claim } from '../../../src/domain/timebank/claim.js';
-import { complete } from '../../../src/domain/timebank/complete.js';
-import { confirm } from '../../../src/domain/timebank/confirm.js';
+import { claimTask } from '../../../src/domain/timebank/claim.js';
+import { completeTask } from '../../../src/domain/timebank/complete.js';
+import { confirmCompletion } from '../../../src/domain/timebank/confirm.js';
 import { postWish } from '../../../src/domain/timebank/post-wish.js';
 import { START } from '../../helpers/services.js';
 import { as, buy, report } from '../fixtures.js';
@@ -57,9 +57,9 @@ describe('GET /reports/timebank', () => {
   it('gives hours, points, vouchers by state and the top volunteers', async () => {
     const h = apiHarness();
     const wish = postWish(as(h, 'wang'), { unitId: h.ids.units.grid1.id, title: '帮忙买菜' });
-    claim(as(h, 'yang'), { taskId: wish.id });
-    complete(as(h, 'yang'), { taskId: wish.id, minutes: 120 });
-    confirm(as(h, 'wang'), { taskId: wish.id });
+    claimTask(as(h, 'yang'), { taskId: wish.id });
+    completeTask(as(h, 'yang'), { taskId: wish.id, minutes: 120 });
+    confirmCompletion(as(h, 'wang'), { taskId: wish.id });
     buy(h, 'jin');
     h.clock.advance(MINUTE);
     const answer = await h.call('GET', `/reports/timebank${q({ unitId: h.ids.units.community.id })}`, { token: h.tokens.community });

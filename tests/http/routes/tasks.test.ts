@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { outbox } from '../../../src/db/schema/index.js';
-import { claim } from '../../../src/domain/timebank/claim.js';
-import { complete } from '../../../src/domain/timebank/complete.js';
+import { claimTask } from '../../../src/domain/timebank/claim.js';
+import { completeTask } from '../../../src/domain/timebank/complete.js';
 import { postWish } from '../../../src/domain/timebank/post-wish.js';
 import { as } from '../fixtures.js';
 import { apiHarness } from '../harness.js';
@@ -54,8 +54,8 @@ describe('GET /tasks and /tasks/{id}', () => {
   it('shows who claimed it and the time reported', async () => {
     const h = apiHarness();
     const wish = postWish(as(h, 'wang'), { unitId: h.ids.units.grid1.id, title: '帮忙买菜' });
-    claim(as(h, 'yang'), { taskId: wish.id });
-    complete(as(h, 'yang'), { taskId: wish.id, minutes: 90 });
+    claimTask(as(h, 'yang'), { taskId: wish.id });
+    completeTask(as(h, 'yang'), { taskId: wish.id, minutes: 90 });
     const answer = await h.call('GET', `/tasks/${wish.id}`, { token: h.tokens.staff });
     expect(answer.body).toMatchObject({
       kind: 'wish',
