@@ -1,6 +1,6 @@
 import qrcodeTerminal from 'qrcode-terminal';
 import { qrcodeValueToImageUrl, ScanStatus, type Wechaty } from 'wechaty';
-import type { MessageKey, MessageParams } from '../../src/i18n/index.js';
+import type { MessageKey, ParamArgs } from '../../src/i18n/index.js';
 import { inTransaction } from '../../src/db/client.js';
 import type { Deps } from '../../src/domain/context.js';
 import { notifyTopStaff } from '../../src/domain/notify.js';
@@ -233,10 +233,10 @@ export class WechatLifecycle {
   }
 
   /** Tells the staff rooms of the root units, on whatever platform they are: WeChat may be the one down. */
-  #tellAdmins(key: MessageKey, params: MessageParams = {}) {
+  #tellAdmins<K extends MessageKey>(key: K, ...params: ParamArgs<K>) {
     try {
       const rooms = inTransaction(this.deps.db, () =>
-        notifyTopStaff(this.deps, (t) => ({ text: t(key, params) }), 'wechat:connection'),
+        notifyTopStaff(this.deps, (t) => ({ text: t(key, ...params) }), 'wechat:connection'),
       );
       if (!rooms) this.deps.log.warn('no admin room to tell: bind a staff group of the top unit', { about: key });
     } catch (error) {

@@ -307,4 +307,4 @@ export const ticketMessages = {
   },
   'ticket.notice.assignedStaff': { zh: '📌 工单 {ref} 已由{by}派给 {name}。', en: '📌 Ticket {ref} was assigned to {name} by {by}.' },
   'ticket.notice.unassigned': { zh: '📌 工单 {ref}「{text}」已改派给 {name}，不用你处理了。', en: '📌 Ticket {ref} "{text}" now goes to {name}; it is no longer yours.' },
-} satisfies Table;
+} as const satisfies Table;

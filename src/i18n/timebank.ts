@@ -316,4 +316,4 @@ export const timebankMessages = {
     zh: '⌛ 你的{name}（券码尾号 {tail}）已过期，{points} 积分已退回。',
     en: '⌛ Your {name} (code ending {tail}) expired; {points} points are back in your account.',
   },
-} satisfies Table;
+} as const satisfies Table;

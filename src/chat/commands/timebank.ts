@@ -20,13 +20,13 @@ import { rule } from '../../domain/timebank/rule.js';
 import { completionsOf, getTask, openTasksFor, type Task, taskRef } from '../../domain/timebank/tasks.js';
 import { DomainError } from '../../errors.js';
 import { formatDateTime, localParts } from '../../time.js';
-import type { MessageKey, Translate } from '../../i18n/index.js';
+import type { MessageKey, PlainKey, Translate } from '../../i18n/index.js';
 import type { Lang } from '../../config.js';
 import { notifyMember } from '../../domain/notify.js';
 import { privateHint } from './rewards.js';
 
 /** "W3" → 3, or the usage line. */
-const taskIdFrom = (token: string | undefined, usage: MessageKey) => refOrUsage('W', token, usage);
+const taskIdFrom = (token: string | undefined, usage: PlainKey) => refOrUsage('W', token, usage);
 
 /** A wish posted in a residents' group is shown there as its card; elsewhere it is announced and confirmed. */
 function wishPosted(ctx: CommandCtx, task: Task): string | HandleResult {

@@ -1,4 +1,4 @@
-import type { MessageKey, Translate } from '../../i18n/index.js';
+import type { Translate } from '../../i18n/index.js';
 import type { Button, OutMessage } from '../../chat/types.js';
 import type { Lang } from '../../config.js';
 import { formatDateTime, formatDuration } from '../../time.js';
@@ -28,7 +28,7 @@ function cardHeader(t: Translate, v: TicketView): string {
     icon: STATUS_ICON[v.ticket.status],
     ref: v.ref,
     category: v.category.name,
-    status: t(`ticket.status.${v.ticket.status}` as MessageKey),
+    status: t(`ticket.status.${v.ticket.status}`),
     urgent: v.category.urgent ? t('ticket.urgentTag') : '',
   });
 }
@@ -110,14 +110,14 @@ export function historyLines(t: Translate, lang: Lang, entries: HistoryEntry[], 
             ? personName(t, actor, hidden)
             : '?';
     const data = event.data ?? {};
-    const key = event.kind === 'escalate' && data.manual ? 'ticket.event.escalateManual' : (`ticket.event.${event.kind}` as MessageKey);
+    const key = event.kind === 'escalate' && data.manual ? 'ticket.event.escalateManual' : (`ticket.event.${event.kind}` as const);
     const what = t(key, {
       unit: unitName,
       note: event.note ? `：${event.note}` : '',
       stars: typeof data.rating === 'number' ? stars(data.rating) : '',
       count: typeof data.count === 'number' ? data.count : '',
-      from: typeof data.from === 'number' ? categoryNames.get(data.from) : '',
-      to: typeof data.to === 'number' ? categoryNames.get(data.to) : '',
+      from: typeof data.from === 'number' ? (categoryNames.get(data.from) ?? '') : '',
+      to: typeof data.to === 'number' ? (categoryNames.get(data.to) ?? '') : '',
       name: typeof data.name === 'string' ? data.name : '',
       phase: data.phase === 'resolve' ? t('ticket.phase.resolve') : t('ticket.phase.take'),
     });
@@ -157,7 +157,7 @@ export function handoverNotice(
   extra: { limitMs?: number; note?: string | null } = {},
 ): OutMessage {
   const card = staffCard(t, lang, v, env);
-  const why = t(`ticket.reason.${reason}` as MessageKey, {
+  const why = t(`ticket.reason.${reason}`, {
     limit: extra.limitMs === undefined ? '' : formatDuration(extra.limitMs, lang),
     taker: v.taker?.name ?? '',
     note: extra.note ? `：${extra.note}` : '',
