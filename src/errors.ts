@@ -1,4 +1,4 @@
-import type { MessageKey, MessageParams } from './i18n/index.js';
+import type { MessageKey, MessageParams, ParamArgs } from './i18n/index.js';
 
 /**
  * The codes a domain rule can fail with. Each transport maps them once: `http/problem.ts` to a status,
@@ -18,14 +18,18 @@ export type ErrorCode =
   | 'EXPIRED'
   | 'RATE_LIMITED';
 
-export class DomainError extends Error {
+export class DomainError<K extends MessageKey = MessageKey> extends Error {
+  /** Checked against the key's placeholders where the error is made, so whoever renders it needs no check. */
+  readonly params: MessageParams;
   constructor(
     readonly code: ErrorCode,
-    readonly key: MessageKey,
-    readonly params: MessageParams = {},
+    readonly key: K,
+    ...args: ParamArgs<K>
   ) {
+    const params: MessageParams = args[0] ?? {};
     super(`${code}: ${key}${Object.keys(params).length ? ' ' + JSON.stringify(params) : ''}`);
     this.name = 'DomainError';
+    this.params = params;
   }
 }
 

@@ -4,7 +4,7 @@ import type { StoredFile } from '../domain/files.js';
 import { canActAsStaff, type Member, unitsWithRole } from '../domain/org/members.js';
 import type { Room } from '../domain/org/rooms.js';
 import { DomainError } from '../errors.js';
-import { type MessageKey, messages, type Translate } from '../i18n/index.js';
+import { messages, type PlainKey, type Translate } from '../i18n/index.js';
 import { parseRef } from './args.js';
 import type { CommandWords } from './parser.js';
 import type { HandleResult, IncomingMessage, OutMessage } from './types.js';
@@ -26,9 +26,9 @@ export type CommandOutput = string | OutMessage | OutMessage[] | HandleResult | 
 
 export interface CommandDef extends CommandWords {
   /** The help line; commands without one are not listed. */
-  help?: MessageKey;
+  help?: PlainKey;
   /** How to call it, shown after a malformed call. */
-  usage?: MessageKey;
+  usage?: PlainKey;
   /** `group`: only in a group; `private`: only in a private chat. */
   where: 'group' | 'private' | 'any';
   /** Whether help offers it to this member here (the domain still checks every call). */
@@ -45,9 +45,9 @@ export type CommandSpec<N extends string> = Omit<CommandDef, 'name' | 'aliases' 
   name: N;
   aliases?: readonly string[];
   where?: CommandDef['where'];
-  help?: MessageKey;
-  usage?: MessageKey;
-} & (`help.${N}` extends MessageKey ? unknown : { help: MessageKey }); // a name without a help line must name one
+  help?: PlainKey;
+  usage?: PlainKey;
+} & (`help.${N}` extends PlainKey ? unknown : { help: PlainKey }); // a name without a help line must name one
 
 /** A command with its defaults filled in, so its words, help and usage come from one definition. */
 export function defineCommand<const N extends string>(spec: CommandSpec<N>): CommandDef {
@@ -56,21 +56,21 @@ export function defineCommand<const N extends string>(spec: CommandSpec<N>): Com
     ...spec,
     aliases: spec.aliases ?? [],
     where: spec.where ?? 'any',
-    help: spec.help ?? (`help.${spec.name}` as MessageKey),
-    usage: spec.usage ?? (usage in messages ? (usage as MessageKey) : undefined),
+    help: spec.help ?? (`help.${spec.name}` as PlainKey),
+    usage: spec.usage ?? (usage in messages ? (usage as PlainKey) : undefined),
   };
 }
 
 /** A call that did not match the command's form. Said to the bot it earns the usage line; said in passing, silence. */
-export class UsageError extends DomainError {
-  constructor(usage: MessageKey) {
+export class UsageError extends DomainError<PlainKey> {
+  constructor(usage: PlainKey) {
     super('INVALID_INPUT', usage);
     this.name = 'UsageError';
   }
 }
 
 /** The number of a reference ("T1", "W3", "G2") the command needs, or its usage line when it is not one. */
-export function refOrUsage(prefix: string, token: string | undefined, usage: MessageKey): number {
+export function refOrUsage(prefix: string, token: string | undefined, usage: PlainKey): number {
   const id = parseRef(prefix, token);
   if (id === null) throw new UsageError(usage);
   return id;

@@ -17,7 +17,7 @@ import {
   UsageError,
 } from './command.js';
 import { attachmentConsumers, commands as defaultCommands } from './commands/index.js';
-import { t, translator } from '../i18n/index.js';
+import { renderMessage, translator } from '../i18n/index.js';
 import { CommandParser } from './parser.js';
 import { ChatPort } from './port.js';
 import type { HandleResult, IncomingMessage } from './types.js';
@@ -171,7 +171,7 @@ export class ChatCore extends ChatPort {
             if (!ctx.addressed) return NOTHING;
             return { replies: [{ text: ctx.t('hint.usage', { usage: ctx.t(error.key) }) }] };
           }
-          if (isDomainError(error)) return { replies: [{ text: t(ctx.lang, error.key, error.params) }] };
+          if (isDomainError(error)) return { replies: [{ text: renderMessage(ctx.lang, error.key, error.params) }] };
           throw error;
         }
       });

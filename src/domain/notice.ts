@@ -1,5 +1,5 @@
 import type { Lang } from '../config.js';
-import type { MessageKey, MessageParams } from '../i18n/index.js';
+import type { MessageKey, MessageParams, Translate } from '../i18n/index.js';
 import type { TicketNotice } from './tickets/notices.js';
 import type { TaskCardNotice } from './timebank/cards.js';
 
@@ -62,7 +62,7 @@ export interface Said {
  * A message a layer above the domain (a job, a chat command, an adapter) words itself: the renderer calls
  * it with the reader's message lookup and language. The domain passes it through and never makes one.
  */
-export type Worded = (say: (key: MessageKey, params?: MessageParams) => string, lang: Lang) => OutMessage;
+export type Worded = (t: Translate, lang: Lang) => OutMessage;
 
 /** What is to be said: the domain decides it; the chat layer words it in the reader's language. */
 export type Notice = Said | TicketNotice | TaskCardNotice | Worded;

@@ -1,5 +1,5 @@
 import type { ZodError } from 'zod';
-import { type MessageKey, messages, t } from '../i18n/index.js';
+import { type PlainKey, messages, t } from '../i18n/index.js';
 import type { Lang } from '../config.js';
 
 type Issue = ZodError['issues'][number];
@@ -30,9 +30,10 @@ export function fieldErrors(issues: readonly Issue[], prefix: string[], lang: La
 /** Joins field errors into one line of `detail`. */
 export const summary = (errors: readonly FieldError[], lang: Lang) => errors.map((e) => `${e.path}: ${e.message}`).join(lang === 'zh' ? '；' : '; ');
 
-const isKey = (text: string): text is MessageKey => Object.hasOwn(messages, text);
+/** A refinement names a key without params: it has nothing to fill them from. */
+const isKey = (text: string): text is PlainKey => Object.hasOwn(messages, text);
 
-const TYPE_NAMES: Record<string, MessageKey> = {
+const TYPE_NAMES: Record<string, PlainKey> = {
   number: 'api.type.number',
   int: 'api.type.int',
   string: 'api.type.string',

@@ -3,12 +3,13 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
-import { type MessageKey, type MessageParams, t } from '../i18n/index.js';
+import { type MessageKey, type MessageParams, renderMessage } from '../i18n/index.js';
 import type { Lang } from '../config.js';
 import { type ErrorCode, isDomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { fieldErrors, summary } from './issues.js';
 import { requestUrn } from './request-id.js';
+import { RateLimitedError } from './rate-limit.js';
 
 /**
  * The one error shape of the API: RFC 9457 problem details. Every non-2xx response is built here, from a
@@ -103,7 +104,7 @@ export function buildProblem(
   params: MessageParams = {},
   extra: Partial<Problem> = {},
 ): Problem {
-  return { type: problemType(code), title: TITLE_OF[code], status: STATUS_OF[code], detail: t(lang, key, params), code, ...extra };
+  return { type: problemType(code), title: TITLE_OF[code], status: STATUS_OF[code], detail: renderMessage(lang, key, params), code, ...extra };
 }
 
 export function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}): Response {
@@ -145,7 +146,7 @@ export function onError(log: Logger): ErrorHandler {
     const lang = langOf(c);
     if (isDomainError(error)) {
       const headers: Record<string, string> = {};
-      if (error.code === 'RATE_LIMITED' && error.params.retryAfter !== undefined) headers['Retry-After'] = String(error.params.retryAfter);
+      if (error instanceof RateLimitedError) headers['Retry-After'] = String(error.retryAfter);
       return problemResponse(c, buildProblem(error.code, lang, API_WORDING[error.key] ?? error.key, error.params), headers);
     }
     if (error instanceof HTTPException) {

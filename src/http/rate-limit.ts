@@ -3,6 +3,13 @@ import { type Clock, MINUTE } from '../clock.js';
 import { DomainError } from '../errors.js';
 import type { ApiEnv } from './env.js';
 
+/** A token over its limit; the seconds until its window frees travel beside the message, for Retry-After. */
+export class RateLimitedError extends DomainError<'error.rateLimited'> {
+  constructor(readonly retryAfter: number) {
+    super('RATE_LIMITED', 'error.rateLimited');
+  }
+}
+
 export type Taken = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
 
 /**
@@ -44,7 +51,7 @@ export function rateLimit(limiter: RateLimiter): MiddlewareHandler<ApiEnv> {
     c.header('RateLimit-Limit', String(limiter.perMinute));
     if (!taken.ok) {
       c.header('RateLimit-Remaining', '0');
-      throw new DomainError('RATE_LIMITED', 'error.rateLimited', { retryAfter: taken.retryAfterSeconds });
+      throw new RateLimitedError(taken.retryAfterSeconds);
     }
     c.header('RateLimit-Remaining', String(taken.remaining));
     await next();

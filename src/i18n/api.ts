@@ -1,5 +1,8 @@
 import { plural } from './plural.js';
-import type { Table } from './index.js';
+import type { Table, Value } from './index.js';
+
+type Count = { n: Value };
+const PERIOD_ZH: Record<Value, string> = { month: '月份', quarter: '季度', year: '年份' };
 
 /** Strings of the admin HTTP API: the `detail` of its problem responses, and broadcasts. */
 export const apiMessages = {
@@ -22,10 +25,10 @@ export const apiMessages = {
   'api.type.boolean': { zh: 'true 或 false', en: 'true or false' },
   'api.type.array': { zh: '数组', en: 'an array' },
   'api.type.object': { zh: '对象', en: 'an object' },
-  'api.issue.minLength': { zh: (p) => (Number(p.n) === 1 ? '不能为空' : `至少 ${p.n} 个字符`), en: (p) => (Number(p.n) === 1 ? 'Must not be empty' : `At least ${plural(p.n, 'character')}`) },
-  'api.issue.maxLength': { zh: '最多 {n} 个字符', en: (p) => `At most ${plural(p.n, 'character')}` },
-  'api.issue.minItems': { zh: '至少 {n} 项', en: (p) => `At least ${plural(p.n, 'item')}` },
-  'api.issue.maxItems': { zh: '最多 {n} 项', en: 'At most {n} items' },
+  'api.issue.minLength': { zh: (p: Count) => (Number(p.n) === 1 ? '不能为空' : `至少 ${p.n} 个字符`), en: (p: Count) => (Number(p.n) === 1 ? 'Must not be empty' : `At least ${plural(p.n, 'character')}`) },
+  'api.issue.maxLength': { zh: '最多 {n} 个字符', en: (p: Count) => `At most ${plural(p.n, 'character')}` },
+  'api.issue.minItems': { zh: '至少 {n} 项', en: (p: Count) => `At least ${plural(p.n, 'item')}` },
+  'api.issue.maxItems': { zh: '最多 {n} 项', en: (p: Count) => `At most ${plural(p.n, 'item')}` },
   'api.issue.atLeast': { zh: '不能小于 {n}', en: 'Must be at least {n}' },
   'api.issue.above': { zh: '须大于 {n}', en: 'Must be greater than {n}' },
   'api.issue.atMost': { zh: '不能大于 {n}', en: 'Must be at most {n}' },
@@ -95,7 +98,7 @@ export const apiMessages = {
     en: "This merchant token's merchant (member {id}) no longer holds the merchant role in the token's unit, so the token cannot be used. Grant the role again, or revoke the token.",
   },
   'api.badPeriod': {
-    zh: '期间「{given}」不对：月份写作 2026-03，季度写作 2026-Q1，年份写作 2026。',
+    zh: (p: { given: Value; kind: Value }) => `期间「${p.given}」不是${PERIOD_ZH[p.kind] ?? p.kind}：月份写作 2026-03，季度写作 2026-Q1，年份写作 2026。`,
     en: 'Period "{given}" is not a {kind}: write a month as 2026-03, a quarter as 2026-Q1, a year as 2026.',
   },
   'api.nothingToChange': { zh: '请求里没有要修改的字段。', en: 'The request changes nothing: send at least one field.' },
@@ -120,4 +123,4 @@ export const apiMessages = {
   'broadcast.textRequired': { zh: '广播内容不能为空。', en: 'A broadcast needs some text.' },
   'broadcast.tooLong': { zh: '广播内容不能超过 {max} 个字。', en: 'A broadcast can be at most {max} characters.' },
   'broadcast.message': { zh: '📢 {unit}通知\n{text}', en: '📢 Notice from {unit}\n{text}' },
-} satisfies Table;
+} as const satisfies Table;

@@ -129,4 +129,4 @@ export const coreMessages = {
     zh: '缺少或无效的令牌。请在 Authorization 头中使用 Bearer 令牌。',
     en: 'Missing or invalid token. Send "Authorization: Bearer <token>".',
   },
-} satisfies Table;
+} as const satisfies Table;

@@ -1,4 +1,4 @@
-import type { Table } from './index.js';
+import type { Table, Value } from './index.js';
 import { plural } from './plural.js';
 
 export const patrolMessages = {
@@ -11,7 +11,7 @@ export const patrolMessages = {
   },
   'patrol.kind.day': { zh: '巡查', en: 'patrol' },
   'patrol.kind.night': { zh: '夜巡', en: 'night patrol' },
-  'patrol.photosAdded': { zh: '📷 已把 {count} 张照片附到 {time} 的巡查上。', en: (p) => `📷 Attached ${plural(p.count, 'photo')} to the patrol of ${p.time}.` },
+  'patrol.photosAdded': { zh: '📷 已把 {count} 张照片附到 {time} 的巡查上。', en: (p: { count: Value; time: Value }) => `📷 Attached ${plural(p.count, 'photo')} to the patrol of ${p.time}.` },
   'patrol.week.header': { zh: '📋 本周巡查（{from} 起）：', en: '📋 Patrols this week (since {from}):' },
   'patrol.week.line': { zh: '· {time} {unit} {member}{night}{note}{photos}', en: '· {time} {unit} {member}{night}{note}{photos}' },
   'patrol.week.night': { zh: '（夜巡）', en: ' (night)' },
@@ -34,4 +34,4 @@ export const patrolMessages = {
     zh: '⚠️ 夜巡提醒：{grids} 本周（{from} 至 {to}）没有登记夜巡。',
     en: '⚠️ No night patrol logged this week ({from} to {to}) by {grids}.',
   },
-} satisfies Table;
+} as const satisfies Table;

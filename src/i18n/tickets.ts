@@ -1,4 +1,8 @@
-import type { Table } from './index.js';
+import type { Table, Value } from './index.js';
+import { plural } from './plural.js';
+
+type Count = { count: Value };
+type CountRef = { count: Value; ref: Value };
 
 /** Tickets: 报事 → 派单 → 接单 → 办结 → 评议, their notices and their refusals. */
 export const ticketMessages = {
@@ -40,7 +44,7 @@ export const ticketMessages = {
     zh: '✅ 收到！工单号 {ref}（{category}），已转给{unit}，{limit}内会有人接单。\n发送「进度 {ref}」查看进度；2分钟内补发的照片会附到工单上。',
     en: '✅ Got it: ticket {ref} ({category}), passed to {unit}; someone will take it within {limit}.\nSend "/status {ref}" to follow it; photos sent within 2 minutes are attached.',
   },
-  'ticket.reportedPhotos': { zh: '📷 已附上 {count} 张照片。', en: '📷 {count} photo(s) attached.' },
+  'ticket.reportedPhotos': { zh: '📷 已附上 {count} 张照片。', en: (p: Count) => `📷 ${plural(p.count, 'photo')} attached.` },
   'ticket.reportedUrgent': {
     zh: '⚠️ 紧急情况，已同时告知{unit}。如有危险请先拨打 119 或 110。',
     en: '⚠️ Urgent: {unit} has been told as well. If anyone is in danger, call 119 or 110 first.',
@@ -61,7 +65,7 @@ export const ticketMessages = {
     zh: '你已经报过这件事了：{ref}（{status}）。发送「进度 {ref}」查看进度；如果是另一件事，请发送「报事! 内容」。',
     en: 'You already reported this: {ref} ({status}). Send "/status {ref}"; if it is something else, send "/report! <what>".',
   },
-  'ticket.photosAdded': { zh: '📷 已把 {count} 张照片附到 {ref}。', en: '📷 Attached {count} photo(s) to {ref}.' },
+  'ticket.photosAdded': { zh: '📷 已把 {count} 张照片附到 {ref}。', en: (p: CountRef) => `📷 Attached ${plural(p.count, 'photo')} to ${p.ref}.` },
   'ticket.takenReply': {
     zh: '✅ 你已接单 {ref}「{text}」（报事人：{reporter}）。办好后发送「办结 {ref} 说明」。',
     en: '✅ You took {ref} "{text}" (reported by {reporter}). When done, send "/resolve {ref} <what was done>".',
@@ -81,7 +85,7 @@ export const ticketMessages = {
 
   // 工单 and 进度 lists
   'ticket.list.none': { zh: '👍 你负责的区域现在没有待办工单。', en: '👍 No open tickets in the units you cover.' },
-  'ticket.list.header': { zh: '📋 待办工单 {count} 张（最早的在前）：', en: '📋 {count} open ticket(s), oldest first:' },
+  'ticket.list.header': { zh: '📋 待办工单 {count} 张（最早的在前）：', en: (p: Count) => `📋 ${plural(p.count, 'open ticket')}, oldest first:` },
   'ticket.list.open': { zh: '· {ref} {urgent}{unit}「{text}」已过{age} · {deadline}', en: '· {ref} {urgent}{unit} "{text}" {age} old · {deadline}' },
   'ticket.list.taken': { zh: '· {ref} {urgent}{unit}「{text}」{taker}处理中 · {deadline}', en: '· {ref} {urgent}{unit} "{text}" with {taker} · {deadline}' },
   'ticket.list.left': { zh: '{phase}还剩{left}', en: '{left} left to {phase}' },
@@ -220,7 +224,7 @@ export const ticketMessages = {
   'ticket.card.text': { zh: '「{text}」', en: '"{text}"' },
   'ticket.card.reporter': { zh: '👤 {name} · {time}', en: '👤 {name} · {time}' },
   'ticket.card.plusOnes': { zh: ' · 👍 {count} 人附议', en: ' · 👍 {count} backing' },
-  'ticket.card.photos': { zh: ' · 📷 {count} 张照片', en: ' · 📷 {count} photo(s)' },
+  'ticket.card.photos': { zh: ' · 📷 {count} 张照片', en: (p: Count) => ` · 📷 ${plural(p.count, 'photo')}` },
   'ticket.card.suggested': { zh: '建议接单：{name}', en: 'Suggested: {name}' },
   'ticket.card.howToTake': { zh: '👉 回复「{cmd} {ref}」接单', en: '👉 Reply "{cmd} {ref}" to take it' },
   'ticket.card.takenBy': { zh: '🙋 {name} 于 {time} 接单', en: '🙋 Taken by {name} at {time}' },
@@ -249,7 +253,7 @@ export const ticketMessages = {
   'ticket.event.overdue': { zh: '{phase}超时，已是最高一级', en: '{phase} overdue at the top level' },
   'ticket.event.plusone': { zh: '附议{note}', en: 'backed it{note}' },
   'ticket.event.categorize': { zh: '改分类：{from} → {to}', en: 'changed the category: {from} → {to}' },
-  'ticket.event.photo': { zh: '补充照片 {count} 张', en: 'added {count} photo(s)' },
+  'ticket.event.photo': { zh: '补充照片 {count} 张', en: (p: Count) => `added ${plural(p.count, 'photo')}` },
   'ticket.reason.take': { zh: '{limit}内无人接单', en: 'nobody took it within {limit}' },
   'ticket.reason.resolve': { zh: '{taker} 接单后 {limit} 内未办结', en: '{taker} took it but did not resolve it within {limit}' },
   'ticket.reason.reopen': { zh: '报事人说没解决{note}', en: 'the reporter says it is not fixed{note}' },
@@ -267,7 +271,7 @@ export const ticketMessages = {
     en: '⬆️ Ticket {ref} is now overseen by {unit}. When done, reply "/resolve {ref} <what was done>".',
   },
   'ticket.notice.urgent': { zh: '🚨 紧急工单，已转{unit}处理，请社区关注：', en: '🚨 Urgent ticket, passed to {unit}; for the community\'s attention:' },
-  'ticket.notice.photos': { zh: '📷 工单 {ref} 补充了 {count} 张照片。', en: '📷 Ticket {ref}: {count} more photo(s).' },
+  'ticket.notice.photos': { zh: '📷 工单 {ref} 补充了 {count} 张照片。', en: (p: CountRef) => `📷 Ticket ${p.ref}: ${plural(p.count, 'more photo')}.` },
   'ticket.notice.takenReporter': { zh: '🙋 你报的 {ref}「{text}」已由 {name} 接单，正在处理。', en: '🙋 Your ticket {ref} "{text}" was taken by {name} and is in hand.' },
   'ticket.notice.takenFollower': { zh: '🙋 你附议的 {ref}「{text}」已由 {name} 接单。', en: '🙋 {ref} "{text}", which you back, was taken by {name}.' },
   'ticket.notice.takenStaff': { zh: '🙋 工单 {ref} 已由 {name} 接单。', en: '🙋 Ticket {ref} was taken by {name}.' },
@@ -307,4 +311,4 @@ export const ticketMessages = {
   },
   'ticket.notice.assignedStaff': { zh: '📌 工单 {ref} 已由{by}派给 {name}。', en: '📌 Ticket {ref} was assigned to {name} by {by}.' },
   'ticket.notice.unassigned': { zh: '📌 工单 {ref}「{text}」已改派给 {name}，不用你处理了。', en: '📌 Ticket {ref} "{text}" now goes to {name}; it is no longer yours.' },
-} satisfies Table;
+} as const satisfies Table;

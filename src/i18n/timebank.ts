@@ -1,4 +1,8 @@
-import type { Table } from './index.js';
+import type { Table, Value } from './index.js';
+import { plural } from './plural.js';
+
+/** "1 point", "30 points". */
+const points = (n: Value) => plural(n, 'point');
 
 /** Strings of the time-bank and the points supermarket: wishes, tasks, hours, points, vouchers. */
 export const timebankMessages = {
@@ -49,7 +53,7 @@ export const timebankMessages = {
   'task.card.task': { zh: '📋 志愿任务 {ref} · {unit}', en: '📋 Volunteer task {ref} · {unit}' },
   'task.card.body': { zh: '{who}：{title}', en: '{who}: {title}' },
   'task.card.open': { zh: '名额：还差 {left} 人（共 {slots} 人）', en: 'Slots: {left} of {slots} left' },
-  'task.card.full': { zh: '名额已满（{slots} 人）', en: 'All {slots} slots taken' },
+  'task.card.full': { zh: '名额已满（{slots} 人）', en: (p: { slots: Value }) => (Number(p.slots) === 1 ? 'The one slot is taken' : `All ${p.slots} slots taken`) },
   'task.card.done': { zh: '✅ 已完成', en: '✅ Done' },
   'task.card.claimers': { zh: '已认领：{names}', en: 'Claimed by: {names}' },
   'task.card.howTo': { zh: '发送「{cmd} {ref}」认领。', en: 'Send "{cmd} {ref}" to claim it.' },
@@ -88,7 +92,8 @@ export const timebankMessages = {
   'claim.ownWish': { zh: '不能认领自己的心愿 {ref}。', en: 'You cannot claim your own wish {ref}.' },
   'claim.notHere': { zh: '{ref} 属于「{unit}」，你不在这个范围内，不能认领。', en: '{ref} belongs to {unit}, which you are not part of.' },
   'claim.already': { zh: '你已经认领了 {ref}。', en: 'You have already claimed {ref}.' },
-  'claim.full': { zh: '{ref} 的 {slots} 个名额已经满了，看看别的吧：发送「任务」。', en: 'All {slots} slots of {ref} are taken; send /tasks for others.' },
+  'claim.full': { zh: '{ref} 的 {slots} 个名额已经满了，看看别的吧：发送「任务」。', en: (p: { slots: Value; ref: Value }) =>
+      `${Number(p.slots) === 1 ? `The one slot of ${p.ref} is` : `All ${p.slots} slots of ${p.ref} are`} taken; send /tasks for others.` },
   'claim.notify.requester': { zh: '🤝 {name} 认领了你的心愿 {ref}（{title}），会和你联系。', en: '🤝 {name} claimed your wish {ref} ({title}) and will be in touch.' },
   'unclaim.done': { zh: '已放弃认领 {ref}，名额让给其他志愿者。', en: 'You gave {ref} back; the slot is open again.' },
   'withdraw.reported': { zh: '你已经报告了 {ref} 的时长，不能再放弃。', en: 'You already reported time for {ref}; it cannot be given back now.' },
@@ -104,11 +109,12 @@ export const timebankMessages = {
   'complete.settled': { zh: '{ref} 的时长已经处理过了，不能再改。有疑问请联系网格员。', en: 'The time for {ref} has been settled and cannot be changed; ask your grid worker.' },
   'done.reported': {
     zh: '📝 已记录 {ref} 服务 {hours}，等待 {requester} 确认，确认后可得 {points} 积分。',
-    en: '📝 Recorded {hours} for {ref}. Waiting for {requester} to confirm; you will get {points} points.',
+    en: (p: { ref: Value; hours: Value; requester: Value; points: Value }) =>
+      `📝 Recorded ${p.hours} for ${p.ref}. Waiting for ${p.requester} to confirm; you will get ${points(p.points)}.`,
   },
   'done.staffTask': {
     zh: '📝 已记录 {ref} 服务 {hours}，等待工作人员确认，确认后可得 {points} 积分。',
-    en: '📝 Recorded {hours} for {ref}. Waiting for staff to confirm; you will get {points} points.',
+    en: (p: { ref: Value; hours: Value; points: Value }) => `📝 Recorded ${p.hours} for ${p.ref}. Waiting for staff to confirm; you will get ${points(p.points)}.`,
   },
   'done.overCap': {
     zh: '📝 已记录 {ref} 服务 {hours}。超过单次 {cap} 的上限，需要工作人员确认，已通知他们。',
@@ -138,7 +144,7 @@ export const timebankMessages = {
 
   // confirming, disputing, ruling
   'confirm.done': { zh: '✅ 已确认 {ref}：', en: '✅ Confirmed {ref}:' },
-  'confirm.line': { zh: '· {name} {hours}，+{points} 积分', en: '· {name} {hours}, +{points} points' },
+  'confirm.line': { zh: '· {name} {hours}，+{points} 积分', en: (p: { name: Value; hours: Value; points: Value }) => `· ${p.name} ${p.hours}, +${points(p.points)}` },
   'confirm.notYourself': { zh: '不能确认自己的服务时长（{ref}），请由被服务的人或工作人员确认。', en: 'You cannot confirm your own time on {ref}; the person served or staff must.' },
   'confirm.notYours': { zh: '只有被服务的居民或负责的工作人员可以确认 {ref}。', en: 'Only the person served or the responsible staff can confirm {ref}.' },
   'confirm.overCap': { zh: '{ref} 报告的时长超过 {cap} 小时，需要工作人员确认。', en: 'The time reported on {ref} is above {cap} hours; staff must confirm it.' },
@@ -156,7 +162,8 @@ export const timebankMessages = {
   'confirm.nothing': { zh: '{ref} 还没有待确认的时长。志愿者服务后发送「完成 {ref} 时长」。', en: 'Nothing to confirm on {ref} yet; the volunteer sends "/done {ref} <time>" first.' },
   'confirm.notify.volunteer': {
     zh: '🎉 {ref}（{title}）的服务 {hours} 已确认，获得 {points} 积分。发送「积分」查看。',
-    en: '🎉 Your {hours} on {ref} ({title}) is confirmed: {points} points. Send /points to see them.',
+    en: (p: { ref: Value; title: Value; hours: Value; points: Value }) =>
+      `🎉 Your ${p.hours} on ${p.ref} (${p.title}) is confirmed: ${points(p.points)}. Send /points to see them.`,
   },
   'task.noSuchVolunteer': { zh: '{ref} 没有 {name} 报告的时长。', en: 'No time was reported on {ref} by {name}.' },
   'task.whichVolunteer': { zh: '{ref} 有多位志愿者：{names}。请写上姓名。', en: '{ref} has several volunteers: {names}. Add the name.' },
@@ -172,11 +179,11 @@ export const timebankMessages = {
     zh: '{requester} 对你在 {ref} 报告的时长有异议（{reason}），工作人员会裁定。',
     en: '{requester} disputes the time you reported on {ref} ({reason}); staff will rule.',
   },
-  'rule.done': { zh: '⚖️ 已裁定 {ref}：{name} {hours}，{points} 积分。', en: '⚖️ Ruled on {ref}: {name} {hours}, {points} points.' },
+  'rule.done': { zh: '⚖️ 已裁定 {ref}：{name} {hours}，{points} 积分。', en: (p: { ref: Value; name: Value; hours: Value; points: Value }) => `⚖️ Ruled on ${p.ref}: ${p.name} ${p.hours}, ${points(p.points)}.` },
   'rule.nothing': { zh: '{ref} 没有待裁定的时长。', en: 'There is no time on {ref} to rule on.' },
   'rule.notify.volunteer': {
     zh: '⚖️ 工作人员裁定你在 {ref}（{title}）的服务时长为 {hours}，获得 {points} 积分。',
-    en: '⚖️ Staff ruled your time on {ref} ({title}) at {hours}: {points} points.',
+    en: (p: { ref: Value; title: Value; hours: Value; points: Value }) => `⚖️ Staff ruled your time on ${p.ref} (${p.title}) at ${p.hours}: ${points(p.points)}.`,
   },
   'rule.notify.requester': { zh: '⚖️ 工作人员已裁定 {ref} 中 {name} 的服务时长为 {hours}。', en: '⚖️ Staff ruled {name}\'s time on {ref} at {hours}.' },
   'lapse.notify.volunteer': {
@@ -189,9 +196,9 @@ export const timebankMessages = {
   },
 
   // points
-  'points.header': { zh: '💰 {name} 的积分：{points}', en: '💰 {name}: {points} points' },
+  'points.header': { zh: '💰 {name} 的积分：{points}', en: (p: { name: Value; points: Value }) => `💰 ${p.name}: ${points(p.points)}` },
   'points.hours': { zh: '服务时长：帮助他人 {given} · 接受帮助 {received}', en: 'Hours: given {given} · received {received}' },
-  'points.merchant': { zh: '商户结算账户：{points} 积分', en: 'Merchant settlement account: {points} points' },
+  'points.merchant': { zh: '商户结算账户：{points} 积分', en: (p: { points: Value }) => `Merchant settlement account: ${points(p.points)}` },
   'points.recent': { zh: '最近记录：', en: 'Latest entries:' },
   'points.none': { zh: '还没有积分记录。认领心愿、服务他人就能获得积分（发送「任务」）。', en: 'No entries yet. Serve a neighbour to earn points (send /tasks).' },
   'points.line': { zh: '· {at} {amount} {reason} {memo}', en: '· {at} {amount} {reason} {memo}' },
@@ -209,7 +216,7 @@ export const timebankMessages = {
   'ledger.reason.reversal': { zh: '冲正', en: 'reversal' },
   'ledger.reason.merge': { zh: '账号合并', en: 'accounts merged' },
   'top.header': { zh: '🏅 {unit} {year}年{month}月志愿服务排行', en: '🏅 Top volunteers of {unit}, {year}-{month}' },
-  'top.line': { zh: '{rank} {name} {hours} · {points} 积分', en: '{rank} {name} {hours} · {points} points' },
+  'top.line': { zh: '{rank} {name} {hours} · {points} 积分', en: (p: { rank: Value; name: Value; hours: Value; points: Value }) => `${p.rank} ${p.name} ${p.hours} · ${points(p.points)}` },
   'top.none': { zh: '本月还没有确认的志愿服务。', en: 'No confirmed service this month yet.' },
 
   // ledger errors
@@ -229,12 +236,13 @@ export const timebankMessages = {
   // shop and vouchers
   'reward.merchantHasVouchers': {
     zh: '{ref} 还有 {count} 张券未使用，它们要在原商户核销；请等它们用完或过期再换商户，或新建一个奖品。',
-    en: '{ref} still has {count} unused voucher(s), to be used at the shop they were sold for; change the merchant once they are used or expire, or create a new reward.',
+    en: (p: { ref: Value; count: Value }) =>
+      `${p.ref} still has ${plural(p.count, 'unused voucher')}, to be used at the shop they were sold for; change the merchant once they are used or expire, or create a new reward.`,
   },
-  'shop.header': { zh: '🛒 积分超市（你的积分：{points}）', en: '🛒 Points supermarket (you have {points} points)' },
+  'shop.header': { zh: '🛒 积分超市（你的积分：{points}）', en: (p: { points: Value }) => `🛒 Points supermarket (you have ${points(p.points)})` },
   'shop.headerGroup': { zh: '🛒 积分超市（发送「积分」查看自己的积分）', en: '🛒 Points supermarket (send /points for your balance)' },
-  'shop.line': { zh: '{ref} {name} · {cost} 积分 · 剩 {stock} 张 · {merchant}', en: '{ref} {name} · {cost} points · {stock} left · {merchant}' },
-  'shop.lineSoldOut': { zh: '{ref} {name} · {cost} 积分 · 已兑完 · {merchant}', en: '{ref} {name} · {cost} points · sold out · {merchant}' },
+  'shop.line': { zh: '{ref} {name} · {cost} 积分 · 剩 {stock} 张 · {merchant}', en: (p: { ref: Value; name: Value; cost: Value; stock: Value; merchant: Value }) => `${p.ref} ${p.name} · ${points(p.cost)} · ${p.stock} left · ${p.merchant}` },
+  'shop.lineSoldOut': { zh: '{ref} {name} · {cost} 积分 · 已兑完 · {merchant}', en: (p: { ref: Value; name: Value; cost: Value; merchant: Value }) => `${p.ref} ${p.name} · ${points(p.cost)} · sold out · ${p.merchant}` },
   'shop.footer': { zh: '发送「兑换 G编号」兑换，券码私聊发给你。', en: 'Send "/redeem G<number>"; the code comes to you privately.' },
   'shop.button': { zh: '兑换 {name}（{cost}分）', en: 'Redeem {name} ({cost})' },
   'shop.none': { zh: '积分超市暂时没有可兑换的券。', en: 'The points supermarket has nothing on offer right now.' },
@@ -269,11 +277,13 @@ export const timebankMessages = {
   },
   'redeem.sentPrivately': {
     zh: '🎟 兑换成功：{name}（{cost} 积分）。券码已私聊发给你，请勿在群里公开。剩余积分：{balance}',
-    en: '🎟 Redeemed {name} ({cost} points). The code was sent to you privately; do not share it in groups. Points left: {balance}',
+    en: (p: { name: Value; cost: Value; balance: Value }) =>
+      `🎟 Redeemed ${p.name} (${points(p.cost)}). The code was sent to you privately; do not share it in groups. Points left: ${p.balance}`,
   },
   'redeem.openPrivate': {
     zh: '🎟 兑换成功：{name}（{cost} 积分）。券码只能私聊发送，但你还没有和我私聊过：{hint}\n私聊后发送「我的券」即可看到券码。',
-    en: '🎟 Redeemed {name} ({cost} points). Codes go only to a private chat, and you have not opened one with me yet: {hint}\nThen send /vouchers there to see the code.',
+    en: (p: { name: Value; cost: Value; hint: Value }) =>
+      `🎟 Redeemed ${p.name} (${points(p.cost)}). Codes go only to a private chat, and you have not opened one with me yet: ${p.hint}\nThen send /vouchers there to see the code.`,
   },
   'private.hintGeneric': {
     zh: '请点开我的头像，发起私聊（微信请先加我为好友），发一句「你好」。',
@@ -296,13 +306,13 @@ export const timebankMessages = {
   'voucher.status.cancelled': { zh: '已退券', en: 'cancelled' },
   'voucher.unknownCode': { zh: '券码 {code} 不存在，请核对后重发（不区分大小写）。', en: 'Voucher code {code} does not exist; check it and send it again (case does not matter).' },
   'voucher.settled': { zh: '这张券已经处理过了。', en: 'This voucher has already been settled.' },
-  'refund.done': { zh: '↩️ 已退券：{name}，{points} 积分已退回。当前积分：{balance}', en: '↩️ Cancelled {name}; {points} points returned. You now have {balance}.' },
-  'refund.expiredNow': { zh: '这张{name}已过期，{points} 积分已退回。当前积分：{balance}', en: 'This {name} had expired; its {points} points are returned. You now have {balance}.' },
+  'refund.done': { zh: '↩️ 已退券：{name}，{points} 积分已退回。当前积分：{balance}', en: (p: { name: Value; points: Value; balance: Value }) => `↩️ Cancelled ${p.name}; ${points(p.points)} returned. You now have ${p.balance}.` },
+  'refund.expiredNow': { zh: '这张{name}已过期，{points} 积分已退回。当前积分：{balance}', en: (p: { name: Value; points: Value; balance: Value }) => `This ${p.name} had expired; its ${points(p.points)} ${Number(p.points) === 1 ? 'is' : 'are'} returned. You now have ${p.balance}.` },
   'refund.holderOnly': { zh: '只有券的持有人可以退券。', en: 'Only the holder can cancel a voucher.' },
   'refund.used': { zh: '这张{name}已于 {at} 使用，不能退券。', en: 'This {name} was used on {at} and cannot be cancelled.' },
   'refund.already': { zh: '这张{name}已经退过了。', en: 'This {name} was already cancelled.' },
   'refund.expired': { zh: '这张{name}已过期，积分早已退回。', en: 'This {name} expired; its points were already returned.' },
-  'verify.done': { zh: '✅ 核销成功：{name}（持券人 {holder}），{points} 积分记入商户结算账户。', en: '✅ Used: {name} (holder {holder}); {points} points to your settlement account.' },
+  'verify.done': { zh: '✅ 核销成功：{name}（持券人 {holder}），{points} 积分记入商户结算账户。', en: (p: { name: Value; holder: Value; points: Value }) => `✅ Used: ${p.name} (holder ${p.holder}); ${points(p.points)} to your settlement account.` },
   'verify.otherMerchant': { zh: '这张{name}不能在这里核销，请到 {merchant} 使用。', en: 'This {name} is not for your shop; it is used at {merchant}.' },
   'verify.alreadyUsed': { zh: '❌ 这张{name}已于 {at} 核销过，不能重复使用。', en: '❌ This {name} was already used on {at}; it cannot be used twice.' },
   'verify.cancelled': { zh: '❌ 这张{name}已于 {at} 退券，不能使用。', en: '❌ This {name} was cancelled on {at} and cannot be used.' },
@@ -310,10 +320,12 @@ export const timebankMessages = {
   'verify.notify.holder': { zh: '✅ 你的{name}已于 {at} 在 {merchant} 核销。', en: '✅ Your {name} was used at {merchant} on {at}.' },
   'refund.notify.holder': {
     zh: '↩️ 你的{name}（券码尾号 {tail}）已由管理员退券，{points} 积分已退回。',
-    en: '↩️ Your {name} (code ending {tail}) was cancelled by an administrator; {points} points are back in your account.',
+    en: (p: { name: Value; tail: Value; points: Value }) =>
+      `↩️ Your ${p.name} (code ending ${p.tail}) was cancelled by an administrator; ${points(p.points)} ${Number(p.points) === 1 ? 'is' : 'are'} back in your account.`,
   },
   'expire.notify.holder': {
     zh: '⌛ 你的{name}（券码尾号 {tail}）已过期，{points} 积分已退回。',
-    en: '⌛ Your {name} (code ending {tail}) expired; {points} points are back in your account.',
+    en: (p: { name: Value; tail: Value; points: Value }) =>
+      `⌛ Your ${p.name} (code ending ${p.tail}) expired; ${points(p.points)} ${Number(p.points) === 1 ? 'is' : 'are'} back in your account.`,
   },
-} satisfies Table;
+} as const satisfies Table;

@@ -26,4 +26,4 @@ export const wechatMessages = {
     zh: '加「{name}」为微信好友（验证信息写「{keyword}」），然后私聊我',
     en: 'add "{name}" as a WeChat friend (write "{keyword}" in the request), then message me',
   },
-} satisfies Table;
+} as const satisfies Table;

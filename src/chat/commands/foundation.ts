@@ -7,7 +7,7 @@ import { activeGrants, canActAsStaff, updateMember } from '../../domain/org/memb
 import { getUnit } from '../../domain/org/units.js';
 import { DomainError } from '../../errors.js';
 import { type CommandCtx, type CommandDef, defineCommand, hasUnit, UsageError } from '../command.js';
-import { type MessageKey, t } from '../../i18n/index.js';
+import { t } from '../../i18n/index.js';
 
 export function describePlace(ctx: CommandCtx): string {
   if (ctx.room.kind === 'private') return ctx.t('help.place.private');
@@ -126,7 +126,7 @@ const me = defineCommand({
   run(ctx) {
     const grants = activeGrants(ctx.db, ctx.member.id);
     const roles = grants.length
-      ? grants.map((g) => `${ctx.t(`role.${g.role}` as MessageKey)}@${g.unitName}`)
+      ? grants.map((g) => `${ctx.t(`role.${g.role}`)}@${g.unitName}`)
       : ctx.t('me.noRoles');
     return ctx.t('me.summary', {
       name: ctx.member.name,

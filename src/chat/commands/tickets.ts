@@ -24,13 +24,13 @@ import { unitsWithRole } from '../../domain/org/members.js';
 import { DomainError } from '../../errors.js';
 import { formatDuration } from '../../time.js';
 import { type AttachmentConsumer, type CommandCtx, type CommandDef, type CommandOutput, defineCommand, hasUnit, refOrUsage, unitOf, UsageError } from '../command.js';
-import type { MessageKey } from '../../i18n/index.js';
+import type { PlainKey } from '../../i18n/index.js';
 import type { OutMessage } from '../types.js';
 import { typed } from '../render/speech.js';
 import { statusCard } from '../render/tickets.js';
 
 /** The ticket a command names: "T1", "t1", "1" or "#1". A malformed ref earns the usage line. */
-const refArg = (token: string | undefined, usage: MessageKey) => refOrUsage(TICKET_PREFIX, token, usage);
+const refArg = (token: string | undefined, usage: PlainKey) => refOrUsage(TICKET_PREFIX, token, usage);
 
 const env = (ctx: CommandCtx): RenderEnv => ({ now: ctx.clock.now(), timeZone: ctx.settings.timeZone });
 
@@ -42,7 +42,7 @@ const isStaffSomewhere = (ctx: CommandCtx) => unitsWithRole(ctx.db, ctx.member.i
 
 const short = (text: string, max = 20) => ([...text].length > max ? [...text].slice(0, max).join('') + '…' : text);
 
-const statusWord = (ctx: CommandCtx, ticket: Ticket) => ctx.t(`ticket.status.${ticket.status}` as MessageKey);
+const statusWord = (ctx: CommandCtx, ticket: Ticket) => ctx.t(`ticket.status.${ticket.status}`);
 
 function reportCommand(name: 'report' | 'report_anon', words: string[], anonymous: boolean): CommandDef {
   // Both ways to report are called the same way: one usage line.

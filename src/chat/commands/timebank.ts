@@ -21,13 +21,13 @@ import { ruleCompletion } from '../../domain/timebank/rule.js';
 import { completionsOf, getTask, openTasksFor, type Task, taskRef } from '../../domain/timebank/tasks.js';
 import { DomainError } from '../../errors.js';
 import { formatDateTime, localParts } from '../../time.js';
-import type { MessageKey, Translate } from '../../i18n/index.js';
+import type { MessageKey, PlainKey, Translate } from '../../i18n/index.js';
 import type { Lang } from '../../config.js';
 import { notifyMember } from '../../domain/notify.js';
 import { privateHint } from './rewards.js';
 
 /** "W3" → 3, or the usage line. */
-const taskIdFrom = (token: string | undefined, usage: MessageKey) => refOrUsage('W', token, usage);
+const taskIdFrom = (token: string | undefined, usage: PlainKey) => refOrUsage('W', token, usage);
 
 /** The task's card as the groups see it, with its 认领 button while a slot is open. */
 const taskCard = (ctx: CommandCtx, task: Task): OutMessage => ctx.render(taskCardNotice(ctx.db, task), ctx.lang);

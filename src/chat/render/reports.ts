@@ -22,9 +22,9 @@ export function aligned(rows: [string, string][]): string[] {
 }
 
 export function periodName(t: Translate, period: Period): string {
-  const [year, rest] = period.label.split('-');
+  const [year = '', rest = ''] = period.label.split('-');
   if (period.kind === 'month') return t('report.period.month', { year, month: Number(rest) });
-  if (period.kind === 'quarter') return t('report.period.quarter', { year, quarter: rest!.slice(1) });
+  if (period.kind === 'quarter') return t('report.period.quarter', { year, quarter: rest.slice(1) });
   return t('report.period.year', { year });
 }
 

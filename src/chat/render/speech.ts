@@ -1,7 +1,7 @@
 import type { Lang } from '../../config.js';
 import type { CommandName, NoticeButton, NoticeParams, Phrase, Wording } from '../../domain/notice.js';
 import { formatHours } from '../../domain/timebank/hours.js';
-import type { MessageParams, Translate } from '../../i18n/index.js';
+import { type MessageParams, renderMessage, type Translate } from '../../i18n/index.js';
 import { formatDateTime, formatDuration } from '../../time.js';
 import type { CommandWords } from '../parser.js';
 import type { Button } from '../types.js';
@@ -57,12 +57,13 @@ export function wordValue(s: Speech, value: NoticeParams[string]): MessageParams
 }
 
 export function phraseText(s: Speech, p: Phrase): string {
-  if (!p.params) return s.t(p.key);
+  // A phrase's key and params were chosen together where the notice was made, as a DomainError's are.
+  if (!p.params) return renderMessage(s.lang, p.key);
   const params: MessageParams = {};
   for (const [name, value] of Object.entries(p.params)) params[name] = wordValue(s, value);
-  return s.t(p.key, params);
+  return renderMessage(s.lang, p.key, params);
 }
 
-export const button = (s: Speech, b: NoticeButton): Button => ({ label: s.t(b.label), command: s.commands.typed(b.command, b.args) });
+export const button = (s: Speech, b: NoticeButton): Button => ({ label: renderMessage(s.lang, b.label), command: s.commands.typed(b.command, b.args) });
 
 export const buttonRows = (s: Speech, rows: readonly NoticeButton[][]): Button[][] => rows.map((row) => row.map((b) => button(s, b)));

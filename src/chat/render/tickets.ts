@@ -3,7 +3,7 @@ import type { HandoverNotice, RatingRequest, RenderEnv, TicketCardNotice } from 
 import { resolveButton, stars, takeButton } from '../../domain/tickets/notices.js';
 import { isActive, type Phase, phaseOf } from '../../domain/tickets/states.js';
 import type { HistoryEntry, TicketView } from '../../domain/tickets/view.js';
-import type { MessageKey, Translate } from '../../i18n/index.js';
+import { type MessageKey, renderMessage, type Translate } from '../../i18n/index.js';
 import { formatDateTime, formatDuration } from '../../time.js';
 import type { Button, OutMessage } from '../types.js';
 import { button, phraseText, type Speech } from './speech.js';
@@ -20,7 +20,7 @@ function cardHeader(t: Translate, v: TicketView): string {
     icon: STATUS_ICON[v.ticket.status],
     ref: v.ref,
     category: v.category.name,
-    status: t(`ticket.status.${v.ticket.status}` as MessageKey),
+    status: t(`ticket.status.${v.ticket.status}`),
     urgent: v.category.urgent ? t('ticket.urgentTag') : '',
   });
 }
@@ -112,7 +112,8 @@ export function historyLines(t: Translate, lang: Lang, entries: HistoryEntry[], 
             : '?';
     const data = event.data ?? {};
     const key = event.kind === 'escalate' && data.manual ? 'ticket.event.escalateManual' : (`ticket.event.${event.kind}` as MessageKey);
-    const what = t(key, {
+    // The event's kind picks the line; every event line reads from the same params.
+    const what = renderMessage(lang, key, {
       unit: unitName,
       note: event.note ? `：${event.note}` : '',
       stars: typeof data.rating === 'number' ? stars(data.rating) : '',
@@ -149,7 +150,7 @@ export function handoverNotice(s: Speech, n: HandoverNotice): OutMessage {
   const { t, lang } = s;
   const { view: v, env } = n;
   const card = staffCard(s, v, env);
-  const why = t(`ticket.reason.${n.reason}` as MessageKey, {
+  const why = renderMessage(lang, `ticket.reason.${n.reason}`, {
     limit: n.limitMs === undefined ? '' : formatDuration(n.limitMs, lang),
     taker: v.taker?.name ?? '',
     note: n.note ? `：${n.note}` : '',

@@ -27,7 +27,7 @@ export function verifyVoucher(ctx: Ctx, input: { code: string; merchantId?: numb
     const when = (d: Date) => formatDateTime(d, ctx.settings.timeZone, lang, ctx.clock.now());
     const now = ctx.clock.now();
     if (voucher.status === 'used') {
-      throw new DomainError('ALREADY_USED', 'verify.alreadyUsed', { name: reward.name, at: when(voucher.usedAt!), usedAt: voucher.usedAt!.toISOString() });
+      throw new DomainError('ALREADY_USED', 'verify.alreadyUsed', { name: reward.name, at: when(voucher.usedAt!) });
     }
     if (voucher.status === 'cancelled') throw new DomainError('CONFLICT', 'verify.cancelled', { name: reward.name, at: when(voucher.cancelledAt!) });
     if (voucher.status === 'expired' || voucher.expiresAt <= now) {

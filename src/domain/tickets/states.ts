@@ -27,4 +27,4 @@ export const ACTIVE_STATUSES: readonly TicketStatus[] = TICKET_STATUSES.filter(i
 export const phaseOf = (status: TicketStatus): Phase => STATES[status].phase;
 
 /** What an action the state does not allow is refused with, unless the action says better. */
-export const refusalOf = (status: TicketStatus): MessageKey => STATES[status].refusal;
+export const refusalOf = (status: TicketStatus): (typeof STATES)[TicketStatus]['refusal'] => STATES[status].refusal;

@@ -6,8 +6,8 @@
  */
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
-import { t } from '../../../src/i18n/index.js';
 import { renderNotice } from '../../../src/chat/render/index.js';
+import { renderMessage } from '../../../src/i18n/index.js';
 import { systemClock } from '../../../src/clock.js';
 import { inTransaction, openDatabase } from '../../../src/db/client.js';
 import type { Ctx } from '../../../src/domain/context.js';
@@ -39,7 +39,7 @@ for await (const line of createInterface({ input: process.stdin })) {
     process.stdout.write(JSON.stringify({ ok: true, voucherId: voucher.id }) + '\n');
   } catch (error) {
     if (!isDomainError(error)) throw error;
-    process.stdout.write(JSON.stringify({ ok: false, code: error.code, message: t('zh', error.key, error.params) }) + '\n');
+    process.stdout.write(JSON.stringify({ ok: false, code: error.code, message: renderMessage('zh', error.key, error.params) }) + '\n');
   }
   break;
 }
