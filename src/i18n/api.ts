@@ -98,6 +98,10 @@ export const apiMessages = {
     zh: '期间「{given}」不对：月份写作 2026-03，季度写作 2026-Q1，年份写作 2026。',
     en: 'Period "{given}" is not a {kind}: write a month as 2026-03, a quarter as 2026-Q1, a year as 2026.',
   },
+  'api.ownRootUnit': {
+    zh: '单位 {unitId} 是这个令牌管辖范围的起点，它的名称、类型、积分标准和位置只能由上级单位的令牌修改。',
+    en: "Unit {unitId} is where this token's reach begins: its name, kind, points rate and place are changed by a token of a unit above it.",
+  },
   'api.nothingToChange': { zh: '请求里没有要修改的字段。', en: 'The request changes nothing: send at least one field.' },
   'api.roomUnitRequired': {
     zh: '这个群还没有绑定，请同时给出 unitId。',

@@ -91,7 +91,8 @@ const createUnitRoute = createRoute({
   tags,
   security,
   summary: 'Create a unit',
-  description: 'A unit under a parent in the token’s subtree (names are unique among siblings). Admin tokens.',
+  description:
+    "A unit under a parent in the token’s subtree (names are unique among siblings), of a kind below its parent's (street › community › estate › grid › building / other). Admin tokens.",
   request: { headers: IdempotencyHeaders, body: body(CreateUnit) },
   responses: { 201: json(UnitSchema, 'The new unit'), ...errors(404, 409, 415) },
 });
@@ -102,7 +103,8 @@ const updateUnitRoute = createRoute({
   tags,
   security,
   summary: 'Change a unit',
-  description: 'Rename, change the kind or the points rate, or move the unit (with its subtree) under another. Admin tokens.',
+  description:
+    "Rename, change the kind or the points rate, or move the unit (with its subtree) under another. A kind stays below its parent's and above its children's (street › community › estate › grid › building / other). Admin tokens, for units below the token's own unit: the token's own unit is changed by a token above it.",
   request: { params: IdParam, body: body(UpdateUnit) },
   responses: { 200: json(UnitSchema, 'The unit as changed'), ...errors(404, 409, 415) },
 });
@@ -153,6 +155,8 @@ export const registerUnits: RegisterRoutes = (api, services) => {
     const input = c.req.valid('json');
     if (Object.values(input).every((v) => v === undefined)) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');
     scope.unit(id);
+    // The unit a token stands on is its parent's to set: its kind routes disputes and its rate pays hours.
+    if (id === scope.principal.unitId) throw new DomainError('FORBIDDEN', 'api.ownRootUnit', { unitId: id });
     if (input.parentId !== undefined) scope.unit(input.parentId);
     return c.json(view(updateUnit(ctx, id, input)), 200);
   });
