@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Services } from '../services.js';
 import { VERSION } from '../version.js';
 import { authenticate } from './auth.js';
+import { limitBodies } from './guards.js';
 import type { Api, ApiEnv, RegisterRoutes } from './env.js';
 import { validationHook } from './problem.js';
 import { RateLimiter, rateLimit } from './rate-limit.js';
@@ -68,7 +69,7 @@ export function createApi(services: Services): Api {
     },
     servers: [{ url: API_BASE }],
   });
-  api.use('*', authenticate(services), rateLimit(new RateLimiter(services.config.rateLimitPerMinute, services.clock)));
+  api.use('*', authenticate(services), rateLimit(new RateLimiter(services.config.rateLimitPerMinute, services.clock)), limitBodies());
   for (const register of resources) register(api, services);
   return api;
 }

@@ -10,6 +10,7 @@ const ERROR_DESCRIPTIONS = {
   403: "The token's role may not do this, or the target lies outside its unit's subtree",
   404: 'Not found',
   409: 'Conflict with the current state',
+  413: 'The body is over the limit (64 KB)',
   415: 'The body was not sent as application/json',
   429: 'Too many requests for this token; see Retry-After',
 } as const;
@@ -21,9 +22,13 @@ const problem = (status: ErrorStatus) => ({
   content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
 });
 
-/** The error responses of a route: 400, 401, 403 and 429 always (validation, auth, rate limit), plus `more`. */
+/**
+ * The error responses of a route: 400, 401, 403 and 429 always (validation, auth, rate limit), plus `more`.
+ * A route with a body (415) may also be refused one too large (413).
+ */
 export function errors(...more: ErrorStatus[]) {
-  const statuses = [...new Set<ErrorStatus>([400, 401, 403, 429, ...more])].sort();
+  const withBody: ErrorStatus[] = more.includes(415) ? [413] : [];
+  const statuses = [...new Set<ErrorStatus>([400, 401, 403, 429, ...more, ...withBody])].sort();
   return Object.fromEntries(statuses.map((s) => [s, problem(s)]));
 }
 

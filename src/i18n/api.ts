@@ -9,6 +9,10 @@ export const apiMessages = {
     zh: '请求体请用 JSON 发送（Content-Type: application/json）。',
     en: 'Send the request body as JSON (Content-Type: application/json).',
   },
+  'api.payloadTooLarge': {
+    zh: '请求体太大（上限 {kb} KB），请缩短内容后重发。',
+    en: 'The request body is too large (at most {kb} KB); shorten it and send it again.',
+  },
   'api.taskNotFound': { zh: '找不到任务 {ref}。', en: 'Task {ref} not found.' },
   'api.rewardNotFound': { zh: '找不到奖品 {ref}。', en: 'Reward {ref} not found.' },
   'api.voucherAlreadyUsed': { zh: '这张{name}已于 {at} 核销，不能重复使用。', en: 'This {name} voucher was already used on {at}; it cannot be used twice.' },

@@ -68,6 +68,21 @@ describe('every route', () => {
       });
     }
 
+    // The role is checked before the body is read: a refusal never lists the fields of a route the token may not use.
+    if (route.request(shared()).body !== undefined) {
+      const refusedBeforeTheBody = [
+        ...(merchant === undefined ? [['a merchant', (h: Harness) => h.tokens.merchant] as const] : []),
+        ...(route.adminOnly ? [['a staff', (h: Harness) => h.tokens.staff] as const] : []),
+      ];
+      it.each(refusedBeforeTheBody)('refuses %s token with 403 before reading a bad body', async (_, token) => {
+        const h = shared();
+        const { path } = route.request(h);
+        const answer = await h.call(route.method, path, { token: token(h), body: { notAField: 1 } });
+        expect(answer.status, answer.text).toBe(403);
+        expect(answer.body.errors).toBeUndefined();
+      });
+    }
+
     const outside = route.outside;
     if (outside) {
       it("refuses another subtree's admin with 403", async () => {

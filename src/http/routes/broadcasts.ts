@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ROOM_PURPOSES } from '../../db/schema/index.js';
 import { BROADCAST_MAX_LENGTH, sendBroadcast } from '../../domain/broadcasts.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { body, errors, json, security } from '../openapi.js';
 
@@ -23,6 +24,7 @@ const send = createRoute({
   path: '/broadcasts',
   tags: ['Broadcasts'],
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Send a notice to every group of a unit',
   description:
     'Queues one message per bound group chat of the unit (and, by default, its subtree): anti-fraud or gas-safety notices. The outbox delivers them, paced per platform. Admin and staff tokens. Accepts Idempotency-Key, so a retry never sends twice.',
@@ -33,7 +35,6 @@ const send = createRoute({
 export const registerBroadcasts: RegisterRoutes = (api) => {
   api.openapi(send, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin', 'staff');
     const input = c.req.valid('json');
     scope.unit(input.unitId);
     return idempotent(c, input, 202, () => sendBroadcast(ctx, input));

@@ -4,6 +4,7 @@ import { audit } from '../../domain/audit.js';
 import { DomainError } from '../../errors.js';
 import type { JobRun, JobView } from '../../jobs/runner.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { body, errors, Instant, iso, isoOrNull, json, security } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
@@ -84,6 +85,7 @@ const updateJob = createRoute({
   path: '/jobs/{name}',
   tags,
   security,
+  middleware: [allow(['admin'], { wholeTree: true })],
   summary: 'Change a job’s schedule',
   description: 'A new cron expression, or enable / disable. The running scheduler applies it at once. Whole-tree admin tokens.',
   request: { params: JobParam, body: body(UpdateJob) },
@@ -114,9 +116,7 @@ export const registerJobs: RegisterRoutes = (api, services) => {
   });
 
   api.openapi(updateJob, (c) => {
-    const { scope, ctx } = c.var;
-    scope.requireRole('admin');
-    scope.requireWholeTree();
+    const { ctx } = c.var;
     const { name } = c.req.valid('param');
     const change = c.req.valid('json');
     if (change.cron === undefined && change.enabled === undefined) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');

@@ -5,6 +5,7 @@ import { balanceOf, memberAccount, merchantAccount, type StatementLine, statemen
 import { adjust } from '../../domain/ledger/adjust.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { type CsvColumn, csvResponse, FormatQuery, jsonOrCsv } from '../csv.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { body, errors, IdParam, Instant, iso, json, security } from '../openapi.js';
@@ -101,6 +102,7 @@ const createAdjustment = createRoute({
   path: '/ledger/adjustments',
   tags,
   security,
+  middleware: [allow(['admin'])],
   summary: 'Grant or deduct points',
   description:
     "A grant from a unit's pool (garden adoption, a civic act) or a deduction back to it, with the reason the member will read. 409 when a deduction is more than the member has. Audited. Admin tokens. Accepts Idempotency-Key: a retry never pays twice.",
@@ -132,7 +134,6 @@ export const registerLedger: RegisterRoutes = (api, services) => {
 
   api.openapi(createAdjustment, (c) => {
     const { scope, ctx, principal } = c.var;
-    scope.requireRole('admin');
     const input = c.req.valid('json');
     const unitId = input.unitId ?? principal.unitId;
     if (unitId === null) throw new DomainError('INVALID_INPUT', 'api.unitRequired');

@@ -5,6 +5,7 @@ import { LANGS, members, ROLES, roleGrants, units } from '../../db/schema/index.
 import { createMember, getMember, grantRole, holdsAnyRole, isNewcomer, type Member, revokeRole, type RoleGrant, updateMember } from '../../domain/org/members.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { memberTotals } from '../member-totals.js';
 import { body, errors, IdParam, Instant, iso, isoOrNull, json, security } from '../openapi.js';
@@ -149,6 +150,7 @@ const createMemberRoute = createRoute({
   path: '/members',
   tags,
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Create a member',
   description:
     'Registers a person with a first role on a unit in the token’s subtree (a resident by default). Staff tokens may give resident and volunteer roles. Accepts Idempotency-Key.',
@@ -161,6 +163,7 @@ const updateMemberRoute = createRoute({
   path: '/members/{id}',
   tags,
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Change a member',
   description: 'Name, language, phone, party membership, notes. Null clears phone and notes.',
   request: { params: IdParam, body: body(UpdateMember) },
@@ -172,6 +175,7 @@ const grantRoleRoute = createRoute({
   path: '/members/{id}/roles',
   tags,
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Grant a role',
   description:
     'Grants a role on a unit in the token’s subtree; the role holds on everything below it too. The member must already hold a role in the subtree, or hold no role at all (a person just registered): bringing someone in from elsewhere takes a token over both places. Admin tokens grant any role, staff tokens resident and volunteer. 201 for a new grant, 200 when the member already held it.',
@@ -247,7 +251,6 @@ export const registerMembers: RegisterRoutes = (api, services) => {
 
   api.openapi(createMemberRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin', 'staff');
     const input = c.req.valid('json');
     scope.unit(input.unitId);
     scope.requireGrantable(input.role);
@@ -263,7 +266,6 @@ export const registerMembers: RegisterRoutes = (api, services) => {
 
   api.openapi(updateMemberRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin', 'staff');
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     if (Object.values(input).every((v) => v === undefined)) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');
@@ -273,7 +275,6 @@ export const registerMembers: RegisterRoutes = (api, services) => {
 
   api.openapi(grantRoleRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin', 'staff');
     const { id } = c.req.valid('param');
     const { role, unitId } = c.req.valid('json');
     // A role in scope would bring its holder into scope: only someone already in it may take one (or had a role

@@ -6,6 +6,7 @@ import { archiveReward, createReward, MAX_STOCK_CHANGE, type Reward, restock, re
 import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { type CsvColumn, csvResponse, FormatQuery, jsonOrCsv } from '../csv.js';
 import { body, errors, IdParam, Instant, iso, json, QueryFlag, security } from '../openapi.js';
@@ -148,6 +149,7 @@ const createRewardRoute = createRoute({
   path: '/rewards',
   tags,
   security,
+  middleware: [allow(['admin'])],
   summary: 'Create a reward',
   description:
     "Puts a reward in a unit's shop (积分超市), honoured by one merchant; its members see it in the chat's 商城 at once. The initial stock is the first stock movement. Admin tokens. Accepts Idempotency-Key.",
@@ -160,6 +162,7 @@ const updateRewardRoute = createRoute({
   path: '/rewards/{id}',
   tags,
   security,
+  middleware: [allow(['admin'])],
   summary: 'Change a reward',
   description: 'What it is, costs and who honours it, and whether it is on offer (`active`). Stock changes only through restock. Admin tokens.',
   request: { params: IdParam, body: body(UpdateReward) },
@@ -171,6 +174,7 @@ const restockRoute = createRoute({
   path: '/rewards/{id}/restock',
   tags,
   security,
+  middleware: [allow(['admin'])],
   summary: 'Add or write off stock',
   description:
     'Records a stock movement with the token, the time and the note; 409 for a write-off below zero, or for adding stock to an archived reward (put it back on offer first; writing off is allowed). Admin tokens. Accepts Idempotency-Key, so a retried restock adds once.',
@@ -235,7 +239,6 @@ export const registerRewards: RegisterRoutes = (api, services) => {
 
   api.openapi(createRewardRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin');
     const input = c.req.valid('json');
     // The merchant need only hold the merchant role (the domain checks): a grid's shop may use the community's barber.
     scope.unit(input.unitId);
@@ -244,7 +247,6 @@ export const registerRewards: RegisterRoutes = (api, services) => {
 
   api.openapi(updateRewardRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin');
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     if (Object.values(input).every((v) => v === undefined)) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');
@@ -261,7 +263,6 @@ export const registerRewards: RegisterRoutes = (api, services) => {
 
   api.openapi(restockRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin');
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     scope.reward(id);

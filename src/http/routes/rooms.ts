@@ -4,6 +4,7 @@ import { LANGS, ROOM_PURPOSES, rooms } from '../../db/schema/index.js';
 import { bindRoom, type Room, unbindRoom } from '../../domain/org/rooms.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { body, errors, IdParam, Instant, iso, isoOrNull, json, QueryFlag, security } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
@@ -67,6 +68,7 @@ const updateRoom = createRoute({
   path: '/rooms/{id}',
   tags,
   security,
+  middleware: [allow(['admin'])],
   summary: 'Bind or re-bind a group',
   description: "Moves the group to another unit or purpose (or binds an unbound one, given a unitId). Admin tokens.",
   request: { params: IdParam, body: body(UpdateRoom) },
@@ -114,7 +116,6 @@ export const registerRooms: RegisterRoutes = (api, services) => {
 
   api.openapi(updateRoom, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin');
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     if (input.unitId === undefined && input.purpose === undefined) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');

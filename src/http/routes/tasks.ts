@@ -5,6 +5,7 @@ import { DEFAULT_CAP_MINUTES, MAX_REPORT_MINUTES } from '../../domain/timebank/h
 import { MAX_SLOTS, MAX_TITLE_LENGTH, postTask } from '../../domain/timebank/post-wish.js';
 import { activeClaims, completionsOf, type Task, taskRef } from '../../domain/timebank/tasks.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { body, errors, IdParam, Instant, iso, isoOrNull, json, security } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
@@ -118,6 +119,7 @@ const postTaskRoute = createRoute({
   path: '/tasks',
   tags,
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Post a volunteer task',
   description:
     "A task needing several volunteers (a patrol, a service fair), announced in the unit's residents' groups with a 认领 button. Admin and staff tokens. Accepts Idempotency-Key, so a retry announces once.",
@@ -177,7 +179,6 @@ export const registerTasks: RegisterRoutes = (api, services) => {
 
   api.openapi(postTaskRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin', 'staff');
     const input = c.req.valid('json');
     scope.unit(input.unitId);
     return idempotent(c, input, 201, () => detail(postTask(ctx, input).id));

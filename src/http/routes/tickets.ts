@@ -11,6 +11,7 @@ import { MAX_NOTE } from '../../domain/tickets/resolve.js';
 import { anonymousPeople, eventsOf, type Ticket, type TicketEvent, ticketRef } from '../../domain/tickets/store.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { type CsvColumn, csvResponse, FormatQuery, jsonOrCsv } from '../csv.js';
 import { body, errors, IdParam, Instant, iso, isoOrNull, json, RangeQuery, security } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
@@ -197,6 +198,7 @@ const assignRoute = createRoute({
   path: '/tickets/{id}/assign',
   tags,
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Assign (派单) a ticket',
   description:
     'Hands an open or taken ticket to a staff member covering where it was reported. An open ticket becomes theirs as if taken (the resolve window starts); a taken one changes hands and keeps its deadline. The assignee hears it privately, the staff rooms and the reporter as for a take. Admin and staff tokens.',
@@ -209,6 +211,7 @@ const escalateRoute = createRoute({
   path: '/tickets/{id}/escalate',
   tags,
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Escalate (上报) a ticket now',
   description:
     "Passes an open or taken ticket to the next unit up that has staff, without waiting for its deadline; the new window starts now and the unit's staff hear why. 409 at the top of the tree. The body is optional. Admin and staff tokens.",
@@ -221,6 +224,7 @@ const cancelRoute = createRoute({
   path: '/tickets/{id}/cancel',
   tags,
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Cancel (撤销) a ticket',
   description: 'Closes an open or taken ticket that is not a matter for anyone (a duplicate, a joke), with the reason the reporter hears. Admin and staff tokens.',
   request: { params: IdParam, body: body(Cancel) },
@@ -275,7 +279,6 @@ export const registerTickets: RegisterRoutes = (api, services) => {
 
   api.openapi(assignRoute, (c) => {
     const { scope, ctx, principal } = c.var;
-    scope.requireRole('admin', 'staff');
     const { id } = c.req.valid('param');
     const { memberId } = c.req.valid('json');
     scope.ticket(id);
@@ -285,7 +288,6 @@ export const registerTickets: RegisterRoutes = (api, services) => {
 
   api.openapi(escalateRoute, (c) => {
     const { scope, ctx, principal } = c.var;
-    scope.requireRole('admin', 'staff');
     const { id } = c.req.valid('param');
     const input = c.req.valid('json') ?? {};
     scope.ticket(id);
@@ -295,7 +297,6 @@ export const registerTickets: RegisterRoutes = (api, services) => {
 
   api.openapi(cancelRoute, (c) => {
     const { scope, ctx, principal } = c.var;
-    scope.requireRole('admin', 'staff');
     const { id } = c.req.valid('param');
     const { reason } = c.req.valid('json');
     scope.ticket(id);

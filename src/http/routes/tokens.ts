@@ -5,6 +5,7 @@ import { unitsWithRole } from '../../domain/org/members.js';
 import { type ApiToken, createToken, getToken, revokeToken } from '../../domain/tokens.js';
 import { DomainError, isDomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { body, errors, IdParam, Instant, iso, isoOrNull, json, QueryFlag, security } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 import type { Scope } from '../scope.js';
@@ -72,6 +73,7 @@ const createTokenRoute = createRoute({
   path: '/tokens',
   tags,
   security,
+  middleware: [allow(['admin'])],
   summary: 'Create a token',
   description:
     'A new bearer token for a unit in the token’s subtree. The response carries the secret: it is never shown again. Admin tokens.',
@@ -116,7 +118,6 @@ export const registerTokens: RegisterRoutes = (api, services) => {
 
   api.openapi(createTokenRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin');
     const input = c.req.valid('json');
     reach(scope, input.unitId);
     // A merchant token reaches every voucher of its merchant, wherever bought: the token must manage the

@@ -4,6 +4,7 @@ import { UNIT_KINDS, units } from '../../db/schema/index.js';
 import { createUnit, pointsPerHour, type Unit, updateUnit } from '../../domain/org/units.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { body, errors, IdParam, Instant, iso, json, security } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
@@ -90,6 +91,7 @@ const createUnitRoute = createRoute({
   path: '/units',
   tags,
   security,
+  middleware: [allow(['admin'])],
   summary: 'Create a unit',
   description:
     "A unit under a parent in the token’s subtree (names are unique among siblings), of a kind below its parent's (street › community › estate › grid › building / other). Admin tokens.",
@@ -102,6 +104,7 @@ const updateUnitRoute = createRoute({
   path: '/units/{id}',
   tags,
   security,
+  middleware: [allow(['admin'])],
   summary: 'Change a unit',
   description:
     "Rename, change the kind or the points rate, or move the unit (with its subtree) under another. A kind stays below its parent's and above its children's (street › community › estate › grid › building / other). Admin tokens, for units below the token's own unit: the token's own unit is changed by a token above it.",
@@ -141,7 +144,6 @@ export const registerUnits: RegisterRoutes = (api, services) => {
 
   api.openapi(createUnitRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin');
     const input = c.req.valid('json');
     if (input.parentId === null) scope.requireWholeTree();
     else scope.unit(input.parentId);
@@ -150,7 +152,6 @@ export const registerUnits: RegisterRoutes = (api, services) => {
 
   api.openapi(updateUnitRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin');
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     if (Object.values(input).every((v) => v === undefined)) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');
