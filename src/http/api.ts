@@ -71,5 +71,23 @@ export function createApi(services: Services): Api {
   });
   api.use('*', authenticate(services), rateLimit(new RateLimiter(services.config.rateLimitPerMinute, services.clock)), limitBodies());
   for (const register of resources) register(api, services);
+  nameOperations(api);
   return api;
+}
+
+/**
+ * Every operation gets an operationId from its method and path (`GET /units/{id}` → getUnitsById), so
+ * client generators name their functions the same way each time; unique because method and path are.
+ */
+function nameOperations(api: Api): void {
+  const word = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+  for (const definition of api.openAPIRegistry.definitions) {
+    if (definition.type !== 'route') continue;
+    const { route } = definition;
+    const words = route.path
+      .split('/')
+      .filter(Boolean)
+      .map((s) => (s.startsWith('{') ? `By${word(s.slice(1, -1))}` : word(s)));
+    route.operationId ??= route.method + words.join('');
+  }
 }

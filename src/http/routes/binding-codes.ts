@@ -41,7 +41,7 @@ const createCode = createRoute({
   summary: 'Create a binding code',
   description: `A one-time code. With {unitId, purpose} it binds a group (valid ${DEFAULT_CODE_TTL_MS / DAY} days); with {memberId} it links a chat account to that member (valid ${MEMBER_CODE_TTL_MS / DAY} day). Admin and staff tokens.`,
   request: { headers: IdempotencyHeaders, body: body(z.union([RoomCodeRequest, MemberCodeRequest])) },
-  responses: { 201: json(BindingCodeSchema, 'The code, to pass on to the group or the person'), ...errors(404, 415) },
+  responses: { 201: json(BindingCodeSchema, 'The code, to pass on to the group or the person'), ...errors(404, 409, 415) },
 });
 
 export const registerBindingCodes: RegisterRoutes = (api) => {

@@ -4,12 +4,12 @@ import { BROADCAST_MAX_LENGTH, sendBroadcast } from '../../domain/broadcasts.js'
 import type { RegisterRoutes } from '../env.js';
 import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
-import { body, errors, json, security } from '../openapi.js';
+import { body, errors, json, security, visibleText } from '../openapi.js';
 
 const Broadcast = z
   .strictObject({
     unitId: z.number().int().positive(),
-    text: z.string().trim().min(1).max(BROADCAST_MAX_LENGTH).openapi({ example: '近期冒充社保局的诈骗电话增多，请大家提高警惕，不要透露验证码。' }),
+    text: visibleText(BROADCAST_MAX_LENGTH).openapi({ example: '近期冒充社保局的诈骗电话增多，请大家提高警惕，不要透露验证码。' }),
     includeDescendants: z.boolean().default(true).openapi({ description: 'Also every unit below (default true)' }),
     purpose: z.enum(ROOM_PURPOSES).optional().openapi({ description: "Only residents' or only staff groups; both when absent" }),
   })

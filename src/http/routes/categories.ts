@@ -6,7 +6,7 @@ import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
 import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
-import { body, errors, IdParam, json, QueryFlag, security } from '../openapi.js';
+import { body, errors, IdParam, json, QueryFlag, security, visibleText } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Tickets'];
@@ -27,12 +27,12 @@ export const CategorySchema = z
   })
   .openapi('Category');
 
-const Keywords = z.array(z.string().trim().min(1).max(20)).max(50);
+const Keywords = z.array(visibleText(20)).max(50);
 const Minutes = z.number().int().min(1).max(MAX_MINUTES);
 
 const CreateCategory = z
   .strictObject({
-    name: z.string().trim().min(1).max(50).openapi({ example: '电梯' }),
+    name: visibleText(50).openapi({ example: '电梯' }),
     keywords: Keywords.optional().openapi({ example: ['电梯', '困人'] }),
     takeMinutes: Minutes.optional().openapi({ description: 'Default 30', example: 10 }),
     resolveMinutes: Minutes.optional().openapi({ description: 'Default 1440 (a day)', example: 240 }),

@@ -5,6 +5,7 @@ import { DomainError } from '../../errors.js';
 import type { JobRun, JobView } from '../../jobs/runner.js';
 import type { RegisterRoutes } from '../env.js';
 import { allow } from '../guards.js';
+import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { body, errors, Instant, iso, isoOrNull, json, security } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
@@ -99,7 +100,7 @@ const runJob = createRoute({
   security,
   summary: 'Run a job now',
   description: 'Runs the job once, now, even when disabled, and returns the run’s record (its outcome may be error). Whole-tree admin tokens.',
-  request: { params: JobParam },
+  request: { params: JobParam, headers: IdempotencyHeaders },
   responses: { 200: json(JobRunSchema, 'The run'), ...errors(404, 409) },
 });
 
@@ -134,11 +135,13 @@ export const registerJobs: RegisterRoutes = (api, services) => {
     scope.requireWholeTree();
     const { name } = c.req.valid('param');
     jobs.job(name);
-    const outcome = jobs.run(name, services.clock.now(), 'manual');
-    if (outcome.status === 'skipped') {
-      throw new DomainError('CONFLICT', outcome.reason === 'running' ? 'api.jobRunning' : 'api.jobAlreadyRan', { name });
-    }
-    audit(ctx, 'job.run', { type: 'job', id: name }, { runId: outcome.run.id, outcome: outcome.run.outcome });
-    return c.json(runView(outcome.run), 200);
+    return idempotent(c, null, 200, () => {
+      const outcome = jobs.run(name, services.clock.now(), 'manual');
+      if (outcome.status === 'skipped') {
+        throw new DomainError('CONFLICT', outcome.reason === 'running' ? 'api.jobRunning' : 'api.jobAlreadyRan', { name });
+      }
+      audit(ctx, 'job.run', { type: 'job', id: name }, { runId: outcome.run.id, outcome: outcome.run.outcome });
+      return runView(outcome.run);
+    });
   });
 };

@@ -9,7 +9,7 @@ import type { RegisterRoutes } from '../env.js';
 import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { type CsvColumn, csvResponse, FormatQuery, jsonOrCsv } from '../csv.js';
-import { body, errors, IdParam, Instant, iso, json, QueryFlag, security } from '../openapi.js';
+import { body, errors, IdParam, IdString, Instant, iso, json, QueryFlag, security, visibleText } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Rewards'];
@@ -30,7 +30,7 @@ export const RewardSchema = z
   })
   .openapi('Reward');
 
-const Name = z.string().trim().min(1).max(100);
+const Name = visibleText(100);
 const Description = z.string().trim().max(500);
 const Cost = z.number().int().min(1).max(1_000_000);
 const Limit = z.number().int().min(1).max(1000);
@@ -125,8 +125,8 @@ const listRewards = createRoute({
   description: "Rewards offered by units in the token's subtree, by id. Admin and staff tokens.",
   request: {
     query: PageQuery.extend({
-      unitId: z.coerce.number().int().positive().optional().openapi({ description: 'Only rewards of this unit and below' }),
-      merchantId: z.coerce.number().int().positive().optional().openapi({ description: 'Only those this member honours; 404 for an unknown member' }),
+      unitId: IdString.optional().openapi({ description: 'Only rewards of this unit and below' }),
+      merchantId: IdString.optional().openapi({ description: 'Only those this member honours; 404 for an unknown member' }),
       active: QueryFlag.optional().openapi({ description: 'true: on offer; false: archived' }),
     }),
   },
@@ -166,7 +166,7 @@ const updateRewardRoute = createRoute({
   summary: 'Change a reward',
   description: 'What it is, costs and who honours it, and whether it is on offer (`active`). Stock changes only through restock. Admin tokens.',
   request: { params: IdParam, body: body(UpdateReward) },
-  responses: { 200: json(RewardSchema, 'The reward as changed'), ...errors(404, 415) },
+  responses: { 200: json(RewardSchema, 'The reward as changed'), ...errors(404, 409, 415) },
 });
 
 const restockRoute = createRoute({
@@ -201,8 +201,8 @@ const archiveRoute = createRoute({
   security,
   summary: 'Take a reward off the shelf',
   description: 'It leaves the shop; vouchers already bought stay valid. Archiving an archived reward changes nothing. Admin tokens.',
-  request: { params: IdParam },
-  responses: { 200: json(RewardSchema, 'The archived reward'), ...errors(404) },
+  request: { params: IdParam, headers: IdempotencyHeaders },
+  responses: { 200: json(RewardSchema, 'The archived reward'), ...errors(404, 409) },
 });
 
 export const registerRewards: RegisterRoutes = (api, services) => {
@@ -310,6 +310,6 @@ export const registerRewards: RegisterRoutes = (api, services) => {
     scope.requireRole('admin');
     const { id } = c.req.valid('param');
     scope.reward(id);
-    return c.json(rewardView(archiveReward(ctx, id)), 200);
+    return idempotent(c, null, 200, () => rewardView(archiveReward(ctx, id)));
   });
 };

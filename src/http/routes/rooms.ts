@@ -5,7 +5,7 @@ import { bindRoom, type Room, unbindRoom } from '../../domain/org/rooms.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
 import { allow } from '../guards.js';
-import { body, errors, IdParam, Instant, iso, isoOrNull, json, QueryFlag, security } from '../openapi.js';
+import { body, errors, IdParam, IdString, Instant, iso, isoOrNull, json, QueryFlag, security } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Rooms'];
@@ -55,7 +55,7 @@ const listRooms = createRoute({
     "Group chats bound to units in the token's subtree, by id. Groups the bot is in but that are not bound yet are listed for whole-tree tokens only (`?bound=false`). Admin and staff tokens.",
   request: {
     query: PageQuery.extend({
-      unitId: z.coerce.number().int().positive().optional().openapi({ description: 'Only groups of this unit and below' }),
+      unitId: IdString.optional().openapi({ description: 'Only groups of this unit and below' }),
       purpose: z.enum(ROOM_PURPOSES).optional(),
       bound: QueryFlag.optional().openapi({ description: 'true: bound groups only; false: unbound only' }),
     }),

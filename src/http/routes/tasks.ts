@@ -7,7 +7,7 @@ import { activeClaims, completionsOf, type Task, taskRef } from '../../domain/ti
 import type { RegisterRoutes } from '../env.js';
 import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
-import { body, errors, IdParam, Instant, iso, isoOrNull, json, security } from '../openapi.js';
+import { body, errors, IdParam, IdString, Instant, iso, isoOrNull, json, security, visibleText } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Tasks'];
@@ -54,7 +54,7 @@ const TaskDetailSchema = TaskSchema.extend({
 const PostTask = z
   .strictObject({
     unitId: z.number().int().positive().openapi({ description: "Announced in this unit's residents' groups (or the nearest above that has one)" }),
-    title: z.string().trim().min(1).max(MAX_TITLE_LENGTH).openapi({ example: '周五夜间巡逻' }),
+    title: visibleText(MAX_TITLE_LENGTH).openapi({ example: '周五夜间巡逻' }),
     slots: z.number().int().min(1).max(MAX_SLOTS).openapi({ description: 'Volunteers needed', example: 3 }),
     capMinutes: z
       .number()
@@ -95,7 +95,7 @@ const listTasks = createRoute({
   description: "Wishes and volunteer tasks of units in the token's subtree, newest first. Admin and staff tokens.",
   request: {
     query: PageQuery.extend({
-      unitId: z.coerce.number().int().positive().optional().openapi({ description: 'Only those of this unit and below' }),
+      unitId: IdString.optional().openapi({ description: 'Only those of this unit and below' }),
       kind: z.enum(TASK_KINDS).optional(),
       status: z.enum(['open', 'done']).optional(),
     }),

@@ -6,7 +6,7 @@ import { type ApiToken, createToken, getToken, revokeToken } from '../../domain/
 import { DomainError, isDomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
 import { allow } from '../guards.js';
-import { body, errors, IdParam, Instant, iso, isoOrNull, json, QueryFlag, security } from '../openapi.js';
+import { body, errors, IdParam, Instant, iso, isoOrNull, json, QueryFlag, security, visibleText } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 import type { Scope } from '../scope.js';
 
@@ -35,7 +35,7 @@ const CreateToken = z
     role: z.enum(TOKEN_ROLES).openapi({ description: 'admin manages its subtree; staff reads it and does staff work; merchant verifies its vouchers' }),
     unitId: z.number().int().positive().nullable().openapi({ description: 'Null: the whole tree (only a whole-tree token may)' }),
     merchantId: z.number().int().positive().optional().openapi({ description: 'Merchant tokens: the merchant member' }),
-    label: z.string().trim().min(1).max(100).openapi({ example: '荷东社区办公室' }),
+    label: visibleText(100).openapi({ example: '荷东社区办公室' }),
   })
   .openapi('CreateToken');
 

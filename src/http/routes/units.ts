@@ -6,7 +6,7 @@ import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
 import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
-import { body, errors, IdParam, Instant, iso, json, security } from '../openapi.js';
+import { body, errors, IdParam, IdString, Instant, iso, json, security, visibleText } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Units'];
@@ -24,7 +24,7 @@ export const UnitSchema = z
   })
   .openapi('Unit');
 
-const Name = z.string().trim().min(1).max(100);
+const Name = visibleText(100);
 const Rate = z.number().int().min(0).max(100_000);
 
 const CreateUnit = z
@@ -70,7 +70,7 @@ const listUnits = createRoute({
   description: "Units in the token's subtree, by id; `?parent=` lists the children of one unit. Admin and staff tokens.",
   request: {
     query: PageQuery.extend({
-      parent: z.coerce.number().int().positive().optional().openapi({ description: 'Only the children of this unit' }),
+      parent: IdString.optional().openapi({ description: 'Only the children of this unit' }),
     }),
   },
   responses: { 200: json(pageOf(UnitSchema, 'UnitPage'), 'A page of units'), ...errors(404) },

@@ -10,7 +10,7 @@ import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
 import { type CsvColumn, csvResponse, FormatQuery, jsonOrCsv } from '../csv.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
-import { errors, Instant, iso, isoOrNull, json, security } from '../openapi.js';
+import { errors, IdString, Instant, iso, isoOrNull, json, security } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Vouchers'];
@@ -109,8 +109,8 @@ const listVouchers = createRoute({
     "Vouchers of rewards offered in the token's subtree, newest first; a merchant token lists its own merchant's. `?format=csv` for a spreadsheet. Admin, staff and merchant tokens.",
   request: {
     query: PageQuery.extend(FormatQuery.shape).extend({
-      memberId: z.coerce.number().int().positive().optional().openapi({ description: 'Only this holder’s; 404 for an unknown member' }),
-      rewardId: z.coerce.number().int().positive().optional().openapi({ description: "Only this reward's; 404 for an unknown reward, 403 for one outside the token's reach" }),
+      memberId: IdString.optional().openapi({ description: 'Only this holder’s; 404 for an unknown member' }),
+      rewardId: IdString.optional().openapi({ description: "Only this reward's; 404 for an unknown reward, 403 for one outside the token's reach" }),
       status: z.enum(VOUCHER_STATUSES).optional(),
     }),
   },
