@@ -4,6 +4,7 @@ import { schemaVersion } from '../db/client.js';
 import type { Services } from '../services.js';
 import { VERSION } from '../version.js';
 import { API_BASE, createApi } from './api.js';
+import { docsPolicy, securityHeaders } from './headers.js';
 import { notFound, onError } from './problem.js';
 
 /** Adds routes that belong to another part (the Telegram webhook) to the one HTTP server. */
@@ -13,6 +14,7 @@ export function createHttpApp(services: Services, mounts: readonly Mount[] = [])
   const app = new Hono();
   app.onError(onError(services.log.child('http')));
   app.notFound(notFound);
+  app.use('*', securityHeaders);
   for (const mount of mounts) mount(app);
   app.get('/healthz', (c) => {
     try {
@@ -27,6 +29,6 @@ export function createHttpApp(services: Services, mounts: readonly Mount[] = [])
     }
   });
   app.route(API_BASE, createApi(services));
-  app.get('/docs', swaggerUI({ url: `${API_BASE}/openapi.json`, title: 'Linli admin API', persistAuthorization: true }));
+  app.get('/docs', docsPolicy, swaggerUI({ url: `${API_BASE}/openapi.json`, title: 'Linli admin API', persistAuthorization: true }));
   return app;
 }

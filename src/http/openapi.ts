@@ -12,7 +12,7 @@ const ERROR_DESCRIPTIONS = {
   409: 'Conflict with the current state',
   413: 'The body is over the limit (64 KB)',
   415: 'The body was not sent as application/json',
-  429: 'Too many requests for this token; see Retry-After',
+  429: 'Too many requests for this token, or too many failed sign-ins from this address; see Retry-After',
 } as const;
 
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;

@@ -13,6 +13,10 @@ export const apiMessages = {
     zh: '请求体太大（上限 {kb} KB），请缩短内容后重发。',
     en: 'The request body is too large (at most {kb} KB); shorten it and send it again.',
   },
+  'api.tooManyFailures': {
+    zh: '这个地址登录失败次数太多，请 {retryAfter} 秒后再试，并检查令牌是否完整、有没有被撤销。',
+    en: 'Too many failed sign-ins from this address: try again in {retryAfter} seconds, and check that the token is complete and not revoked.',
+  },
   'api.taskNotFound': { zh: '找不到任务 {ref}。', en: 'Task {ref} not found.' },
   'api.rewardNotFound': { zh: '找不到奖品 {ref}。', en: 'Reward {ref} not found.' },
   'api.voucherAlreadyUsed': { zh: '这张{name}已于 {at} 核销，不能重复使用。', en: 'This {name} voucher was already used on {at}; it cannot be used twice.' },

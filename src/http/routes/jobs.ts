@@ -20,7 +20,7 @@ const JobRunSchema = z
     finishedAt: Instant.nullable(),
     outcome: z.enum(['ok', 'error']),
     sent: z.number().int().openapi({ description: 'Messages the run queued' }),
-    detail: z.string().nullable().openapi({ description: 'What the run did, or why it failed' }),
+    detail: z.string().nullable().openapi({ description: 'What the run did, or why it failed; to whole-tree tokens only (null to others)' }),
     trigger: z.enum(['schedule', 'catch-up', 'manual']),
   })
   .openapi('JobRun');
@@ -61,9 +61,10 @@ const runView = (r: JobRun): z.infer<typeof JobRunSchema> => ({
   trigger: r.trigger,
 });
 
-const jobView = (j: JobView): z.infer<typeof JobSchema> => ({
+/** What a run did or why it failed speaks of the whole installation: whole-tree tokens only read it. */
+const jobView = (j: JobView, wholeTree: boolean): z.infer<typeof JobSchema> => ({
   ...j,
-  lastRun: j.lastRun ? runView(j.lastRun) : null,
+  lastRun: j.lastRun ? { ...runView(j.lastRun), detail: wholeTree ? j.lastRun.detail : null } : null,
   nextRun: isoOrNull(j.nextRun),
 });
 
@@ -113,7 +114,7 @@ export const registerJobs: RegisterRoutes = (api, services) => {
     // Jobs have no ids: the key is the position in the cron table, which a running server never changes.
     const after = Math.max(decodeCursor(cursor) ?? -1, -1);
     const positions = jobs.names.map((_, i) => i).slice(after + 1, after + 2 + limit);
-    return c.json(toPage(positions, limit, (i) => i, (i) => jobView(jobs.view(jobs.names[i]!))), 200);
+    return c.json(toPage(positions, limit, (i) => i, (i) => jobView(jobs.view(jobs.names[i]!), c.var.scope.wholeTree)), 200);
   });
 
   api.openapi(updateJob, (c) => {
@@ -126,7 +127,7 @@ export const registerJobs: RegisterRoutes = (api, services) => {
       audit(ctx, 'job.configure', { type: 'job', id: name }, { cron: changed.cron, enabled: changed.enabled });
       return changed;
     });
-    return c.json(jobView(view), 200);
+    return c.json(jobView(view, true), 200);
   });
 
   api.openapi(runJob, (c) => {
