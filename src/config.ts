@@ -43,6 +43,10 @@ const envSchema = z
     LINLI_DB: z.string().min(1, { error: 'expected a file path' }).default('./data/linli.db'),
     LINLI_DATA_DIR: z.string().min(1, { error: 'expected a directory path' }).optional(),
     PORT: port.default(8787),
+    HOST: z
+      .string()
+      .regex(/^[A-Za-z0-9.:-]+$/, { error: 'expected an address to listen on, such as 127.0.0.1 or 0.0.0.0' })
+      .default('127.0.0.1'),
     LINLI_TZ: timeZone.default('Asia/Shanghai'),
     LINLI_LANG: z.enum(['zh', 'en'], { error: 'expected zh or en' }).default('zh'),
     LINLI_LOG_LEVEL: z
@@ -93,6 +97,8 @@ export interface Config {
   dbFile: string;
   dataDir: string;
   port: number;
+  /** The address the HTTP server listens on: this machine only unless HOST says otherwise. */
+  host: string;
   timeZone: string;
   lang: Lang;
   logLevel: Env['LINLI_LOG_LEVEL'];
@@ -149,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbFile,
     dataDir,
     port: e.PORT,
+    host: e.HOST,
     timeZone: e.LINLI_TZ,
     lang: e.LINLI_LANG,
     logLevel: e.LINLI_LOG_LEVEL,

@@ -78,9 +78,9 @@ export async function startLinli(options: StartOptions = {}): Promise<Running> {
 
     if (options.port !== false) {
       const app = createHttpApp(services, mounts);
-      const server = await listen(app.fetch, config.port);
+      const server = await listen(app.fetch, config.port, config.host);
       const { port } = server.address() as AddressInfo;
-      url = `http://127.0.0.1:${port}`;
+      url = `http://${urlHost(config.host)}:${port}`;
       stops.push(() => closeServer(server));
       log.info('http server listening', { url });
       // Only once the server is up: a token made by a start that then failed would never be shown.
@@ -195,12 +195,20 @@ function firstTokenBanner(token: string, url: string): string {
 
 const announceOnStderr = (text: string) => void process.stderr.write(text + '\n');
 
-function listen(fetch: (request: Request) => Response | Promise<Response>, port: number): Promise<ServerType> {
+/** How to reach the server from this machine: any address (0.0.0.0, ::) includes the loopback one. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function listen(fetch: (request: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname: '0.0.0.0' }, () => resolve(server));
+    const server = serve({ fetch, port, hostname }, () => resolve(server));
     server.once('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') {
         reject(new ConfigError([`PORT: ${port} is already in use; stop what holds it, or set PORT to another port (0 picks a free one)`]));
+      } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+        reject(new ConfigError([`HOST: ${hostname} is not an address of this machine; use 127.0.0.1, or 0.0.0.0 for every address`]));
       } else if (error.code === 'EACCES') {
         reject(new ConfigError([`PORT: ${port} needs privileges this process does not have; use a port above 1023`]));
       } else reject(error);

@@ -16,6 +16,12 @@ describe('loadConfig', () => {
     expect(config.wechat.enabled).toBe(false);
   });
 
+  it('listens on this machine only unless HOST says otherwise', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(() => loadConfig({ HOST: 'http://x' })).toThrow(/HOST: expected an address to listen on/);
+  });
+
   it('treats blank values as unset', () => {
     expect(loadConfig({ PORT: '  ', LINLI_LANG: '' }).port).toBe(8787);
   });

@@ -59,6 +59,22 @@ describe('startLinli', () => {
     }
   });
 
+  it.each([
+    ['this machine only by default', {}, false],
+    ['every address when HOST is 0.0.0.0', { HOST: '0.0.0.0' }, true],
+  ])('listens on %s', async (_, env, reachable) => {
+    const running = await startLinli({ db: tmpDb(), port: 0, env, log: silentLogger, announce: () => {} });
+    try {
+      const port = new URL(running.url!).port;
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+      // another loopback address: reached only through a server listening on every address
+      const other = await fetch(`http://127.0.0.2:${port}/healthz`).then((r) => r.status, () => 'refused');
+      expect(other).toBe(reachable ? 200 : 'refused');
+    } finally {
+      await running.stop();
+    }
+  });
+
   it('runs without an HTTP server when port is false', async () => {
     const running = await startLinli({ db: tmpDb(), port: false, env: {}, log: silentLogger });
     expect(running.url).toBeNull();

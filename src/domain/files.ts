@@ -11,12 +11,13 @@ export interface StoredFile {
   size: number;
 }
 
-const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpg',
-  'image/png': 'png',
-  'image/gif': 'gif',
-  'image/webp': 'webp',
-};
+/** A Map: the type comes from the sender's platform, and `__proto__` must not find anything. */
+const EXTENSIONS = new Map([
+  ['image/jpeg', 'jpg'],
+  ['image/png', 'png'],
+  ['image/gif', 'gif'],
+  ['image/webp', 'webp'],
+]);
 
 /** Sniffs the common image formats, for platforms that do not say what they sent. */
 export function sniffImageType(bytes: Uint8Array): string | undefined {
@@ -31,7 +32,7 @@ export function sniffImageType(bytes: Uint8Array): string | undefined {
 export async function storeFile(dataDir: string, bytes: Uint8Array, mimeType?: string): Promise<StoredFile> {
   const hash = createHash('sha256').update(bytes).digest('hex');
   const type = mimeType ?? sniffImageType(bytes) ?? 'application/octet-stream';
-  const ext = EXTENSIONS[type] ?? 'bin';
+  const ext = EXTENSIONS.get(type) ?? 'bin';
   const relative = join('files', hash.slice(0, 2), `${hash}.${ext}`);
   const absolute = join(dataDir, relative);
   const exists = await stat(absolute).then(

@@ -2,6 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Services } from '../services.js';
 import { VERSION } from '../version.js';
 import { authenticate } from './auth.js';
+import { limitBodies } from './guards.js';
 import type { Api, ApiEnv, RegisterRoutes } from './env.js';
 import { validationHook } from './problem.js';
 import { RateLimiter, rateLimit } from './rate-limit.js';
@@ -68,7 +69,25 @@ export function createApi(services: Services): Api {
     },
     servers: [{ url: API_BASE }],
   });
-  api.use('*', authenticate(services), rateLimit(new RateLimiter(services.config.rateLimitPerMinute, services.clock)));
+  api.use('*', authenticate(services), rateLimit(new RateLimiter(services.config.rateLimitPerMinute, services.clock)), limitBodies());
   for (const register of resources) register(api, services);
+  nameOperations(api);
   return api;
+}
+
+/**
+ * Every operation gets an operationId from its method and path (`GET /units/{id}` → getUnitsById), so
+ * client generators name their functions the same way each time; unique because method and path are.
+ */
+function nameOperations(api: Api): void {
+  const word = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+  for (const definition of api.openAPIRegistry.definitions) {
+    if (definition.type !== 'route') continue;
+    const { route } = definition;
+    const words = route.path
+      .split('/')
+      .filter(Boolean)
+      .map((s) => (s.startsWith('{') ? `By${word(s.slice(1, -1))}` : word(s)));
+    route.operationId ??= route.method + words.join('');
+  }
 }

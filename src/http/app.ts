@@ -4,6 +4,7 @@ import { schemaVersion } from '../db/client.js';
 import type { Services } from '../services.js';
 import { VERSION } from '../version.js';
 import { API_BASE, createApi } from './api.js';
+import { docsPolicy, securityHeaders } from './headers.js';
 import { notFound, onError } from './problem.js';
 import { requestIds, requestLog } from './request-id.js';
 
@@ -16,6 +17,7 @@ export function createHttpApp(services: Services, mounts: readonly Mount[] = [])
   app.use(requestIds(), requestLog(services.log));
   app.onError(onError(services.log.child('http')));
   app.notFound(notFound);
+  app.use('*', securityHeaders);
   for (const mount of mounts) mount(app);
   app.get('/healthz', (c) => {
     try {
@@ -30,6 +32,6 @@ export function createHttpApp(services: Services, mounts: readonly Mount[] = [])
     }
   });
   app.route(API_BASE, createApi(services));
-  app.get('/docs', swaggerUI({ url: `${API_BASE}/openapi.json`, title: 'Linli admin API', persistAuthorization: true }));
+  app.get('/docs', docsPolicy, swaggerUI({ url: `${API_BASE}/openapi.json`, title: 'Linli admin API', persistAuthorization: true }));
   return app;
 }

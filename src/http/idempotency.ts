@@ -31,14 +31,19 @@ export const IdempotencyHeaders = z.object({
 export function idempotent<T, S extends ContentfulStatusCode>(
   c: Context<ApiEnv>,
   body: unknown,
-  status: S,
+  /** The status of a first response; a function when the work decides it (200 already held, 201 made). */
+  status: S | (() => S),
   work: () => T,
   /** The request's path as the key remembers it, when the URL can spell one resource several ways. */
   path: string = c.req.path,
 ) {
   const key = c.req.header('idempotency-key');
   const { db, clock } = c.var.ctx;
-  if (key === undefined) return c.json(inTransaction(db, work) as never as T & object, status);
+  const statusOf = () => (typeof status === 'function' ? status() : status);
+  if (key === undefined) {
+    const result = inTransaction(db, work);
+    return c.json(result as never as T & object, statusOf());
+  }
   const tokenId = c.var.principal.tokenId;
   const method = c.req.method;
   const bodyHash = createHash('sha256').update(stableJson(body)).digest('hex');
@@ -54,10 +59,11 @@ export function idempotent<T, S extends ContentfulStatusCode>(
     }
     if (seen) db.delete(idempotencyKeys).where(where).run();
     const result = work();
+    const first = statusOf();
     db.insert(idempotencyKeys)
-      .values({ tokenId, key, method, path, bodyHash, status, responseBody: JSON.stringify(result), createdAt: now })
+      .values({ tokenId, key, method, path, bodyHash, status: first, responseBody: JSON.stringify(result), createdAt: now })
       .run();
-    return { replayed: false, status, body: result };
+    return { replayed: false, status: first, body: result };
   });
   if (outcome.replayed) c.header('Idempotent-Replayed', 'true');
   return c.json(outcome.body as never as T & object, outcome.status as S);

@@ -15,7 +15,7 @@ import { RateLimitedError } from './rate-limit.js';
  * The one error shape of the API: RFC 9457 problem details. Every non-2xx response is built here, from a
  * DomainError (mapped once, below), a validation failure, or an unexpected error.
  */
-export type ProblemCode = ErrorCode | 'UNSUPPORTED_MEDIA_TYPE' | 'INTERNAL';
+export type ProblemCode = ErrorCode | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'INTERNAL';
 
 export interface Problem {
   type: string;
@@ -42,6 +42,7 @@ export const STATUS_OF: Record<ProblemCode, ContentfulStatusCode> = {
   EXPIRED: 409,
   RATE_LIMITED: 429,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
 };
 
@@ -58,6 +59,7 @@ const TITLE_OF: Record<ProblemCode, string> = {
   EXPIRED: 'Expired',
   RATE_LIMITED: 'Too many requests',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
+  PAYLOAD_TOO_LARGE: 'Payload too large',
   INTERNAL: 'Internal error',
 };
 

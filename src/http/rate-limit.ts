@@ -13,30 +13,39 @@ export class RateLimitedError extends DomainError<'error.rateLimited'> {
 export type Taken = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
 
 /**
- * Requests per minute per token, in fixed one-minute windows that start with a token's first request.
- * Kept in memory: one process serves the API, and a restart forgiving a minute is harmless.
+ * Requests per minute per key (a token, or a client address for failed sign-ins), in fixed one-minute
+ * windows that start with a key's first request. Kept in memory: one process serves the API, and a
+ * restart forgiving a minute is harmless.
  */
 export class RateLimiter {
-  readonly #windows = new Map<number, { start: number; count: number }>();
+  readonly #windows = new Map<number | string, { start: number; count: number }>();
 
   constructor(
     readonly perMinute: number,
     private readonly clock: Clock,
   ) {}
 
-  take(tokenId: number): Taken {
+  take(key: number | string): Taken {
     const now = this.clock.now().getTime();
-    let window = this.#windows.get(tokenId);
+    let window = this.#windows.get(key);
     if (!window || now - window.start >= MINUTE) {
       if (this.#windows.size > 10_000) this.#forgetOld(now);
       window = { start: now, count: 0 };
-      this.#windows.set(tokenId, window);
+      this.#windows.set(key, window);
     }
     if (window.count >= this.perMinute) {
       return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((window.start + MINUTE - now) / 1000)) };
     }
     window.count++;
     return { ok: true, remaining: this.perMinute - window.count };
+  }
+
+  /** Seconds until the key may go on, when it has used up its minute; undefined while it may. Counts nothing. */
+  spent(key: number | string): number | undefined {
+    const now = this.clock.now().getTime();
+    const window = this.#windows.get(key);
+    if (!window || now - window.start >= MINUTE || window.count < this.perMinute) return undefined;
+    return Math.max(1, Math.ceil((window.start + MINUTE - now) / 1000));
   }
 
   #forgetOld(now: number) {

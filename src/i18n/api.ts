@@ -12,6 +12,14 @@ export const apiMessages = {
     zh: '请求体请用 JSON 发送（Content-Type: application/json）。',
     en: 'Send the request body as JSON (Content-Type: application/json).',
   },
+  'api.payloadTooLarge': {
+    zh: '请求体太大（上限 {kb} KB），请缩短内容后重发。',
+    en: 'The request body is too large (at most {kb} KB); shorten it and send it again.',
+  },
+  'api.tooManyFailures': {
+    zh: '这个地址登录失败次数太多，请 {retryAfter} 秒后再试，并检查令牌是否完整、有没有被撤销。',
+    en: 'Too many failed sign-ins from this address: try again in {retryAfter} seconds, and check that the token is complete and not revoked.',
+  },
   'api.taskNotFound': { zh: '找不到任务 {ref}。', en: 'Task {ref} not found.' },
   'api.rewardNotFound': { zh: '找不到奖品 {ref}。', en: 'Reward {ref} not found.' },
   'api.voucherAlreadyUsed': { zh: '这张{name}已于 {at} 核销，不能重复使用。', en: 'This {name} voucher was already used on {at}; it cannot be used twice.' },
@@ -42,6 +50,9 @@ export const apiMessages = {
   'api.issue.unknownField': { zh: '没有这个字段，请对照 /docs 检查拼写', en: 'Unknown field; check its spelling against /docs' },
   'api.issue.notZero': { zh: '不能为 0', en: 'Must not be zero' },
   'api.issue.printableAscii': { zh: '只能用可打印的 ASCII 字符，不含空格', en: 'Expected printable ASCII without spaces' },
+  'api.issue.id': { zh: '应为十进制正整数，例如 12', en: 'Expected a positive whole number in decimal, such as 12' },
+  'api.issue.year': { zh: '年份应在 2000 到 2100 之间', en: 'The year must be between 2000 and 2100' },
+  'api.issue.invisible': { zh: '须含可见字符（不能只有空白、零宽或方向控制字符）', en: 'Must contain visible characters, not only spaces, zero-width or direction marks' },
   'api.issue.invalid': { zh: '值不合法', en: 'Invalid value' },
   'api.badCursor': {
     zh: 'cursor 无效：请原样使用上一页返回的 nextCursor。',
@@ -98,8 +109,12 @@ export const apiMessages = {
     en: "This merchant token's merchant (member {id}) no longer holds the merchant role in the token's unit, so the token cannot be used. Grant the role again, or revoke the token.",
   },
   'api.badPeriod': {
-    zh: (p: { given: Value; kind: Value }) => `期间「${p.given}」不是${PERIOD_ZH[p.kind] ?? p.kind}：月份写作 2026-03，季度写作 2026-Q1，年份写作 2026。`,
-    en: 'Period "{given}" is not a {kind}: write a month as 2026-03, a quarter as 2026-Q1, a year as 2026.',
+    zh: (p: { given: Value; kind: Value }) => `期间「${p.given}」不是${PERIOD_ZH[p.kind] ?? p.kind}：月份写作 2026-03，季度写作 2026-Q1，年份写作 2026（2000 至 2100 年之间）。`,
+    en: 'Period "{given}" is not a {kind}: write a month as 2026-03, a quarter as 2026-Q1, a year as 2026 (2000 to 2100).',
+  },
+  'api.ownRootUnit': {
+    zh: '单位 {unitId} 是这个令牌管辖范围的起点，它的名称、类型、积分标准和位置只能由上级单位的令牌修改。',
+    en: "Unit {unitId} is where this token's reach begins: its name, kind, points rate and place are changed by a token of a unit above it.",
   },
   'api.nothingToChange': { zh: '请求里没有要修改的字段。', en: 'The request changes nothing: send at least one field.' },
   'api.roomUnitRequired': {

@@ -110,6 +110,10 @@ export const coreMessages = {
   'unit.nameTaken': { zh: '同一上级下已有名为「{name}」的单位。', en: 'A unit called "{name}" already exists under the same parent.' },
   'unit.badRate': { zh: '每小时积分必须是不小于 0 的整数。', en: 'Points per hour must be a whole number of at least 0.' },
   'unit.cannotBecomeRoot': { zh: '单位不能移到最顶层之外。', en: 'A unit cannot be moved to the top of the tree.' },
+  'unit.kindOrder': {
+    zh: '{kind} 不能放在 {parentKind} 之下：下级单位的类型必须低于上级（{order}）。请换一个类型或上级单位。',
+    en: 'A {kind} cannot sit under a {parentKind}: a unit must be of a lower kind than its parent ({order}). Choose another kind or parent.',
+  },
   'unit.cycle': { zh: '不能把单位移到它自己的下级里。', en: 'A unit cannot be moved under itself.' },
   'member.notFound': { zh: '找不到成员 {id}。', en: 'Member {id} not found.' },
   'member.nameRequired': { zh: '成员姓名不能为空。', en: 'A member needs a name.' },

@@ -103,14 +103,16 @@ const LIST_SEPARATOR: Record<Lang, string> = { zh: '、', en: ', ' };
 /** Any key with unchecked params: for a key and params that were checked where they were made (a DomainError). */
 export function renderMessage(lang: Lang, key: MessageKey, params: MessageParams = {}): string {
   const entry: { zh: Text; en: Text } = messages[key];
-  const text = entry[lang] ?? entry.zh;
+  // Own properties only: a language read from outside (`__proto__`) must never reach Object.prototype.
+  const known: Lang = Object.hasOwn(LIST_SEPARATOR, lang) ? lang : 'zh';
+  const text = entry[known] ?? entry.zh;
   const rendered: RenderedParams = {};
   for (const [name, value] of Object.entries(params)) {
-    rendered[name] = Array.isArray(value) ? value.join(LIST_SEPARATOR[lang]) : (value as RenderedParams[string]);
+    rendered[name] = Array.isArray(value) ? value.join(LIST_SEPARATOR[known]) : (value as RenderedParams[string]);
   }
   if (typeof text === 'function') return (text as (p: RenderedParams) => string)(rendered);
   return text.replace(PLACEHOLDER, (whole, name: string) => {
-    const value = rendered[name];
+    const value = Object.hasOwn(rendered, name) ? rendered[name] : undefined;
     return value === undefined || value === null ? whole : String(value);
   });
 }

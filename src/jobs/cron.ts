@@ -3,6 +3,9 @@ import { parse, validateDetailed } from 'node-cron';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
+/** A schedule that does not fire within this many years is taken never to fire. */
+export const NEVER_YEARS = 5;
+
 /**
  * A cron expression in a time zone, parsed by node-cron (so the simulated clock and production read the
  * table the same way), with a fast "next time after" for the simulated clock and for "next run" in the API.
@@ -48,10 +51,17 @@ export class CronSchedule {
     return this.#dayMatches(local) && this.#hour.has(local.getUTCHours()) && this.#minute.has(local.getUTCMinutes());
   }
 
-  /** The first firing strictly after `after`. */
+  /** The first firing strictly after `after`; a RangeError when none comes within NEVER_YEARS. */
   next(after: Date): Date {
+    const next = this.nextWithin(after);
+    if (!next) throw new RangeError(`"${this.expression}" never fires`);
+    return next;
+  }
+
+  /** The first firing strictly after `after`, or null when none comes within NEVER_YEARS (29 February on a Monday). */
+  nextWithin(after: Date): Date | null {
     let t = Math.floor(after.getTime() / MINUTE) * MINUTE + MINUTE;
-    const limit = t + 5 * 366 * 24 * HOUR;
+    const limit = t + NEVER_YEARS * 366 * 24 * HOUR;
     while (t < limit) {
       const local = this.#local(t);
       if (!this.#dayMatches(local)) {
@@ -67,7 +77,7 @@ export class CronSchedule {
       if (this.#minute.has(local.getUTCMinutes())) return new Date(t);
       t += MINUTE;
     }
-    throw new RangeError(`"${this.expression}" never fires`);
+    return null;
   }
 
   #dayMatches(local: Date): boolean {

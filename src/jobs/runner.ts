@@ -3,7 +3,7 @@ import type { CoreDeps } from '../chat/core.js';
 import { type Db, inTransaction } from '../db/client.js';
 import { jobRuns, jobSettings, outbox } from '../db/schema/index.js';
 import { DomainError } from '../errors.js';
-import { CronSchedule, cronProblem } from './cron.js';
+import { CronSchedule, cronProblem, NEVER_YEARS } from './cron.js';
 import type { JobDef } from './job.js';
 
 export type JobRun = typeof jobRuns.$inferSelect;
@@ -69,6 +69,10 @@ export class JobRunner {
     if (change.cron !== undefined) {
       const problem = cronProblem(change.cron);
       if (problem) throw new DomainError('INVALID_INPUT', 'job.badCron', { problem });
+      // Valid field by field, and yet it may never come round: 29 February that is also a Monday.
+      if (!new CronSchedule(change.cron, this.deps.settings.timeZone).nextWithin(this.deps.clock.now())) {
+        throw new DomainError('INVALID_INPUT', 'job.neverFires', { cron: change.cron, years: NEVER_YEARS });
+      }
     }
     const row = { cron: change.cron ?? current.cron, enabled: change.enabled ?? current.enabled, updatedAt: this.deps.clock.now() };
     this.deps.db

@@ -39,6 +39,15 @@ describe('the OpenAPI document', () => {
     }
   });
 
+  it('gives every operation a unique operationId', async () => {
+    const h = apiHarness();
+    const doc = (await h.call('GET', '/api/v1/openapi.json')).body;
+    const ids = Object.values(doc.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id)), ids.join()).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.paths['/units/{id}'].patch.operationId).toBe('patchUnitsById');
+  });
+
   it('documents the Idempotency-Key header and CSV where they apply', async () => {
     const h = apiHarness();
     const doc = (await h.call('GET', '/api/v1/openapi.json')).body;

@@ -21,7 +21,7 @@ describe('the problem shape', () => {
       EXPIRED: 409,
       RATE_LIMITED: 429,
     };
-    expect(STATUS_OF).toEqual({ ...expected, UNSUPPORTED_MEDIA_TYPE: 415, INTERNAL: 500 });
+    expect(STATUS_OF).toEqual({ ...expected, UNSUPPORTED_MEDIA_TYPE: 415, PAYLOAD_TOO_LARGE: 413, INTERNAL: 500 });
   });
 
   it('renders a domain error as problem+json, with detail from its i18n key', async () => {
@@ -184,5 +184,42 @@ describe('the problem shape', () => {
   it('keeps /healthz public and other parts mounted', async () => {
     const h = apiHarness();
     expect((await h.call('GET', '/healthz')).body).toMatchObject({ status: 'ok' });
+  });
+});
+
+describe('request bodies', () => {
+  it('answers a body over 64 KB with a 413 problem, before reading it', async () => {
+    const h = apiHarness();
+    const body = { unitId: h.ids.units.grid1.id, text: '燃'.repeat(70_000) };
+    const answer = await h.call('POST', '/broadcasts', { token: h.tokens.root, body, headers: { 'accept-language': 'zh' } });
+    expect(answer.status).toBe(413);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+    expect(answer.body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE', detail: expect.stringContaining('64 KB') });
+  });
+
+  it('takes the longest broadcast, even with every character escaped', async () => {
+    const h = apiHarness();
+    const raw = JSON.stringify({ unitId: h.ids.units.grid1.id, text: 'x' }).replace('"x"', `"${'\\u71c3'.repeat(2000)}"`);
+    const answer = await h.call('POST', '/broadcasts', { token: h.tokens.root, raw, headers: { 'content-type': 'application/json' } });
+    expect(answer.status, answer.text).toBe(202);
+  });
+
+  it('refuses a too large body sent without its length', async () => {
+    const h = apiHarness();
+    const chunk = new TextEncoder().encode(JSON.stringify({ unitId: 1, text: 'x'.repeat(40_000) }));
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(chunk);
+        controller.enqueue(chunk);
+        controller.close();
+      },
+    });
+    const response = await h.app.request('/api/v1/broadcasts', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${h.tokens.root}`, 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
   });
 });

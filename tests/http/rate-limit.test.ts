@@ -39,3 +39,28 @@ describe('rate limiting', () => {
     expect(limiter.take(1)).toEqual({ ok: true, remaining: 1 });
   });
 });
+
+describe('failed sign-ins', () => {
+  it('makes an address wait after ten failures a minute, even with a good token, then lets it in', async () => {
+    const h = apiHarness();
+    for (let i = 0; i < 10; i++) expect((await h.call('GET', '/units', { token: `linli_wrong-guess-${i}` })).status).toBe(401);
+    h.clock.advance(15_000);
+    for (const token of ['linli_wrong-guess-10', h.tokens.root]) {
+      const answer = await h.call('GET', '/units', { token, headers: { 'accept-language': 'zh' } });
+      expect(answer.status).toBe(429);
+      expect(answer.headers.get('retry-after')).toBe('45');
+      expect(answer.headers.get('content-type')).toBe('application/problem+json');
+      expect(answer.body).toMatchObject({ code: 'RATE_LIMITED', detail: expect.stringContaining('45 秒后再试') });
+    }
+    h.clock.advance(45_000);
+    expect((await h.call('GET', '/units', { token: h.tokens.root })).status).toBe(200);
+  });
+
+  it('counts failures only', async () => {
+    const h = apiHarness();
+    for (let i = 0; i < 9; i++) await h.call('GET', '/units', { token: 'linli_wrong' });
+    for (let i = 0; i < 20; i++) expect((await h.call('GET', '/units', { token: h.tokens.root })).status).toBe(200);
+    expect((await h.call('GET', '/units', { token: 'linli_wrong' })).status).toBe(401);
+    expect((await h.call('GET', '/units', { token: h.tokens.root })).status).toBe(429);
+  });
+});

@@ -69,15 +69,16 @@ const bind = defineCommand({
   },
 });
 
-const PURPOSE_WORDS: Record<string, RoomPurpose> = {
-  居民: 'residents',
-  居民群: 'residents',
-  residents: 'residents',
-  工作: 'staff',
-  工作群: 'staff',
-  员工: 'staff',
-  staff: 'staff',
-};
+/** Typed words are looked up in Maps: in a plain object, `__proto__` or `constructor` would be found too. */
+const PURPOSE_WORDS = new Map<string, RoomPurpose>([
+  ['居民', 'residents'],
+  ['居民群', 'residents'],
+  ['residents', 'residents'],
+  ['工作', 'staff'],
+  ['工作群', 'staff'],
+  ['员工', 'staff'],
+  ['staff', 'staff'],
+]);
 
 const bindcode = defineCommand({
   name: 'bindcode',
@@ -87,7 +88,7 @@ const bindcode = defineCommand({
   run(ctx, { args }) {
     const parts = args.split(' ').filter(Boolean);
     const last = parts.at(-1);
-    const purpose = last !== undefined && PURPOSE_WORDS[last.toLowerCase()];
+    const purpose = last !== undefined && PURPOSE_WORDS.get(last.toLowerCase());
     if (purpose) parts.pop();
     const name = parts.join(' ');
     if (!name) throw new UsageError('bindcode.usage');
@@ -136,16 +137,16 @@ const me = defineCommand({
   },
 });
 
-const LANG_WORDS: Record<string, 'zh' | 'en'> = {
-  zh: 'zh',
-  中文: 'zh',
-  汉语: 'zh',
-  chinese: 'zh',
-  en: 'en',
-  english: 'en',
-  英文: 'en',
-  英语: 'en',
-};
+const LANG_WORDS = new Map<string, 'zh' | 'en'>([
+  ['zh', 'zh'],
+  ['中文', 'zh'],
+  ['汉语', 'zh'],
+  ['chinese', 'zh'],
+  ['en', 'en'],
+  ['english', 'en'],
+  ['英文', 'en'],
+  ['英语', 'en'],
+]);
 
 const lang = defineCommand({
   name: 'lang',
@@ -153,7 +154,7 @@ const lang = defineCommand({
   aliases: ['language'],
   args: 'required',
   run(ctx, { args }) {
-    const chosen = LANG_WORDS[args.toLowerCase()];
+    const chosen = LANG_WORDS.get(args.toLowerCase());
     if (!chosen) throw new UsageError('lang.usage');
     updateMember(ctx, ctx.member.id, { language: chosen });
     return t(chosen, 'lang.set');

@@ -6,6 +6,7 @@ import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { inSubtree } from './subtree.js';
+import { requireFitsUnder } from './unit-kinds.js';
 
 export type Unit = typeof units.$inferSelect;
 
@@ -89,6 +90,7 @@ export function createUnit(ctx: Ctx, input: CreateUnitInput): Unit {
   if (!name) throw new DomainError('INVALID_INPUT', 'unit.nameRequired');
   return inTransaction(ctx.db, () => {
     const parent = input.parentId === null ? null : getUnit(ctx.db, input.parentId);
+    requireFitsUnder(input.kind, parent?.kind ?? null);
     const clash = ctx.db
       .select({ id: units.id })
       .from(units)
@@ -143,6 +145,14 @@ export function updateUnit(ctx: Ctx, id: number, input: UpdateUnitInput): Unit {
         throw new DomainError('INVALID_INPUT', 'unit.badRate');
       }
       changes.pointsPerHour = input.pointsPerHour;
+    }
+    // The kind stays below the parent's (after a move, the new one's) and above every child's.
+    const movesTo = input.parentId !== undefined && input.parentId !== null && input.parentId !== unit.parentId ? input.parentId : undefined;
+    if (changes.kind !== undefined || movesTo !== undefined) {
+      const kindAfter = changes.kind ?? unit.kind;
+      const parentAfter = movesTo ?? unit.parentId;
+      requireFitsUnder(kindAfter, parentAfter === null ? null : getUnit(ctx.db, parentAfter).kind);
+      if (changes.kind !== undefined) for (const child of childrenOf(ctx.db, unit.id)) requireFitsUnder(child.kind, kindAfter);
     }
     if (input.parentId !== undefined && input.parentId !== unit.parentId) {
       if (input.parentId === null) throw new DomainError('INVALID_INPUT', 'unit.cannotBecomeRoot');

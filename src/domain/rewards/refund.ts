@@ -1,5 +1,5 @@
 import { inTransaction } from '../../db/client.js';
-import { DomainError } from '../../errors.js';
+import { DomainError, isDomainError } from '../../errors.js';
 import { formatDateTime } from '../../time.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
@@ -9,6 +9,7 @@ import { notifyMember } from '../notify.js';
 import { actorLanguage } from '../org/language.js';
 import type { Reward } from './rewards.js';
 import { settle } from './settle.js';
+import { normalizeCode } from '../codes.js';
 import { findVoucher, type Voucher } from './vouchers.js';
 
 export interface Refunded {
@@ -24,12 +25,22 @@ export interface Refunded {
  * The holder cancels (退券) a voucher they have not used, or an admin does for them through the API: the
  * points come back, and one to stock. A holder who did not do it themselves is told.
  */
+/** A member reaches only their own vouchers: someone else's code reads as one that does not exist, so it cannot be probed. */
+function ownVoucher(ctx: Ctx, code: string): ReturnType<typeof findVoucher> {
+  if (ctx.actor.kind !== 'member') return findVoucher(ctx.db, code);
+  const memberId = ctx.actor.memberId;
+  try {
+    const found = findVoucher(ctx.db, code);
+    if (found.voucher.memberId === memberId) return found;
+  } catch (error) {
+    if (!isDomainError(error) || error.code !== 'NOT_FOUND') throw error;
+  }
+  throw new DomainError('NOT_FOUND', 'refund.notYours', { code: normalizeCode(code).slice(0, 20) });
+}
+
 export function refundVoucher(ctx: Ctx, input: { code: string }): Refunded {
   return inTransaction(ctx.db, () => {
-    const { voucher, reward } = findVoucher(ctx.db, input.code);
-    if (ctx.actor.kind === 'member' && ctx.actor.memberId !== voucher.memberId) {
-      throw new DomainError('FORBIDDEN', 'refund.holderOnly');
-    }
+    const { voucher, reward } = ownVoucher(ctx, input.code);
     const when = (d: Date) => formatDateTime(d, ctx.settings.timeZone, actorLanguage(ctx), ctx.clock.now());
     if (voucher.status === 'used') throw new DomainError('ALREADY_USED', 'refund.used', { name: reward.name, at: when(voucher.usedAt!) });
     if (voucher.status === 'cancelled') throw new DomainError('CONFLICT', 'refund.already', { name: reward.name });

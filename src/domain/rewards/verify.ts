@@ -6,7 +6,7 @@ import type { Ctx } from '../context.js';
 import { say } from '../notice.js';
 import { notifyMember } from '../notify.js';
 import { actorLanguage } from '../org/language.js';
-import { getMember } from '../org/members.js';
+import { getMember, unitsWithRole } from '../org/members.js';
 import type { Reward } from './rewards.js';
 import { settle } from './settle.js';
 import { findVoucher, type Voucher } from './vouchers.js';
@@ -14,10 +14,15 @@ import { findVoucher, type Voucher } from './vouchers.js';
 /**
  * The merchant uses (核销) a voucher at the counter: its escrowed price moves to their settlement
  * account and the holder is told. A code that is another merchant's, used, refunded or expired is
- * refused with the reason; a second use says when the first was.
+ * refused with the reason (to merchants only); a second use says when the first was.
  */
 export function verifyVoucher(ctx: Ctx, input: { code: string; merchantId?: number }): { voucher: Voucher; reward: Reward; holder: string } {
   return inTransaction(ctx.db, () => {
+    // Before the code is looked up: someone who is no merchant hears the same whether or not it exists,
+    // so the chat cannot be used to probe codes or learn whose shop one belongs to.
+    if (ctx.actor.kind === 'member' && !unitsWithRole(ctx.db, ctx.actor.memberId, ['merchant']).length) {
+      throw new DomainError('FORBIDDEN', 'verify.merchantOnly');
+    }
     const { voucher, reward, holder } = findVoucher(ctx.db, input.code);
     const merchantId = ctx.actor.kind === 'member' ? ctx.actor.memberId : input.merchantId;
     if (merchantId !== undefined && merchantId !== reward.merchantId) {

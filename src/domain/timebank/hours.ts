@@ -10,7 +10,7 @@ export const MAX_REPORT_MINUTES = 24 * 60;
 /** Hours above this on one task need a staff member's confirmation. */
 export const DEFAULT_CAP_MINUTES = 8 * 60;
 
-const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
+const CN_DIGITS = new Map(Object.entries({ 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }));
 
 /** "二十五" → 25, "十五" → 15, "一百二十" → 120. */
 export function chineseNumber(run: string): number {
@@ -24,7 +24,7 @@ export function chineseNumber(run: string): number {
       total += (current || 1) * 100;
       current = 0;
     } else {
-      current = CN_DIGITS[ch]!;
+      current = CN_DIGITS.get(ch) ?? 0;
     }
   }
   return total + current;

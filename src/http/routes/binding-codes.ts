@@ -3,6 +3,7 @@ import { DAY } from '../../clock.js';
 import { ROOM_PURPOSES } from '../../db/schema/index.js';
 import { createBindingCode, DEFAULT_CODE_TTL_MS } from '../../domain/org/binding-codes.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { body, errors, Instant, iso, json, security } from '../openapi.js';
 
@@ -36,16 +37,16 @@ const createCode = createRoute({
   path: '/binding-codes',
   tags: ['Rooms'],
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Create a binding code',
   description: `A one-time code. With {unitId, purpose} it binds a group (valid ${DEFAULT_CODE_TTL_MS / DAY} days); with {memberId} it links a chat account to that member (valid ${MEMBER_CODE_TTL_MS / DAY} day). Admin and staff tokens.`,
   request: { headers: IdempotencyHeaders, body: body(z.union([RoomCodeRequest, MemberCodeRequest])) },
-  responses: { 201: json(BindingCodeSchema, 'The code, to pass on to the group or the person'), ...errors(404, 415) },
+  responses: { 201: json(BindingCodeSchema, 'The code, to pass on to the group or the person'), ...errors(404, 409, 415) },
 });
 
 export const registerBindingCodes: RegisterRoutes = (api) => {
   api.openapi(createCode, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin', 'staff');
     const input = c.req.valid('json');
     if ('unitId' in input) scope.unit(input.unitId);
     else scope.manages(input.memberId);

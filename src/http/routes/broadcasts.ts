@@ -2,13 +2,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ROOM_PURPOSES } from '../../db/schema/index.js';
 import { BROADCAST_MAX_LENGTH, sendBroadcast } from '../../domain/broadcasts.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
-import { body, errors, json, security } from '../openapi.js';
+import { body, errors, json, security, visibleText } from '../openapi.js';
 
 const Broadcast = z
   .strictObject({
     unitId: z.number().int().positive(),
-    text: z.string().trim().min(1).max(BROADCAST_MAX_LENGTH).openapi({ example: '近期冒充社保局的诈骗电话增多，请大家提高警惕，不要透露验证码。' }),
+    text: visibleText(BROADCAST_MAX_LENGTH).openapi({ example: '近期冒充社保局的诈骗电话增多，请大家提高警惕，不要透露验证码。' }),
     includeDescendants: z.boolean().default(true).openapi({ description: 'Also every unit below (default true)' }),
     purpose: z.enum(ROOM_PURPOSES).optional().openapi({ description: "Only residents' or only staff groups; both when absent" }),
   })
@@ -23,6 +24,7 @@ const send = createRoute({
   path: '/broadcasts',
   tags: ['Broadcasts'],
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Send a notice to every group of a unit',
   description:
     'Queues one message per bound group chat of the unit (and, by default, its subtree): anti-fraud or gas-safety notices. The outbox delivers them, paced per platform. Admin and staff tokens. Accepts Idempotency-Key, so a retry never sends twice.',
@@ -33,7 +35,6 @@ const send = createRoute({
 export const registerBroadcasts: RegisterRoutes = (api) => {
   api.openapi(send, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin', 'staff');
     const input = c.req.valid('json');
     scope.unit(input.unitId);
     return idempotent(c, input, 202, () => sendBroadcast(ctx, input));

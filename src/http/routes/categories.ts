@@ -4,8 +4,9 @@ import { ticketCategories, UNIT_KINDS } from '../../db/schema/index.js';
 import { type Category, createCategory, updateCategory } from '../../domain/tickets/categories.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
-import { body, errors, IdParam, json, QueryFlag, security } from '../openapi.js';
+import { body, errors, IdParam, json, QueryFlag, security, visibleText } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Tickets'];
@@ -26,12 +27,12 @@ export const CategorySchema = z
   })
   .openapi('Category');
 
-const Keywords = z.array(z.string().trim().min(1).max(20)).max(50);
+const Keywords = z.array(visibleText(20)).max(50);
 const Minutes = z.number().int().min(1).max(MAX_MINUTES);
 
 const CreateCategory = z
   .strictObject({
-    name: z.string().trim().min(1).max(50).openapi({ example: '电梯' }),
+    name: visibleText(50).openapi({ example: '电梯' }),
     keywords: Keywords.optional().openapi({ example: ['电梯', '困人'] }),
     takeMinutes: Minutes.optional().openapi({ description: 'Default 30', example: 10 }),
     resolveMinutes: Minutes.optional().openapi({ description: 'Default 1440 (a day)', example: 240 }),
@@ -70,6 +71,7 @@ const createCategoryRoute = createRoute({
   path: '/categories',
   tags,
   security,
+  middleware: [allow(['admin'], { wholeTree: true })],
   summary: 'Create a ticket category',
   description: 'Categories are shared by the whole installation: whole-tree admin tokens. 409 when the name is taken.',
   request: { headers: IdempotencyHeaders, body: body(CreateCategory) },
@@ -81,6 +83,7 @@ const updateCategoryRoute = createRoute({
   path: '/categories/{id}',
   tags,
   security,
+  middleware: [allow(['admin'], { wholeTree: true })],
   summary: 'Change a ticket category',
   description:
     'Keywords, SLA minutes, starting level, urgency, name, or `active: false` to retire it. Open tickets keep their current deadline until their next window. Whole-tree admin tokens.',
@@ -111,17 +114,13 @@ export const registerCategories: RegisterRoutes = (api, services) => {
   });
 
   api.openapi(createCategoryRoute, (c) => {
-    const { scope, ctx } = c.var;
-    scope.requireRole('admin');
-    scope.requireWholeTree();
+    const { ctx } = c.var;
     const input = c.req.valid('json');
     return idempotent(c, input, 201, () => categoryView(createCategory(ctx, input)));
   });
 
   api.openapi(updateCategoryRoute, (c) => {
-    const { scope, ctx } = c.var;
-    scope.requireRole('admin');
-    scope.requireWholeTree();
+    const { ctx } = c.var;
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     if (Object.values(input).every((v) => v === undefined)) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');

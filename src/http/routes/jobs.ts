@@ -4,6 +4,8 @@ import { audit } from '../../domain/audit.js';
 import { DomainError } from '../../errors.js';
 import type { JobRun, JobView } from '../../jobs/runner.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
+import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { body, errors, Instant, iso, isoOrNull, json, security } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
@@ -18,7 +20,7 @@ const JobRunSchema = z
     finishedAt: Instant.nullable(),
     outcome: z.enum(['ok', 'error']),
     sent: z.number().int().openapi({ description: 'Messages the run queued' }),
-    detail: z.string().nullable().openapi({ description: 'What the run did, or why it failed' }),
+    detail: z.string().nullable().openapi({ description: 'What the run did, or why it failed; to whole-tree tokens only (null to others)' }),
     trigger: z.enum(['schedule', 'catch-up', 'manual']),
   })
   .openapi('JobRun');
@@ -59,9 +61,10 @@ const runView = (r: JobRun): z.infer<typeof JobRunSchema> => ({
   trigger: r.trigger,
 });
 
-const jobView = (j: JobView): z.infer<typeof JobSchema> => ({
+/** What a run did or why it failed speaks of the whole installation: whole-tree tokens only read it. */
+const jobView = (j: JobView, wholeTree: boolean): z.infer<typeof JobSchema> => ({
   ...j,
-  lastRun: j.lastRun ? runView(j.lastRun) : null,
+  lastRun: j.lastRun ? { ...runView(j.lastRun), detail: wholeTree ? j.lastRun.detail : null } : null,
   nextRun: isoOrNull(j.nextRun),
 });
 
@@ -84,6 +87,7 @@ const updateJob = createRoute({
   path: '/jobs/{name}',
   tags,
   security,
+  middleware: [allow(['admin'], { wholeTree: true })],
   summary: 'Change a job’s schedule',
   description: 'A new cron expression, or enable / disable. The running scheduler applies it at once. Whole-tree admin tokens.',
   request: { params: JobParam, body: body(UpdateJob) },
@@ -97,7 +101,7 @@ const runJob = createRoute({
   security,
   summary: 'Run a job now',
   description: 'Runs the job once, now, even when disabled, and returns the run’s record (its outcome may be error). Whole-tree admin tokens.',
-  request: { params: JobParam },
+  request: { params: JobParam, headers: IdempotencyHeaders },
   responses: { 200: json(JobRunSchema, 'The run'), ...errors(404, 409) },
 });
 
@@ -110,13 +114,11 @@ export const registerJobs: RegisterRoutes = (api, services) => {
     // Jobs have no ids: the key is the position in the cron table, which a running server never changes.
     const after = Math.max(decodeCursor(cursor) ?? -1, -1);
     const positions = jobs.names.map((_, i) => i).slice(after + 1, after + 2 + limit);
-    return c.json(toPage(positions, limit, (i) => i, (i) => jobView(jobs.view(jobs.names[i]!))), 200);
+    return c.json(toPage(positions, limit, (i) => i, (i) => jobView(jobs.view(jobs.names[i]!), c.var.scope.wholeTree)), 200);
   });
 
   api.openapi(updateJob, (c) => {
-    const { scope, ctx } = c.var;
-    scope.requireRole('admin');
-    scope.requireWholeTree();
+    const { ctx } = c.var;
     const { name } = c.req.valid('param');
     const change = c.req.valid('json');
     if (change.cron === undefined && change.enabled === undefined) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');
@@ -125,7 +127,7 @@ export const registerJobs: RegisterRoutes = (api, services) => {
       audit(ctx, 'job.configure', { type: 'job', id: name }, { cron: changed.cron, enabled: changed.enabled });
       return changed;
     });
-    return c.json(jobView(view), 200);
+    return c.json(jobView(view, true), 200);
   });
 
   api.openapi(runJob, (c) => {
@@ -134,11 +136,13 @@ export const registerJobs: RegisterRoutes = (api, services) => {
     scope.requireWholeTree();
     const { name } = c.req.valid('param');
     jobs.job(name);
-    const outcome = jobs.run(name, services.clock.now(), 'manual');
-    if (outcome.status === 'skipped') {
-      throw new DomainError('CONFLICT', outcome.reason === 'running' ? 'api.jobRunning' : 'api.jobAlreadyRan', { name });
-    }
-    audit(ctx, 'job.run', { type: 'job', id: name }, { runId: outcome.run.id, outcome: outcome.run.outcome });
-    return c.json(runView(outcome.run), 200);
+    return idempotent(c, null, 200, () => {
+      const outcome = jobs.run(name, services.clock.now(), 'manual');
+      if (outcome.status === 'skipped') {
+        throw new DomainError('CONFLICT', outcome.reason === 'running' ? 'api.jobRunning' : 'api.jobAlreadyRan', { name });
+      }
+      audit(ctx, 'job.run', { type: 'job', id: name }, { runId: outcome.run.id, outcome: outcome.run.outcome });
+      return runView(outcome.run);
+    });
   });
 };

@@ -3,11 +3,13 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { LEDGER_REASONS } from '../../db/schema/index.js';
 import { balanceOf, memberAccount, merchantAccount, type StatementLine, statement } from '../../domain/ledger/accounts.js';
 import { adjust } from '../../domain/ledger/adjust.js';
+import { currentMemberId } from '../../domain/org/members.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { type CsvColumn, csvResponse, FormatQuery, jsonOrCsv } from '../csv.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
-import { body, errors, IdParam, Instant, iso, json, security } from '../openapi.js';
+import { body, errors, IdParam, Instant, iso, json, security, visibleText } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Ledger'];
@@ -37,7 +39,7 @@ const Adjustment = z
       .max(MAX_ADJUSTMENT)
       .refine((p) => p !== 0, { error: 'api.issue.notZero' })
       .openapi({ description: 'Positive grants from the unit’s pool; negative deducts back to it', example: 50 }),
-    reason: z.string().trim().min(1).max(200).openapi({ description: 'Shown in the member’s statement', example: '认养花园一季' }),
+    reason: visibleText(200).openapi({ description: 'Shown in the member’s statement', example: '认养花园一季' }),
     unitId: z
       .number()
       .int()
@@ -50,7 +52,7 @@ const Adjustment = z
 const AdjustmentResult = z
   .object({
     transactionId: z.number().int(),
-    memberId: z.number().int(),
+    memberId: z.number().int().openapi({ description: 'Who got the points: for a record merged into another, the one it was merged into' }),
     unitId: z.number().int(),
     points: z.number().int(),
     reason: z.string(),
@@ -101,6 +103,7 @@ const createAdjustment = createRoute({
   path: '/ledger/adjustments',
   tags,
   security,
+  middleware: [allow(['admin'])],
   summary: 'Grant or deduct points',
   description:
     "A grant from a unit's pool (garden adoption, a civic act) or a deduction back to it, with the reason the member will read. 409 when a deduction is more than the member has. Audited. Admin tokens. Accepts Idempotency-Key: a retry never pays twice.",
@@ -132,25 +135,26 @@ export const registerLedger: RegisterRoutes = (api, services) => {
 
   api.openapi(createAdjustment, (c) => {
     const { scope, ctx, principal } = c.var;
-    scope.requireRole('admin');
     const input = c.req.valid('json');
     const unitId = input.unitId ?? principal.unitId;
     if (unitId === null) throw new DomainError('INVALID_INPUT', 'api.unitRequired');
     scope.unit(unitId);
-    scope.member(input.memberId);
+    // A record merged into another is the same person: the points, and the answer, are the survivor's.
+    const memberId = currentMemberId(db, input.memberId);
+    scope.member(memberId);
     const key = c.req.header('idempotency-key');
     // With a key the ledger remembers it for good, beyond the API's 24 hours: the points never move twice.
     const ledgerKey = key !== undefined ? `api:${principal.tokenId}:${key}` : `api:${randomUUID()}`;
     return idempotent(c, input, 201, () => {
-      const { transaction } = adjust(ctx, { memberId: input.memberId, unitId, points: input.points, reason: input.reason, idempotencyKey: ledgerKey });
+      const { transaction } = adjust(ctx, { memberId, unitId, points: input.points, reason: input.reason, idempotencyKey: ledgerKey });
       return {
         transactionId: transaction.id,
-        memberId: input.memberId,
+        memberId,
         unitId,
         points: input.points,
         reason: transaction.memo,
         at: iso(transaction.at),
-        balance: balanceOf(db, memberAccount(input.memberId)),
+        balance: balanceOf(db, memberAccount(memberId)),
       };
     });
   });

@@ -6,9 +6,10 @@ import { createMember, getMember, grantRole, holdsAnyRole, isNewcomer, type Memb
 import { inSubtree } from '../../domain/org/subtree.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { memberTotals } from '../member-totals.js';
-import { body, errors, IdParam, Instant, iso, isoOrNull, json, security } from '../openapi.js';
+import { body, errors, IdParam, IdString, Instant, iso, isoOrNull, json, security, visibleText } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Members'];
@@ -45,7 +46,7 @@ const MemberDetailSchema = MemberSchema.extend({
   hoursReceived: z.number().openapi({ description: 'Hours of service received' }),
 }).openapi('MemberDetail');
 
-const Name = z.string().trim().min(1).max(100);
+const Name = visibleText(100);
 const Phone = z.string().trim().max(30);
 const Notes = z.string().trim().max(1000);
 
@@ -74,8 +75,8 @@ const UpdateMember = z
 const GrantRole = z.strictObject({ role: z.enum(ROLES), unitId: z.number().int().positive() }).openapi('GrantRole');
 
 const RoleParams = z.object({
-  id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
-  roleId: z.coerce.number().int().positive().openapi({ param: { name: 'roleId', in: 'path' }, example: 1 }),
+  id: IdString.openapi({ param: { name: 'id', in: 'path' }, example: 1 }),
+  roleId: IdString.openapi({ param: { name: 'roleId', in: 'path' }, example: 1 }),
 });
 
 type GrantRow = RoleGrant & { unitName: string };
@@ -126,7 +127,7 @@ const listMembers = createRoute({
   description: "Members holding a role in the token's subtree, by id. Admin and staff tokens.",
   request: {
     query: PageQuery.extend({
-      unitId: z.coerce.number().int().positive().optional().openapi({ description: 'Only members with a role on this unit or below' }),
+      unitId: IdString.optional().openapi({ description: 'Only members with a role on this unit or below' }),
       role: z.enum(ROLES).optional().openapi({ description: 'Only members holding this role' }),
       q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Part of the name' }),
     }),
@@ -150,6 +151,7 @@ const createMemberRoute = createRoute({
   path: '/members',
   tags,
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Create a member',
   description:
     'Registers a person with a first role on a unit in the token’s subtree (a resident by default). Staff tokens may give resident and volunteer roles. Accepts Idempotency-Key.',
@@ -162,6 +164,7 @@ const updateMemberRoute = createRoute({
   path: '/members/{id}',
   tags,
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Change a member',
   description: 'Name, language, phone, party membership, notes. Null clears phone and notes.',
   request: { params: IdParam, body: body(UpdateMember) },
@@ -173,14 +176,15 @@ const grantRoleRoute = createRoute({
   path: '/members/{id}/roles',
   tags,
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Grant a role',
   description:
     'Grants a role on a unit in the token’s subtree; the role holds on everything below it too. The member must already hold a role in the subtree, or hold no role at all (a person just registered): bringing someone in from elsewhere takes a token over both places. Admin tokens grant any role, staff tokens resident and volunteer. 201 for a new grant, 200 when the member already held it.',
-  request: { params: IdParam, body: body(GrantRole) },
+  request: { params: IdParam, headers: IdempotencyHeaders, body: body(GrantRole) },
   responses: {
     200: json(RoleGrantSchema, 'Already held: the existing grant'),
     201: json(RoleGrantSchema, 'The new grant'),
-    ...errors(404, 415),
+    ...errors(404, 409, 415),
   },
 });
 
@@ -248,7 +252,6 @@ export const registerMembers: RegisterRoutes = (api, services) => {
 
   api.openapi(createMemberRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin', 'staff');
     const input = c.req.valid('json');
     scope.unit(input.unitId);
     scope.requireGrantable(input.role);
@@ -264,7 +267,6 @@ export const registerMembers: RegisterRoutes = (api, services) => {
 
   api.openapi(updateMemberRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin', 'staff');
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     if (Object.values(input).every((v) => v === undefined)) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');
@@ -274,7 +276,6 @@ export const registerMembers: RegisterRoutes = (api, services) => {
 
   api.openapi(grantRoleRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin', 'staff');
     const { id } = c.req.valid('param');
     const { role, unitId } = c.req.valid('json');
     // A role in scope would bring its holder into scope: only someone already in it may take one (or had a role
@@ -285,12 +286,11 @@ export const registerMembers: RegisterRoutes = (api, services) => {
     if (!isNewcomer(db, member)) scope.member(id, { formerly: !holdsAnyRole(db, id) });
     const unit = scope.unit(unitId);
     scope.requireGrantable(role);
-    const result = inTransaction(db, () => {
-      const held = grantsOf(db, [id]).get(id)?.some((g) => g.role === role && g.unitId === unitId) ?? false;
-      return { held, grant: grantRole(ctx, { memberId: id, role, unitId }) };
+    let held = false;
+    return idempotent(c, { role, unitId }, () => (held ? 200 : 201), () => {
+      held = grantsOf(db, [id]).get(id)?.some((g) => g.role === role && g.unitId === unitId) ?? false;
+      return grantView({ ...grantRole(ctx, { memberId: id, role, unitId }), unitName: unit.name });
     });
-    const body = grantView({ ...result.grant, unitName: unit.name });
-    return result.held ? c.json(body, 200) : c.json(body, 201);
   });
 
   api.openapi(revokeRoleRoute, (c) => {

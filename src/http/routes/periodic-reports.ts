@@ -7,14 +7,11 @@ import { quarterlyReport } from '../../domain/reports/quarterly.js';
 import { DomainError } from '../../errors.js';
 import type { Services } from '../../services.js';
 import type { ApiEnv, RegisterRoutes } from '../env.js';
-import { errors, Instant, iso, json, security } from '../openapi.js';
+import { errors, IdString, Instant, iso, json, saneYear, security } from '../openapi.js';
 
 const tags = ['Reports'];
 
-const unitId = z.coerce
-  .number()
-  .int()
-  .positive()
+const unitId = IdString
   .optional()
   .openapi({ description: "The unit reported on; default the token's unit (a whole-tree token must name one)" });
 
@@ -119,7 +116,7 @@ function target(c: Context<ApiEnv>, id: number | undefined): number {
 function period(services: Services, given: string | undefined, kind: Period['kind'], last: (at: Date, tz: string) => Period): Period {
   if (given === undefined) return last(services.clock.now(), services.config.timeZone);
   const parsed = parsePeriod(given, services.config.timeZone);
-  if (!parsed || parsed.kind !== kind) throw new DomainError('INVALID_INPUT', 'api.badPeriod', { given, kind });
+  if (!parsed || parsed.kind !== kind || !saneYear(Number(given.trim().slice(0, 4)))) throw new DomainError('INVALID_INPUT', 'api.badPeriod', { given, kind });
   return parsed;
 }
 

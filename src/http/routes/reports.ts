@@ -7,12 +7,12 @@ import { timebankNumbers } from '../../domain/timebank/numbers.js';
 import { DomainError } from '../../errors.js';
 import type { Services } from '../../services.js';
 import type { ApiEnv, RegisterRoutes } from '../env.js';
-import { errors, Instant, iso, json, RangeQuery, security } from '../openapi.js';
+import { errors, IdString, Instant, iso, json, RangeQuery, security } from '../openapi.js';
 
 const tags = ['Reports'];
 
 const ReportQuery = RangeQuery.extend({
-  unitId: z.coerce.number().int().positive().optional().openapi({ description: "The subtree reported on; default the token's unit (a whole-tree token must name one)" }),
+  unitId: IdString.optional().openapi({ description: "The subtree reported on; default the token's unit (a whole-tree token must name one)" }),
 }).openapi({ description: 'from defaults to the start of this month in LINLI_TZ, to to now' });
 
 const Window = { unitId: z.number().int(), from: Instant, to: Instant };

@@ -6,9 +6,10 @@ import { archiveReward, createReward, MAX_STOCK_CHANGE, type Reward, restock, re
 import { inTransaction } from '../../db/client.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { type CsvColumn, csvResponse, FormatQuery, jsonOrCsv } from '../csv.js';
-import { body, errors, IdParam, Instant, iso, json, QueryFlag, security } from '../openapi.js';
+import { body, errors, IdParam, IdString, Instant, iso, json, QueryFlag, security, visibleText } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Rewards'];
@@ -29,7 +30,7 @@ export const RewardSchema = z
   })
   .openapi('Reward');
 
-const Name = z.string().trim().min(1).max(100);
+const Name = visibleText(100);
 const Description = z.string().trim().max(500);
 const Cost = z.number().int().min(1).max(1_000_000);
 const Limit = z.number().int().min(1).max(1000);
@@ -124,8 +125,8 @@ const listRewards = createRoute({
   description: "Rewards offered by units in the token's subtree, by id. Admin and staff tokens.",
   request: {
     query: PageQuery.extend({
-      unitId: z.coerce.number().int().positive().optional().openapi({ description: 'Only rewards of this unit and below' }),
-      merchantId: z.coerce.number().int().positive().optional().openapi({ description: 'Only those this member honours; 404 for an unknown member' }),
+      unitId: IdString.optional().openapi({ description: 'Only rewards of this unit and below' }),
+      merchantId: IdString.optional().openapi({ description: 'Only those this member honours; 404 for an unknown member' }),
       active: QueryFlag.optional().openapi({ description: 'true: on offer; false: archived' }),
     }),
   },
@@ -148,6 +149,7 @@ const createRewardRoute = createRoute({
   path: '/rewards',
   tags,
   security,
+  middleware: [allow(['admin'])],
   summary: 'Create a reward',
   description:
     "Puts a reward in a unit's shop (积分超市), honoured by one merchant; its members see it in the chat's 商城 at once. The initial stock is the first stock movement. Admin tokens. Accepts Idempotency-Key.",
@@ -160,10 +162,11 @@ const updateRewardRoute = createRoute({
   path: '/rewards/{id}',
   tags,
   security,
+  middleware: [allow(['admin'])],
   summary: 'Change a reward',
   description: 'What it is, costs and who honours it, and whether it is on offer (`active`). Stock changes only through restock. Admin tokens.',
   request: { params: IdParam, body: body(UpdateReward) },
-  responses: { 200: json(RewardSchema, 'The reward as changed'), ...errors(404, 415) },
+  responses: { 200: json(RewardSchema, 'The reward as changed'), ...errors(404, 409, 415) },
 });
 
 const restockRoute = createRoute({
@@ -171,6 +174,7 @@ const restockRoute = createRoute({
   path: '/rewards/{id}/restock',
   tags,
   security,
+  middleware: [allow(['admin'])],
   summary: 'Add or write off stock',
   description:
     'Records a stock movement with the token, the time and the note; 409 for a write-off below zero, or for adding stock to an archived reward (put it back on offer first; writing off is allowed). Admin tokens. Accepts Idempotency-Key, so a retried restock adds once.',
@@ -197,8 +201,8 @@ const archiveRoute = createRoute({
   security,
   summary: 'Take a reward off the shelf',
   description: 'It leaves the shop; vouchers already bought stay valid. Archiving an archived reward changes nothing. Admin tokens.',
-  request: { params: IdParam },
-  responses: { 200: json(RewardSchema, 'The archived reward'), ...errors(404) },
+  request: { params: IdParam, headers: IdempotencyHeaders },
+  responses: { 200: json(RewardSchema, 'The archived reward'), ...errors(404, 409) },
 });
 
 export const registerRewards: RegisterRoutes = (api, services) => {
@@ -235,7 +239,6 @@ export const registerRewards: RegisterRoutes = (api, services) => {
 
   api.openapi(createRewardRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin');
     const input = c.req.valid('json');
     // The merchant need only hold the merchant role (the domain checks): a grid's shop may use the community's barber.
     scope.unit(input.unitId);
@@ -244,7 +247,6 @@ export const registerRewards: RegisterRoutes = (api, services) => {
 
   api.openapi(updateRewardRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin');
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     if (Object.values(input).every((v) => v === undefined)) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');
@@ -261,7 +263,6 @@ export const registerRewards: RegisterRoutes = (api, services) => {
 
   api.openapi(restockRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin');
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     scope.reward(id);
@@ -309,6 +310,6 @@ export const registerRewards: RegisterRoutes = (api, services) => {
     scope.requireRole('admin');
     const { id } = c.req.valid('param');
     scope.reward(id);
-    return c.json(rewardView(archiveReward(ctx, id)), 200);
+    return idempotent(c, null, 200, () => rewardView(archiveReward(ctx, id)));
   });
 };

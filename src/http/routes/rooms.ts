@@ -4,7 +4,8 @@ import { LANGS, ROOM_PURPOSES, rooms } from '../../db/schema/index.js';
 import { bindRoom, type Room, unbindRoom } from '../../domain/org/rooms.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
-import { body, errors, IdParam, Instant, iso, isoOrNull, json, QueryFlag, security } from '../openapi.js';
+import { allow } from '../guards.js';
+import { body, errors, IdParam, IdString, Instant, iso, isoOrNull, json, QueryFlag, security } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Rooms'];
@@ -54,7 +55,7 @@ const listRooms = createRoute({
     "Group chats bound to units in the token's subtree, by id. Groups the bot is in but that are not bound yet are listed for whole-tree tokens only (`?bound=false`). Admin and staff tokens.",
   request: {
     query: PageQuery.extend({
-      unitId: z.coerce.number().int().positive().optional().openapi({ description: 'Only groups of this unit and below' }),
+      unitId: IdString.optional().openapi({ description: 'Only groups of this unit and below' }),
       purpose: z.enum(ROOM_PURPOSES).optional(),
       bound: QueryFlag.optional().openapi({ description: 'true: bound groups only; false: unbound only' }),
     }),
@@ -67,6 +68,7 @@ const updateRoom = createRoute({
   path: '/rooms/{id}',
   tags,
   security,
+  middleware: [allow(['admin'])],
   summary: 'Bind or re-bind a group',
   description: "Moves the group to another unit or purpose (or binds an unbound one, given a unitId). Admin tokens.",
   request: { params: IdParam, body: body(UpdateRoom) },
@@ -114,7 +116,6 @@ export const registerRooms: RegisterRoutes = (api, services) => {
 
   api.openapi(updateRoom, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin');
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     if (input.unitId === undefined && input.purpose === undefined) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');

@@ -5,8 +5,9 @@ import { DEFAULT_CAP_MINUTES, MAX_REPORT_MINUTES } from '../../domain/timebank/h
 import { MAX_SLOTS, MAX_TITLE_LENGTH, postTask } from '../../domain/timebank/post-wish.js';
 import { activeClaims, completionsOf, type Task, taskRef } from '../../domain/timebank/tasks.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
-import { body, errors, IdParam, Instant, iso, isoOrNull, json, security } from '../openapi.js';
+import { body, errors, IdParam, IdString, Instant, iso, isoOrNull, json, security, visibleText } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Tasks'];
@@ -53,7 +54,7 @@ const TaskDetailSchema = TaskSchema.extend({
 const PostTask = z
   .strictObject({
     unitId: z.number().int().positive().openapi({ description: "Announced in this unit's residents' groups (or the nearest above that has one)" }),
-    title: z.string().trim().min(1).max(MAX_TITLE_LENGTH).openapi({ example: '周五夜间巡逻' }),
+    title: visibleText(MAX_TITLE_LENGTH).openapi({ example: '周五夜间巡逻' }),
     slots: z.number().int().min(1).max(MAX_SLOTS).openapi({ description: 'Volunteers needed', example: 3 }),
     capMinutes: z
       .number()
@@ -94,7 +95,7 @@ const listTasks = createRoute({
   description: "Wishes and volunteer tasks of units in the token's subtree, newest first. Admin and staff tokens.",
   request: {
     query: PageQuery.extend({
-      unitId: z.coerce.number().int().positive().optional().openapi({ description: 'Only those of this unit and below' }),
+      unitId: IdString.optional().openapi({ description: 'Only those of this unit and below' }),
       kind: z.enum(TASK_KINDS).optional(),
       status: z.enum(['open', 'done']).optional(),
     }),
@@ -118,6 +119,7 @@ const postTaskRoute = createRoute({
   path: '/tasks',
   tags,
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Post a volunteer task',
   description:
     "A task needing several volunteers (a patrol, a service fair), announced in the unit's residents' groups with a 认领 button. Admin and staff tokens. Accepts Idempotency-Key, so a retry announces once.",
@@ -177,7 +179,6 @@ export const registerTasks: RegisterRoutes = (api, services) => {
 
   api.openapi(postTaskRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin', 'staff');
     const input = c.req.valid('json');
     scope.unit(input.unitId);
     return idempotent(c, input, 201, () => detail(postTask(ctx, input).id));

@@ -11,8 +11,10 @@ import { MAX_NOTE } from '../../domain/tickets/resolve.js';
 import { anonymousPeople, eventsOf, type Ticket, type TicketEvent, ticketRef } from '../../domain/tickets/store.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
+import { IdempotencyHeaders, idempotent } from '../idempotency.js';
 import { type CsvColumn, csvResponse, FormatQuery, jsonOrCsv } from '../csv.js';
-import { body, errors, IdParam, Instant, iso, isoOrNull, json, RangeQuery, security } from '../openapi.js';
+import { body, errors, IdParam, IdString, Instant, iso, isoOrNull, json, RangeQuery, security, visibleText } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Tickets'];
@@ -75,7 +77,7 @@ type Row = { ticket: Ticket; categoryName: string; reporterName: string; takerNa
 const Note = z.string().trim().max(MAX_NOTE);
 const Assign = z.strictObject({ memberId: z.number().int().positive().openapi({ description: 'A staff member covering where it was reported' }) }).openapi('AssignTicket');
 const Escalate = z.strictObject({ note: Note.optional().openapi({ description: 'Why, for the unit above', example: '涉及物业，需要社区协调' }) }).openapi('EscalateTicket');
-const Cancel = z.strictObject({ reason: Note.min(1).openapi({ description: 'Told to the reporter', example: '重复报事，见 T3' }) }).openapi('CancelTicket');
+const Cancel = z.strictObject({ reason: visibleText(MAX_NOTE).openapi({ description: 'Told to the reporter', example: '重复报事，见 T3' }) }).openapi('CancelTicket');
 
 const taker = alias(members, 'taker');
 
@@ -173,7 +175,7 @@ const listTickets = createRoute({
     query: PageQuery.extend(FormatQuery.shape)
       .extend(RangeQuery.shape)
       .extend({
-        unitId: z.coerce.number().int().positive().optional().openapi({ description: 'Only tickets reported in this unit and below' }),
+        unitId: IdString.optional().openapi({ description: 'Only tickets reported in this unit and below' }),
         status: z.enum(TICKET_STATUSES).optional(),
         category: z.string().trim().min(1).max(50).optional().openapi({ description: 'A category id or name', example: '市政照明' }),
       }),
@@ -197,10 +199,11 @@ const assignRoute = createRoute({
   path: '/tickets/{id}/assign',
   tags,
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Assign (派单) a ticket',
   description:
     'Hands an open or taken ticket to a staff member covering where it was reported. An open ticket becomes theirs as if taken (the resolve window starts); a taken one changes hands and keeps its deadline. The assignee hears it privately, the staff rooms and the reporter as for a take. Admin and staff tokens.',
-  request: { params: IdParam, body: body(Assign) },
+  request: { params: IdParam, headers: IdempotencyHeaders, body: body(Assign) },
   responses: { 200: json(TicketDetailSchema, 'The ticket, now with the assignee'), ...errors(404, 409, 415) },
 });
 
@@ -209,10 +212,11 @@ const escalateRoute = createRoute({
   path: '/tickets/{id}/escalate',
   tags,
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Escalate (上报) a ticket now',
   description:
     "Passes an open or taken ticket to the next unit up that has staff, without waiting for its deadline; the new window starts now and the unit's staff hear why. 409 at the top of the tree. The body is optional. Admin and staff tokens.",
-  request: { params: IdParam, body: { ...body(Escalate), required: false } },
+  request: { params: IdParam, headers: IdempotencyHeaders, body: { ...body(Escalate), required: false } },
   responses: { 200: json(TicketDetailSchema, 'The ticket, one level up'), ...errors(404, 409, 415) },
 });
 
@@ -221,9 +225,10 @@ const cancelRoute = createRoute({
   path: '/tickets/{id}/cancel',
   tags,
   security,
+  middleware: [allow(['admin', 'staff'])],
   summary: 'Cancel (撤销) a ticket',
   description: 'Closes an open or taken ticket that is not a matter for anyone (a duplicate, a joke), with the reason the reporter hears. Admin and staff tokens.',
-  request: { params: IdParam, body: body(Cancel) },
+  request: { params: IdParam, headers: IdempotencyHeaders, body: body(Cancel) },
   responses: { 200: json(TicketDetailSchema, 'The cancelled ticket'), ...errors(404, 409, 415) },
 });
 
@@ -275,31 +280,34 @@ export const registerTickets: RegisterRoutes = (api, services) => {
 
   api.openapi(assignRoute, (c) => {
     const { scope, ctx, principal } = c.var;
-    scope.requireRole('admin', 'staff');
     const { id } = c.req.valid('param');
-    const { memberId } = c.req.valid('json');
+    const input = c.req.valid('json');
     scope.ticket(id);
-    assignTicket(ctx, id, { memberId });
-    return c.json(detail(id, principal.role === 'admin'), 200);
+    return idempotent(c, input, 200, () => {
+      assignTicket(ctx, id, input);
+      return detail(id, principal.role === 'admin');
+    });
   });
 
   api.openapi(escalateRoute, (c) => {
     const { scope, ctx, principal } = c.var;
-    scope.requireRole('admin', 'staff');
     const { id } = c.req.valid('param');
     const input = c.req.valid('json') ?? {};
     scope.ticket(id);
-    escalateTicket(ctx, id, input.note !== undefined ? { note: input.note } : {});
-    return c.json(detail(id, principal.role === 'admin'), 200);
+    return idempotent(c, input, 200, () => {
+      escalateTicket(ctx, id, input.note !== undefined ? { note: input.note } : {});
+      return detail(id, principal.role === 'admin');
+    });
   });
 
   api.openapi(cancelRoute, (c) => {
     const { scope, ctx, principal } = c.var;
-    scope.requireRole('admin', 'staff');
     const { id } = c.req.valid('param');
-    const { reason } = c.req.valid('json');
+    const input = c.req.valid('json');
     scope.ticket(id);
-    cancelTicket(ctx, id, { reason });
-    return c.json(detail(id, principal.role === 'admin'), 200);
+    return idempotent(c, input, 200, () => {
+      cancelTicket(ctx, id, input);
+      return detail(id, principal.role === 'admin');
+    });
   });
 };

@@ -5,7 +5,8 @@ import { unitsWithRole } from '../../domain/org/members.js';
 import { type ApiToken, createToken, getToken, revokeToken } from '../../domain/tokens.js';
 import { DomainError, isDomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
-import { body, errors, IdParam, Instant, iso, isoOrNull, json, QueryFlag, security } from '../openapi.js';
+import { allow } from '../guards.js';
+import { body, errors, IdParam, Instant, iso, isoOrNull, json, QueryFlag, security, visibleText } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 import type { Scope } from '../scope.js';
 
@@ -34,7 +35,7 @@ const CreateToken = z
     role: z.enum(TOKEN_ROLES).openapi({ description: 'admin manages its subtree; staff reads it and does staff work; merchant verifies its vouchers' }),
     unitId: z.number().int().positive().nullable().openapi({ description: 'Null: the whole tree (only a whole-tree token may)' }),
     merchantId: z.number().int().positive().optional().openapi({ description: 'Merchant tokens: the merchant member' }),
-    label: z.string().trim().min(1).max(100).openapi({ example: '荷东社区办公室' }),
+    label: visibleText(100).openapi({ example: '荷东社区办公室' }),
   })
   .openapi('CreateToken');
 
@@ -72,6 +73,7 @@ const createTokenRoute = createRoute({
   path: '/tokens',
   tags,
   security,
+  middleware: [allow(['admin'])],
   summary: 'Create a token',
   description:
     'A new bearer token for a unit in the token’s subtree. The response carries the secret: it is never shown again. Admin tokens.',
@@ -116,7 +118,6 @@ export const registerTokens: RegisterRoutes = (api, services) => {
 
   api.openapi(createTokenRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin');
     const input = c.req.valid('json');
     reach(scope, input.unitId);
     // A merchant token reaches every voucher of its merchant, wherever bought: the token must manage the

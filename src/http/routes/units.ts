@@ -4,8 +4,9 @@ import { UNIT_KINDS, units } from '../../db/schema/index.js';
 import { createUnit, pointsPerHour, type Unit, updateUnit } from '../../domain/org/units.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
+import { allow } from '../guards.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
-import { body, errors, IdParam, Instant, iso, json, security } from '../openapi.js';
+import { body, errors, IdParam, IdString, Instant, iso, json, security, visibleText } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Units'];
@@ -23,7 +24,7 @@ export const UnitSchema = z
   })
   .openapi('Unit');
 
-const Name = z.string().trim().min(1).max(100);
+const Name = visibleText(100);
 const Rate = z.number().int().min(0).max(100_000);
 
 const CreateUnit = z
@@ -69,7 +70,7 @@ const listUnits = createRoute({
   description: "Units in the token's subtree, by id; `?parent=` lists the children of one unit. Admin and staff tokens.",
   request: {
     query: PageQuery.extend({
-      parent: z.coerce.number().int().positive().optional().openapi({ description: 'Only the children of this unit' }),
+      parent: IdString.optional().openapi({ description: 'Only the children of this unit' }),
     }),
   },
   responses: { 200: json(pageOf(UnitSchema, 'UnitPage'), 'A page of units'), ...errors(404) },
@@ -90,8 +91,10 @@ const createUnitRoute = createRoute({
   path: '/units',
   tags,
   security,
+  middleware: [allow(['admin'])],
   summary: 'Create a unit',
-  description: 'A unit under a parent in the token’s subtree (names are unique among siblings). Admin tokens.',
+  description:
+    "A unit under a parent in the token’s subtree (names are unique among siblings), of a kind below its parent's (street › community › estate › grid › building / other). Admin tokens.",
   request: { headers: IdempotencyHeaders, body: body(CreateUnit) },
   responses: { 201: json(UnitSchema, 'The new unit'), ...errors(404, 409, 415) },
 });
@@ -101,8 +104,10 @@ const updateUnitRoute = createRoute({
   path: '/units/{id}',
   tags,
   security,
+  middleware: [allow(['admin'])],
   summary: 'Change a unit',
-  description: 'Rename, change the kind or the points rate, or move the unit (with its subtree) under another. Admin tokens.',
+  description:
+    "Rename, change the kind or the points rate, or move the unit (with its subtree) under another. A kind stays below its parent's and above its children's (street › community › estate › grid › building / other). Admin tokens, for units below the token's own unit: the token's own unit is changed by a token above it.",
   request: { params: IdParam, body: body(UpdateUnit) },
   responses: { 200: json(UnitSchema, 'The unit as changed'), ...errors(404, 409, 415) },
 });
@@ -139,7 +144,6 @@ export const registerUnits: RegisterRoutes = (api, services) => {
 
   api.openapi(createUnitRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin');
     const input = c.req.valid('json');
     if (input.parentId === null) scope.requireWholeTree();
     else scope.unit(input.parentId);
@@ -148,11 +152,12 @@ export const registerUnits: RegisterRoutes = (api, services) => {
 
   api.openapi(updateUnitRoute, (c) => {
     const { scope, ctx } = c.var;
-    scope.requireRole('admin');
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     if (Object.values(input).every((v) => v === undefined)) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');
     scope.unit(id);
+    // The unit a token stands on is its parent's to set: its kind routes disputes and its rate pays hours.
+    if (id === scope.principal.unitId) throw new DomainError('FORBIDDEN', 'api.ownRootUnit', { unitId: id });
     if (input.parentId !== undefined) scope.unit(input.parentId);
     return c.json(view(updateUnit(ctx, id, input)), 200);
   });

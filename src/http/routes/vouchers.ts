@@ -10,7 +10,7 @@ import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
 import { type CsvColumn, csvResponse, FormatQuery, jsonOrCsv } from '../csv.js';
 import { IdempotencyHeaders, idempotent } from '../idempotency.js';
-import { errors, Instant, iso, isoOrNull, json, security } from '../openapi.js';
+import { errors, IdString, Instant, iso, isoOrNull, json, security } from '../openapi.js';
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Vouchers'];
@@ -19,7 +19,8 @@ export const VoucherSchema = z
   .object({
     id: z.number().int(),
     code: z.string().openapi({
-      description: "The code the holder shows at the counter. A merchant token sees only the last four characters of an unused voucher's code.",
+      description:
+        "The code the holder shows at the counter. In a list an unused voucher's code is masked: a merchant token sees its last four characters (…PR9T), other tokens its first and last two (7K****9T). Looking a voucher up, using or cancelling it names the code given.",
       example: '7KQ4XW2MPR9T',
     }),
     rewardId: z.number().int(),
@@ -48,14 +49,23 @@ const CodeParam = z.object({
 /** Unused but past its date: the expiry job has not reached it yet, and it can no longer be used. */
 const effectiveStatus = (v: Voucher, now: Date): VoucherStatus => (v.status === 'issued' && v.expiresAt <= now ? 'expired' : v.status);
 
+/**
+ * An unused code is money: whoever has it can have it used. Only its holder (in their private chat) and the
+ * merchant at the counter see it, so lists mask it: the merchant sees its last four characters (what a
+ * counter reads back), other tokens its first and last two. A used or lapsed code is harmless and shown.
+ */
+export function listedCode(code: string, role: 'merchant' | 'other'): string {
+  return role === 'merchant' ? `…${code.slice(-4)}` : `${code.slice(0, 2)}****${code.slice(-2)}`;
+}
+
+/** `listing`: a page of vouchers, whose unused codes are masked; a lookup or a use names the code it was given. */
 const view =
-  (now: Date, masked: boolean) =>
+  (now: Date, listing: 'merchant' | 'other' | false) =>
   ({ voucher: v, rewardName, merchantId, memberName }: VoucherRow): VoucherView => {
     const status = effectiveStatus(v, now);
     return {
       id: v.id,
-      // A merchant holding every code could "use" vouchers without their holders: it gets them from the holder.
-      code: masked && status === 'issued' ? `…${v.code.slice(-4)}` : v.code,
+      code: listing && status === 'issued' ? listedCode(v.code, listing) : v.code,
       rewardId: v.rewardId,
       rewardRef: rewardRef(v.rewardId),
       rewardName,
@@ -99,8 +109,8 @@ const listVouchers = createRoute({
     "Vouchers of rewards offered in the token's subtree, newest first; a merchant token lists its own merchant's. `?format=csv` for a spreadsheet. Admin, staff and merchant tokens.",
   request: {
     query: PageQuery.extend(FormatQuery.shape).extend({
-      memberId: z.coerce.number().int().positive().optional().openapi({ description: 'Only this holder’s; 404 for an unknown member' }),
-      rewardId: z.coerce.number().int().positive().optional().openapi({ description: "Only this reward's; 404 for an unknown reward, 403 for one outside the token's reach" }),
+      memberId: IdString.optional().openapi({ description: 'Only this holder’s; 404 for an unknown member' }),
+      rewardId: IdString.optional().openapi({ description: "Only this reward's; 404 for an unknown reward, 403 for one outside the token's reach" }),
       status: z.enum(VOUCHER_STATUSES).optional(),
     }),
   },
@@ -193,7 +203,7 @@ export const registerVouchers: RegisterRoutes = (api, services) => {
       .orderBy(desc(vouchers.id))
       .limit(q.limit + 1)
       .all();
-    const page = toPage(rows, q.limit, (r) => r.voucher.id, view(now, merchant));
+    const page = toPage(rows, q.limit, (r) => r.voucher.id, view(now, merchant ? 'merchant' : 'other'));
     if (q.format === 'csv') return csvResponse(c, 'vouchers.csv', CSV_COLUMNS, page);
     return c.json(page, 200);
   });

@@ -154,10 +154,13 @@ describe('我的券, 退券', () => {
     const demo = demoChat();
     give(demo, 'yang', 20);
     const code = await bought(demo);
-    expect(await reply(demo, 'jin', 'dm:jin', `退券 ${code}`)).toContain('只有券的持有人');
+    // someone else's code reads as a code that does not exist: it cannot be probed
+    const notYours = await reply(demo, 'jin', 'dm:jin', `退券 ${code}`);
+    expect(notYours).toContain('只有券的持有人');
+    expect(await reply(demo, 'jin', 'dm:jin', '退券 ZZZZZZZZZZZZ')).toBe(notYours.replace(code, 'ZZZZZZZZZZZZ'));
     expect(await reply(demo, 'yang', 'dm:yang', `退券 ${code}`)).toContain('20 积分已退回。当前积分：20');
     expect(await reply(demo, 'yang', 'dm:yang', `退券 ${code}`)).toContain('已经退过了');
-    expect(await reply(demo, 'yang', 'dm:yang', `/refund ZZZZZZZZZZZZ`)).toContain('不存在');
+    expect(await reply(demo, 'yang', 'dm:yang', `/refund ZZZZZZZZZZZZ`)).toContain('你没有券码为 ZZZZZZZZZZZZ 的券');
     expect(await reply(demo, 'yang', 'dm:yang', `/vouchers`)).toContain('已退券');
     expect(await reply(demo, 'barber', 'dm:barber', `核销 ${code}`)).toContain('已于 3月2日 09:00 退券');
     expect(reconcile(demo.services.db).ok).toBe(true);
@@ -175,12 +178,21 @@ describe('我的券, 退券', () => {
 describe('核销', () => {
   it.each([
     ['another merchant\'s code', 'spa', '请到 海林理发店 使用'],
-    ['a code for someone who is not a merchant', 'li', '请到 海林理发店 使用'],
+    ['a code for someone who is not a merchant', 'li', '只有商户可以核销'],
   ])('refuses %s', async (_, user, expected) => {
     const demo = demoChat();
     give(demo, 'yang', 20);
     const code = await bought(demo);
     expect(await reply(demo, user, `dm:${user}`, `核销 ${code}`)).toContain(expected);
+  });
+
+  it.each(['li', 'yang'])('tells %s, who is no merchant, the same whether or not the code exists', async (user) => {
+    const demo = demoChat();
+    give(demo, 'yang', 20);
+    const code = await bought(demo);
+    const real = await reply(demo, user, `dm:${user}`, `核销 ${code}`);
+    expect(real).not.toContain('海林理发店');
+    expect(await reply(demo, user, `dm:${user}`, '核销 ZZZZZZZZZZZZ')).toBe(real);
   });
 
   it('refuses an unknown code and an expired one, and tells the holder of a use', async () => {

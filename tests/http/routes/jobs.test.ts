@@ -75,6 +75,19 @@ describe('PATCH /jobs/{name}', () => {
     expect(answer.status).toBe(status);
   });
 
+  it('refuses a schedule that would never run, saying why, and keeps the old one', async () => {
+    const h = apiHarness();
+    const answer = await h.call('PATCH', '/jobs/housekeeping', { token: h.tokens.root, body: { cron: '0 0 29 2 1' }, headers: { 'accept-language': 'zh' } });
+    expect(answer.status, answer.text).toBe(400);
+    expect(answer.headers.get('content-type')).toBe('application/problem+json');
+    expect(answer.body).toMatchObject({ code: 'INVALID_INPUT', detail: expect.stringContaining('5 年内一次也不会运行') });
+    const jobs = await h.call('GET', '/jobs', { token: h.tokens.root });
+    expect(jobs.status).toBe(200);
+    expect(jobs.body.data.find((j: { name: string }) => j.name === 'housekeeping').cron).toBe('40 3 * * *');
+    // rare is not never: 29 February comes round within the years looked at
+    expect((await h.call('PATCH', '/jobs/housekeeping', { token: h.tokens.root, body: { cron: '0 0 29 2 *' } })).status).toBe(200);
+  });
+
   it('answers an unknown job with 404', async () => {
     const h = apiHarness();
     expect((await h.call('PATCH', '/jobs/nope', { token: h.tokens.root, body: { enabled: false } })).status).toBe(404);

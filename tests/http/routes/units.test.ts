@@ -104,3 +104,49 @@ describe('PATCH /units/{id}', () => {
     expect((await h.call('PATCH', '/units/777', { token: h.tokens.root, body: { name: 'x' } })).status).toBe(404);
   });
 });
+
+describe('the kinds of the tree and the unit a token stands on', () => {
+  it.each([
+    ['its kind', { kind: 'community' }],
+    ['its points rate', { pointsPerHour: 100_000 }],
+    ['its name', { name: '荷东二网格' }],
+    ['its place', { parentId: 2 }],
+  ])("refuses a token changing %s on its own unit, and lets the token above do it", async (_, body) => {
+    const h = apiHarness();
+    const { grid2 } = h.ids.units;
+    const own = await h.call('PATCH', `/units/${grid2.id}`, { token: h.tokens.grid2, body, headers: { 'accept-language': 'zh' } });
+    expect(own.status, own.text).toBe(403);
+    expect(own.body).toMatchObject({ code: 'FORBIDDEN', detail: expect.stringContaining('上级单位的令牌') });
+    if (!('kind' in body)) expect((await h.call('PATCH', `/units/${grid2.id}`, { token: h.tokens.community, body })).status).toBe(200);
+  });
+
+  it.each([
+    ['a street under a grid', (ids: DemoIds) => ({ parentId: ids.units.grid1.id, kind: 'street', name: '新街道' })],
+    ['a grid under a building', (ids: DemoIds) => ({ parentId: ids.units.building3.id, kind: 'grid', name: '新网格' })],
+    ['a community beside grids', (ids: DemoIds) => ({ parentId: ids.units.community.id, kind: 'community', name: '新社区' })],
+  ])('refuses to create %s', async (_, body) => {
+    const h = apiHarness();
+    const answer = await h.call('POST', '/units', { token: h.tokens.root, body: body(h.ids) });
+    expect(answer.status, answer.text).toBe(400);
+    expect(answer.body).toMatchObject({ code: 'INVALID_INPUT', detail: expect.stringContaining('lower kind than its parent') });
+  });
+
+  it.each([
+    ['a grid made a community under its community', (ids: DemoIds) => [ids.units.grid1.id, { kind: 'community' }]],
+    ['a grid made a building above its building', (ids: DemoIds) => [ids.units.grid1.id, { kind: 'building' }]],
+    ['a grid moved under a grid', (ids: DemoIds) => [ids.units.grid2.id, { parentId: ids.units.grid1.id }]],
+  ] as const)('refuses %s', async (_, make) => {
+    const h = apiHarness();
+    const [id, body] = make(h.ids);
+    const answer = await h.call('PATCH', `/units/${id}`, { token: h.tokens.street, body });
+    expect(answer.status, answer.text).toBe(400);
+    expect(answer.body.code).toBe('INVALID_INPUT');
+  });
+
+  it('lets a kind change that keeps the order', async () => {
+    const h = apiHarness();
+    const answer = await h.call('PATCH', `/units/${h.ids.units.grid2.id}`, { token: h.tokens.street, body: { kind: 'estate' } });
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.body.kind).toBe('estate');
+  });
+});
