@@ -6,7 +6,7 @@ import { DomainError } from '../errors.js';
 import type { Services } from '../services.js';
 import type { ApiEnv } from './env.js';
 import { preferredLang } from './problem.js';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter, SignInsLimitedError } from './rate-limit.js';
 import { Scope } from './scope.js';
 
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
@@ -27,7 +27,7 @@ export function authenticate(services: Services, failures = new RateLimiter(AUTH
   return async (c, next) => {
     const address = clientAddress(c);
     const wait = failures.spent(address);
-    if (wait !== undefined) throw new DomainError('RATE_LIMITED', 'api.tooManyFailures', { retryAfter: wait });
+    if (wait !== undefined) throw new SignInsLimitedError(wait);
     const presented = BEARER.exec(c.req.header('authorization') ?? '')?.[1];
     const principal = presented ? authenticateToken(services.deps, presented, services.config.adminToken) : undefined;
     if (!principal) {

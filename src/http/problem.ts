@@ -9,7 +9,7 @@ import { type ErrorCode, isDomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { fieldErrors, summary } from './issues.js';
 import { requestUrn } from './request-id.js';
-import { RateLimitedError } from './rate-limit.js';
+import { RateLimitedError, SignInsLimitedError } from './rate-limit.js';
 
 /**
  * The one error shape of the API: RFC 9457 problem details. Every non-2xx response is built here, from a
@@ -148,7 +148,7 @@ export function onError(log: Logger): ErrorHandler {
     const lang = langOf(c);
     if (isDomainError(error)) {
       const headers: Record<string, string> = {};
-      if (error instanceof RateLimitedError) headers['Retry-After'] = String(error.retryAfter);
+      if (error instanceof RateLimitedError || error instanceof SignInsLimitedError) headers['Retry-After'] = String(error.retryAfter);
       return problemResponse(c, buildProblem(error.code, lang, API_WORDING[error.key] ?? error.key, error.params), headers);
     }
     if (error instanceof HTTPException) {

@@ -10,6 +10,13 @@ export class RateLimitedError extends DomainError<'error.rateLimited'> {
   }
 }
 
+/** An address that failed to sign in too often: told how long to wait, in the message and in Retry-After. */
+export class SignInsLimitedError extends DomainError<'api.tooManyFailures'> {
+  constructor(readonly retryAfter: number) {
+    super('RATE_LIMITED', 'api.tooManyFailures', { retryAfter });
+  }
+}
+
 export type Taken = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
 
 /**
