@@ -49,17 +49,10 @@ const envSchema = z
       .default('127.0.0.1'),
     LINLI_TZ: timeZone.default('Asia/Shanghai'),
     LINLI_LANG: z.enum(['zh', 'en'], { error: 'expected zh or en' }).default('zh'),
-    LINLI_LOG_LEVEL: z
-      .enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' })
-      .default('info'),
-    LINLI_DB_SYNCHRONOUS: z
-      .enum(['FULL', 'NORMAL'], { error: 'expected FULL or NORMAL' })
-      .default('FULL'),
+    LINLI_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'expected debug, info, warn or error' }).default('info'),
+    LINLI_DB_SYNCHRONOUS: z.enum(['FULL', 'NORMAL'], { error: 'expected FULL or NORMAL' }).default('FULL'),
     LINLI_SEED: onOff.default(true),
-    LINLI_ADMIN_TOKEN: z
-      .string()
-      .min(32, { error: 'expected at least 32 characters' })
-      .optional(),
+    LINLI_ADMIN_TOKEN: z.string().min(32, { error: 'expected at least 32 characters' }).optional(),
     LINLI_RATE_LIMIT: positiveInt('requests per minute').default(600),
     LINLI_OUTBOX_INTERVAL_MS: positiveInt('milliseconds').default(1000),
     TELEGRAM_BOT_TOKEN: z
@@ -107,9 +100,7 @@ export interface Config {
   adminToken: string | undefined;
   rateLimitPerMinute: number;
   outboxIntervalMs: number;
-  telegram:
-    | { token: string; apiRoot: string | undefined; webhook: { url: string; secret: string } | undefined }
-    | undefined;
+  telegram: { token: string; apiRoot: string | undefined; webhook: { url: string; secret: string } | undefined } | undefined;
   wechat: {
     enabled: boolean;
     puppet: string | undefined;
@@ -142,9 +133,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         const variable = typeof issue.path[0] === 'string' ? issue.path[0] : undefined;
         // A secret's value is never echoed: start-up errors end up in logs others read.
         const got = variable && !SECRETS.has(variable) ? env[variable] : undefined;
-        return got === undefined
-          ? `${name}: ${issue.message}`
-          : `${name}: ${issue.message} (got ${JSON.stringify(got)})`;
+        return got === undefined ? `${name}: ${issue.message}` : `${name}: ${issue.message} (got ${JSON.stringify(got)})`;
       }),
     );
   }
@@ -168,10 +157,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ? {
           token: e.TELEGRAM_BOT_TOKEN,
           apiRoot: e.TELEGRAM_API_ROOT,
-          webhook:
-            e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET
-              ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET }
-              : undefined,
+          webhook: e.TELEGRAM_WEBHOOK_URL && e.TELEGRAM_WEBHOOK_SECRET ? { url: e.TELEGRAM_WEBHOOK_URL, secret: e.TELEGRAM_WEBHOOK_SECRET } : undefined,
         }
       : undefined,
     wechat: {

@@ -150,13 +150,7 @@ async function configuredAdapters(services: Services, options: StartOptions): Pr
 const SLOW_CONNECT_MS = 30_000;
 
 /** Follows a platform's start in the background: logs when it is up, still trying, or failed for good. */
-function connect(
-  log: Logger,
-  platform: string,
-  starting: Promise<unknown>,
-  details: () => Record<string, unknown>,
-  stopped: () => boolean,
-): Promise<void> {
+function connect(log: Logger, platform: string, starting: Promise<unknown>, details: () => Record<string, unknown>, stopped: () => boolean): Promise<void> {
   const slow = setTimeout(() => log.warn(`${platform} not connected yet; still trying`, { after: `${SLOW_CONNECT_MS / 1000}s` }), SLOW_CONNECT_MS);
   slow.unref();
   return starting.then(

@@ -24,8 +24,7 @@ function codeSpans(markdown: string): string[] {
 }
 
 /** A span names `token` when it is the token, or starts with it followed by a space, `!` or `<`. */
-const named = (spans: readonly string[], token: string) =>
-  spans.some((s) => s === token || (s.startsWith(token) && /^[\s!<]/.test(s.slice(token.length))));
+const named = (spans: readonly string[], token: string) => spans.some((s) => s === token || (s.startsWith(token) && /^[\s!<]/.test(s.slice(token.length))));
 
 describe('docs/chat-guide.md', () => {
   const spans = codeSpans(read('docs/chat-guide.md'));

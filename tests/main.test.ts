@@ -68,7 +68,10 @@ describe('startLinli', () => {
       const port = new URL(running.url!).port;
       expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
       // another loopback address: reached only through a server listening on every address
-      const other = await fetch(`http://127.0.0.2:${port}/healthz`).then((r) => r.status, () => 'refused');
+      const other = await fetch(`http://127.0.0.2:${port}/healthz`).then(
+        (r) => r.status,
+        () => 'refused',
+      );
       expect(other).toBe(reachable ? 200 : 'refused');
     } finally {
       await running.stop();
@@ -161,7 +164,10 @@ describe.concurrent('npm start', { timeout: 60_000 }, () => {
     expect(code).toBe(0);
     expect(Date.now() - started).toBeLessThan(5000);
     // stderr is no terminal here, so the log is JSON lines (the token banner is plain text between them).
-    const logged = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const logged = stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(logged.find((l) => l.msg === 'database ready')).toMatchObject({ level: 'info', seeded: false });
     expect(stderr).toContain('http server listening');
     expect(stderr.match(/ADMIN API TOKEN \(shown once\)/g)).toHaveLength(1);

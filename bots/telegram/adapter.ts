@@ -135,9 +135,11 @@ export function createTelegramAdapter(services: Services, options: TelegramOptio
           if (!accepting) return false;
           // Errors reach bot.catch's handler; the request is already answered. handleUpdate wraps what the
           // middleware throws in a BotError; anything else failed before the update reached it.
-          void bot.handleUpdate(update).catch((error) =>
-            error instanceof BotError ? bot.errorHandler(error) : log.error('webhook update not handled', { update: update.update_id, error }),
-          );
+          void bot
+            .handleUpdate(update)
+            .catch((error) =>
+              error instanceof BotError ? bot.errorHandler(error) : log.error('webhook update not handled', { update: update.update_id, error }),
+            );
           return true;
         },
       })

@@ -54,15 +54,13 @@ export function buttonsComposer(d: ButtonDeps): Composer<Context> {
     // slow command): the press is still handled, and what it says still posted.
     const answer = async (text?: string): Promise<boolean> => {
       answered = true;
-      return ctx.api
-        .answerCallbackQuery(query.id, text ? { text: truncate(text, CALLBACK_ANSWER_LIMIT) } : {})
-        .then(
-          () => true,
-          (error) => {
-            d.log.warn('could not answer a press', { error });
-            return false;
-          },
-        );
+      return ctx.api.answerCallbackQuery(query.id, text ? { text: truncate(text, CALLBACK_ANSWER_LIMIT) } : {}).then(
+        () => true,
+        (error) => {
+          d.log.warn('could not answer a press', { error });
+          return false;
+        },
+      );
     };
     try {
       // A message too old to be read (date 0) or an inline message has no chat to act in.

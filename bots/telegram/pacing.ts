@@ -64,7 +64,13 @@ export class ChatPacers {
       const now = this.#now();
       this.#prune(now);
       const perMinute = chatId.startsWith('-') ? GROUP_PER_MINUTE : PRIVATE_PER_MINUTE;
-      chat = { pacer: new Pacer({ perRoomIntervalMs: CHAT_INTERVAL_MS, perMinute, now: this.#now }), lastUsed: now, freeAt: 0, queue: Promise.resolve(), pending: 0 };
+      chat = {
+        pacer: new Pacer({ perRoomIntervalMs: CHAT_INTERVAL_MS, perMinute, now: this.#now }),
+        lastUsed: now,
+        freeAt: 0,
+        queue: Promise.resolve(),
+        pending: 0,
+      };
       this.#chats.set(chatId, chat);
     }
     return chat;

@@ -12,10 +12,7 @@ export interface FileSource {
 
 /** The biggest of the sizes Telegram offers for one photo. */
 export function largest(sizes: readonly PhotoSize[]): PhotoSize | undefined {
-  return sizes.reduce<PhotoSize | undefined>(
-    (best, size) => (!best || size.width * size.height > best.width * best.height ? size : best),
-    undefined,
-  );
+  return sizes.reduce<PhotoSize | undefined>((best, size) => (!best || size.width * size.height > best.width * best.height ? size : best), undefined);
 }
 
 /**

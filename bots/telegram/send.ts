@@ -46,9 +46,7 @@ const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 function spokenWords(commands: readonly CommandDef[]): { word: string; name: string; args: CommandDef['args'] }[] {
   const byWord = new Map<string, CommandDef>();
   for (const c of commands) for (const w of c.words) byWord.set(w, c);
-  return [...byWord]
-    .map(([word, c]) => ({ word, name: c.name, args: c.args }))
-    .sort((a, b) => b.word.length - a.word.length);
+  return [...byWord].map(([word, c]) => ({ word, name: c.name, args: c.args })).sort((a, b) => b.word.length - a.word.length);
 }
 
 /**
@@ -77,8 +75,7 @@ export function commandShortener(commands: readonly CommandDef[]): (command: str
  */
 export function slashCommands(commands: readonly CommandDef[]): (text: string) => string {
   const spoken = spokenWords(commands);
-  const fits = (args: CommandDef['args'], rest: string) =>
-    rest === '' ? args !== 'required' : args !== 'none' && /^[\s!！]/.test(rest);
+  const fits = (args: CommandDef['args'], rest: string) => (rest === '' ? args !== 'required' : args !== 'none' && /^[\s!！]/.test(rest));
   return (text) =>
     text
       .replace(/「([^」\n]+)」/g, (quote, inner: string) => {
@@ -164,9 +161,7 @@ export class TelegramSender {
           this.api.sendMessage(chatId, part, {
             link_preview_options: NO_PREVIEW,
             ...(first && mention ? { entities: [mention.entity] } : {}),
-            ...(first && options.replyTo !== undefined
-              ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } }
-              : {}),
+            ...(first && options.replyTo !== undefined ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
             ...(options.threadId !== undefined ? { message_thread_id: options.threadId } : {}),
             ...(last && keyboard ? { reply_markup: keyboard } : {}),
           }),

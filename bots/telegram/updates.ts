@@ -62,9 +62,7 @@ export function mentionsBot(message: Message, bot: BotAccount): boolean {
   const text = message.text ?? message.caption ?? '';
   const entities = message.entities ?? message.caption_entities ?? [];
   return entities.some(
-    (e) =>
-      (e.type === 'mention' && slice(text, e).toLowerCase() === `@${bot.username.toLowerCase()}`) ||
-      (e.type === 'text_mention' && e.user.id === bot.id),
+    (e) => (e.type === 'mention' && slice(text, e).toLowerCase() === `@${bot.username.toLowerCase()}`) || (e.type === 'text_mention' && e.user.id === bot.id),
   );
 }
 

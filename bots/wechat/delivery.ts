@@ -75,8 +75,7 @@ export class WechatDelivery {
       const { bot, sender } = this.d;
       if (!bot.isLoggedIn) throw new Error('WeChat is not logged in');
       const target = await this.#conversation(roomId);
-      const mention =
-        target.kind === 'group' && message.mentionUserId ? await bot.Contact.find({ id: message.mentionUserId }) : undefined;
+      const mention = target.kind === 'group' && message.mentionUserId ? await bot.Contact.find({ id: message.mentionUserId }) : undefined;
       const parts = splitText(message.text, this.d.maxLength);
       for (const [i, part] of parts.entries()) {
         try {

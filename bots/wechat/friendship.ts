@@ -6,9 +6,7 @@ import type { WechatContext } from './context.js';
 import { reasonOf } from './lifecycle.js';
 import { handleIncoming, WECHAT } from './messages.js';
 
-export type FriendRequestDecision =
-  | { accept: false }
-  | { accept: true; because: 'code' | 'keyword'; memberCode: GreetingCode | undefined };
+export type FriendRequestDecision = { accept: false } | { accept: true; because: 'code' | 'keyword'; memberCode: GreetingCode | undefined };
 
 /**
  * Whether to accept a friend request: its greeting carries a binding code that can still be used, or the

@@ -108,7 +108,7 @@ export class WechatLifecycle {
       return;
     }
     const url = qrcodeValueToImageUrl(qrcode);
-    this.deps.log.info('scan the QR code with the bot\'s WeChat account to log in', { url, qrcode });
+    this.deps.log.info("scan the QR code with the bot's WeChat account to log in", { url, qrcode });
     qrcodeTerminal.generate(qrcode, { small: true }, (art) => this.#options.printQr(art));
     if (this.#everLoggedIn && !this.#toldScan) {
       this.#toldScan = true;

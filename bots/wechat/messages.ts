@@ -86,17 +86,12 @@ export const onMessage = (w: WechatContext) => (message: Message) => {
     w.log.warn('message without a conversation', { id: message.id, error: reasonOf(error) });
     return;
   }
-  w.track(
-    w.inbox(key, () => takeMessage(w, message)).catch((error) =>
-      w.log.error('message handling failed', { conversation: key, error: reasonOf(error) }),
-    ),
-  );
+  w.track(w.inbox(key, () => takeMessage(w, message)).catch((error) => w.log.error('message handling failed', { conversation: key, error: reasonOf(error) })));
 };
 
 async function takeMessage(w: WechatContext, message: Message) {
   // WeChat needs a friend request before a private chat; said in the member's language, which the core knows.
-  const privateChatHint = (translate: Translate) =>
-    translate('wechat.privateChatHint', { name: w.botName(), keyword: w.friendKeyword });
+  const privateChatHint = (translate: Translate) => translate('wechat.privateChatHint', { name: w.botName(), keyword: w.friendKeyword });
   const incoming = await toIncoming(w.bot, message, privateChatHint);
   if (!incoming) return;
   await handleIncoming(w, incoming);

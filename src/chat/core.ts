@@ -8,14 +8,7 @@ import { resolveSender } from '../domain/org/identities.js';
 import { claimPrivateRoom, seeRoom } from '../domain/org/rooms.js';
 import { isDomainError } from '../errors.js';
 import type { Logger } from '../log.js';
-import {
-  type AttachmentConsumer,
-  type CommandCtx,
-  type CommandDef,
-  type CommandOutput,
-  normalizeOutput,
-  UsageError,
-} from './command.js';
+import { type AttachmentConsumer, type CommandCtx, type CommandDef, type CommandOutput, normalizeOutput, UsageError } from './command.js';
 import { attachmentConsumers, commands as defaultCommands } from './commands/index.js';
 import { renderMessage, translator } from '../i18n/index.js';
 import { CommandParser } from './parser.js';
@@ -40,10 +33,7 @@ export class ChatCore extends ChatPort {
   readonly #byName: Map<string, CommandDef>;
   readonly #consumers: readonly AttachmentConsumer<unknown>[];
 
-  constructor(
-    deps: CoreDeps,
-    options: { commands?: readonly CommandDef[]; consumers?: readonly AttachmentConsumer<any>[] } = {},
-  ) {
+  constructor(deps: CoreDeps, options: { commands?: readonly CommandDef[]; consumers?: readonly AttachmentConsumer<any>[] } = {}) {
     super(deps);
     this.commands = options.commands ?? defaultCommands;
     this.#consumers = options.consumers ?? attachmentConsumers;
@@ -69,9 +59,7 @@ export class ChatCore extends ChatPort {
 
     if (parsed.kind === 'chatter') {
       if (!images.length) return NOTHING;
-      const found = this.#consumers
-        .map((consumer) => ({ consumer, target: consumer.find(ctx) }))
-        .find((c) => c.target !== undefined);
+      const found = this.#consumers.map((consumer) => ({ consumer, target: consumer.find(ctx) })).find((c) => c.target !== undefined);
       if (!found) return NOTHING;
       const files = await this.#store(images);
       return this.#once(message, ctx, () => found.consumer.attach({ ...ctx, files }, found.target, files));
@@ -100,10 +88,7 @@ export class ChatCore extends ChatPort {
     const { $client } = this.deps.db;
     this.#knownRoom ??= $client.prepare('SELECT 1 FROM rooms WHERE platform = ? AND platform_room_id = ?');
     this.#knownSender ??= $client.prepare('SELECT 1 FROM identities WHERE platform = ? AND platform_user_id = ?');
-    return (
-      this.#knownRoom.get(message.platform, message.roomId) !== undefined &&
-      this.#knownSender.get(message.platform, message.senderId) !== undefined
-    );
+    return this.#knownRoom.get(message.platform, message.roomId) !== undefined && this.#knownSender.get(message.platform, message.senderId) !== undefined;
   }
 
   #knownRoom: Statement | undefined;
@@ -194,11 +179,7 @@ function wasProcessed(db: Db, message: IncomingMessage): boolean {
       .select({ at: processedMessages.at })
       .from(processedMessages)
       .where(
-        and(
-          eq(processedMessages.platform, message.platform),
-          eq(processedMessages.roomId, message.roomId),
-          eq(processedMessages.messageId, message.messageId),
-        ),
+        and(eq(processedMessages.platform, message.platform), eq(processedMessages.roomId, message.roomId), eq(processedMessages.messageId, message.messageId)),
       )
       .get() !== undefined
   );

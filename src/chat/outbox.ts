@@ -177,41 +177,47 @@ export class OutboxDispatcher {
     const now = this.deps.clock.now();
     const lockUntil = new Date(now.getTime() + this.#options.lockMs);
     const { db } = this.deps;
-    return db.$client.transaction(() => {
-      const due = db
-        .select({ id: outbox.id, platform: outbox.platform, roomId: outbox.roomId })
-        .from(outbox)
-        .where(
-          and(
-            eq(outbox.status, 'pending'),
-            inArray(outbox.platform, platforms),
-            lte(outbox.nextAttemptAt, now),
-            or(isNull(outbox.lockedUntil), lte(outbox.lockedUntil, now)),
-            sql`NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE earlier.platform = ${outbox.platform}
+    return db.$client
+      .transaction(() => {
+        const due = db
+          .select({ id: outbox.id, platform: outbox.platform, roomId: outbox.roomId })
+          .from(outbox)
+          .where(
+            and(
+              eq(outbox.status, 'pending'),
+              inArray(outbox.platform, platforms),
+              lte(outbox.nextAttemptAt, now),
+              or(isNull(outbox.lockedUntil), lte(outbox.lockedUntil, now)),
+              sql`NOT EXISTS (SELECT 1 FROM outbox AS earlier WHERE earlier.platform = ${outbox.platform}
               AND earlier.room_id = ${outbox.roomId} AND earlier.status = 'pending' AND earlier.id < ${outbox.id}
               AND (earlier.next_attempt_at > ${now.getTime()} OR earlier.locked_until > ${now.getTime()}))`,
-          ),
-        )
-        .orderBy(asc(outbox.id))
-        .limit(this.#options.batchSize)
-        .all()
-        // A room still delivering here gets its new rows when it is done, behind what it holds.
-        .filter((r) => !this.#busy.has(roomKey(r)))
-        .map((r) => r.id);
-      if (!due.length) return [];
-      return db
-        .update(outbox)
-        .set({ lockedUntil: lockUntil })
-        .where(inArray(outbox.id, due))
-        .returning()
-        .all()
-        .sort((a, b) => a.id - b.id);
-    }).immediate();
+            ),
+          )
+          .orderBy(asc(outbox.id))
+          .limit(this.#options.batchSize)
+          .all()
+          // A room still delivering here gets its new rows when it is done, behind what it holds.
+          .filter((r) => !this.#busy.has(roomKey(r)))
+          .map((r) => r.id);
+        if (!due.length) return [];
+        return db
+          .update(outbox)
+          .set({ lockedUntil: lockUntil })
+          .where(inArray(outbox.id, due))
+          .returning()
+          .all()
+          .sort((a, b) => a.id - b.id);
+      })
+      .immediate();
   }
 
   #release(rows: OutboxRow[]) {
     for (const row of rows) {
-      this.deps.db.update(outbox).set({ lockedUntil: null }).where(and(eq(outbox.id, row.id), ours(row))).run();
+      this.deps.db
+        .update(outbox)
+        .set({ lockedUntil: null })
+        .where(and(eq(outbox.id, row.id), ours(row)))
+        .run();
     }
   }
 

@@ -73,8 +73,6 @@ export function inTransaction<T>(db: Db, fn: () => T): T {
 }
 
 export function schemaVersion(db: Db): { applied: number; latest: string | null } {
-  const rows = db.$client
-    .prepare("SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at DESC")
-    .all() as { hash: string; created_at: number }[];
+  const rows = db.$client.prepare('SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at DESC').all() as { hash: string; created_at: number }[];
   return { applied: rows.length, latest: rows[0]?.hash ?? null };
 }

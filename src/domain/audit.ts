@@ -2,12 +2,7 @@ import { auditLog } from '../db/schema/index.js';
 import { actorId, type Ctx } from './context.js';
 
 /** Appends one audit row in the caller's transaction. */
-export function audit(
-  ctx: Ctx,
-  action: string,
-  target: { type: string; id: number | string },
-  data?: Record<string, unknown>,
-): void {
+export function audit(ctx: Ctx, action: string, target: { type: string; id: number | string }, data?: Record<string, unknown>): void {
   ctx.db
     .insert(auditLog)
     .values({

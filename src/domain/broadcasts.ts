@@ -37,12 +37,17 @@ export function sendBroadcast(ctx: Ctx, input: BroadcastInput): { rooms: number 
     const unitIds = input.includeDescendants ? subtreeIds(ctx.db, unit.id) : [unit.id];
     const rooms = groupRoomsOf(ctx.db, unitIds, input.purpose);
     const sent = notifyRooms(ctx, rooms, say('broadcast.message', { unit: unit.name, text }), `broadcast:unit:${unit.id}`);
-    audit(ctx, 'broadcast.send', { type: 'unit', id: unit.id }, {
-      rooms: sent,
-      includeDescendants: input.includeDescendants,
-      purpose: input.purpose ?? null,
-      text,
-    });
+    audit(
+      ctx,
+      'broadcast.send',
+      { type: 'unit', id: unit.id },
+      {
+        rooms: sent,
+        includeDescendants: input.includeDescendants,
+        purpose: input.purpose ?? null,
+        text,
+      },
+    );
     return { rooms: sent };
   });
 }

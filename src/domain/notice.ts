@@ -28,12 +28,7 @@ export type CommandName = 'take' | 'resolve' | 'rate' | 'reopen' | 'claim' | 'co
  * A value that reads differently in each language, worded when the notice is rendered for its reader:
  * a span of time, hours of service, a moment in a zone, a command as that reader types it, another message.
  */
-export type Wording =
-  | { duration: number }
-  | { hours: number }
-  | { at: Date; zone: string; reference?: Date }
-  | { command: CommandName }
-  | Phrase;
+export type Wording = { duration: number } | { hours: number } | { at: Date; zone: string; reference?: Date } | { command: CommandName } | Phrase;
 
 export type NoticeParams = Record<string, MessageParams[string] | Wording>;
 

@@ -25,10 +25,7 @@ export function createHttpApp(services: Services, mounts: readonly Mount[] = [])
       const { applied } = schemaVersion(services.db);
       return c.json({ status: 'ok', version: VERSION, database: { status: 'ok', migrations: applied } });
     } catch (error) {
-      return c.json(
-        { status: 'error', version: VERSION, database: { status: 'error', detail: (error as Error).message } },
-        503,
-      );
+      return c.json({ status: 'error', version: VERSION, database: { status: 'error', detail: (error as Error).message } }, 503);
     }
   });
   app.route(API_BASE, createApi(services));

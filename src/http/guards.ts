@@ -25,6 +25,9 @@ export function limitBodies(maxSize = MAX_BODY_BYTES): MiddlewareHandler<ApiEnv>
   return bodyLimit({
     maxSize,
     onError: (c) =>
-      problemResponse(c, buildProblem('PAYLOAD_TOO_LARGE', preferredLang(c.req.header('accept-language')), 'api.payloadTooLarge', { kb: Math.floor(maxSize / 1024) })),
+      problemResponse(
+        c,
+        buildProblem('PAYLOAD_TOO_LARGE', preferredLang(c.req.header('accept-language')), 'api.payloadTooLarge', { kb: Math.floor(maxSize / 1024) }),
+      ),
   });
 }

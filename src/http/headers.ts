@@ -20,7 +20,10 @@ export const docsPolicy: MiddlewareHandler = async (c, next) => {
   if (!c.res.headers.get('content-type')?.includes('text/html')) return;
   const html = await c.res.text();
   const hashes = [...html.matchAll(/<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
-    ([, body]) => `'sha256-${createHash('sha256').update(body ?? '').digest('base64')}'`,
+    ([, body]) =>
+      `'sha256-${createHash('sha256')
+        .update(body ?? '')
+        .digest('base64')}'`,
   );
   const cdn = 'https://cdn.jsdelivr.net';
   const policy = [

@@ -92,20 +92,19 @@ export function preferredLang(acceptLanguage: string | undefined): Lang {
   let best: { lang: Lang; q: number } | undefined;
   for (const part of acceptLanguage.split(',')) {
     const [tag = '', ...params] = part.trim().toLowerCase().split(';');
-    const q = Number(params.find((p) => p.trim().startsWith('q='))?.trim().slice(2) ?? 1);
+    const q = Number(
+      params
+        .find((p) => p.trim().startsWith('q='))
+        ?.trim()
+        .slice(2) ?? 1,
+    );
     const lang: Lang | undefined = tag.startsWith('zh') ? 'zh' : tag.startsWith('en') ? 'en' : undefined;
     if (lang && Number.isFinite(q) && q > 0 && (!best || q > best.q)) best = { lang, q };
   }
   return best?.lang ?? 'en';
 }
 
-export function buildProblem(
-  code: ProblemCode,
-  lang: Lang,
-  key: MessageKey,
-  params: MessageParams = {},
-  extra: Partial<Problem> = {},
-): Problem {
+export function buildProblem(code: ProblemCode, lang: Lang, key: MessageKey, params: MessageParams = {}, extra: Partial<Problem> = {}): Problem {
   return { type: problemType(code), title: TITLE_OF[code], status: STATUS_OF[code], detail: renderMessage(lang, key, params), code, ...extra };
 }
 

@@ -80,13 +80,7 @@ export class Scope {
       .select({ id: roleGrants.id })
       .from(roleGrants)
       .innerJoin(units, eq(units.id, roleGrants.unitId))
-      .where(
-        and(
-          eq(roleGrants.memberId, id),
-          options.formerly ? undefined : isNull(roleGrants.revokedAt),
-          inSubtree(units.path, this.#unit.path),
-        ),
-      )
+      .where(and(eq(roleGrants.memberId, id), options.formerly ? undefined : isNull(roleGrants.revokedAt), inSubtree(units.path, this.#unit.path)))
       .get();
     if (!held) throw new DomainError('FORBIDDEN', 'api.memberOutsideScope', { id });
     return member;

@@ -33,7 +33,10 @@ export const apiMessages = {
   'api.type.boolean': { zh: 'true 或 false', en: 'true or false' },
   'api.type.array': { zh: '数组', en: 'an array' },
   'api.type.object': { zh: '对象', en: 'an object' },
-  'api.issue.minLength': { zh: (p: Count) => (Number(p.n) === 1 ? '不能为空' : `至少 ${p.n} 个字符`), en: (p: Count) => (Number(p.n) === 1 ? 'Must not be empty' : `At least ${plural(p.n, 'character')}`) },
+  'api.issue.minLength': {
+    zh: (p: Count) => (Number(p.n) === 1 ? '不能为空' : `至少 ${p.n} 个字符`),
+    en: (p: Count) => (Number(p.n) === 1 ? 'Must not be empty' : `At least ${plural(p.n, 'character')}`),
+  },
   'api.issue.maxLength': { zh: '最多 {n} 个字符', en: (p: Count) => `At most ${plural(p.n, 'character')}` },
   'api.issue.minItems': { zh: '至少 {n} 项', en: (p: Count) => `At least ${plural(p.n, 'item')}` },
   'api.issue.maxItems': { zh: '最多 {n} 项', en: (p: Count) => `At most ${plural(p.n, 'item')}` },
@@ -52,7 +55,10 @@ export const apiMessages = {
   'api.issue.printableAscii': { zh: '只能用可打印的 ASCII 字符，不含空格', en: 'Expected printable ASCII without spaces' },
   'api.issue.id': { zh: '应为十进制正整数，例如 12', en: 'Expected a positive whole number in decimal, such as 12' },
   'api.issue.year': { zh: '年份应在 2000 到 2100 之间', en: 'The year must be between 2000 and 2100' },
-  'api.issue.invisible': { zh: '须含可见字符（不能只有空白、零宽或方向控制字符）', en: 'Must contain visible characters, not only spaces, zero-width or direction marks' },
+  'api.issue.invisible': {
+    zh: '须含可见字符（不能只有空白、零宽或方向控制字符）',
+    en: 'Must contain visible characters, not only spaces, zero-width or direction marks',
+  },
   'api.issue.invalid': { zh: '值不合法', en: 'Invalid value' },
   'api.badCursor': {
     zh: 'cursor 无效：请原样使用上一页返回的 nextCursor。',
@@ -102,14 +108,15 @@ export const apiMessages = {
   },
   'api.merchantOutsideScope': {
     zh: '商户 {id} 不在这个令牌管辖的范围内经营，不能为它生成令牌。',
-    en: 'Merchant {id} does not trade within this token\'s part of the tree; it cannot make a token for them.',
+    en: "Merchant {id} does not trade within this token's part of the tree; it cannot make a token for them.",
   },
   'api.merchantRoleLapsed': {
     zh: '这个商户令牌的商户（成员 {id}）在令牌所属单位已不再担任商户角色，令牌暂不可用。请重新授予商户角色，或撤销这个令牌。',
     en: "This merchant token's merchant (member {id}) no longer holds the merchant role in the token's unit, so the token cannot be used. Grant the role again, or revoke the token.",
   },
   'api.badPeriod': {
-    zh: (p: { given: Value; kind: Value }) => `期间「${p.given}」不是${PERIOD_ZH[p.kind] ?? p.kind}：月份写作 2026-03，季度写作 2026-Q1，年份写作 2026（2000 至 2100 年之间）。`,
+    zh: (p: { given: Value; kind: Value }) =>
+      `期间「${p.given}」不是${PERIOD_ZH[p.kind] ?? p.kind}：月份写作 2026-03，季度写作 2026-Q1，年份写作 2026（2000 至 2100 年之间）。`,
     en: 'Period "{given}" is not a {kind}: write a month as 2026-03, a quarter as 2026-Q1, a year as 2026 (2000 to 2100).',
   },
   'api.ownRootUnit': {
@@ -129,7 +136,7 @@ export const apiMessages = {
   'api.jobAlreadyRan': { zh: '定时任务 {name} 刚刚已经运行过。', en: 'Job {name} has just run for this time.' },
   'token.notFound': { zh: '找不到令牌 {id}。', en: 'Token {id} not found.' },
   'token.labelRequired': { zh: '令牌需要一个说明（label），比如「社区办公室」。', en: 'A token needs a label, such as "community office".' },
-  'token.merchantRequired': { zh: '商户令牌需要 merchantId（商户成员的 id）。', en: 'A merchant token needs a merchantId (the merchant member\'s id).' },
+  'token.merchantRequired': { zh: '商户令牌需要 merchantId（商户成员的 id）。', en: "A merchant token needs a merchantId (the merchant member's id)." },
   'token.merchantOnlyForMerchant': { zh: '只有商户令牌才能带 merchantId。', en: 'Only a merchant token takes a merchantId.' },
   'token.notAMerchant': {
     zh: '{name} 在这个单位及其下级单位都没有商户角色，请先授予 merchant 角色。',

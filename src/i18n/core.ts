@@ -16,7 +16,7 @@ export const coreMessages = {
   },
   'help.noUnit': {
     zh: '还不知道你属于哪个网格。在你所在网格的居民群里发送「帮助」，报事、心愿、积分等命令就都能用了。',
-    en: 'I don\'t know your unit yet. Send /help in your grid\'s residents\' group and reporting, wishes and points will work for you.',
+    en: "I don't know your unit yet. Send /help in your grid's residents' group and reporting, wishes and points will work for you.",
   },
   'help.place.private': { zh: '私聊', en: 'private chat' },
   'help.place.unbound': { zh: '未绑定的群', en: 'unbound group' },
@@ -51,7 +51,7 @@ export const coreMessages = {
   'room.privateOnly': { zh: '这个命令请私聊我使用。', en: 'Please use this command in a private chat with me.' },
   'room.noUnit': {
     zh: '还不知道你属于哪个网格。请在你所在的楼栋群或网格群里使用这个命令。',
-    en: 'I don\'t know your unit yet. Please use this command in your building or grid group.',
+    en: "I don't know your unit yet. Please use this command in your building or grid group.",
   },
   'room.notFound': { zh: '找不到群 {id}。', en: 'Room {id} not found.' },
   'bind.usage': { zh: '绑定 <绑定码>', en: '/bind <code>' },
@@ -61,7 +61,7 @@ export const coreMessages = {
   },
   'bind.memberLinked': {
     zh: '✅ 已关联到 {name} 的账号，积分、工单和券都在这里可以查看和接收了。',
-    en: '✅ Linked to {name}\'s account: points, tickets and vouchers now reach you here too.',
+    en: "✅ Linked to {name}'s account: points, tickets and vouchers now reach you here too.",
   },
   'bind.unknownCode': {
     zh: '绑定码 {code} 不存在，请核对后重发（不区分大小写）。',

@@ -55,11 +55,7 @@ export type Placeholders<S extends string> = S extends `${string}{${infer Name}}
 type CallerParams<P> = { [N in keyof P]: P[N] | (string extends P[N] ? readonly string[] : never) };
 
 /** The params one text (zh or en) needs. */
-type TextParams<T> = T extends (p: infer P) => string
-  ? CallerParams<P>
-  : T extends string
-    ? { [N in Placeholders<T>]: ParamValue }
-    : never;
+type TextParams<T> = T extends (p: infer P) => string ? CallerParams<P> : T extends string ? { [N in Placeholders<T>]: ParamValue } : never;
 
 type Flatten<T> = { [N in keyof T]: T[N] };
 /** Nothing may be passed to a key without params. */
@@ -74,11 +70,7 @@ export type PlainKey = { [K in MessageKey]: keyof ParamsByKey[K] extends never ?
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 
 /** The params of a key; for a union of keys (one computed at run time), what every one of them needs. */
-export type ParamsOf<K extends MessageKey> = [K] extends [PlainKey]
-  ? NoParams
-  : UnionToIntersection<ParamsByKey[K]> extends infer All
-    ? Flatten<All>
-    : never;
+export type ParamsOf<K extends MessageKey> = [K] extends [PlainKey] ? NoParams : UnionToIntersection<ParamsByKey[K]> extends infer All ? Flatten<All> : never;
 
 /**
  * Any key at all could need any param, so a value typed as the whole MessageKey is refused (and would

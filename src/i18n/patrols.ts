@@ -3,7 +3,7 @@ import { plural } from './plural.js';
 
 export const patrolMessages = {
   'help.patrol': { zh: '巡查 [备注] — 登记一次网格巡查（可随后发照片）', en: '/patrol [note] — log a patrol of your grid (photos may follow)' },
-  'help.patrols': { zh: '巡查记录 — 本周的巡查记录', en: '/patrols — this week\'s patrols' },
+  'help.patrols': { zh: '巡查记录 — 本周的巡查记录', en: "/patrols — this week's patrols" },
   'patrol.staffOnly': { zh: '只有网格员和社区工作人员可以登记巡查。', en: 'Only grid workers and community staff can log patrols.' },
   'patrol.logged': {
     zh: '✅ 已登记 {unit} 的{kind}（{time}），本周第 {count} 次。有照片的话，2 分钟内发到这里会附在这次巡查上。',
@@ -11,7 +11,10 @@ export const patrolMessages = {
   },
   'patrol.kind.day': { zh: '巡查', en: 'patrol' },
   'patrol.kind.night': { zh: '夜巡', en: 'night patrol' },
-  'patrol.photosAdded': { zh: '📷 已把 {count} 张照片附到 {time} 的巡查上。', en: (p: { count: Value; time: Value }) => `📷 Attached ${plural(p.count, 'photo')} to the patrol of ${p.time}.` },
+  'patrol.photosAdded': {
+    zh: '📷 已把 {count} 张照片附到 {time} 的巡查上。',
+    en: (p: { count: Value; time: Value }) => `📷 Attached ${plural(p.count, 'photo')} to the patrol of ${p.time}.`,
+  },
   'patrol.week.header': { zh: '📋 本周巡查（{from} 起）：', en: '📋 Patrols this week (since {from}):' },
   'patrol.week.line': { zh: '· {time} {unit} {member}{night}{note}{photos}', en: '· {time} {unit} {member}{night}{note}{photos}' },
   'patrol.week.night': { zh: '（夜巡）', en: ' (night)' },

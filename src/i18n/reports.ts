@@ -51,7 +51,10 @@ export const reportMessages = {
     zh: (p: Figures & { patrols: Value | null }) => `${pct(p)} · ${p.average} · ${p.total} 件 · ${p.hours} 小时${patrolPart(p)}`,
     en: (p: Figures & { patrols: Value | null }) => `${pct(p)} · ${p.average} · ${plural(p.total, 'ticket')} · ${p.hours} h${patrolPart(p)}`,
   },
-  'report.quarterly.patrols': { zh: '巡查 {done}/{expected} · 夜巡 {nights}/{nightsExpected}', en: 'patrols {done}/{expected} · nights {nights}/{nightsExpected}' },
+  'report.quarterly.patrols': {
+    zh: '巡查 {done}/{expected} · 夜巡 {nights}/{nightsExpected}',
+    en: 'patrols {done}/{expected} · nights {nights}/{nightsExpected}',
+  },
   'report.quarterly.best': { zh: '优者更优：{name} 本季度排名第一，望保持。', en: 'Best: {name} leads this quarter; keep it up.' },
   'report.quarterly.behind': { zh: '后进赶超：{name}（{reasons}）。', en: 'Catch up: {name} ({reasons}).' },
   'report.quarterly.allOnPace': { zh: '各网格都跟上了社区整体水平。', en: 'Every grid kept pace with the community.' },
@@ -66,12 +69,13 @@ export const reportMessages = {
     zh: (p: Named) => `  · ${p.name}：工单 ${p.total}，按时 ${pct(p)}，满意度 ${p.average}，服务 ${p.hours} 小时`,
     en: (p: Named) => `  · ${p.name}: ${plural(p.total, 'ticket')}, ${pct(p)} on time, satisfaction ${p.average}, ${p.hours} h`,
   },
-  'report.annual.party.header': { zh: '党员服务时长（综合评价参考）：', en: 'Party members\' service hours (for the overall evaluation):' },
+  'report.annual.party.header': { zh: '党员服务时长（综合评价参考）：', en: "Party members' service hours (for the overall evaluation):" },
   'report.annual.party.line': { zh: '· {name} {hours} 小时', en: '· {name} {hours} h' },
   'report.annual.party.more': { zh: '……另有 {count} 人，完整名单见管理接口。', en: '…and {count} more; the full list is in the admin API.' },
   'report.annual.party.none': { zh: '（暂无党员记录）', en: '(no party members on record)' },
   'reconcile.mismatch': {
     zh: '⚠️ 积分对账发现 {count} 处不一致（{details}）。对账只读不改，请管理员尽快核查。',
-    en: (p: { count: Value; details: Value }) => `⚠️ The points reconciliation found ${plural(p.count, 'mismatch', 'mismatches')} (${p.details}). Nothing was changed; an admin should look into it now.`,
+    en: (p: { count: Value; details: Value }) =>
+      `⚠️ The points reconciliation found ${plural(p.count, 'mismatch', 'mismatches')} (${p.details}). Nothing was changed; an admin should look into it now.`,
   },
 } as const satisfies Table;

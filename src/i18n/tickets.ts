@@ -7,17 +7,23 @@ type CountRef = { count: Value; ref: Value };
 /** Tickets: 报事 → 派单 → 接单 → 办结 → 评议, their notices and their refusals. */
 export const ticketMessages = {
   // help lines
-  'help.report': { zh: '报事 <内容> — 报告问题（也可说「报修」），例如「报事 3号楼路灯坏了」', en: '/report <what> — report a problem, e.g. "/report the lamp at building 3 is out"' },
+  'help.report': {
+    zh: '报事 <内容> — 报告问题（也可说「报修」），例如「报事 3号楼路灯坏了」',
+    en: '/report <what> — report a problem, e.g. "/report the lamp at building 3 is out"',
+  },
   'help.report_anon': { zh: '匿名报事 <内容> — 匿名报告，工作群只看到「一位居民」', en: '/report_anon <what> — report anonymously; staff see "a resident"' },
-  'help.status': { zh: '进度 [T1] — 查看工单进度；不带编号看我报的事', en: '/status [T1] — a ticket\'s progress; without a ref, your own tickets' },
+  'help.status': { zh: '进度 [T1] — 查看工单进度；不带编号看我报的事', en: "/status [T1] — a ticket's progress; without a ref, your own tickets" },
   'help.tickets': { zh: '工单 — 我负责区域里待办的工单（工作人员）', en: '/tickets — open tickets in the units you cover (staff)' },
   'help.take': { zh: '接单 T1 — 接下工单（工作人员）', en: '/take T1 — take a ticket (staff)' },
   'help.note': { zh: '备注 T1 <内容> — 记录进展，报事人会收到（工作人员）', en: '/note T1 <text> — record progress; the reporter is told (staff)' },
-  'help.resolve': { zh: '办结 T1 <说明> — 办结工单，请报事人评价（工作人员）', en: '/resolve T1 <what was done> — resolve; the reporter is asked to rate (staff)' },
+  'help.resolve': {
+    zh: '办结 T1 <说明> — 办结工单，请报事人评价（工作人员）',
+    en: '/resolve T1 <what was done> — resolve; the reporter is asked to rate (staff)',
+  },
   'help.rate': { zh: '评价 T1 <1-5> [评语] — 给办结的工单打分', en: '/rate T1 <1-5> [comment] — rate a resolved ticket' },
   'help.reopen': { zh: '重开 T1 [原因] — 没解决？7天内可重开（也可说「没解决」）', en: '/reopen T1 [why] — not fixed? reopen within 7 days' },
   'help.plusone': { zh: '附议 T1 — 我也遇到了：关注进度', en: '/plusone T1 — "me too": follow its progress' },
-  'help.category': { zh: '分类 T1 <分类> — 改工单分类（工作人员）', en: '/category T1 <name> — change a ticket\'s category (staff)' },
+  'help.category': { zh: '分类 T1 <分类> — 改工单分类（工作人员）', en: "/category T1 <name> — change a ticket's category (staff)" },
   'help.cancel': { zh: '撤销 T1 [原因] — 撤销工单（报事人；工作人员需说明原因）', en: '/cancel T1 [why] — withdraw a ticket (reporter; staff must say why)' },
 
   // usage
@@ -92,8 +98,14 @@ export const ticketMessages = {
   'ticket.list.late': { zh: '⛔ {phase}已超时', en: '⛔ {phase} overdue' },
   'ticket.list.more': { zh: '……还有 {count} 张。', en: '… and {count} more.' },
   'ticket.list.hint': { zh: '发送「接单 {ref}」接单，「进度 {ref}」看详情。', en: 'Send "/take {ref}" to take one, "/status {ref}" for details.' },
-  'ticket.list.hintTaken': { zh: '发送「进度 {ref}」看详情，办好后「办结 {ref} 说明」。', en: 'Send "/status {ref}" for details, "/resolve {ref} <what was done>" when done.' },
-  'ticket.mine.none': { zh: '你现在没有进行中的报事。有问题请发送「报事 内容」。', en: 'You have no tickets in progress. Send "/report <what>" to report something.' },
+  'ticket.list.hintTaken': {
+    zh: '发送「进度 {ref}」看详情，办好后「办结 {ref} 说明」。',
+    en: 'Send "/status {ref}" for details, "/resolve {ref} <what was done>" when done.',
+  },
+  'ticket.mine.none': {
+    zh: '你现在没有进行中的报事。有问题请发送「报事 内容」。',
+    en: 'You have no tickets in progress. Send "/report <what>" to report something.',
+  },
   'ticket.mine.staffHint': { zh: '工作人员请发送「工单」查看待办。', en: 'Staff: send /tickets for your open tickets.' },
   'ticket.mine.header': { zh: '📋 你的报事：', en: '📋 Your tickets:' },
   'ticket.mine.line': { zh: '· {ref}「{text}」{status}{followed}', en: '· {ref} "{text}" {status}{followed}' },
@@ -129,9 +141,12 @@ export const ticketMessages = {
     zh: '只有负责这片区域的网格员或工作人员才能办结 {ref}。问题已经自己解决了？发送「撤销 {ref} 已解决」撤销这张工单。',
     en: 'Only staff covering this area can resolve {ref}. Sorted itself out? Send "/cancel {ref} fixed" to withdraw it.',
   },
-  'ticket.alreadyYours': { zh: '你已经接了 {ref}，办好后发送「办结 {ref} 说明」。', en: 'You already have {ref}; when done send "/resolve {ref} <what was done>".' },
+  'ticket.alreadyYours': {
+    zh: '你已经接了 {ref}，办好后发送「办结 {ref} 说明」。',
+    en: 'You already have {ref}; when done send "/resolve {ref} <what was done>".',
+  },
   'ticket.alreadyTaken': { zh: '{ref} 已由 {name} 接单了。', en: '{ref} has already been taken by {name}.' },
-  'ticket.alreadyResolved': { zh: '{ref} 已经办结，正在等报事人评价。', en: '{ref} is already resolved and waiting for the reporter\'s rating.' },
+  'ticket.alreadyResolved': { zh: '{ref} 已经办结，正在等报事人评价。', en: "{ref} is already resolved and waiting for the reporter's rating." },
   'ticket.alreadyClosed': { zh: '{ref} 已经关闭了。', en: '{ref} is already closed.' },
   'ticket.alreadyCancelled': { zh: '{ref} 已经撤销了。', en: '{ref} has been cancelled.' },
   'ticket.stillOpen': { zh: '{ref} 还在处理中。', en: '{ref} is still being handled.' },
@@ -153,7 +168,10 @@ export const ticketMessages = {
     zh: '{ref} 办结后三天未评价，已自动关闭。如果问题没解决，可以发送「重开 {ref} 原因」。',
     en: '{ref} closed unrated three days after it was resolved. If it is not fixed, send "/reopen {ref} <why>".',
   },
-  'ticket.reopenForbidden': { zh: '只有报事人可以重开 {ref}。遇到同样的问题，请发送「报事 内容」。', en: 'Only the reporter can reopen {ref}. If you have the same problem, send "/report <what>".' },
+  'ticket.reopenForbidden': {
+    zh: '只有报事人可以重开 {ref}。遇到同样的问题，请发送「报事 内容」。',
+    en: 'Only the reporter can reopen {ref}. If you have the same problem, send "/report <what>".',
+  },
   'ticket.reopenActive': { zh: '{ref} 还在处理中，不需要重开。', en: '{ref} is still being handled; no need to reopen it.' },
   'ticket.reopenTooLate': {
     zh: '{ref} 办结已超过 {days} 天，不能重开了。请重新发送「报事 内容」。',
@@ -194,7 +212,10 @@ export const ticketMessages = {
   'category.noneActive': { zh: '没有可用的工单分类，请管理员先启用至少一个分类。', en: 'No ticket category is active; an admin must enable one.' },
   'category.nameRequired': { zh: '分类名称不能为空。', en: 'A category needs a name.' },
   'category.nameTaken': { zh: '已有名为「{name}」的分类。', en: 'A category called "{name}" already exists.' },
-  'category.badMinutes': { zh: '接单和办结时限必须是 1 分钟到 90 天之间的整数分钟。', en: 'Take and resolve limits must be whole minutes between 1 and 90 days.' },
+  'category.badMinutes': {
+    zh: '接单和办结时限必须是 1 分钟到 90 天之间的整数分钟。',
+    en: 'Take and resolve limits must be whole minutes between 1 and 90 days.',
+  },
   'category.badKeywords': { zh: '关键词不能为空，每个最多 20 个字。', en: 'Keywords must not be empty and at most 20 characters each.' },
   'category.badLevel': { zh: '起始级别必须是以下之一：{levels}。', en: 'The start level must be one of: {levels}.' },
 
@@ -230,7 +251,7 @@ export const ticketMessages = {
   'ticket.card.takenBy': { zh: '🙋 {name} 于 {time} 接单', en: '🙋 Taken by {name} at {time}' },
   'ticket.card.howToResolve': { zh: '👉 办好后回复「{cmd} {ref} 说明」', en: '👉 When done, reply "{cmd} {ref} <what was done>"' },
   'ticket.card.resolvedBy': { zh: '✅ {name} 于 {time} 办结{note}', en: '✅ Resolved by {name} at {time}{note}' },
-  'ticket.card.awaitingRating': { zh: '等待报事人评价', en: 'Waiting for the reporter\'s rating' },
+  'ticket.card.awaitingRating': { zh: '等待报事人评价', en: "Waiting for the reporter's rating" },
   'ticket.card.unrated': { zh: '未评价，已自动关闭', en: 'Closed without a rating' },
   'ticket.card.rated': { zh: '评价：{stars}{comment}', en: 'Rating: {stars}{comment}' },
   'ticket.card.deadline': { zh: '⏱ 请在 {time} 前{phase}（还剩{left}）', en: '⏱ Deadline to {phase}: {time} ({left} left)' },
@@ -270,9 +291,12 @@ export const ticketMessages = {
     zh: '⬆️ 工单 {ref} 已转到{unit}督办。办好后请回复「办结 {ref} 说明」。',
     en: '⬆️ Ticket {ref} is now overseen by {unit}. When done, reply "/resolve {ref} <what was done>".',
   },
-  'ticket.notice.urgent': { zh: '🚨 紧急工单，已转{unit}处理，请社区关注：', en: '🚨 Urgent ticket, passed to {unit}; for the community\'s attention:' },
+  'ticket.notice.urgent': { zh: '🚨 紧急工单，已转{unit}处理，请社区关注：', en: "🚨 Urgent ticket, passed to {unit}; for the community's attention:" },
   'ticket.notice.photos': { zh: '📷 工单 {ref} 补充了 {count} 张照片。', en: (p: CountRef) => `📷 Ticket ${p.ref}: ${plural(p.count, 'more photo')}.` },
-  'ticket.notice.takenReporter': { zh: '🙋 你报的 {ref}「{text}」已由 {name} 接单，正在处理。', en: '🙋 Your ticket {ref} "{text}" was taken by {name} and is in hand.' },
+  'ticket.notice.takenReporter': {
+    zh: '🙋 你报的 {ref}「{text}」已由 {name} 接单，正在处理。',
+    en: '🙋 Your ticket {ref} "{text}" was taken by {name} and is in hand.',
+  },
   'ticket.notice.takenFollower': { zh: '🙋 你附议的 {ref}「{text}」已由 {name} 接单。', en: '🙋 {ref} "{text}", which you back, was taken by {name}.' },
   'ticket.notice.takenStaff': { zh: '🙋 工单 {ref} 已由 {name} 接单。', en: '🙋 Ticket {ref} was taken by {name}.' },
   'ticket.notice.note': { zh: '📝 {ref}「{text}」有新进展（{name}）：{note}', en: '📝 News on {ref} "{text}" from {name}: {note}' },
@@ -283,7 +307,10 @@ export const ticketMessages = {
   'ticket.notice.resolvedFollower': { zh: '✅ 你附议的 {ref}「{text}」已办结{note}', en: '✅ {ref} "{text}", which you back, is resolved{note}' },
   'ticket.notice.resolvedStaff': { zh: '✅ 工单 {ref} 已由 {name} 办结{note}', en: '✅ Ticket {ref} was resolved by {name}{note}' },
   'ticket.notice.ratedStaff': { zh: '⭐ 工单 {ref} 收到评价：{stars}{comment}', en: '⭐ Ticket {ref} was rated {stars}{comment}' },
-  'ticket.notice.reopenedFollower': { zh: '🔁 你附议的 {ref}「{text}」被重开了，已转给上级处理。', en: '🔁 {ref} "{text}", which you back, was reopened and passed up.' },
+  'ticket.notice.reopenedFollower': {
+    zh: '🔁 你附议的 {ref}「{text}」被重开了，已转给上级处理。',
+    en: '🔁 {ref} "{text}", which you back, was reopened and passed up.',
+  },
   'ticket.notice.escalatedPeople': {
     zh: '⬆️ {ref}「{text}」未能及时处理，已上报到{unit}督办。',
     en: '⬆️ {ref} "{text}" was not handled in time and has been escalated to {unit}.',
@@ -297,7 +324,10 @@ export const ticketMessages = {
     en: '⛔ Ticket {ref} "{text}" still unresolved after {limit} ({age} since reported) at the top level: please act now.\n👉 When done, reply "/resolve {ref} <what was done>"',
   },
   'ticket.notice.warnTake': { zh: '⏰ 工单 {ref}「{text}」还没人接单，{left}后超时。', en: '⏰ Ticket {ref} "{text}" is still untaken; due in {left}.' },
-  'ticket.notice.warnResolve': { zh: '⏰ 工单 {ref}「{text}」（{taker}）{left}后办结超时。', en: '⏰ Ticket {ref} "{text}" ({taker}) is due to be resolved in {left}.' },
+  'ticket.notice.warnResolve': {
+    zh: '⏰ 工单 {ref}「{text}」（{taker}）{left}后办结超时。',
+    en: '⏰ Ticket {ref} "{text}" ({taker}) is due to be resolved in {left}.',
+  },
   'ticket.notice.warnNext': { zh: '超时将上报到{unit}。', en: 'Then it escalates to {unit}.' },
   'ticket.notice.warnTop': { zh: '超时将记为逾期。', en: 'Then it is recorded as overdue.' },
   'ticket.notice.autoclosed': {
@@ -310,5 +340,8 @@ export const ticketMessages = {
     en: '📌 Ticket {ref} "{text}" is now yours (assigned by {by}). When done, reply "/resolve {ref} <what was done>".',
   },
   'ticket.notice.assignedStaff': { zh: '📌 工单 {ref} 已由{by}派给 {name}。', en: '📌 Ticket {ref} was assigned to {name} by {by}.' },
-  'ticket.notice.unassigned': { zh: '📌 工单 {ref}「{text}」已改派给 {name}，不用你处理了。', en: '📌 Ticket {ref} "{text}" now goes to {name}; it is no longer yours.' },
+  'ticket.notice.unassigned': {
+    zh: '📌 工单 {ref}「{text}」已改派给 {name}，不用你处理了。',
+    en: '📌 Ticket {ref} "{text}" now goes to {name}; it is no longer yours.',
+  },
 } as const satisfies Table;

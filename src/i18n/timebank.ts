@@ -42,7 +42,10 @@ export const timebankMessages = {
   },
   'confirm.usage': { zh: '确认 W1 [志愿者姓名] [时长]', en: '/confirm W1 [volunteer name] [hours]' },
   'dispute.usage': { zh: '不确认 W1 <原因>', en: '/dispute W1 <reason>' },
-  'rule.usage': { zh: '裁定 W1 [志愿者姓名] <时长>，例如：裁定 W1 1.5小时（0 表示不计时长）', en: '/rule W1 [name] <hours>, e.g. /rule W1 1.5h (0 credits nothing)' },
+  'rule.usage': {
+    zh: '裁定 W1 [志愿者姓名] <时长>，例如：裁定 W1 1.5小时（0 表示不计时长）',
+    en: '/rule W1 [name] <hours>, e.g. /rule W1 1.5h (0 credits nothing)',
+  },
   'posttask.usage': { zh: '发布任务 [人数] <内容>，例如：发布任务 3人 周五夜间巡逻', en: '/posttask [slots] <text>, e.g. /posttask 3 Friday night patrol' },
   'redeem.usage': { zh: '兑换 G1（发送「商城」查看编号）', en: '/redeem G1 (send /shop for the numbers)' },
   'refund.usage': { zh: '退券 <券码>（发送「我的券」查看券码）', en: '/refund <code> (send /vouchers for your codes)' },
@@ -53,7 +56,10 @@ export const timebankMessages = {
   'task.card.task': { zh: '📋 志愿任务 {ref} · {unit}', en: '📋 Volunteer task {ref} · {unit}' },
   'task.card.body': { zh: '{who}：{title}', en: '{who}: {title}' },
   'task.card.open': { zh: '名额：还差 {left} 人（共 {slots} 人）', en: 'Slots: {left} of {slots} left' },
-  'task.card.full': { zh: '名额已满（{slots} 人）', en: (p: { slots: Value }) => (Number(p.slots) === 1 ? 'The one slot is taken' : `All ${p.slots} slots taken`) },
+  'task.card.full': {
+    zh: '名额已满（{slots} 人）',
+    en: (p: { slots: Value }) => (Number(p.slots) === 1 ? 'The one slot is taken' : `All ${p.slots} slots taken`),
+  },
   'task.card.done': { zh: '✅ 已完成', en: '✅ Done' },
   'task.card.claimers': { zh: '已认领：{names}', en: 'Claimed by: {names}' },
   'task.card.howTo': { zh: '发送「{cmd} {ref}」认领。', en: 'Send "{cmd} {ref}" to claim it.' },
@@ -92,9 +98,15 @@ export const timebankMessages = {
   'claim.ownWish': { zh: '不能认领自己的心愿 {ref}。', en: 'You cannot claim your own wish {ref}.' },
   'claim.notHere': { zh: '{ref} 属于「{unit}」，你不在这个范围内，不能认领。', en: '{ref} belongs to {unit}, which you are not part of.' },
   'claim.already': { zh: '你已经认领了 {ref}。', en: 'You have already claimed {ref}.' },
-  'claim.full': { zh: '{ref} 的 {slots} 个名额已经满了，看看别的吧：发送「任务」。', en: (p: { slots: Value; ref: Value }) =>
-      `${Number(p.slots) === 1 ? `The one slot of ${p.ref} is` : `All ${p.slots} slots of ${p.ref} are`} taken; send /tasks for others.` },
-  'claim.notify.requester': { zh: '🤝 {name} 认领了你的心愿 {ref}（{title}），会和你联系。', en: '🤝 {name} claimed your wish {ref} ({title}) and will be in touch.' },
+  'claim.full': {
+    zh: '{ref} 的 {slots} 个名额已经满了，看看别的吧：发送「任务」。',
+    en: (p: { slots: Value; ref: Value }) =>
+      `${Number(p.slots) === 1 ? `The one slot of ${p.ref} is` : `All ${p.slots} slots of ${p.ref} are`} taken; send /tasks for others.`,
+  },
+  'claim.notify.requester': {
+    zh: '🤝 {name} 认领了你的心愿 {ref}（{title}），会和你联系。',
+    en: '🤝 {name} claimed your wish {ref} ({title}) and will be in touch.',
+  },
   'unclaim.done': { zh: '已放弃认领 {ref}，名额让给其他志愿者。', en: 'You gave {ref} back; the slot is open again.' },
   'withdraw.reported': { zh: '你已经报告了 {ref} 的时长，不能再放弃。', en: 'You already reported time for {ref}; it cannot be given back now.' },
   'withdraw.notify.requester': { zh: '{name} 放弃了认领你的心愿 {ref}，等待其他志愿者认领。', en: '{name} gave back your wish {ref}; it is open for others.' },
@@ -106,7 +118,10 @@ export const timebankMessages = {
     en: 'I cannot read "{text}" as a time. Write it like 2h, 1.5h, 90min or 30min.',
   },
   'complete.badHours': { zh: '一次报告的时长须在 1 分钟到 {max} 小时之间。', en: 'One report must be between 1 minute and {max} hours.' },
-  'complete.settled': { zh: '{ref} 的时长已经处理过了，不能再改。有疑问请联系网格员。', en: 'The time for {ref} has been settled and cannot be changed; ask your grid worker.' },
+  'complete.settled': {
+    zh: '{ref} 的时长已经处理过了，不能再改。有疑问请联系网格员。',
+    en: 'The time for {ref} has been settled and cannot be changed; ask your grid worker.',
+  },
   'done.reported': {
     zh: '📝 已记录 {ref} 服务 {hours}，等待 {requester} 确认，确认后可得 {points} 积分。',
     en: (p: { ref: Value; hours: Value; requester: Value; points: Value }) =>
@@ -114,7 +129,8 @@ export const timebankMessages = {
   },
   'done.staffTask': {
     zh: '📝 已记录 {ref} 服务 {hours}，等待工作人员确认，确认后可得 {points} 积分。',
-    en: (p: { ref: Value; hours: Value; points: Value }) => `📝 Recorded ${p.hours} for ${p.ref}. Waiting for staff to confirm; you will get ${points(p.points)}.`,
+    en: (p: { ref: Value; hours: Value; points: Value }) =>
+      `📝 Recorded ${p.hours} for ${p.ref}. Waiting for staff to confirm; you will get ${points(p.points)}.`,
   },
   'done.overCap': {
     zh: '📝 已记录 {ref} 服务 {hours}。超过单次 {cap} 的上限，需要工作人员确认，已通知他们。',
@@ -144,10 +160,19 @@ export const timebankMessages = {
 
   // confirming, disputing, ruling
   'confirm.done': { zh: '✅ 已确认 {ref}：', en: '✅ Confirmed {ref}:' },
-  'confirm.line': { zh: '· {name} {hours}，+{points} 积分', en: (p: { name: Value; hours: Value; points: Value }) => `· ${p.name} ${p.hours}, +${points(p.points)}` },
-  'confirm.notYourself': { zh: '不能确认自己的服务时长（{ref}），请由被服务的人或工作人员确认。', en: 'You cannot confirm your own time on {ref}; the person served or staff must.' },
+  'confirm.line': {
+    zh: '· {name} {hours}，+{points} 积分',
+    en: (p: { name: Value; hours: Value; points: Value }) => `· ${p.name} ${p.hours}, +${points(p.points)}`,
+  },
+  'confirm.notYourself': {
+    zh: '不能确认自己的服务时长（{ref}），请由被服务的人或工作人员确认。',
+    en: 'You cannot confirm your own time on {ref}; the person served or staff must.',
+  },
   'confirm.notYours': { zh: '只有被服务的居民或负责的工作人员可以确认 {ref}。', en: 'Only the person served or the responsible staff can confirm {ref}.' },
-  'confirm.overCap': { zh: '{ref} 报告的时长超过 {cap} 小时，需要工作人员确认。', en: 'The time reported on {ref} is above {cap} hours; staff must confirm it.' },
+  'confirm.overCap': {
+    zh: '{ref} 报告的时长超过 {cap} 小时，需要工作人员确认。',
+    en: 'The time reported on {ref} is above {cap} hours; staff must confirm it.',
+  },
   'confirm.already': { zh: '{ref} 的时长已经确认过了。', en: 'The time on {ref} is already confirmed.' },
   'confirm.disputed': { zh: '{ref} 的时长有异议，等待工作人员裁定。', en: 'The time on {ref} is disputed and waits for staff to rule.' },
   'confirm.lapsed': { zh: '{ref} 的时长超过7天未确认已失效，请工作人员裁定。', en: 'The time on {ref} lapsed after 7 days unconfirmed; staff can rule on it.' },
@@ -159,7 +184,10 @@ export const timebankMessages = {
     zh: '{name} 报告为 {ref} 服务了 {hours}。属实请发送「确认 {ref} {hours}」；有异议请发送「不确认 {ref} 原因」。',
     en: '{name} reports {hours} on {ref}. If that is right, send "/confirm {ref} {hours}", or "/dispute {ref} <reason>".',
   },
-  'confirm.nothing': { zh: '{ref} 还没有待确认的时长。志愿者服务后发送「完成 {ref} 时长」。', en: 'Nothing to confirm on {ref} yet; the volunteer sends "/done {ref} <time>" first.' },
+  'confirm.nothing': {
+    zh: '{ref} 还没有待确认的时长。志愿者服务后发送「完成 {ref} 时长」。',
+    en: 'Nothing to confirm on {ref} yet; the volunteer sends "/done {ref} <time>" first.',
+  },
   'confirm.notify.volunteer': {
     zh: '🎉 {ref}（{title}）的服务 {hours} 已确认，获得 {points} 积分。发送「积分」查看。',
     en: (p: { ref: Value; title: Value; hours: Value; points: Value }) =>
@@ -167,7 +195,10 @@ export const timebankMessages = {
   },
   'task.noSuchVolunteer': { zh: '{ref} 没有 {name} 报告的时长。', en: 'No time was reported on {ref} by {name}.' },
   'task.whichVolunteer': { zh: '{ref} 有多位志愿者：{names}。请写上姓名。', en: '{ref} has several volunteers: {names}. Add the name.' },
-  'dispute.done': { zh: '已记下你对 {ref}（{name}）时长的异议，工作人员会裁定。', en: 'Your objection to the time on {ref} ({name}) is noted; staff will rule.' },
+  'dispute.done': {
+    zh: '已记下你对 {ref}（{name}）时长的异议，工作人员会裁定。',
+    en: 'Your objection to the time on {ref} ({name}) is noted; staff will rule.',
+  },
   'dispute.reasonRequired': { zh: '请写上原因。', en: 'Please give a reason.' },
   'dispute.requesterOnly': { zh: '只有被服务的居民可以对 {ref} 提出异议。', en: 'Only the person served can dispute {ref}.' },
   'dispute.nothing': { zh: '{ref} 没有待确认的时长可以提出异议。', en: 'There is no unconfirmed time on {ref} to dispute.' },
@@ -179,13 +210,17 @@ export const timebankMessages = {
     zh: '{requester} 对你在 {ref} 报告的时长有异议（{reason}），工作人员会裁定。',
     en: '{requester} disputes the time you reported on {ref} ({reason}); staff will rule.',
   },
-  'rule.done': { zh: '⚖️ 已裁定 {ref}：{name} {hours}，{points} 积分。', en: (p: { ref: Value; name: Value; hours: Value; points: Value }) => `⚖️ Ruled on ${p.ref}: ${p.name} ${p.hours}, ${points(p.points)}.` },
+  'rule.done': {
+    zh: '⚖️ 已裁定 {ref}：{name} {hours}，{points} 积分。',
+    en: (p: { ref: Value; name: Value; hours: Value; points: Value }) => `⚖️ Ruled on ${p.ref}: ${p.name} ${p.hours}, ${points(p.points)}.`,
+  },
   'rule.nothing': { zh: '{ref} 没有待裁定的时长。', en: 'There is no time on {ref} to rule on.' },
   'rule.notify.volunteer': {
     zh: '⚖️ 工作人员裁定你在 {ref}（{title}）的服务时长为 {hours}，获得 {points} 积分。',
-    en: (p: { ref: Value; title: Value; hours: Value; points: Value }) => `⚖️ Staff ruled your time on ${p.ref} (${p.title}) at ${p.hours}: ${points(p.points)}.`,
+    en: (p: { ref: Value; title: Value; hours: Value; points: Value }) =>
+      `⚖️ Staff ruled your time on ${p.ref} (${p.title}) at ${p.hours}: ${points(p.points)}.`,
   },
-  'rule.notify.requester': { zh: '⚖️ 工作人员已裁定 {ref} 中 {name} 的服务时长为 {hours}。', en: '⚖️ Staff ruled {name}\'s time on {ref} at {hours}.' },
+  'rule.notify.requester': { zh: '⚖️ 工作人员已裁定 {ref} 中 {name} 的服务时长为 {hours}。', en: "⚖️ Staff ruled {name}'s time on {ref} at {hours}." },
   'lapse.notify.volunteer': {
     zh: '⌛ 你在 {ref}（{title}）报告的 {hours} 超过7天无人确认，已失效。如有疑问请联系网格员裁定。',
     en: '⌛ The {hours} you reported on {ref} ({title}) went unconfirmed for 7 days and lapsed. Ask your grid worker to rule on it.',
@@ -200,7 +235,10 @@ export const timebankMessages = {
   'points.hours': { zh: '服务时长：帮助他人 {given} · 接受帮助 {received}', en: 'Hours: given {given} · received {received}' },
   'points.merchant': { zh: '商户结算账户：{points} 积分', en: (p: { points: Value }) => `Merchant settlement account: ${points(p.points)}` },
   'points.recent': { zh: '最近记录：', en: 'Latest entries:' },
-  'points.none': { zh: '还没有积分记录。认领心愿、服务他人就能获得积分（发送「任务」）。', en: 'No entries yet. Serve a neighbour to earn points (send /tasks).' },
+  'points.none': {
+    zh: '还没有积分记录。认领心愿、服务他人就能获得积分（发送「任务」）。',
+    en: 'No entries yet. Serve a neighbour to earn points (send /tasks).',
+  },
   'points.line': { zh: '· {at} {amount} {reason} {memo}', en: '· {at} {amount} {reason} {memo}' },
   'points.sentPrivately': { zh: '你的积分和最近记录已私聊发给你。', en: 'Your points and latest entries were sent to you privately.' },
   'points.openPrivate': {
@@ -216,7 +254,10 @@ export const timebankMessages = {
   'ledger.reason.reversal': { zh: '冲正', en: 'reversal' },
   'ledger.reason.merge': { zh: '账号合并', en: 'accounts merged' },
   'top.header': { zh: '🏅 {unit} {year}年{month}月志愿服务排行', en: '🏅 Top volunteers of {unit}, {year}-{month}' },
-  'top.line': { zh: '{rank} {name} {hours} · {points} 积分', en: (p: { rank: Value; name: Value; hours: Value; points: Value }) => `${p.rank} ${p.name} ${p.hours} · ${points(p.points)}` },
+  'top.line': {
+    zh: '{rank} {name} {hours} · {points} 积分',
+    en: (p: { rank: Value; name: Value; hours: Value; points: Value }) => `${p.rank} ${p.name} ${p.hours} · ${points(p.points)}`,
+  },
   'top.none': { zh: '本月还没有确认的志愿服务。', en: 'No confirmed service this month yet.' },
 
   // ledger errors
@@ -227,11 +268,17 @@ export const timebankMessages = {
   'ledger.keyReused': { zh: '这个请求编号（{key}）已用于另一笔不同的操作。', en: 'This idempotency key ({key}) was already used for a different operation.' },
   'ledger.reasonRequired': { zh: '请写明原因。', en: 'A reason is required.' },
   'ledger.transactionNotFound': { zh: '找不到账目 {id}。', en: 'Ledger transaction {id} not found.' },
-  'ledger.notReversible': { zh: '账目 {id} 不是调整，不能冲正；券请退券，服务积分请用调整。', en: 'Transaction {id} is not an adjustment; refund vouchers, and correct service points with an adjustment.' },
+  'ledger.notReversible': {
+    zh: '账目 {id} 不是调整，不能冲正；券请退券，服务积分请用调整。',
+    en: 'Transaction {id} is not an adjustment; refund vouchers, and correct service points with an adjustment.',
+  },
   'ledger.alreadyReversed': { zh: '账目 {id} 已由 {by} 冲正过。', en: 'Transaction {id} was already reversed by {by}.' },
   'ledger.notForYourself': { zh: '不能给自己调整积分。', en: 'You cannot adjust your own points.' },
   'ledger.notInUnit': { zh: '{name} 不属于「{unit}」，不能从这里调整。', en: '{name} is not part of {unit}; adjust from their own unit.' },
-  'member.ambiguousName': { zh: '有 {count} 位叫「{name}」的成员，请写全名或在 TA 所在的群里操作。', en: '{count} members are called "{name}"; use the full name or do it in their own group.' },
+  'member.ambiguousName': {
+    zh: '有 {count} 位叫「{name}」的成员，请写全名或在 TA 所在的群里操作。',
+    en: '{count} members are called "{name}"; use the full name or do it in their own group.',
+  },
 
   // shop and vouchers
   'reward.merchantHasVouchers': {
@@ -241,8 +288,15 @@ export const timebankMessages = {
   },
   'shop.header': { zh: '🛒 积分超市（你的积分：{points}）', en: (p: { points: Value }) => `🛒 Points supermarket (you have ${points(p.points)})` },
   'shop.headerGroup': { zh: '🛒 积分超市（发送「积分」查看自己的积分）', en: '🛒 Points supermarket (send /points for your balance)' },
-  'shop.line': { zh: '{ref} {name} · {cost} 积分 · 剩 {stock} 张 · {merchant}', en: (p: { ref: Value; name: Value; cost: Value; stock: Value; merchant: Value }) => `${p.ref} ${p.name} · ${points(p.cost)} · ${p.stock} left · ${p.merchant}` },
-  'shop.lineSoldOut': { zh: '{ref} {name} · {cost} 积分 · 已兑完 · {merchant}', en: (p: { ref: Value; name: Value; cost: Value; merchant: Value }) => `${p.ref} ${p.name} · ${points(p.cost)} · sold out · ${p.merchant}` },
+  'shop.line': {
+    zh: '{ref} {name} · {cost} 积分 · 剩 {stock} 张 · {merchant}',
+    en: (p: { ref: Value; name: Value; cost: Value; stock: Value; merchant: Value }) =>
+      `${p.ref} ${p.name} · ${points(p.cost)} · ${p.stock} left · ${p.merchant}`,
+  },
+  'shop.lineSoldOut': {
+    zh: '{ref} {name} · {cost} 积分 · 已兑完 · {merchant}',
+    en: (p: { ref: Value; name: Value; cost: Value; merchant: Value }) => `${p.ref} ${p.name} · ${points(p.cost)} · sold out · ${p.merchant}`,
+  },
   'shop.footer': { zh: '发送「兑换 G编号」兑换，券码私聊发给你。', en: 'Send "/redeem G<number>"; the code comes to you privately.' },
   'shop.button': { zh: '兑换 {name}（{cost}分）', en: 'Redeem {name} ({cost})' },
   'shop.none': { zh: '积分超市暂时没有可兑换的券。', en: 'The points supermarket has nothing on offer right now.' },
@@ -294,20 +348,36 @@ export const timebankMessages = {
     en: '🎟 Your {name} code: {code}\nShow it at {merchant}; valid until {expires}. Not needed? Send "/refund {code}" for your points back.',
   },
   'vouchers.header': { zh: '🎟 我的券：', en: '🎟 Your vouchers:' },
-  'vouchers.line': { zh: '· {name} {code} · {status} · 有效期至 {expires} · {merchant}', en: '· {name} {code} · {status} · valid until {expires} · {merchant}' },
+  'vouchers.line': {
+    zh: '· {name} {code} · {status} · 有效期至 {expires} · {merchant}',
+    en: '· {name} {code} · {status} · valid until {expires} · {merchant}',
+  },
   'vouchers.footer': { zh: '未使用的券可发送「退券 券码」退回积分。', en: 'Send "/refund <code>" to cancel an unused one.' },
   'vouchers.none': { zh: '你还没有券。发送「商城」看看能兑换什么。', en: 'You have no vouchers yet. Send /shop to see what is on offer.' },
   'vouchers.sentPrivately': { zh: '你的券和券码已私聊发给你。', en: 'Your vouchers and codes were sent to you privately.' },
-  'vouchers.openPrivate': { zh: '券码只能私聊查看：{hint}\n然后在私聊里发送「我的券」。', en: 'Codes are shown only in a private chat: {hint}\nThen send /vouchers there.' },
+  'vouchers.openPrivate': {
+    zh: '券码只能私聊查看：{hint}\n然后在私聊里发送「我的券」。',
+    en: 'Codes are shown only in a private chat: {hint}\nThen send /vouchers there.',
+  },
   'voucher.status.issued': { zh: '未使用', en: 'unused' },
   'voucher.status.used': { zh: '已使用', en: 'used' },
   'voucher.status.pastDate': { zh: '已过期（积分将自动退回）', en: 'expired (points on their way back)' },
   'voucher.status.expired': { zh: '已过期（积分已退回）', en: 'expired (points returned)' },
   'voucher.status.cancelled': { zh: '已退券', en: 'cancelled' },
-  'voucher.unknownCode': { zh: '券码 {code} 不存在，请核对后重发（不区分大小写）。', en: 'Voucher code {code} does not exist; check it and send it again (case does not matter).' },
+  'voucher.unknownCode': {
+    zh: '券码 {code} 不存在，请核对后重发（不区分大小写）。',
+    en: 'Voucher code {code} does not exist; check it and send it again (case does not matter).',
+  },
   'voucher.settled': { zh: '这张券已经处理过了。', en: 'This voucher has already been settled.' },
-  'refund.done': { zh: '↩️ 已退券：{name}，{points} 积分已退回。当前积分：{balance}', en: (p: { name: Value; points: Value; balance: Value }) => `↩️ Cancelled ${p.name}; ${points(p.points)} returned. You now have ${p.balance}.` },
-  'refund.expiredNow': { zh: '这张{name}已过期，{points} 积分已退回。当前积分：{balance}', en: (p: { name: Value; points: Value; balance: Value }) => `This ${p.name} had expired; its ${points(p.points)} ${Number(p.points) === 1 ? 'is' : 'are'} returned. You now have ${p.balance}.` },
+  'refund.done': {
+    zh: '↩️ 已退券：{name}，{points} 积分已退回。当前积分：{balance}',
+    en: (p: { name: Value; points: Value; balance: Value }) => `↩️ Cancelled ${p.name}; ${points(p.points)} returned. You now have ${p.balance}.`,
+  },
+  'refund.expiredNow': {
+    zh: '这张{name}已过期，{points} 积分已退回。当前积分：{balance}',
+    en: (p: { name: Value; points: Value; balance: Value }) =>
+      `This ${p.name} had expired; its ${points(p.points)} ${Number(p.points) === 1 ? 'is' : 'are'} returned. You now have ${p.balance}.`,
+  },
   'refund.notYours': {
     zh: '你没有券码为 {code} 的券，请核对后重发（不区分大小写）；只有券的持有人可以退券。',
     en: 'You hold no voucher with the code {code}; check it and send it again (case does not matter). Only the holder can cancel a voucher.',
@@ -315,7 +385,10 @@ export const timebankMessages = {
   'refund.used': { zh: '这张{name}已于 {at} 使用，不能退券。', en: 'This {name} was used on {at} and cannot be cancelled.' },
   'refund.already': { zh: '这张{name}已经退过了。', en: 'This {name} was already cancelled.' },
   'refund.expired': { zh: '这张{name}已过期，积分早已退回。', en: 'This {name} expired; its points were already returned.' },
-  'verify.done': { zh: '✅ 核销成功：{name}（持券人 {holder}），{points} 积分记入商户结算账户。', en: (p: { name: Value; holder: Value; points: Value }) => `✅ Used: ${p.name} (holder ${p.holder}); ${points(p.points)} to your settlement account.` },
+  'verify.done': {
+    zh: '✅ 核销成功：{name}（持券人 {holder}），{points} 积分记入商户结算账户。',
+    en: (p: { name: Value; holder: Value; points: Value }) => `✅ Used: ${p.name} (holder ${p.holder}); ${points(p.points)} to your settlement account.`,
+  },
   'verify.merchantOnly': {
     zh: '只有商户可以核销券码。持券人请到券上写明的商户出示券码，由商户核销。',
     en: 'Only merchants can verify voucher codes. Holders show their code at the shop named on the voucher.',

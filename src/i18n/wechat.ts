@@ -12,7 +12,7 @@ export const wechatMessages = {
   },
   'wechat.scanNeeded': {
     zh: '⚠️ 微信机器人需要重新扫码登录：请管理员在服务器日志里找到二维码（或它的链接），用机器人的微信号扫码。',
-    en: '⚠️ The WeChat bot needs a new login: an admin should find the QR code (or its link) in the server log and scan it with the bot\'s WeChat account.',
+    en: "⚠️ The WeChat bot needs a new login: an admin should find the QR code (or its link) in the server log and scan it with the bot's WeChat account.",
   },
   'wechat.welcome': {
     zh: '你好，我是邻里助手 👋\n积分、券码和工单进展会私聊发给你。发送「帮助」查看可用命令。',

@@ -81,11 +81,7 @@ export class CronSchedule {
   }
 
   #dayMatches(local: Date): boolean {
-    return (
-      this.#month.has(local.getUTCMonth() + 1) &&
-      this.#dayOfMonth.has(local.getUTCDate()) &&
-      this.#dayOfWeek.has(local.getUTCDay())
-    );
+    return this.#month.has(local.getUTCMonth() + 1) && this.#dayOfMonth.has(local.getUTCDate()) && this.#dayOfWeek.has(local.getUTCDay());
   }
 
   /** The wall-clock time in the zone, as a Date whose UTC fields read as local time. */

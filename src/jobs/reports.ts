@@ -25,7 +25,7 @@ function unitsWithStaffRooms(ctx: JobContext, kinds: ('grid' | 'community' | 'st
 export const monthlyReminder: JobDef = {
   name: 'monthly-reminder',
   cron: '0 9 1 * *',
-  description: 'Each grid and community staff room: last month\'s numbers and what is still open (月提醒)',
+  description: "Each grid and community staff room: last month's numbers and what is still open (月提醒)",
   catchUp: true,
   run(ctx) {
     const period = previousMonth(ctx.scheduledFor, ctx.settings.timeZone);
@@ -59,7 +59,7 @@ export const quarterlyDispatch: JobDef = {
 export const annualReview: JobDef = {
   name: 'annual-review',
   cron: '0 9 5 1 *',
-  description: 'The street: the year per community and grid, and party members\' service hours (年评审)',
+  description: "The street: the year per community and grid, and party members' service hours (年评审)",
   catchUp: true,
   run(ctx) {
     const period = previousYear(ctx.scheduledFor, ctx.settings.timeZone);

@@ -113,12 +113,7 @@ export class JobRunner {
     const startedAt = clock.now();
     try {
       return inTransaction(db, () => {
-        const claimed = db
-          .insert(jobRuns)
-          .values({ job: name, scheduledFor, startedAt, outcome: 'ok', trigger })
-          .onConflictDoNothing()
-          .returning()
-          .get();
+        const claimed = db.insert(jobRuns).values({ job: name, scheduledFor, startedAt, outcome: 'ok', trigger }).onConflictDoNothing().returning().get();
         if (!claimed) return { status: 'skipped', reason: 'already-ran' } as const;
         const before = lastOutboxId(this.deps);
         const detail = job.run({ ...this.deps, actor: { kind: 'system', job: name }, log, scheduledFor }) ?? null;
@@ -180,15 +175,28 @@ export class JobRunner {
    * sweep prunes its records, and the daily jobs keep theirs, so this stays put within a day of it.
    */
   firstRunAt(): Date | undefined {
-    return this.deps.db.select({ at: min(jobRuns.startedAt) }).from(jobRuns).get()?.at ?? undefined;
+    return (
+      this.deps.db
+        .select({ at: min(jobRuns.startedAt) })
+        .from(jobRuns)
+        .get()?.at ?? undefined
+    );
   }
 }
 
 /** Drops a job's run records older than `before`: for jobs that fire every minute, whose records say nothing after a day or two. */
 export function pruneRuns(db: Db, job: string, before: Date): number {
-  return db.delete(jobRuns).where(and(eq(jobRuns.job, job), lt(jobRuns.scheduledFor, before))).run().changes;
+  return db
+    .delete(jobRuns)
+    .where(and(eq(jobRuns.job, job), lt(jobRuns.scheduledFor, before)))
+    .run().changes;
 }
 
 function lastOutboxId(deps: CoreDeps): number {
-  return deps.db.select({ id: max(outbox.id) }).from(outbox).get()?.id ?? 0;
+  return (
+    deps.db
+      .select({ id: max(outbox.id) })
+      .from(outbox)
+      .get()?.id ?? 0
+  );
 }

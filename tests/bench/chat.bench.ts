@@ -18,14 +18,26 @@ describe('chat core', () => {
   let n = 0;
   bench('handle a command (dedupe, member, transaction, reply)', async () => {
     await demo.services.core.handle({
-      platform: 'shell', roomId: 'grid-1', roomName: 'g', isPrivate: false, senderId: 'jin', senderName: '金阿姨',
-      messageId: `bench-${n++}`, text: '我的',
+      platform: 'shell',
+      roomId: 'grid-1',
+      roomName: 'g',
+      isPrivate: false,
+      senderId: 'jin',
+      senderName: '金阿姨',
+      messageId: `bench-${n++}`,
+      text: '我的',
     });
   });
   bench('ignore chatter', async () => {
     await demo.services.core.handle({
-      platform: 'shell', roomId: 'grid-1', roomName: 'g', isPrivate: false, senderId: 'jin', senderName: '金阿姨',
-      messageId: `chat-${n++}`, text: '今天天气不错',
+      platform: 'shell',
+      roomId: 'grid-1',
+      roomName: 'g',
+      isPrivate: false,
+      senderId: 'jin',
+      senderName: '金阿姨',
+      messageId: `chat-${n++}`,
+      text: '今天天气不错',
     });
   });
 });

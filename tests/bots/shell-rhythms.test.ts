@@ -7,7 +7,7 @@ import { jsonLines, runScript } from '../helpers/spawn.js';
 const line = (o: object) => JSON.stringify(o) + '\n';
 
 describe('npm run chat -- --jsonl --clock: the rhythms', () => {
-  it('reminds, logs a patrol, names the grid that missed, reports the month, and returns an expired voucher\'s points', async () => {
+  it("reminds, logs a patrol, names the grid that missed, reports the month, and returns an expired voucher's points", async () => {
     const db = join(mkdtempSync(join(tmpdir(), 'linli-rhythms-')), 'linli.db');
     const input = [
       { advance: 'PT1M' }, // Monday 08:00

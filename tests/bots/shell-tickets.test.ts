@@ -8,7 +8,7 @@ const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'linli-tickets-')), 'linli.d
 const line = (o: object) => JSON.stringify(o) + '\n';
 
 describe('tickets in the shell chat, on a simulated clock', () => {
-  it('runs the issue\'s walkthrough: report, take, resolve, rate, 进度; escalation; a dispute at the community', async () => {
+  it("runs the issue's walkthrough: report, take, resolve, rate, 进度; escalation; a dispute at the community", async () => {
     const input = [
       line({ room: 'grid-1', user: 'jin', text: '报事 3号楼路灯坏了' }),
       line({ room: 'grid-1', user: 'jin', text: '接单 T1' }),
@@ -54,7 +54,7 @@ describe('tickets in the shell chat, on a simulated clock', () => {
     expect(next('community', '「楼上装修噪音太大」')).toContain('回复「接单 T3」接单');
   });
 
-  it('keeps a ticket from someone in another grid: the review\'s repro', async () => {
+  it("keeps a ticket from someone in another grid: the review's repro", async () => {
     const input = [
       line({ room: 'grid-1', user: 'jin', text: '报事 我家楼上302天天半夜吵架' }),
       line({ room: 'grid-2', user: 'zhang', text: '进度 T1' }),

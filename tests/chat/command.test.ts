@@ -12,7 +12,15 @@ describe('a command definition', () => {
   it('has no usage line where the table has none, and keeps what it says itself', () => {
     const shop = defineCommand({ name: 'shop', words: ['商城'], args: 'none', run: () => 'ok' });
     expect(shop.usage).toBeUndefined();
-    const anon = defineCommand({ name: 'report_anon', words: ['匿名报事'], args: 'required', usage: 'report.usage', where: 'group', aliases: ['anon'], run: () => 'ok' });
+    const anon = defineCommand({
+      name: 'report_anon',
+      words: ['匿名报事'],
+      args: 'required',
+      usage: 'report.usage',
+      where: 'group',
+      aliases: ['anon'],
+      run: () => 'ok',
+    });
     expect(anon).toMatchObject({ help: 'help.report_anon', usage: 'report.usage', where: 'group', aliases: ['anon'] });
   });
 

@@ -23,7 +23,10 @@ describe('chat core', () => {
   it('offers in an unbound group only what works there, and says how to bind it', async () => {
     const demo = demoChat();
     const listed = (text: string | undefined) =>
-      (text ?? '').split('\n').filter((l) => l.startsWith('· ')).map((l) => l.slice(2).split(/[ —]/)[0]);
+      (text ?? '')
+        .split('\n')
+        .filter((l) => l.startsWith('· '))
+        .map((l) => l.slice(2).split(/[ —]/)[0]);
     const [stranger] = await demo.say('zzz', 'new-group', '帮助');
     expect(listed(stranger?.text)).toEqual(['帮助', '绑定', '我的', '语言']);
     expect(stranger?.text).toContain('本群还没有绑定到网格。请网格员或管理员私聊我发送「绑定码 网格名」，再在本群发送「绑定 绑定码」');
@@ -90,8 +93,15 @@ describe('chat core', () => {
     const demo = demoChat();
     const reply = (text: string, id: string) =>
       demo.services.core.handle({
-        platform: 'shell', roomId: 'grid-1', roomName: 'g', isPrivate: false, senderId: 'jin', senderName: '金阿姨',
-        messageId: id, text, inReplyToBot: true,
+        platform: 'shell',
+        roomId: 'grid-1',
+        roomName: 'g',
+        isPrivate: false,
+        senderId: 'jin',
+        senderName: '金阿姨',
+        messageId: id,
+        text,
+        inReplyToBot: true,
       });
     expect((await reply('谢谢', 'r1')).replies).toEqual([]);
     expect((await reply('/谢谢', 'r2')).replies[0]?.text).toContain('帮助');
@@ -202,12 +212,28 @@ describe('chat core', () => {
       { ...demo.services.deps, log: { ...demo.services.log, error: (m: string) => void errors.push(m) } },
       {
         commands: [
-          { name: 'boom', words: ['爆炸'], aliases: [], args: 'none', where: 'any', run: () => { throw new Error('kaput'); } },
+          {
+            name: 'boom',
+            words: ['爆炸'],
+            aliases: [],
+            args: 'none',
+            where: 'any',
+            run: () => {
+              throw new Error('kaput');
+            },
+          },
         ],
       },
     );
     const result = await core.handle({
-      platform: 'shell', roomId: 'grid-1', roomName: 'g', isPrivate: false, senderId: 'jin', senderName: '金阿姨', messageId: 'b1', text: '爆炸',
+      platform: 'shell',
+      roomId: 'grid-1',
+      roomName: 'g',
+      isPrivate: false,
+      senderId: 'jin',
+      senderName: '金阿姨',
+      messageId: 'b1',
+      text: '爆炸',
     });
     expect(result.replies[0]?.text).toContain('出错');
     expect(errors).toEqual(['message handling failed']);

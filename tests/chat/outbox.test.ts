@@ -37,7 +37,13 @@ describe('outbox dispatcher', () => {
     dispatcher.register(transport);
     expect(await dispatcher.drain()).toBe(4);
     expect(sent.filter(([r]) => r === 'a').map(([, t]) => t)).toEqual(['a1', 'a2', 'a3']);
-    expect(db.select().from(outbox).all().every((r) => r.status === 'sent' && r.sentAt !== null)).toBe(true);
+    expect(
+      db
+        .select()
+        .from(outbox)
+        .all()
+        .every((r) => r.status === 'sent' && r.sentAt !== null),
+    ).toBe(true);
     expect(await dispatcher.drain()).toBe(0);
     expect(sent).toHaveLength(4);
   });
@@ -155,7 +161,7 @@ describe('outbox dispatcher', () => {
     expect(db.select().from(outbox).get()).toMatchObject({ status: 'sent' });
   });
 
-  it('does not hold one room\'s rows behind another room that is slow to send', async () => {
+  it("does not hold one room's rows behind another room that is slow to send", async () => {
     const db = freshDb();
     const clock = new SimulatedClock(START);
     let release!: () => void;

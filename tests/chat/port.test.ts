@@ -37,7 +37,7 @@ describe('ChatPort: what an adapter tells the core besides messages', () => {
     expect(row).toMatchObject({ platform: SHELL, roomId: 'street' });
   });
 
-  it('lists a platform\'s rooms and names its people', () => {
+  it("lists a platform's rooms and names its people", () => {
     const { core } = demoServices().services;
     expect(core.rooms(SHELL).map((r) => r.platformRoomId)).toEqual(expect.arrayContaining(['grid-1', 'street', 'dm:jin']));
     expect(core.displayName(SHELL, 'jin')).toBe('金阿姨');

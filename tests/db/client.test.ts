@@ -62,8 +62,7 @@ describe('database', () => {
 
   it('rolls a failed transaction back whole, and nested ones to their savepoint', () => {
     const db = freshDb();
-    const add = (name: string) =>
-      db.insert(units).values({ kind: 'street', name, path: '/', depth: 0, createdAt: new Date() }).run();
+    const add = (name: string) => db.insert(units).values({ kind: 'street', name, path: '/', depth: 0, createdAt: new Date() }).run();
     expect(() =>
       inTransaction(db, () => {
         add('a');
@@ -81,6 +80,12 @@ describe('database', () => {
         /* the outer transaction goes on */
       }
     });
-    expect(db.select().from(units).all().map((u) => u.name)).toEqual(['b']);
+    expect(
+      db
+        .select()
+        .from(units)
+        .all()
+        .map((u) => u.name),
+    ).toEqual(['b']);
   });
 });

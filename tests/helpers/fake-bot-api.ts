@@ -188,7 +188,13 @@ export class FakeBotApi {
       if (result === ABORTED) return;
       reply(res, 200, { ok: true, result });
     } catch (error) {
-      if (error instanceof BadRequest) return reply(res, error.code, { ok: false, error_code: error.code, description: error.message, ...(error.parameters ? { parameters: error.parameters } : {}) });
+      if (error instanceof BadRequest)
+        return reply(res, error.code, {
+          ok: false,
+          error_code: error.code,
+          description: error.message,
+          ...(error.parameters ? { parameters: error.parameters } : {}),
+        });
       reply(res, 500, { ok: false, error_code: 500, description: `Internal Server Error: ${String(error)}` });
     } finally {
       this.#changed();
@@ -203,7 +209,11 @@ export class FakeBotApi {
         return this.#getUpdates(p, req);
       case 'setWebhook':
         if (!/^https?:\/\//.test(p.url ?? '')) throw new BadRequest('Bad Request: bad webhook: An HTTPS URL must be provided for webhook');
-        this.webhook = { url: p.url, ...(p.secret_token ? { secret: p.secret_token } : {}), ...(p.allowed_updates ? { allowedUpdates: p.allowed_updates } : {}) };
+        this.webhook = {
+          url: p.url,
+          ...(p.secret_token ? { secret: p.secret_token } : {}),
+          ...(p.allowed_updates ? { allowedUpdates: p.allowed_updates } : {}),
+        };
         void this.#deliver();
         return true;
       case 'deleteWebhook':
@@ -224,7 +234,11 @@ export class FakeBotApi {
         if (this.#answered.has(p.callback_query_id)) throw new BadRequest('Bad Request: query is too old and response timeout expired or query ID is invalid');
         if ((p.text ?? '').length > 200) throw new BadRequest('Bad Request: MESSAGE_TOO_LONG');
         this.#answered.add(p.callback_query_id);
-        this.answers.push({ callback_query_id: p.callback_query_id, ...(p.text !== undefined ? { text: p.text } : {}), ...(p.show_alert ? { show_alert: true } : {}) });
+        this.answers.push({
+          callback_query_id: p.callback_query_id,
+          ...(p.text !== undefined ? { text: p.text } : {}),
+          ...(p.show_alert ? { show_alert: true } : {}),
+        });
         return true;
       case 'getFile': {
         const found = this.#files.get(p.file_id);
@@ -377,7 +391,9 @@ export class FakeBotApi {
     checkKeyboard(p.reply_markup);
     const markup = p.reply_markup?.inline_keyboard?.length ? p.reply_markup : undefined;
     if (message.text === text && JSON.stringify(message.reply_markup) === JSON.stringify(markup)) {
-      throw new BadRequest('Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+      throw new BadRequest(
+        'Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+      );
     }
     const edited = message as Message & { edit_date?: number };
     edited.text = text;

@@ -17,7 +17,15 @@ export function probeCommands() {
       where: 'any',
       run(_ctx, { args }) {
         if (!args) {
-          return { text: '投票：A 还是 B？', buttons: [[{ label: 'A', command: '/poll A' }, { label: 'B', command: '投票 B' }]] };
+          return {
+            text: '投票：A 还是 B？',
+            buttons: [
+              [
+                { label: 'A', command: '/poll A' },
+                { label: 'B', command: '投票 B' },
+              ],
+            ],
+          };
         }
         return { replies: [{ text: `你投了 ${args}` }], card: { text: `投票结束：${args}` } };
       },

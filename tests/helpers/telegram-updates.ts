@@ -109,9 +109,7 @@ export class TelegramUpdates {
    */
   album(from: User, chat: Chat.PrivateChat | GroupChat, fileIds: readonly string[], caption?: string, captionAt = 0): Update[] {
     const group = `album-${this.#updateId + 1}`;
-    return fileIds.map((fileId, i) =>
-      this.photo(from, chat, fileId, i === captionAt ? caption : undefined, { media_group_id: group }),
-    );
+    return fileIds.map((fileId, i) => this.photo(from, chat, fileId, i === captionAt ? caption : undefined, { media_group_id: group }));
   }
 
   /** A press of a button whose callback_data is `data`, on a message the bot sent. */

@@ -148,7 +148,10 @@ export function telegramHarness(options: HarnessOptions = {}) {
     async say(from: User, chat: Parameters<TelegramUpdates['message']>[1], text: string): Promise<string[]> {
       const before = calls.length;
       await this.handle(updates.message(from, chat, text));
-      return calls.slice(before).filter((c) => c.method === 'sendMessage').map((c) => c.payload.text as string);
+      return calls
+        .slice(before)
+        .filter((c) => c.method === 'sendMessage')
+        .map((c) => c.payload.text as string);
     },
     callsOf(method: string, from = 0): RecordedCall[] {
       return calls.slice(from).filter((c) => c.method === method);
@@ -164,7 +167,8 @@ export function telegramHarness(options: HarnessOptions = {}) {
      * notice the presser saw, the message as it is now, and the texts posted because of the press.
      */
     async press(from: User, message: Message, label: string) {
-      const button = message.reply_markup?.inline_keyboard.flat().find((b) => b.text === label) ??
+      const button =
+        message.reply_markup?.inline_keyboard.flat().find((b) => b.text === label) ??
         message.reply_markup?.inline_keyboard.flat().find((b) => b.text.startsWith(label));
       if (!button || !('callback_data' in button)) throw new Error(`no button "${label}" on "${message.text?.slice(0, 40)}"`);
       const before = calls.length;
@@ -175,7 +179,10 @@ export function telegramHarness(options: HarnessOptions = {}) {
         answers: answers.length,
         message: sent.find((m) => m.chat.id === message.chat.id && m.message_id === message.message_id) ?? message,
         edited: calls.slice(before).some((c) => c.method === 'editMessageText'),
-        posted: calls.slice(before).filter((c) => c.method === 'sendMessage').map((c) => c.payload.text as string),
+        posted: calls
+          .slice(before)
+          .filter((c) => c.method === 'sendMessage')
+          .map((c) => c.payload.text as string),
       };
     },
     /** Delivers what the outbox holds through the adapter, as the dispatcher of a running Linli would. */

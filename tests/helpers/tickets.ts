@@ -21,7 +21,6 @@ export function ticketsDemo() {
     return result.ticket;
   };
   /** Outbox texts written so far for a shell room. */
-  const outboxTo = (platformRoomId: string) =>
-    db.select().from(outbox).where(eq(outbox.roomId, platformRoomId)).orderBy(outbox.id).all();
+  const outboxTo = (platformRoomId: string) => db.select().from(outbox).where(eq(outbox.roomId, platformRoomId)).orderBy(outbox.id).all();
   return { ...demo, db, as, roomId, report, outboxTo };
 }

@@ -31,10 +31,7 @@ export interface Sent {
 }
 
 /** A tiny PNG: what a resident's photo looks like to the adapter. */
-export const PHOTO = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
-  'base64',
-);
+export const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 export const photo = (name = 'photo.png') => FileBox.fromBase64(PHOTO.toString('base64'), name);
 

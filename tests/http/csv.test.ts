@@ -38,7 +38,10 @@ describe('?format=csv', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(answer.headers.get('content-disposition')).toBe('attachment; filename="audit.csv"');
-    const lines = answer.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const lines = answer.text
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
     expect(lines[0]).toBe('id,at,actorKind,actorId,action,targetType,targetId,data');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(/^\d+,2026-03-02T01:00:00.000Z,system,test,unit\.create,unit,\d+,"\{""name"":""8号楼, 东""/);

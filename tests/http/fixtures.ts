@@ -16,14 +16,19 @@ export type Who = keyof DemoIds['members'];
 /** A domain context acting as one of the demo's people. */
 export const as = (h: Harness, who: Who): Ctx => ({ ...h.services.deps, actor: memberActor(h.ids.members[who].id) });
 
-export const roomId = (h: Harness, platformRoomId: string) =>
-  h.services.db.select().from(rooms).where(eq(rooms.platformRoomId, platformRoomId)).get()!.id;
+export const roomId = (h: Harness, platformRoomId: string) => h.services.db.select().from(rooms).where(eq(rooms.platformRoomId, platformRoomId)).get()!.id;
 
 let keys = 0;
 
 /** Gives a demo member points from the community's pool, as the street admin. */
 export function grant(h: Harness, who: Who, points: number): void {
-  adjust(as(h, 'admin'), { memberId: h.ids.members[who].id, unitId: h.ids.units.community.id, points, reason: 'test grant', idempotencyKey: `fixture-${++keys}` });
+  adjust(as(h, 'admin'), {
+    memberId: h.ids.members[who].id,
+    unitId: h.ids.units.community.id,
+    points,
+    reason: 'test grant',
+    idempotencyKey: `fixture-${++keys}`,
+  });
 }
 
 /** `who` buys a voucher of the reward (G1 理发券 at the barber's, or G2 按摩券 at the spa), with the points for it. */

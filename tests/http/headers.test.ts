@@ -48,7 +48,7 @@ describe('response headers', () => {
 });
 
 describe('GET /jobs', () => {
-  it("tells what a run did to whole-tree tokens only", async () => {
+  it('tells what a run did to whole-tree tokens only', async () => {
     const h = apiHarness();
     h.services.jobs.run('housekeeping', h.clock.now(), 'manual');
     const detail = async (token: string) =>

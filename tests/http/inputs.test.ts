@@ -73,7 +73,8 @@ describe('Idempotency-Key', () => {
   it('is honoured by escalate: a retry is answered again, not escalated twice', async () => {
     const h = apiHarness();
     const ticket = fixtures(h).ticket;
-    const send = () => h.call('POST', `/tickets/${ticket.id}/escalate`, { token: h.tokens.root, body: { note: '需要社区协调' }, headers: { 'idempotency-key': 'escalate-1' } });
+    const send = () =>
+      h.call('POST', `/tickets/${ticket.id}/escalate`, { token: h.tokens.root, body: { note: '需要社区协调' }, headers: { 'idempotency-key': 'escalate-1' } });
     const first = await send();
     expect(first.status, first.text).toBe(200);
     const again = await send();
@@ -85,7 +86,9 @@ describe('Idempotency-Key', () => {
 
   it('is documented on every POST but the one that makes a token (its secret is never stored)', async () => {
     const h = apiHarness();
-    const doc = (await h.call('GET', '/api/v1/openapi.json')).body as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> };
+    const doc = (await h.call('GET', '/api/v1/openapi.json')).body as {
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+    };
     const without = Object.entries(doc.paths)
       .flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ name: `${method} ${path}`, op })))
       .filter(({ name, op }) => name.startsWith('post ') && !(op.parameters ?? []).some((p) => p.in === 'header' && p.name === 'idempotency-key'))

@@ -28,7 +28,10 @@ describe('the OpenAPI document', () => {
       expect(op.summary, name).toEqual(expect.any(String));
       expect(op.security, name).toEqual([{ bearerAuth: [] }]);
       const statuses = Object.keys(op.responses);
-      expect(statuses.some((s) => s.startsWith('2')), name).toBe(true);
+      expect(
+        statuses.some((s) => s.startsWith('2')),
+        name,
+      ).toBe(true);
       for (const s of ['400', '401', '403', '429']) expect(statuses, name).toContain(s);
       for (const s of statuses.filter((s) => Number(s) >= 400)) {
         expect(op.responses[s].content['application/problem+json'].schema, `${name} ${s}`).toEqual({ $ref: '#/components/schemas/Problem' });
@@ -42,8 +45,13 @@ describe('the OpenAPI document', () => {
   it('gives every operation a unique operationId', async () => {
     const h = apiHarness();
     const doc = (await h.call('GET', '/api/v1/openapi.json')).body;
-    const ids = Object.values(doc.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
-    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id)), ids.join()).toBe(true);
+    const ids = Object.values(doc.paths as Record<string, Record<string, { operationId?: string }>>).flatMap((ops) =>
+      Object.values(ops).map((op) => op.operationId),
+    );
+    expect(
+      ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id)),
+      ids.join(),
+    ).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
     expect(doc.paths['/units/{id}'].patch.operationId).toBe('patchUnitsById');
   });

@@ -29,7 +29,10 @@ describe('pagination', () => {
     const first = await h.call('GET', '/units', { token: h.tokens.root });
     expect(first.body.data).toHaveLength(50);
     const second = await h.call('GET', `/units?cursor=${first.body.nextCursor}`, { token: h.tokens.root });
-    expect(second.body).toMatchObject({ data: [expect.anything(), expect.anything(), expect.anything(), expect.anything(), expect.anything()], nextCursor: null });
+    expect(second.body).toMatchObject({
+      data: [expect.anything(), expect.anything(), expect.anything(), expect.anything(), expect.anything()],
+      nextCursor: null,
+    });
   });
 
   it.each(['0', '501', '2.5', 'ten'])('refuses limit=%s', async (limit) => {

@@ -15,7 +15,9 @@ describe('a token cannot reach beyond itself by the back door', () => {
     expect(granted.body.code).toBe('FORBIDDEN');
     // ...and were they a resident of it (as a token over both may make them), they are in view but not within reach:
     // a link code would hand over their chat accounts
-    expect((await h.call('POST', `/members/${admin}/roles`, { token: h.tokens.street, body: { role: 'resident', unitId: h.ids.units.grid1.id } })).status).toBe(201);
+    expect((await h.call('POST', `/members/${admin}/roles`, { token: h.tokens.street, body: { role: 'resident', unitId: h.ids.units.grid1.id } })).status).toBe(
+      201,
+    );
     const code = await h.call('POST', '/binding-codes', { token: h.tokens.staff, body: { memberId: admin } });
     expect(code.status).toBe(403);
     expect(code.body.code).toBe('FORBIDDEN');
@@ -77,7 +79,9 @@ describe('a token cannot reach beyond itself by the back door', () => {
   it('a person never given a role (who wrote to the bot in private) may be placed by any token over the unit', async () => {
     const h = apiHarness();
     const newcomer = createMember(h.system, { name: '新居民' });
-    expect((await h.call('POST', `/members/${newcomer.id}/roles`, { token: h.tokens.staff, body: { role: 'resident', unitId: h.ids.units.grid1.id } })).status).toBe(201);
+    expect(
+      (await h.call('POST', `/members/${newcomer.id}/roles`, { token: h.tokens.staff, body: { role: 'resident', unitId: h.ids.units.grid1.id } })).status,
+    ).toBe(201);
     expect((await h.call('GET', `/members/${newcomer.id}`, { token: h.tokens.staff })).status).toBe(200);
   });
 
@@ -96,10 +100,14 @@ describe('a token cannot reach beyond itself by the back door', () => {
     expect(created.status).toBe(201);
     const id = created.body.id as number;
     expect((await h.call('DELETE', `/members/${id}/roles/${created.body.roles[0].id}`, { token: h.tokens.grid2 })).status).toBe(200);
-    expect((await h.call('POST', `/members/${id}/roles`, { token: h.tokens.staff, body: { role: 'resident', unitId: h.ids.units.grid1.id } })).status).toBe(403);
+    expect((await h.call('POST', `/members/${id}/roles`, { token: h.tokens.staff, body: { role: 'resident', unitId: h.ids.units.grid1.id } })).status).toBe(
+      403,
+    );
     expect((await h.call('GET', `/members/${id}/ledger`, { token: h.tokens.staff })).status).toBe(403);
     // the token that reaches them still may
-    expect((await h.call('POST', `/members/${id}/roles`, { token: h.tokens.grid2, body: { role: 'resident', unitId: h.ids.units.grid2.id } })).status).toBe(201);
+    expect((await h.call('POST', `/members/${id}/roles`, { token: h.tokens.grid2, body: { role: 'resident', unitId: h.ids.units.grid2.id } })).status).toBe(
+      201,
+    );
   });
 
   it('a grid admin cannot make a shop of the community its merchant, nor mint a token for it', async () => {

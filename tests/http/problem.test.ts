@@ -102,7 +102,9 @@ describe('the problem shape', () => {
     const zh = { 'accept-language': 'zh' };
     const zero = await h.call('POST', '/ledger/adjustments', { token: h.tokens.root, headers: zh, body: { memberId: 1, unitId: 2, points: 0, reason: 'x' } });
     expect(zero.body.errors).toEqual([{ path: 'body.points', message: '不能为 0' }]);
-    expect((await h.call('GET', '/units?limit=501', { token: h.tokens.root, headers: zh })).body.errors).toEqual([{ path: 'query.limit', message: '不能大于 500' }]);
+    expect((await h.call('GET', '/units?limit=501', { token: h.tokens.root, headers: zh })).body.errors).toEqual([
+      { path: 'query.limit', message: '不能大于 500' },
+    ]);
     expect((await h.call('GET', '/audit?from=yesterday', { token: h.tokens.root, headers: zh })).body.errors[0].message).toContain('ISO 8601');
   });
 
@@ -153,7 +155,12 @@ describe('the problem shape', () => {
     expect(form.status).toBe(415);
     expect(form.headers.get('content-type')).toBe('application/problem+json');
     // a code of its own: the body may be fine, it was sent as the wrong type
-    expect(form.body).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', type: 'urn:linli:problem:unsupported-media-type', title: 'Unsupported media type', status: 415 });
+    expect(form.body).toMatchObject({
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      type: 'urn:linli:problem:unsupported-media-type',
+      title: 'Unsupported media type',
+      status: 415,
+    });
   });
 
   it('answers an unknown route with a 404 problem', async () => {

@@ -23,8 +23,7 @@ export interface RouteCase {
   merchant?: 'lists' | ((h: Harness) => { path: string; body?: unknown });
 }
 
-const grid1Room = (h: Harness) =>
-  h.services.db.select().from(rooms).where(eq(rooms.platformRoomId, 'grid-1')).get()!.id;
+const grid1Room = (h: Harness) => h.services.db.select().from(rooms).where(eq(rooms.platformRoomId, 'grid-1')).get()!.id;
 const jinGrant = (h: Harness) =>
   h.services.db
     .select()
@@ -32,10 +31,20 @@ const jinGrant = (h: Harness) =>
     .where(and(eq(roleGrants.memberId, h.ids.members.jin.id), eq(roleGrants.role, 'resident')))
     .get()!.id;
 const staffTokenId = (h: Harness) =>
-  h.services.db.select().from(apiTokens).where(eq(apiTokens.label, `staff@${h.ids.units.grid1.id}`)).get()!.id;
+  h.services.db
+    .select()
+    .from(apiTokens)
+    .where(eq(apiTokens.label, `staff@${h.ids.units.grid1.id}`))
+    .get()!.id;
 
 export const ROUTES: RouteCase[] = [
-  { method: 'GET', route: '/units', request: () => ({ path: '/units' }), adminOnly: false, outside: (h) => ({ path: `/units?parent=${h.ids.units.grid1.id}` }) },
+  {
+    method: 'GET',
+    route: '/units',
+    request: () => ({ path: '/units' }),
+    adminOnly: false,
+    outside: (h) => ({ path: `/units?parent=${h.ids.units.grid1.id}` }),
+  },
   {
     method: 'POST',
     route: '/units',
@@ -43,7 +52,13 @@ export const ROUTES: RouteCase[] = [
     adminOnly: true,
     outside: (h) => ({ path: '/units', body: { parentId: h.ids.units.grid1.id, kind: 'building', name: '5号楼' } }),
   },
-  { method: 'GET', route: '/units/{id}', request: (h) => ({ path: `/units/${h.ids.units.grid1.id}` }), adminOnly: false, outside: (h) => ({ path: `/units/${h.ids.units.grid1.id}` }) },
+  {
+    method: 'GET',
+    route: '/units/{id}',
+    request: (h) => ({ path: `/units/${h.ids.units.grid1.id}` }),
+    adminOnly: false,
+    outside: (h) => ({ path: `/units/${h.ids.units.grid1.id}` }),
+  },
   {
     method: 'PATCH',
     route: '/units/{id}',
@@ -51,7 +66,13 @@ export const ROUTES: RouteCase[] = [
     adminOnly: true,
     outside: (h) => ({ path: `/units/${h.ids.units.grid1.id}`, body: { pointsPerHour: 12 } }),
   },
-  { method: 'GET', route: '/members', request: () => ({ path: '/members' }), adminOnly: false, outside: (h) => ({ path: `/members?unitId=${h.ids.units.grid1.id}` }) },
+  {
+    method: 'GET',
+    route: '/members',
+    request: () => ({ path: '/members' }),
+    adminOnly: false,
+    outside: (h) => ({ path: `/members?unitId=${h.ids.units.grid1.id}` }),
+  },
   {
     method: 'POST',
     route: '/members',
@@ -59,7 +80,13 @@ export const ROUTES: RouteCase[] = [
     adminOnly: false,
     outside: (h) => ({ path: '/members', body: { name: '张大爷', unitId: h.ids.units.grid1.id } }),
   },
-  { method: 'GET', route: '/members/{id}', request: (h) => ({ path: `/members/${h.ids.members.jin.id}` }), adminOnly: false, outside: (h) => ({ path: `/members/${h.ids.members.jin.id}` }) },
+  {
+    method: 'GET',
+    route: '/members/{id}',
+    request: (h) => ({ path: `/members/${h.ids.members.jin.id}` }),
+    adminOnly: false,
+    outside: (h) => ({ path: `/members/${h.ids.members.jin.id}` }),
+  },
   {
     method: 'PATCH',
     route: '/members/{id}',
@@ -88,7 +115,13 @@ export const ROUTES: RouteCase[] = [
     adminOnly: false,
     outside: (h) => ({ path: '/binding-codes', body: { unitId: h.ids.units.grid1.id, purpose: 'residents' } }),
   },
-  { method: 'GET', route: '/rooms', request: () => ({ path: '/rooms' }), adminOnly: false, outside: (h) => ({ path: `/rooms?unitId=${h.ids.units.grid1.id}` }) },
+  {
+    method: 'GET',
+    route: '/rooms',
+    request: () => ({ path: '/rooms' }),
+    adminOnly: false,
+    outside: (h) => ({ path: `/rooms?unitId=${h.ids.units.grid1.id}` }),
+  },
   {
     method: 'PATCH',
     route: '/rooms/{id}',
@@ -96,7 +129,13 @@ export const ROUTES: RouteCase[] = [
     adminOnly: true,
     outside: (h) => ({ path: `/rooms/${grid1Room(h)}`, body: { purpose: 'staff' } }),
   },
-  { method: 'DELETE', route: '/rooms/{id}', request: (h) => ({ path: `/rooms/${grid1Room(h)}` }), adminOnly: true, outside: (h) => ({ path: `/rooms/${grid1Room(h)}` }) },
+  {
+    method: 'DELETE',
+    route: '/rooms/{id}',
+    request: (h) => ({ path: `/rooms/${grid1Room(h)}` }),
+    adminOnly: true,
+    outside: (h) => ({ path: `/rooms/${grid1Room(h)}` }),
+  },
   {
     method: 'POST',
     route: '/broadcasts',
@@ -114,7 +153,13 @@ export const ROUTES: RouteCase[] = [
     adminOnly: true,
     outside: (h) => ({ path: '/tokens', body: { role: 'staff', unitId: h.ids.units.grid1.id, label: '一网格' } }),
   },
-  { method: 'DELETE', route: '/tokens/{id}', request: (h) => ({ path: `/tokens/${staffTokenId(h)}` }), adminOnly: true, outside: (h) => ({ path: `/tokens/${staffTokenId(h)}` }) },
+  {
+    method: 'DELETE',
+    route: '/tokens/{id}',
+    request: (h) => ({ path: `/tokens/${staffTokenId(h)}` }),
+    adminOnly: true,
+    outside: (h) => ({ path: `/tokens/${staffTokenId(h)}` }),
+  },
   { method: 'GET', route: '/jobs', request: () => ({ path: '/jobs' }), adminOnly: true },
   {
     method: 'PATCH',
@@ -123,7 +168,13 @@ export const ROUTES: RouteCase[] = [
     adminOnly: true,
     outside: () => ({ path: '/jobs/housekeeping', body: { enabled: false } }),
   },
-  { method: 'POST', route: '/jobs/{name}/run', request: () => ({ path: '/jobs/housekeeping/run' }), adminOnly: true, outside: () => ({ path: '/jobs/housekeeping/run' }) },
+  {
+    method: 'POST',
+    route: '/jobs/{name}/run',
+    request: () => ({ path: '/jobs/housekeeping/run' }),
+    adminOnly: true,
+    outside: () => ({ path: '/jobs/housekeeping/run' }),
+  },
   { method: 'GET', route: '/audit', request: () => ({ path: '/audit' }), adminOnly: false },
 ];
 
@@ -140,8 +191,18 @@ function ticketRoutes(): RouteCase[] {
       adminOnly: false,
       ...same((h) => ({ path: `/tickets/${ticket(h)}/assign`, body: { memberId: h.ids.members.li.id } })),
     },
-    { method: 'POST', route: '/tickets/{id}/escalate', adminOnly: false, ...same((h) => ({ path: `/tickets/${ticket(h)}/escalate`, body: { note: '需要社区协调' } })) },
-    { method: 'POST', route: '/tickets/{id}/cancel', adminOnly: false, ...same((h) => ({ path: `/tickets/${ticket(h)}/cancel`, body: { reason: '重复报事' } })) },
+    {
+      method: 'POST',
+      route: '/tickets/{id}/escalate',
+      adminOnly: false,
+      ...same((h) => ({ path: `/tickets/${ticket(h)}/escalate`, body: { note: '需要社区协调' } })),
+    },
+    {
+      method: 'POST',
+      route: '/tickets/{id}/cancel',
+      adminOnly: false,
+      ...same((h) => ({ path: `/tickets/${ticket(h)}/cancel`, body: { reason: '重复报事' } })),
+    },
     { method: 'GET', route: '/categories', request: () => ({ path: '/categories' }), adminOnly: false },
     { method: 'POST', route: '/categories', adminOnly: true, ...same(() => ({ path: '/categories', body: { name: '电梯', keywords: ['电梯'] } })) },
     { method: 'PATCH', route: '/categories/{id}', adminOnly: true, ...same(() => ({ path: '/categories/1', body: { takeMinutes: 20 } })) },

@@ -101,7 +101,10 @@ describe('every route', () => {
       const takesKey = (doc.paths[route.route][route.method.toLowerCase()].parameters ?? []).some((p: { name: string }) => p.name === 'idempotency-key');
       if (!takesKey) return;
       const headers = { 'idempotency-key': `reused-${label(route).replaceAll(' ', '_')}` };
-      const other = route.route === '/broadcasts' ? { path: '/tasks', body: { unitId: h.ids.units.grid1.id, title: '义诊', slots: 2 } } : { path: '/broadcasts', body: { unitId: h.ids.units.grid1.id, text: '提醒' } };
+      const other =
+        route.route === '/broadcasts'
+          ? { path: '/tasks', body: { unitId: h.ids.units.grid1.id, title: '义诊', slots: 2 } }
+          : { path: '/broadcasts', body: { unitId: h.ids.units.grid1.id, text: '提醒' } };
       expect((await h.call('POST', other.path, { token: h.tokens.root, body: other.body, headers })).status).toBeLessThan(300);
       const { path, body } = route.request(h);
       const answer = await calling(h, route)(route.method, path, { token: h.tokens.root, body, headers });

@@ -27,7 +27,10 @@ function neighbours(h: Harness, n: number): string[] {
   return Array.from({ length: n }, (_, i) => {
     const member = createMember(h.system, { name: `邻居${i}` });
     grantRole(h.system, { memberId: member.id, role: 'resident', unitId: h.ids.units.grid1.id });
-    h.services.db.insert(identities).values({ platform: SHELL, platformUserId: `n${i}`, memberId: member.id, displayName: `邻居${i}`, createdAt: h.clock.now() }).run();
+    h.services.db
+      .insert(identities)
+      .values({ platform: SHELL, platformUserId: `n${i}`, memberId: member.id, displayName: `邻居${i}`, createdAt: h.clock.now() })
+      .run();
     grantTo(h, member.id, 100);
     return `n${i}`;
   });
@@ -89,7 +92,10 @@ describe('concurrent restocks, purchases, uses and refunds', () => {
       ...Array.from({ length: 8 }, () => async (): Promise<Outcome> => ({ restocked: await restock(2), quantity: 2 })),
       ...Array.from({ length: 4 }, () => async (): Promise<Outcome> => ({ restocked: await restock(3, 'delivery-1'), quantity: 3 })),
     ];
-    const purchases = Array.from({ length: 40 }, (_, i) => async (): Promise<Outcome> => ({ bought: (await buyInChat(h, buyers[i % buyers.length]!, rewardId)).replies[0]!.text }));
+    const purchases = Array.from(
+      { length: 40 },
+      (_, i) => async (): Promise<Outcome> => ({ bought: (await buyInChat(h, buyers[i % buyers.length]!, rewardId)).replies[0]!.text }),
+    );
     const first = await together(interleave(purchases.slice(0, 20), restocks, purchases.slice(20)));
     const restocked = first.flatMap((o) => ('restocked' in o ? [o] : []));
     const replies = first.flatMap((o) => ('bought' in o ? [o.bought] : []));
@@ -105,7 +111,11 @@ describe('concurrent restocks, purchases, uses and refunds', () => {
     const use = issued.slice(0, 6).map((v) => call(() => h.call('POST', `/vouchers/${v.code}/redeem`, { token: h.tokens.community }), 'used'));
     const refund = issued
       .slice(6, 12)
-      .flatMap((v) => [0, 1].map(() => call(() => h.call('POST', `/vouchers/${v.code}/cancel`, { token: h.tokens.community, headers: { 'idempotency-key': `refund-${v.id}` } }), 'refunded')));
+      .flatMap((v) =>
+        [0, 1].map(() =>
+          call(() => h.call('POST', `/vouchers/${v.code}/cancel`, { token: h.tokens.community, headers: { 'idempotency-key': `refund-${v.id}` } }), 'refunded'),
+        ),
+      );
     const writeOffs = Array.from({ length: 3 }, () => call(() => restock(-1), 'writtenOff'));
     const more = Array.from({ length: 10 }, (_, i) => async (): Promise<Done> => (await buyInChat(h, buyers[i]!, rewardId), { kind: 'bought' }));
     const second = await together(interleave(use, refund, more, writeOffs));
@@ -143,7 +153,14 @@ describe('two processes on one database file', () => {
     const deps = { db, clock: systemClock, settings: { lang: 'zh' as const, timeZone: 'Asia/Shanghai', dataDir: tmpdir() }, render: renderNotice };
     const ids = seedDemo(deps);
     const system: Ctx = { ...deps, actor: { kind: 'system', job: 'test' } };
-    const reward = createReward(system, { unitId: ids.units.community.id, merchantId: ids.members.spa.id, name: '体检券', pointsCost: 10, stock: 20, validDays: 30 });
+    const reward = createReward(system, {
+      unitId: ids.units.community.id,
+      merchantId: ids.members.spa.id,
+      name: '体检券',
+      pointsCost: 10,
+      stock: 20,
+      validDays: 30,
+    });
     const buyers = Array.from({ length: 12 }, (_, i) => {
       const member = createMember(system, { name: `邻居${i}` });
       grantRole(system, { memberId: member.id, role: 'resident', unitId: ids.units.grid1.id });
@@ -151,7 +168,10 @@ describe('two processes on one database file', () => {
       return member.id;
     });
     // Twenty bought up front: ten for the restocker to refund, ten for the buyer to use.
-    const held = Array.from({ length: 20 }, (_, i) => redeem({ ...system, actor: { kind: 'member', memberId: buyers[i % 12]! } }, { rewardId: reward.id, idempotencyKey: `held-${i}` }).voucher.code);
+    const held = Array.from(
+      { length: 20 },
+      (_, i) => redeem({ ...system, actor: { kind: 'member', memberId: buyers[i % 12]! } }, { rewardId: reward.id, idempotencyKey: `held-${i}` }).voucher.code,
+    );
     db.$client.close();
 
     // The buyer tries forty purchases (three rounds of its twelve members, and four more).

@@ -18,7 +18,11 @@ describe('request bodies are strict', () => {
 
   it('a misspelt category field is refused, not dropped for a default', async () => {
     const h = apiHarness();
-    const answer = await h.call('POST', '/categories', { token: h.tokens.root, headers: { 'accept-language': 'zh' }, body: { name: '宠物', takeSlaMinutes: 60 } });
+    const answer = await h.call('POST', '/categories', {
+      token: h.tokens.root,
+      headers: { 'accept-language': 'zh' },
+      body: { name: '宠物', takeSlaMinutes: 60 },
+    });
     expect(answer.status).toBe(400);
     expect(answer.body.errors).toEqual([{ path: 'body.takeSlaMinutes', message: '没有这个字段，请对照 /docs 检查拼写' }]);
     expect(answer.body.detail).toBe('输入有误：body.takeSlaMinutes: 没有这个字段，请对照 /docs 检查拼写');

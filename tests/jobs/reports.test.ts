@@ -33,14 +33,22 @@ async function march(demo: DemoChat) {
 describe('periods', () => {
   it('look back from the day a report runs', () => {
     const april1 = new Date('2026-04-01T09:00:00+08:00');
-    expect(previousMonth(april1, TZ)).toMatchObject({ label: '2026-03', from: new Date('2026-03-01T00:00:00+08:00'), to: new Date('2026-04-01T00:00:00+08:00') });
+    expect(previousMonth(april1, TZ)).toMatchObject({
+      label: '2026-03',
+      from: new Date('2026-03-01T00:00:00+08:00'),
+      to: new Date('2026-04-01T00:00:00+08:00'),
+    });
     expect(previousQuarter(april1, TZ)).toMatchObject({ label: '2026-Q1', from: new Date('2026-01-01T00:00:00+08:00') });
     expect(previousQuarter(new Date('2026-01-01T09:00:00+08:00'), TZ).label).toBe('2025-Q4');
     expect(previousMonth(new Date('2026-01-01T09:00:00+08:00'), TZ).label).toBe('2025-12');
     expect(previousYear(new Date('2027-01-05T09:00:00+08:00'), TZ)).toMatchObject({ label: '2026', to: new Date('2027-01-01T00:00:00+08:00') });
   });
 
-  it.each([['2026-03', 'month'], ['2026-q2', 'quarter'], ['2026', 'year']])('parse %s', (text, kind) => {
+  it.each([
+    ['2026-03', 'month'],
+    ['2026-q2', 'quarter'],
+    ['2026', 'year'],
+  ])('parse %s', (text, kind) => {
     expect(parsePeriod(text, TZ)?.kind).toBe(kind);
   });
 
@@ -48,7 +56,7 @@ describe('periods', () => {
 });
 
 describe('report figures', () => {
-  it('sum a unit\'s month: tickets, satisfaction, patrols, hours and what is still open', async () => {
+  it("sum a unit's month: tickets, satisfaction, patrols, hours and what is still open", async () => {
     const demo = demoChat({ start: MONDAY_0759 });
     await march(demo);
     const period = previousMonth(new Date('2026-04-01T09:00:00+08:00'), TZ);
@@ -67,7 +75,7 @@ describe('report figures', () => {
     expect(community.stillOpen.oldest[0]).toMatchObject({ ref: 'T2', status: 'open' });
   });
 
-  it('rank a community\'s grids and name the ones falling behind', async () => {
+  it("rank a community's grids and name the ones falling behind", async () => {
     const demo = demoChat({ start: MONDAY_0759 });
     await march(demo);
     const report = quarterlyReport(demo.services.db, demo.ids.units.community.id, previousQuarter(new Date('2026-04-01T09:00:00+08:00'), TZ), TZ);
@@ -99,7 +107,10 @@ describe('report figures', () => {
 describe('report rendering', () => {
   it('measures CJK as two columns and aligns values', () => {
     expect(displayWidth('网格a')).toBe(5);
-    const [zh, en] = aligned([['接单用时', '10分钟'], ['Esc', '1']]);
+    const [zh, en] = aligned([
+      ['接单用时', '10分钟'],
+      ['Esc', '1'],
+    ]);
     expect(zh).toBe('接单用时  10分钟');
     expect(displayWidth(zh!.slice(0, zh!.indexOf('10')))).toBe(displayWidth(en!.slice(0, en!.indexOf('1'))));
   });
@@ -118,7 +129,7 @@ describe('report rendering: the quarter and English', () => {
     };
   }
 
-  it('gives each grid its patrols, with the figures in one column whatever the names\' lengths', async () => {
+  it("gives each grid its patrols, with the figures in one column whatever the names' lengths", async () => {
     const { quarterly } = await quarter();
     const lines = renderQuarterly(quarterly, translator('zh')).text!.split('\n');
     const rows = lines.filter((l) => /^\d\. /.test(l));
@@ -146,7 +157,7 @@ describe('report rendering: the quarter and English', () => {
 });
 
 describe('rhythm jobs through the simulated clock', () => {
-  it('the issue\'s morning: reminder at 08:00, 小李 patrols, and at 12:00 the community hears grid 2 did not', async () => {
+  it("the issue's morning: reminder at 08:00, 小李 patrols, and at 12:00 the community hears grid 2 did not", async () => {
     const demo = demoChat({ start: MONDAY_0759 });
     const at8 = await demo.advance(MINUTE);
     expect(demo.textsIn(at8, 'grid-1-staff')).toEqual([expect.stringContaining('巡查提醒')]);
@@ -181,7 +192,7 @@ describe('rhythm jobs through the simulated clock', () => {
     expect(demo.services.jobs.run('monthly-reminder', new Date('2026-04-01T09:00:00+08:00'), 'schedule')).toEqual({ status: 'skipped', reason: 'already-ran' });
   });
 
-  it('an expired voucher\'s points return to the holder, who is told', async () => {
+  it("an expired voucher's points return to the holder, who is told", async () => {
     const demo = demoChat({ start: MONDAY_0759 });
     await march(demo);
     await demo.say('yang', 'grid-1', '兑换 G1');
@@ -193,7 +204,7 @@ describe('rhythm jobs through the simulated clock', () => {
     expect(after?.text).toMatch(/的积分：20\n/);
   });
 
-  it('the annual review on Jan 5 lists the year per community and grid and party members\' hours', async () => {
+  it("the annual review on Jan 5 lists the year per community and grid and party members' hours", async () => {
     const demo = demoChat({ start: new Date('2026-12-30T10:00:00+08:00') });
     await march(demo);
     const sent = await demo.advance(new Date('2027-01-05T09:00:00+08:00').getTime() - demo.clock.now().getTime());

@@ -81,7 +81,13 @@ describe('JobRunner', () => {
   it('catches up the last missed time of catch-up jobs only, once', () => {
     const ran: string[] = [];
     const { runner, clock } = setup([
-      { name: 'expiry', cron: '10 0 * * *', description: 'must not be lost', catchUp: true, run: (c) => void ran.push(`expiry ${c.scheduledFor.toISOString()}`) },
+      {
+        name: 'expiry',
+        cron: '10 0 * * *',
+        description: 'must not be lost',
+        catchUp: true,
+        run: (c) => void ran.push(`expiry ${c.scheduledFor.toISOString()}`),
+      },
       { name: 'reminder', cron: '0 8 * * *', description: 'stale when late', catchUp: false, run: () => void ran.push('reminder') },
     ]);
     runner.run('expiry', new Date('2026-03-02T00:10:00+08:00'), 'schedule');
@@ -105,7 +111,10 @@ describe('JobRunner', () => {
     clock.set(new Date('2026-04-02T10:00:00+08:00')); // down over April 1
     ran.length = 0;
     const caughtUp = runner.catchUp(clock.now());
-    expect(caughtUp.map((c) => [c.name, c.outcome.status])).toEqual([['daily', 'ok'], ['monthly', 'ok']]);
+    expect(caughtUp.map((c) => [c.name, c.outcome.status])).toEqual([
+      ['daily', 'ok'],
+      ['monthly', 'ok'],
+    ]);
     expect(ran).toContain(`monthly ${new Date('2026-04-01T09:00:00+08:00').toISOString()}`);
   });
 
@@ -144,7 +153,7 @@ describe('SimulatedScheduler', () => {
     expect(log).toEqual([]);
   });
 
-  it('skips the firings before a job\'s next work, and asks again after any job ran', async () => {
+  it("skips the firings before a job's next work, and asks again after any job ran", async () => {
     const ran: string[] = [];
     let dueAt: Date | null = null;
     const { runner, clock } = setup([

@@ -20,7 +20,12 @@ function cronSetup(jobs: JobDef[]) {
   const after: string[] = [];
   const scheduler = new CronScheduler(runner, (name, outcome) => void after.push(`${name} ${outcome.status}`));
   const runs = (name: string) =>
-    services.db.select().from(jobRuns).where(eq(jobRuns.job, name)).all().map((r) => [r.scheduledFor.toISOString(), r.trigger]);
+    services.db
+      .select()
+      .from(jobRuns)
+      .where(eq(jobRuns.job, name))
+      .all()
+      .map((r) => [r.scheduledFor.toISOString(), r.trigger]);
   return { scheduler, runs, after };
 }
 

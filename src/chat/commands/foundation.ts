@@ -126,9 +126,7 @@ const me = defineCommand({
   args: 'none',
   run(ctx) {
     const grants = activeGrants(ctx.db, ctx.member.id);
-    const roles = grants.length
-      ? grants.map((g) => `${ctx.t(`role.${g.role}`)}@${g.unitName}`)
-      : ctx.t('me.noRoles');
+    const roles = grants.length ? grants.map((g) => `${ctx.t(`role.${g.role}`)}@${g.unitName}`) : ctx.t('me.noRoles');
     return ctx.t('me.summary', {
       name: ctx.member.name,
       roles,

@@ -20,11 +20,7 @@ function shopCard(ctx: CommandCtx): OutMessage {
   const items = shopFor(ctx.db, unitOf(ctx));
   if (!items.length) return { text: ctx.t('shop.none') };
   // A group card stays up for everyone: it shows no one's balance.
-  const lines = [
-    ctx.room.kind === 'private'
-      ? ctx.t('shop.header', { points: balanceOf(ctx.db, memberAccount(ctx.member.id)) })
-      : ctx.t('shop.headerGroup'),
-  ];
+  const lines = [ctx.room.kind === 'private' ? ctx.t('shop.header', { points: balanceOf(ctx.db, memberAccount(ctx.member.id)) }) : ctx.t('shop.headerGroup')];
   for (const item of items) {
     lines.push(
       ctx.t(item.stock > 0 ? 'shop.line' : 'shop.lineSoldOut', {

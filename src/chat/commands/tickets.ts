@@ -23,7 +23,17 @@ import { escalateTicket } from '../../domain/tickets/escalate.js';
 import { unitsWithRole } from '../../domain/org/members.js';
 import { DomainError } from '../../errors.js';
 import { formatDuration } from '../../time.js';
-import { type AttachmentConsumer, type CommandCtx, type CommandDef, type CommandOutput, defineCommand, hasUnit, refOrUsage, unitOf, UsageError } from '../command.js';
+import {
+  type AttachmentConsumer,
+  type CommandCtx,
+  type CommandDef,
+  type CommandOutput,
+  defineCommand,
+  hasUnit,
+  refOrUsage,
+  unitOf,
+  UsageError,
+} from '../command.js';
 import type { PlainKey } from '../../i18n/index.js';
 import type { OutMessage } from '../types.js';
 import { typed } from '../render/speech.js';
@@ -168,9 +178,7 @@ const list = defineCommand({
     const more = open.length > LIST_LIMIT ? [ctx.t('ticket.list.more', { count: open.length - LIST_LIMIT })] : [];
     // The footer's example is a ticket in the list, one that can be taken if any can.
     const untaken = listed.find((t) => phaseOf(t.status) === 'take');
-    const hint = untaken
-      ? ctx.t('ticket.list.hint', { ref: ticketRef(untaken.id) })
-      : ctx.t('ticket.list.hintTaken', { ref: ticketRef(listed[0]!.id) });
+    const hint = untaken ? ctx.t('ticket.list.hint', { ref: ticketRef(untaken.id) }) : ctx.t('ticket.list.hintTaken', { ref: ticketRef(listed[0]!.id) });
     return [ctx.t('ticket.list.header', { count: open.length }), ...lines, ...more, hint].join('\n');
   },
 });

@@ -50,7 +50,11 @@ function postWishFor(ctx: CommandCtx, name: string, title: string): string | Han
   if (!title.trim()) throw new UsageError('wish.usage');
   const here = unitOf(ctx);
   const units = subtree(ctx.db, here);
-  const requester = findMemberByName(ctx.db, name, units.map((u) => u.id));
+  const requester = findMemberByName(
+    ctx.db,
+    name,
+    units.map((u) => u.id),
+  );
   const homes = activeGrants(ctx.db, requester.id).filter((g) => units.some((u) => u.id === g.unitId));
   const deepest = units.filter((u) => homes.some((g) => g.unitId === u.id)).sort((a, b) => b.depth - a.depth)[0];
   const task = postWish(ctx, { unitId: deepest?.id ?? here, title, requesterId: requester.id, skipRoomId: ctx.room.id });

@@ -13,11 +13,7 @@ export function taskCard(s: Speech, v: TaskView): OutMessage {
   const lines = [
     t(task.kind === 'wish' ? 'task.card.wish' : 'task.card.task', { ref, unit: v.unit }),
     v.requester === undefined ? task.title : t('task.card.body', { who: v.requester, title: task.title }),
-    task.status === 'done'
-      ? t('task.card.done')
-      : left > 0
-        ? t('task.card.open', { left, slots: task.slots })
-        : t('task.card.full', { slots: task.slots }),
+    task.status === 'done' ? t('task.card.done') : left > 0 ? t('task.card.open', { left, slots: task.slots }) : t('task.card.full', { slots: task.slots }),
   ];
   if (v.claimers.length) lines.push(t('task.card.claimers', { names: v.claimers }));
   const claimable = task.status === 'open' && left > 0;

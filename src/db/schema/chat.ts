@@ -36,7 +36,9 @@ export const outbox = sqliteTable(
     images: text({ mode: 'json' }).$type<string[]>(),
     /** Where it came from, for the record and for tests ("ticket:12", "job:patrol-reminder"). */
     source: text(),
-    status: text({ enum: ['pending', 'sent', 'failed'] }).notNull().default('pending'),
+    status: text({ enum: ['pending', 'sent', 'failed'] })
+      .notNull()
+      .default('pending'),
     attempts: integer().notNull().default(0),
     nextAttemptAt: instant().notNull(),
     /** A dispatcher claims a row until this time, so two processes never send it at once. */

@@ -57,10 +57,7 @@ export const roleGrants = sqliteTable(
     grantedAt: instant().notNull(),
     revokedAt: instant(),
   },
-  (t) => [
-    uniqueIndex('role_grants_active').on(t.memberId, t.role, t.unitId).where(sql`revoked_at IS NULL`),
-    index('role_grants_unit').on(t.unitId, t.role),
-  ],
+  (t) => [uniqueIndex('role_grants_active').on(t.memberId, t.role, t.unitId).where(sql`revoked_at IS NULL`), index('role_grants_unit').on(t.unitId, t.role)],
 );
 
 /** Who a platform account is: (platform, platform user id) → member. */

@@ -25,7 +25,9 @@ export const tasks = sqliteTable(
     slots: integer().notNull(),
     /** Hours above this (in minutes) need a staff member's confirmation. */
     capMinutes: integer().notNull(),
-    status: text({ enum: ['open', 'done'] }).notNull().default('open'),
+    status: text({ enum: ['open', 'done'] })
+      .notNull()
+      .default('open'),
     /** The room it was posted in (null through the API): where its requester is told things when they have no private chat. */
     roomId: integer().references(() => rooms.id),
     createdAt: instant().notNull(),
@@ -49,16 +51,15 @@ export const taskClaims = sqliteTable(
     volunteerId: integer()
       .notNull()
       .references(() => members.id),
-    status: text({ enum: ['active', 'withdrawn'] }).notNull().default('active'),
+    status: text({ enum: ['active', 'withdrawn'] })
+      .notNull()
+      .default('active'),
     /** The room it was claimed in: where the volunteer is told things when they have no private chat. */
     roomId: integer().references(() => rooms.id),
     claimedAt: instant().notNull(),
     withdrawnAt: instant(),
   },
-  (t) => [
-    uniqueIndex('task_claims_active').on(t.taskId, t.volunteerId).where(sql`status = 'active'`),
-    index('task_claims_volunteer').on(t.volunteerId),
-  ],
+  (t) => [uniqueIndex('task_claims_active').on(t.taskId, t.volunteerId).where(sql`status = 'active'`), index('task_claims_volunteer').on(t.volunteerId)],
 );
 
 export const COMPLETION_STATUSES = ['pending', 'confirmed', 'disputed', 'ruled', 'lapsed'] as const;

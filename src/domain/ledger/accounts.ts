@@ -5,11 +5,7 @@ import { type AccountKind, ledgerAccounts, ledgerLegs, ledgerTransactions } from
 export type Account = typeof ledgerAccounts.$inferSelect;
 
 /** Whose account: a member, a unit's pool, the voucher escrow, a merchant's settlement account. */
-export type AccountRef =
-  | { kind: 'member'; memberId: number }
-  | { kind: 'pool'; unitId: number }
-  | { kind: 'escrow' }
-  | { kind: 'merchant'; memberId: number };
+export type AccountRef = { kind: 'member'; memberId: number } | { kind: 'pool'; unitId: number } | { kind: 'escrow' } | { kind: 'merchant'; memberId: number };
 
 export const memberAccount = (memberId: number): AccountRef => ({ kind: 'member', memberId });
 export const poolAccount = (unitId: number): AccountRef => ({ kind: 'pool', unitId });
@@ -33,7 +29,11 @@ export function accountKey(ref: AccountRef): string {
 export const mayGoNegative = (kind: AccountKind) => kind === 'pool';
 
 export function findAccount(db: Db, ref: AccountRef): Account | undefined {
-  return db.select().from(ledgerAccounts).where(eq(ledgerAccounts.key, accountKey(ref))).get();
+  return db
+    .select()
+    .from(ledgerAccounts)
+    .where(eq(ledgerAccounts.key, accountKey(ref)))
+    .get();
 }
 
 /** The account, opened on first use. Call inside the transaction that posts to it. */
@@ -83,12 +83,7 @@ export function statement(db: Db, ref: AccountRef, options: { limit?: number; be
     })
     .from(ledgerLegs)
     .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerLegs.transactionId))
-    .where(
-      and(
-        eq(ledgerLegs.accountId, account.id),
-        options.beforeId === undefined ? undefined : sql`${ledgerTransactions.id} < ${options.beforeId}`,
-      ),
-    )
+    .where(and(eq(ledgerLegs.accountId, account.id), options.beforeId === undefined ? undefined : sql`${ledgerTransactions.id} < ${options.beforeId}`))
     .groupBy(ledgerTransactions.id)
     .orderBy(desc(ledgerTransactions.id))
     .limit(options.limit ?? 50)

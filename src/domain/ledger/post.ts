@@ -100,10 +100,19 @@ function repeat(ctx: Ctx, existing: LedgerTransaction, input: PostInput): Posted
   const accounts = ctx.db
     .select({ id: ledgerAccounts.id, key: ledgerAccounts.key })
     .from(ledgerAccounts)
-    .where(inArray(ledgerAccounts.id, legs.map((l) => l.accountId)))
+    .where(
+      inArray(
+        ledgerAccounts.id,
+        legs.map((l) => l.accountId),
+      ),
+    )
     .all();
   const keyOf = new Map(accounts.map((a) => [a.id, a.key]));
-  const shape = (pairs: [string, number][]) => pairs.map(([k, a]) => `${k}=${a}`).sort().join(',');
+  const shape = (pairs: [string, number][]) =>
+    pairs
+      .map(([k, a]) => `${k}=${a}`)
+      .sort()
+      .join(',');
   const same =
     existing.reason === input.reason &&
     existing.ref === input.ref &&
@@ -150,11 +159,16 @@ export function reverse(ctx: Ctx, input: { transactionId: number; memo: string }
       idempotencyKey: `reverse:${original.id}`,
       reversesId: original.id,
     });
-    audit(ctx, 'ledger.reverse', { type: 'transaction', id: original.id }, {
-      by: reversed.transaction.id,
-      memo,
-      ...(merged.size ? { mergedInto: Object.fromEntries(merged) } : {}),
-    });
+    audit(
+      ctx,
+      'ledger.reverse',
+      { type: 'transaction', id: original.id },
+      {
+        by: reversed.transaction.id,
+        memo,
+        ...(merged.size ? { mergedInto: Object.fromEntries(merged) } : {}),
+      },
+    );
     return reversed;
   });
 }

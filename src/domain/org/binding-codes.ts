@@ -35,9 +35,7 @@ export function createBindingCode(ctx: Ctx, target: BindingTarget, ttlMs = DEFAU
   });
 }
 
-export type BindingResult =
-  | { kind: 'room'; room: Room; unit: Unit; purpose: RoomPurpose }
-  | { kind: 'member'; member: Member };
+export type BindingResult = { kind: 'room'; room: Room; unit: Unit; purpose: RoomPurpose } | { kind: 'member'; member: Member };
 
 /**
  * Uses a one-time code: in a group it binds the group to the code's unit; in a private chat it links the
@@ -73,9 +71,7 @@ const CODE_TOKEN = /(?<![A-Za-z0-9])[A-Za-z0-9](?:-?[A-Za-z0-9]){7}(?![A-Za-z0-9
  */
 export function usableCodesIn(deps: Deps, text: string): BindingCode[] {
   const now = deps.clock.now();
-  const candidates = new Set(
-    (text.normalize('NFKC').match(CODE_TOKEN) ?? []).map(normalizeCode).filter((c) => c.length === BINDING_CODE_LENGTH),
-  );
+  const candidates = new Set((text.normalize('NFKC').match(CODE_TOKEN) ?? []).map(normalizeCode).filter((c) => c.length === BINDING_CODE_LENGTH));
   return [...candidates]
     .map((code) => deps.db.select().from(bindingCodes).where(eq(bindingCodes.code, code)).get())
     .filter((row): row is BindingCode => row !== undefined && row.usedAt === null && row.expiresAt > now);

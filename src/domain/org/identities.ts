@@ -69,11 +69,14 @@ export function resolveSender(deps: Deps, sender: Sender, room: Room): { member:
     }
     if (room.kind === 'group' && room.purpose === 'residents' && room.unitId !== null) {
       if (isNew || !holdsAnyRole(deps.db, member.id)) {
-        grantRole({ ...deps, actor: { kind: 'system', job: 'chat' } }, {
-          memberId: member.id,
-          role: 'resident',
-          unitId: room.unitId,
-        });
+        grantRole(
+          { ...deps, actor: { kind: 'system', job: 'chat' } },
+          {
+            memberId: member.id,
+            role: 'resident',
+            unitId: room.unitId,
+          },
+        );
       }
     }
     return { member, isNew };
@@ -104,15 +107,20 @@ function moveHoldings(ctx: Ctx, from: number, to: number): void {
     .where(and(eq(apiTokens.merchantId, from), isNull(apiTokens.revokedAt)))
     .returning({ id: apiTokens.id })
     .all();
-  audit(ctx, 'member.merge', { type: 'member', id: to }, {
-    from,
-    points,
-    settlement,
-    vouchers: moved.length,
-    roles,
-    rewards: sold.map((r) => r.id),
-    tokens: tokens.map((t) => t.id),
-  });
+  audit(
+    ctx,
+    'member.merge',
+    { type: 'member', id: to },
+    {
+      from,
+      points,
+      settlement,
+      vouchers: moved.length,
+      roles,
+      rewards: sold.map((r) => r.id),
+      tokens: tokens.map((t) => t.id),
+    },
+  );
 }
 
 /** Moves an account's whole balance; returns how much. */
@@ -186,7 +194,10 @@ function moveService(db: Db, from: number, to: number): void {
     db.update(taskClaims).set({ volunteerId: to }).where(inArray(taskClaims.id, moving)).run();
     db.update(taskCompletions).set({ volunteerId: to }).where(inArray(taskCompletions.claimId, moving)).run();
   }
-  db.update(tasks).set({ requesterId: to }).where(and(eq(tasks.requesterId, from), eq(tasks.status, 'open'))).run();
+  db.update(tasks)
+    .set({ requesterId: to })
+    .where(and(eq(tasks.requesterId, from), eq(tasks.status, 'open')))
+    .run();
 }
 
 /**

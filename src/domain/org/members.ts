@@ -88,14 +88,7 @@ export function grantRole(ctx: Ctx, input: { memberId: number; role: Role; unitI
     const existing = ctx.db
       .select()
       .from(roleGrants)
-      .where(
-        and(
-          eq(roleGrants.memberId, input.memberId),
-          eq(roleGrants.role, input.role),
-          eq(roleGrants.unitId, input.unitId),
-          isNull(roleGrants.revokedAt),
-        ),
-      )
+      .where(and(eq(roleGrants.memberId, input.memberId), eq(roleGrants.role, input.role), eq(roleGrants.unitId, input.unitId), isNull(roleGrants.revokedAt)))
       .get();
     if (existing) return existing;
     const grant = ctx.db
@@ -116,12 +109,7 @@ export function revokeRole(ctx: Ctx, memberId: number, grantId: number, why: Rec
       .where(and(eq(roleGrants.id, grantId), eq(roleGrants.memberId, memberId), isNull(roleGrants.revokedAt)))
       .get();
     if (!grant) throw new DomainError('NOT_FOUND', 'role.notFound', { id: grantId });
-    const revoked = ctx.db
-      .update(roleGrants)
-      .set({ revokedAt: ctx.clock.now() })
-      .where(eq(roleGrants.id, grantId))
-      .returning()
-      .get();
+    const revoked = ctx.db.update(roleGrants).set({ revokedAt: ctx.clock.now() }).where(eq(roleGrants.id, grantId)).returning().get();
     audit(ctx, 'role.revoke', { type: 'member', id: memberId }, { role: grant.role, unitId: grant.unitId, grantId, ...why });
     return revoked;
   });
@@ -164,21 +152,13 @@ export function hasRole(db: Db, memberId: number, role: Role | Role[], unitId: n
     db
       .select({ id: roleGrants.id })
       .from(roleGrants)
-      .where(
-        and(
-          eq(roleGrants.memberId, memberId),
-          inArray(roleGrants.role, roles),
-          inArray(roleGrants.unitId, ancestors),
-          isNull(roleGrants.revokedAt),
-        ),
-      )
+      .where(and(eq(roleGrants.memberId, memberId), inArray(roleGrants.role, roles), inArray(roleGrants.unitId, ancestors), isNull(roleGrants.revokedAt)))
       .get() !== undefined
   );
 }
 
 /** Staff and admins act for a unit and its subtree. */
-export const canActAsStaff = (db: Db, memberId: number, unitId: number) =>
-  hasRole(db, memberId, ['staff', 'admin'], unitId);
+export const canActAsStaff = (db: Db, memberId: number, unitId: number) => hasRole(db, memberId, ['staff', 'admin'], unitId);
 
 /** The units where the member holds any of `roles` directly. */
 export function unitsWithRole(db: Db, memberId: number, roles: Role[]): number[] {

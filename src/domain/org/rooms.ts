@@ -73,12 +73,7 @@ export function bindRoom(ctx: Ctx, roomId: number, unitId: number, purpose: Room
     const room = getRoom(ctx.db, roomId);
     if (room.kind !== 'group') throw new DomainError('INVALID_INPUT', 'bind.notAGroup');
     getUnit(ctx.db, unitId);
-    const bound = ctx.db
-      .update(rooms)
-      .set({ unitId, purpose, boundAt: ctx.clock.now() })
-      .where(eq(rooms.id, roomId))
-      .returning()
-      .get();
+    const bound = ctx.db.update(rooms).set({ unitId, purpose, boundAt: ctx.clock.now() }).where(eq(rooms.id, roomId)).returning().get();
     audit(ctx, 'room.bind', { type: 'room', id: roomId }, { unitId, purpose, previousUnitId: room.unitId });
     return bound;
   });
@@ -89,12 +84,7 @@ export function unbindRoom(ctx: Ctx, roomId: number): Room {
     const room = getRoom(ctx.db, roomId);
     // Unbinding an unbound group changes nothing, and so is not audited again.
     if (room.unitId === null) return room;
-    const unbound = ctx.db
-      .update(rooms)
-      .set({ unitId: null, purpose: null, boundAt: null })
-      .where(eq(rooms.id, roomId))
-      .returning()
-      .get();
+    const unbound = ctx.db.update(rooms).set({ unitId: null, purpose: null, boundAt: null }).where(eq(rooms.id, roomId)).returning().get();
     audit(ctx, 'room.unbind', { type: 'room', id: roomId }, { unitId: room.unitId, purpose: room.purpose });
     return unbound;
   });
@@ -126,13 +116,7 @@ export function groupRoomsOf(db: Db, unitIds: number[], purpose?: RoomPurpose): 
   return db
     .select()
     .from(rooms)
-    .where(
-      and(
-        eq(rooms.kind, 'group'),
-        inArray(rooms.unitId, unitIds),
-        purpose ? eq(rooms.purpose, purpose) : isNotNull(rooms.purpose),
-      ),
-    )
+    .where(and(eq(rooms.kind, 'group'), inArray(rooms.unitId, unitIds), purpose ? eq(rooms.purpose, purpose) : isNotNull(rooms.purpose)))
     .orderBy(rooms.id)
     .all();
 }
@@ -147,8 +131,7 @@ export function privateRoomOf(db: Db, memberId: number): Room | undefined {
     .get();
 }
 
-export const roomLanguage = (room: Pick<Room, 'language'>, settings: Settings): Lang =>
-  room.language ?? settings.lang;
+export const roomLanguage = (room: Pick<Room, 'language'>, settings: Settings): Lang => room.language ?? settings.lang;
 
 /** Every room Linli has seen on a platform (the shell chat lists them). */
 export function roomsOn(db: Db, platform: string): Room[] {

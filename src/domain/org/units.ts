@@ -57,12 +57,7 @@ export function isWithin(db: Db, unitId: number, ancestorId: number): boolean {
 /** The unit and all its descendants. */
 export function subtree(db: Db, unitId: number): Unit[] {
   const root = getUnit(db, unitId);
-  return db
-    .select()
-    .from(units)
-    .where(inSubtree(units.path, root.path))
-    .orderBy(asc(units.depth), asc(units.id))
-    .all();
+  return db.select().from(units).where(inSubtree(units.path, root.path)).orderBy(asc(units.depth), asc(units.id)).all();
 }
 
 export function subtreeIds(db: Db, unitId: number): number[] {
@@ -94,12 +89,7 @@ export function createUnit(ctx: Ctx, input: CreateUnitInput): Unit {
     const clash = ctx.db
       .select({ id: units.id })
       .from(units)
-      .where(
-        and(
-          parent ? eq(units.parentId, parent.id) : sql`${units.parentId} IS NULL`,
-          eq(units.name, name),
-        ),
-      )
+      .where(and(parent ? eq(units.parentId, parent.id) : sql`${units.parentId} IS NULL`, eq(units.name, name)))
       .get();
     if (clash) throw new DomainError('CONFLICT', 'unit.nameTaken', { name });
     const inserted = ctx.db

@@ -55,7 +55,16 @@ export function patrolNumbers(db: Db, unitId: number, from: Date, to: Date, time
   const rows = db
     .select({ unitId: patrols.unitId, at: patrols.at, night: patrols.night })
     .from(patrols)
-    .where(and(inArray(patrols.unitId, grids.map((g) => g.id)), gte(patrols.at, startOfWeek(from, timeZone)), lt(patrols.at, to)))
+    .where(
+      and(
+        inArray(
+          patrols.unitId,
+          grids.map((g) => g.id),
+        ),
+        gte(patrols.at, startOfWeek(from, timeZone)),
+        lt(patrols.at, to),
+      ),
+    )
     .orderBy(asc(patrols.at))
     .all();
 

@@ -116,7 +116,12 @@ export function patrolsBetween(db: Db, unitIds: number[], from: Date, to: Date):
       ? db
           .select({ patrolId: patrolPhotos.patrolId, n: count() })
           .from(patrolPhotos)
-          .where(inArray(patrolPhotos.patrolId, rows.map((r) => r.id)))
+          .where(
+            inArray(
+              patrolPhotos.patrolId,
+              rows.map((r) => r.id),
+            ),
+          )
           .groupBy(patrolPhotos.patrolId)
           .all()
           .map((r) => [r.patrolId, r.n])
@@ -144,9 +149,7 @@ export function patrolled(db: Db, unitId: number, from: Date, to: Date, nightOnl
     db
       .select({ id: patrols.id })
       .from(patrols)
-      .where(
-        and(eq(patrols.unitId, unitId), gte(patrols.at, from), lt(patrols.at, to), ...(nightOnly ? [eq(patrols.night, true)] : [])),
-      )
+      .where(and(eq(patrols.unitId, unitId), gte(patrols.at, from), lt(patrols.at, to), ...(nightOnly ? [eq(patrols.night, true)] : [])))
       .get() !== undefined
   );
 }

@@ -55,6 +55,8 @@ function shortfalls(grid: UnitSummary, community: UnitSummary, gridCount: number
 
 /** The grids of a community: patrolling grids below it, or its children when it has none. */
 export function gridsOf(db: Db, unitId: number): number[] {
-  const grids = patrolledUnits(db, unitId).map((u) => u.id).filter((id) => id !== unitId);
+  const grids = patrolledUnits(db, unitId)
+    .map((u) => u.id)
+    .filter((id) => id !== unitId);
   return grids.length ? grids : childrenOf(db, getUnit(db, unitId).id).map((u) => u.id);
 }

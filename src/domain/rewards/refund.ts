@@ -48,7 +48,12 @@ export function refundVoucher(ctx: Ctx, input: { code: string }): Refunded {
     // Past its date but not yet swept by the expiry job: expire it now, which returns the points too.
     const outcome = voucher.expiresAt <= ctx.clock.now() ? 'expired' : 'cancelled';
     const settled = settle(ctx, voucher, reward, outcome);
-    audit(ctx, outcome === 'cancelled' ? 'voucher.refund' : 'voucher.expire', { type: 'voucher', id: voucher.id }, { rewardId: reward.id, points: voucher.pointsCost });
+    audit(
+      ctx,
+      outcome === 'cancelled' ? 'voucher.refund' : 'voucher.expire',
+      { type: 'voucher', id: voucher.id },
+      { rewardId: reward.id, points: voucher.pointsCost },
+    );
     if (ctx.actor.kind !== 'member') {
       const params = { name: reward.name, points: voucher.pointsCost, tail: voucher.code.slice(-4) };
       notifyMember(ctx, voucher.memberId, say(outcome === 'cancelled' ? 'refund.notify.holder' : 'expire.notify.holder', params), `voucher:${voucher.id}`);

@@ -70,11 +70,20 @@ export function updateReward(ctx: Ctx, id: number, input: Partial<RewardFields>)
     const changes = Object.fromEntries(Object.entries(fields).filter(([k, v]) => reward[k as keyof Reward] !== v));
     // A voucher already sold is honoured and paid at the shop it was sold for.
     if ('merchantId' in changes) {
-      const outstanding = ctx.db.select({ n: count() }).from(vouchers).where(and(eq(vouchers.rewardId, id), eq(vouchers.status, 'issued'))).get()?.n ?? 0;
+      const outstanding =
+        ctx.db
+          .select({ n: count() })
+          .from(vouchers)
+          .where(and(eq(vouchers.rewardId, id), eq(vouchers.status, 'issued')))
+          .get()?.n ?? 0;
       if (outstanding) throw new DomainError('CONFLICT', 'reward.merchantHasVouchers', { ref: rewardRef(id), count: outstanding });
     }
     if (Object.keys(changes).length) {
-      ctx.db.update(rewards).set({ ...changes, updatedAt: ctx.clock.now() }).where(eq(rewards.id, id)).run();
+      ctx.db
+        .update(rewards)
+        .set({ ...changes, updatedAt: ctx.clock.now() })
+        .where(eq(rewards.id, id))
+        .run();
       audit(ctx, 'reward.update', { type: 'reward', id }, changes);
     }
     return getReward(ctx.db, id);

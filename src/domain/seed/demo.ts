@@ -43,12 +43,7 @@ export function seedDemo(deps: Deps, extra: ((ctx: Ctx, ids: DemoIds) => void)[]
     group('community', '荷东社区工作群', community, 'staff');
     group('street', '沈家门街道工作群', street, 'staff');
 
-    const person = (
-      id: string,
-      name: string,
-      grants: [Role, Unit][],
-      extraFields: { partyMember?: boolean; notes?: string } = {},
-    ) => {
+    const person = (id: string, name: string, grants: [Role, Unit][], extraFields: { partyMember?: boolean; notes?: string } = {}) => {
       const member = createMember(ctx, { name, ...extraFields });
       for (const [role, unit] of grants) grantRole(ctx, { memberId: member.id, role, unitId: unit.id });
       const now = deps.clock.now();
@@ -65,7 +60,15 @@ export function seedDemo(deps: Deps, extra: ((ctx: Ctx, ids: DemoIds) => void)[]
       li: person('li', '网格员小李', [['staff', grid1]]),
       chen: person('chen', '网格员小陈', [['staff', grid2]]),
       zhao: person('zhao', '社区书记老赵', [['staff', community]], { partyMember: true }),
-      yang: person('yang', '杨幼红', [['resident', grid1], ['volunteer', community]], { partyMember: true }),
+      yang: person(
+        'yang',
+        '杨幼红',
+        [
+          ['resident', grid1],
+          ['volunteer', community],
+        ],
+        { partyMember: true },
+      ),
       barber: person('barber', '海林理发店', [['merchant', community]]),
       spa: person('spa', '渔港按摩坊', [['merchant', community]]),
       admin: person('admin', '街道管理员', [['admin', street]]),

@@ -15,7 +15,13 @@ export const source = (ticket: Pick<Ticket, 'id'>) => `ticket:${ticket.id}`;
  */
 export function tellStaff(deps: Deps, ticket: Ticket, unitId: number, notice: Notice, exceptRoomId?: number): number {
   const rooms = groupRoomsOf(deps.db, [unitId], 'staff');
-  if (rooms.length) return notifyRooms(deps, rooms.filter((r) => r.id !== exceptRoomId), notice, source(ticket));
+  if (rooms.length)
+    return notifyRooms(
+      deps,
+      rooms.filter((r) => r.id !== exceptRoomId),
+      notice,
+      source(ticket),
+    );
   let sent = 0;
   for (const role of ['staff', 'admin'] as const) {
     for (const member of membersWithRoleAt(deps.db, unitId, role)) {
@@ -44,8 +50,7 @@ export type Audience = 'reporter' | 'follower';
 /** One notice for all, or one for each audience: the reporter may hear it differently from those following. */
 export type Personal = Notice | Record<Audience, Notice>;
 
-const forAudience = (notice: Personal, audience: Audience): Notice =>
-  typeof notice === 'function' || 'kind' in notice ? notice : notice[audience];
+const forAudience = (notice: Personal, audience: Audience): Notice => (typeof notice === 'function' || 'kind' in notice ? notice : notice[audience]);
 
 /**
  * Tells the reporter (and, unless `reporterOnly`, everyone who said 附议): in their private chat if they
@@ -74,7 +79,6 @@ export function tellPeople(
   }
   return sent;
 }
-
 
 /** Who acted, as a notice names them: the member, or the admin API, or the system for a job. */
 export function actorName(ctx: Ctx): string | Phrase {

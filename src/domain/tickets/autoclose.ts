@@ -38,6 +38,10 @@ export function autocloseUnrated(deps: Deps, now: Date): number {
 
 /** When the next resolved ticket runs out of its rating window; null when none is waiting. */
 export function nextAutocloseWork(deps: Deps): Date | null {
-  const oldest = deps.db.select({ at: min(tickets.resolvedAt) }).from(tickets).where(inArray(tickets.status, statesAllowing('close'))).get()?.at;
+  const oldest = deps.db
+    .select({ at: min(tickets.resolvedAt) })
+    .from(tickets)
+    .where(inArray(tickets.status, statesAllowing('close')))
+    .get()?.at;
   return oldest ? new Date(oldest.getTime() + RATING_WINDOW_MS) : null;
 }

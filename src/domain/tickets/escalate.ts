@@ -42,7 +42,12 @@ export function moveUp(ctx: Ctx, ticket: Ticket, category: Category, toUnitId: n
   });
   // `manual` keeps a deliberate 上报 apart from a missed deadline in the figures.
   recordEvent(ctx, moved, { kind: 'escalate', note: move.note ?? null, data: { phase, fromUnit: ticket.responsibleUnitId, ...(manual ? { manual } : {}) } });
-  audit(ctx, 'ticket.escalate', { type: 'ticket', id: ticket.id }, { phase, from: ticket.responsibleUnitId, to: toUnitId, ...(manual ? { manual, note: move.note ?? null } : {}) });
+  audit(
+    ctx,
+    'ticket.escalate',
+    { type: 'ticket', id: ticket.id },
+    { phase, from: ticket.responsibleUnitId, to: toUnitId, ...(manual ? { manual, note: move.note ?? null } : {}) },
+  );
   announceHandover(ctx, moved, ticket.responsibleUnitId, move.reason, { limitMs, note: move.note ?? null });
   const ref = ticketRef(ticket.id);
   const unit = getUnit(ctx.db, toUnitId).name;

@@ -41,7 +41,17 @@ interface Rule {
 }
 
 const forbidden =
-  (key: 'ticket.assignForbidden' | 'ticket.cancelForbidden' | 'ticket.escalateForbidden' | 'ticket.noteForbidden' | 'ticket.plusOneForbidden' | 'ticket.categorizeForbidden' | 'ticket.rateForbidden' | 'ticket.reopenForbidden'): Refusal =>
+  (
+    key:
+      | 'ticket.assignForbidden'
+      | 'ticket.cancelForbidden'
+      | 'ticket.escalateForbidden'
+      | 'ticket.noteForbidden'
+      | 'ticket.plusOneForbidden'
+      | 'ticket.categorizeForbidden'
+      | 'ticket.rateForbidden'
+      | 'ticket.reopenForbidden',
+  ): Refusal =>
   (_ctx, ticket) =>
     new DomainError('FORBIDDEN', key, { ref: ticketRef(ticket.id) });
 

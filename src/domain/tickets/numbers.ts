@@ -64,7 +64,10 @@ export function ticketNumbers(db: Db, unitId: number, from: Date, to: Date): Tic
     GROUP BY c.id ORDER BY count DESC, c.id`);
 
   const firstOf = (...kinds: string[]) =>
-    sql`(SELECT min(e.at) FROM ticket_events e WHERE e.ticket_id = s.id AND e.kind IN (${sql.join(kinds.map((k) => sql`${k}`), sql`, `)}))`;
+    sql`(SELECT min(e.at) FROM ticket_events e WHERE e.ticket_id = s.id AND e.kind IN (${sql.join(
+      kinds.map((k) => sql`${k}`),
+      sql`, `,
+    )}))`;
   // A 派单 counts as the take; a deliberate 上报 (data.manual) is not a missed deadline.
   // Overdue by `to`: a breach recorded before it, or a deadline past it the sweep has yet to act on.
   const spans = db.all<{ take: number | null; resolve: number | null; breached: number; overdue: number }>(sql`${scope}

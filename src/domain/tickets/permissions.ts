@@ -20,8 +20,7 @@ export function isStaffAbove(db: Db, memberId: number, ticket: Ticket): boolean 
 }
 
 /** Where a ticket's neighbours are: the grid it was reported in (a building's grid), or the place itself where no grid is above it. */
-const neighbourhoodOf = (db: Db, ticket: Ticket): Unit =>
-  nearestOfKind(db, ticket.originUnitId, 'grid') ?? getUnit(db, ticket.originUnitId);
+const neighbourhoodOf = (db: Db, ticket: Ticket): Unit => nearestOfKind(db, ticket.originUnitId, 'grid') ?? getUnit(db, ticket.originUnitId);
 
 /**
  * 附议 is for neighbours: a role in the ticket's grid, in a building below it or on a unit above it (a

@@ -45,22 +45,13 @@ export function photoTarget(db: Db, input: { memberId: number; roomId: number; n
   const reported = db
     .select({ id: tickets.id, at: tickets.createdAt })
     .from(tickets)
-    .where(
-      and(
-        eq(tickets.reporterId, input.memberId),
-        eq(tickets.originRoomId, input.roomId),
-        gte(tickets.createdAt, since),
-        ne(tickets.status, 'cancelled'),
-      ),
-    )
+    .where(and(eq(tickets.reporterId, input.memberId), eq(tickets.originRoomId, input.roomId), gte(tickets.createdAt, since), ne(tickets.status, 'cancelled')))
     .orderBy(desc(tickets.createdAt), desc(tickets.id))
     .get();
   const joined = db
     .select({ id: ticketFollowers.ticketId, at: ticketFollowers.createdAt })
     .from(ticketFollowers)
-    .where(
-      and(eq(ticketFollowers.memberId, input.memberId), eq(ticketFollowers.roomId, input.roomId), gte(ticketFollowers.createdAt, since)),
-    )
+    .where(and(eq(ticketFollowers.memberId, input.memberId), eq(ticketFollowers.roomId, input.roomId), gte(ticketFollowers.createdAt, since)))
     .orderBy(desc(ticketFollowers.createdAt))
     .get();
   if (!reported) return joined?.id;

@@ -80,11 +80,16 @@ export function reportTicket(ctx: Ctx, input: ReportInput): ReportResult {
       .get();
     const photos = storePhotos(ctx, created, input.files ?? [], reporterId);
     recordEvent(ctx, created, { kind: 'report', to: 'open', data: { category: category.id, ...(photos ? { count: photos } : {}) } });
-    audit(ctx, 'ticket.report', { type: 'ticket', id: created.id }, {
-      categoryId: category.id,
-      responsibleUnitId: responsible.id,
-      anonymous: created.anonymous,
-    });
+    audit(
+      ctx,
+      'ticket.report',
+      { type: 'ticket', id: created.id },
+      {
+        categoryId: category.id,
+        responsibleUnitId: responsible.id,
+        anonymous: created.anonymous,
+      },
+    );
 
     const view = ticketView(ctx.db, created);
     const env = { now, timeZone: ctx.settings.timeZone };

@@ -57,7 +57,15 @@ export function suggestTaker(db: Db, unitId: number): Member | undefined {
       db
         .select({ takerId: tickets.takerId, n: count() })
         .from(tickets)
-        .where(and(eq(tickets.status, 'taken'), inArray(tickets.takerId, candidates.map((m) => m.id))))
+        .where(
+          and(
+            eq(tickets.status, 'taken'),
+            inArray(
+              tickets.takerId,
+              candidates.map((m) => m.id),
+            ),
+          ),
+        )
         .groupBy(tickets.takerId)
         .all()
         .map((r) => [r.takerId, r.n]),

@@ -78,10 +78,7 @@ export function similarity(a: string, b: string): number {
 }
 
 /** An open ticket of the same unit and category from the last 48 hours that reads like `text`; the most alike wins. */
-export function findSimilarOpen(
-  db: Db,
-  input: { originUnitId: number; categoryId: number; text: string; now: Date },
-): Ticket | undefined {
+export function findSimilarOpen(db: Db, input: { originUnitId: number; categoryId: number; text: string; now: Date }): Ticket | undefined {
   const candidates = db
     .select()
     .from(tickets)

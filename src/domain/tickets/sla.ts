@@ -23,7 +23,6 @@ export interface SweepResult {
   overdue: number;
 }
 
-
 /**
  * Applies the SLA at `now`: an open ticket not taken within its take time, or a taken one not resolved
  * within its resolve time, escalates one level (the parent unit becomes responsible and the window

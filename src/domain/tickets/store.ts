@@ -1,12 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import {
-  type TicketEventKind,
-  ticketEvents,
-  ticketFollowers,
-  tickets,
-  type TicketStatus,
-} from '../../db/schema/index.js';
+import { type TicketEventKind, ticketEvents, ticketFollowers, tickets, type TicketStatus } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { actorId, type Ctx } from '../context.js';
 

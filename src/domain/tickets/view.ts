@@ -60,15 +60,22 @@ export interface HistoryEntry {
 export function historyOf(db: Db, ticketId: number): HistoryEntry[] {
   const events = eventsOf(db, ticketId);
   const memberIds = [...new Set(events.filter((e) => e.actorKind === 'member').map((e) => Number(e.actorId)))];
-  const people = new Map(
-    (memberIds.length ? db.select().from(members).where(inArray(members.id, memberIds)).all() : []).map((m) => [m.id, m]),
-  );
+  const people = new Map((memberIds.length ? db.select().from(members).where(inArray(members.id, memberIds)).all() : []).map((m) => [m.id, m]));
   const unitIds = [...new Set(events.map((e) => e.unitId))];
   const unitNames = new Map(
-    db.select({ id: units.id, name: units.name }).from(units).where(inArray(units.id, unitIds)).all().map((u) => [u.id, u.name]),
+    db
+      .select({ id: units.id, name: units.name })
+      .from(units)
+      .where(inArray(units.id, unitIds))
+      .all()
+      .map((u) => [u.id, u.name]),
   );
   const categoryNames = new Map(
-    db.select({ id: ticketCategories.id, name: ticketCategories.name }).from(ticketCategories).all().map((c) => [c.id, c.name]),
+    db
+      .select({ id: ticketCategories.id, name: ticketCategories.name })
+      .from(ticketCategories)
+      .all()
+      .map((c) => [c.id, c.name]),
   );
   return events.map((event) => ({
     event,

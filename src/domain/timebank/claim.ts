@@ -28,7 +28,11 @@ export function claimTask(ctx: Ctx, input: { taskId: number; roomId?: number }):
     if (activeClaimOf(ctx.db, task.id, volunteerId)) throw new DomainError('CONFLICT', 'claim.already', { ref });
     const taken = activeClaims(ctx.db, task.id).length;
     if (taken >= task.slots) throw new DomainError('CONFLICT', 'claim.full', { ref, slots: task.slots });
-    const row = ctx.db.insert(taskClaims).values({ taskId: task.id, volunteerId, roomId: input.roomId ?? null, claimedAt: ctx.clock.now() }).returning().get();
+    const row = ctx.db
+      .insert(taskClaims)
+      .values({ taskId: task.id, volunteerId, roomId: input.roomId ?? null, claimedAt: ctx.clock.now() })
+      .returning()
+      .get();
     audit(ctx, 'task.claim', { type: 'task', id: task.id }, { claimId: row.id });
     if (task.requesterId !== null) {
       const name = getMember(ctx.db, volunteerId).name;

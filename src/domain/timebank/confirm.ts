@@ -87,7 +87,12 @@ export function confirmCompletion(ctx: Ctx, input: { taskId: number; volunteerId
       if (refusal) throw refusal;
     }
     const credited = chosen.map((completion) => ({ ...creditCompletion(ctx, task, completion, completion.minutes, 'confirmed'), name: completion.name }));
-    audit(ctx, 'task.confirm', { type: 'task', id: task.id }, { completions: credited.map((c) => ({ id: c.id, minutes: c.creditedMinutes, points: c.points })) });
+    audit(
+      ctx,
+      'task.confirm',
+      { type: 'task', id: task.id },
+      { completions: credited.map((c) => ({ id: c.id, minutes: c.creditedMinutes, points: c.points })) },
+    );
     return { task: getTask(ctx.db, task.id), credited };
   });
 }

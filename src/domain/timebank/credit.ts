@@ -15,7 +15,13 @@ import { tellVolunteer } from './tell.js';
  * Settles a completion with the hours finally credited: the points come out of the task's unit pool at
  * that unit's rate, once (the key is the completion's), and the volunteer is told. Call inside a transaction.
  */
-export function creditCompletion(ctx: Ctx, task: Task, completion: Completion, minutes: number, status: 'confirmed' | 'ruled'): Completion & { points: number } {
+export function creditCompletion(
+  ctx: Ctx,
+  task: Task,
+  completion: Completion,
+  minutes: number,
+  status: 'confirmed' | 'ruled',
+): Completion & { points: number } {
   const rate = pointsPerHour(ctx.db, task.unitId);
   // A report left on a record merged since (the person held the same task under both) pays the person.
   const payee = currentMemberId(ctx.db, completion.volunteerId);

@@ -12,7 +12,10 @@ import { type Completion, completionsOf, getTask, type Task, taskRef } from './t
 import { tellVolunteer } from './tell.js';
 
 /** The person served does not agree with the hours reported; staff decide (裁定). */
-export function disputeCompletion(ctx: Ctx, input: { taskId: number; volunteerId?: number; reason: string }): { task: Task; completion: Completion & { name: string } } {
+export function disputeCompletion(
+  ctx: Ctx,
+  input: { taskId: number; volunteerId?: number; reason: string },
+): { task: Task; completion: Completion & { name: string } } {
   const reason = input.reason.trim();
   if (!reason) throw new DomainError('INVALID_INPUT', 'dispute.reasonRequired');
   return inTransaction(ctx.db, () => {
@@ -24,11 +27,7 @@ export function disputeCompletion(ctx: Ctx, input: { taskId: number; volunteerId
     const pending = completionsOf(ctx.db, task.id).filter((c) => c.status === 'pending');
     const target = pickCompletion(pending, task.id, input.volunteerId, 'dispute.nothing');
     const now = ctx.clock.now();
-    ctx.db
-      .update(taskCompletions)
-      .set({ status: 'disputed', disputeReason: reason, disputedAt: now })
-      .where(eq(taskCompletions.id, target.id))
-      .run();
+    ctx.db.update(taskCompletions).set({ status: 'disputed', disputeReason: reason, disputedAt: now }).where(eq(taskCompletions.id, target.id)).run();
     audit(ctx, 'task.dispute', { type: 'task', id: task.id }, { completionId: target.id, reason });
     const requester = getMember(ctx.db, task.requesterId).name;
     const source = `task:${task.id}`;

@@ -45,6 +45,10 @@ export function lapseCompletions(ctx: Ctx, asOf: Date = ctx.clock.now()): number
 
 /** When the oldest unconfirmed report lapses; null when none is waiting. */
 export function nextLapseWork(deps: Deps): Date | null {
-  const oldest = deps.db.select({ at: min(taskCompletions.reportedAt) }).from(taskCompletions).where(eq(taskCompletions.status, 'pending')).get()?.at;
+  const oldest = deps.db
+    .select({ at: min(taskCompletions.reportedAt) })
+    .from(taskCompletions)
+    .where(eq(taskCompletions.status, 'pending'))
+    .get()?.at;
   return oldest ? new Date(oldest.getTime() + LAPSE_AFTER_MS) : null;
 }

@@ -41,7 +41,15 @@ export function postWish(ctx: Ctx, input: PostWishInput): Task {
         throw new DomainError('INVALID_INPUT', 'wish.requesterNotHere', { name: requester.name, unit: unit.name });
       }
     }
-    const task = insertTask(ctx, { kind: 'wish', unitId: unit.id, title, requesterId: requester.id, slots: 1, capMinutes: DEFAULT_CAP_MINUTES, roomId: input.skipRoomId ?? null });
+    const task = insertTask(ctx, {
+      kind: 'wish',
+      unitId: unit.id,
+      title,
+      requesterId: requester.id,
+      slots: 1,
+      capMinutes: DEFAULT_CAP_MINUTES,
+      roomId: input.skipRoomId ?? null,
+    });
     audit(ctx, 'task.wish', { type: 'task', id: task.id }, { unitId: unit.id, requesterId: requester.id, title });
     announce(ctx, task, input.skipRoomId);
     if (requester.id !== self) {
@@ -71,7 +79,15 @@ export function postTask(ctx: Ctx, input: PostTaskInput): Task {
   return inTransaction(ctx.db, () => {
     const unit = getUnit(ctx.db, input.unitId);
     if (!actsAsStaffFor(ctx, unit.id)) throw new DomainError('FORBIDDEN', 'auth.staffOnly');
-    const task = insertTask(ctx, { kind: 'task', unitId: unit.id, title, requesterId: null, slots: input.slots, capMinutes: cap, roomId: input.skipRoomId ?? null });
+    const task = insertTask(ctx, {
+      kind: 'task',
+      unitId: unit.id,
+      title,
+      requesterId: null,
+      slots: input.slots,
+      capMinutes: cap,
+      roomId: input.skipRoomId ?? null,
+    });
     audit(ctx, 'task.post', { type: 'task', id: task.id }, { unitId: unit.id, title, slots: input.slots, capMinutes: cap });
     announce(ctx, task, input.skipRoomId);
     return task;

@@ -15,7 +15,10 @@ import { tellRequester } from './tell.js';
  * Staff decide (裁定) the hours of a disputed, unconfirmed or lapsed report: the volunteer is credited
  * what they rule, zero included, and both sides are told.
  */
-export function ruleCompletion(ctx: Ctx, input: { taskId: number; volunteerId?: number; minutes: number }): { task: Task; completion: Completion & { name: string; points: number } } {
+export function ruleCompletion(
+  ctx: Ctx,
+  input: { taskId: number; volunteerId?: number; minutes: number },
+): { task: Task; completion: Completion & { name: string; points: number } } {
   if (!Number.isInteger(input.minutes) || input.minutes < 0 || input.minutes > MAX_REPORT_MINUTES) {
     throw new DomainError('INVALID_INPUT', 'complete.badHours', { max: MAX_REPORT_MINUTES / 60 });
   }
@@ -29,7 +32,12 @@ export function ruleCompletion(ctx: Ctx, input: { taskId: number; volunteerId?: 
       throw new DomainError('FORBIDDEN', 'confirm.notYourself', { ref });
     }
     const credited = creditCompletion(ctx, task, target, input.minutes, 'ruled');
-    audit(ctx, 'task.rule', { type: 'task', id: task.id }, { completionId: target.id, reported: target.minutes, minutes: input.minutes, points: credited.points });
+    audit(
+      ctx,
+      'task.rule',
+      { type: 'task', id: task.id },
+      { completionId: target.id, reported: target.minutes, minutes: input.minutes, points: credited.points },
+    );
     tellRequester(ctx, task, say('rule.notify.requester', { ref, name: target.name, hours: { hours: input.minutes } }));
     return { task: getTask(ctx.db, task.id), completion: { ...credited, name: target.name } };
   });

@@ -76,9 +76,7 @@ export function refreshTaskStatus(deps: Deps, taskId: number): Task {
   if (task.status !== 'open') return task;
   const claims = activeClaims(deps.db, taskId);
   if (claims.length < task.slots) return task;
-  const settled = completionsOf(deps.db, taskId).filter(
-    (c) => SETTLED.includes(c.status) && claims.some((claim) => claim.id === c.claimId),
-  );
+  const settled = completionsOf(deps.db, taskId).filter((c) => SETTLED.includes(c.status) && claims.some((claim) => claim.id === c.claimId));
   if (settled.length < task.slots) return task;
   return deps.db.update(tasks).set({ status: 'done', doneAt: deps.clock.now() }).where(eq(tasks.id, taskId)).returning().get();
 }

@@ -17,7 +17,10 @@ export const AuditEntrySchema = z
     actorId: z
       .string()
       .nullable()
-      .openapi({ description: "A member id, a token id (0: LINLI_ADMIN_TOKEN) or a job's name; null for an anonymous reporter's own actions on their ticket (and those of someone whose 附议 came from an anonymous report), except to admin tokens" }),
+      .openapi({
+        description:
+          "A member id, a token id (0: LINLI_ADMIN_TOKEN) or a job's name; null for an anonymous reporter's own actions on their ticket (and those of someone whose 附议 came from an anonymous report), except to admin tokens",
+      }),
     action: z.string().openapi({ example: 'unit.create' }),
     targetType: z.string().openapi({ example: 'unit' }),
     targetId: z.string(),
@@ -37,8 +40,7 @@ export const auditTargetsWithin: Record<string, (prefix: string) => SQL> = {
   ticket: (p) => sql`SELECT CAST(id AS TEXT) FROM tickets WHERE ${unitInSubtree(sql`origin_unit_id`, p)}`,
   task: (p) => sql`SELECT CAST(id AS TEXT) FROM tasks WHERE ${unitInSubtree(sql`unit_id`, p)}`,
   reward: (p) => sql`SELECT CAST(id AS TEXT) FROM rewards WHERE ${unitInSubtree(sql`unit_id`, p)}`,
-  voucher: (p) =>
-    sql`SELECT CAST(v.id AS TEXT) FROM vouchers v JOIN rewards r ON r.id = v.reward_id WHERE ${unitInSubtree(sql`r.unit_id`, p)}`,
+  voucher: (p) => sql`SELECT CAST(v.id AS TEXT) FROM vouchers v JOIN rewards r ON r.id = v.reward_id WHERE ${unitInSubtree(sql`r.unit_id`, p)}`,
 };
 
 function withinScope(prefix: string): SQL {
@@ -137,7 +139,12 @@ export const registerAudit: RegisterRoutes = (api, services) => {
       .orderBy(desc(auditLog.id))
       .limit(q.limit + 1)
       .all();
-    const page = toPage(rows, q.limit, (r) => r.row.id, (r) => auditView({ row: r.row, masked: Boolean(r.hidden) }));
+    const page = toPage(
+      rows,
+      q.limit,
+      (r) => r.row.id,
+      (r) => auditView({ row: r.row, masked: Boolean(r.hidden) }),
+    );
     if (q.format === 'csv') return csvResponse(c, 'audit.csv', CSV_COLUMNS, page);
     return c.json(page, 200);
   });

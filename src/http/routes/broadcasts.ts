@@ -15,9 +15,7 @@ const Broadcast = z
   })
   .openapi('Broadcast');
 
-const BroadcastResult = z
-  .object({ rooms: z.number().int().openapi({ description: 'Group chats the notice was queued for' }) })
-  .openapi('BroadcastResult');
+const BroadcastResult = z.object({ rooms: z.number().int().openapi({ description: 'Group chats the notice was queued for' }) }).openapi('BroadcastResult');
 
 const send = createRoute({
   method: 'post',

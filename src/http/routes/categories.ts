@@ -21,7 +21,10 @@ export const CategorySchema = z
     keywords: z.array(z.string()).openapi({ description: 'Words that, found in a report, suggest this category', example: ['路灯', '灯'] }),
     takeMinutes: z.number().int().openapi({ description: 'Minutes to take a ticket before it escalates', example: 30 }),
     resolveMinutes: z.number().int().openapi({ description: 'Minutes to resolve it once taken before it escalates', example: 1440 }),
-    startLevel: z.enum(UNIT_KINDS).nullable().openapi({ description: 'Routing starts at the nearest unit of this kind ("大事不出社区"); null: where reported' }),
+    startLevel: z
+      .enum(UNIT_KINDS)
+      .nullable()
+      .openapi({ description: 'Routing starts at the nearest unit of this kind ("大事不出社区"); null: where reported' }),
     urgent: z.boolean().openapi({ description: 'Also announced to the community staff room at once' }),
     active: z.boolean().openapi({ description: 'Inactive categories are no longer suggested; old tickets keep them' }),
   })
@@ -110,7 +113,10 @@ export const registerCategories: RegisterRoutes = (api, services) => {
       .orderBy(asc(ticketCategories.id))
       .limit(limit + 1)
       .all();
-    return c.json(toPage(rows, limit, (r) => r.id, categoryView), 200);
+    return c.json(
+      toPage(rows, limit, (r) => r.id, categoryView),
+      200,
+    );
   });
 
   api.openapi(createCategoryRoute, (c) => {

@@ -39,12 +39,21 @@ const JobSchema = z
   .openapi('Job');
 
 const JobParam = z.object({
-  name: z.string().regex(/^[a-z0-9-]{1,64}$/).openapi({ param: { name: 'name', in: 'path' }, example: 'housekeeping' }),
+  name: z
+    .string()
+    .regex(/^[a-z0-9-]{1,64}$/)
+    .openapi({ param: { name: 'name', in: 'path' }, example: 'housekeeping' }),
 });
 
 const UpdateJob = z
   .strictObject({
-    cron: z.string().trim().min(9).max(100).optional().openapi({ description: 'Five fields: minute hour day-of-month month day-of-week', example: '0 9 * * *' }),
+    cron: z
+      .string()
+      .trim()
+      .min(9)
+      .max(100)
+      .optional()
+      .openapi({ description: 'Five fields: minute hour day-of-month month day-of-week', example: '0 9 * * *' }),
     enabled: z.boolean().optional(),
   })
   .openapi('UpdateJob');
@@ -114,7 +123,15 @@ export const registerJobs: RegisterRoutes = (api, services) => {
     // Jobs have no ids: the key is the position in the cron table, which a running server never changes.
     const after = Math.max(decodeCursor(cursor) ?? -1, -1);
     const positions = jobs.names.map((_, i) => i).slice(after + 1, after + 2 + limit);
-    return c.json(toPage(positions, limit, (i) => i, (i) => jobView(jobs.view(jobs.names[i]!), c.var.scope.wholeTree)), 200);
+    return c.json(
+      toPage(
+        positions,
+        limit,
+        (i) => i,
+        (i) => jobView(jobs.view(jobs.names[i]!), c.var.scope.wholeTree),
+      ),
+      200,
+    );
   });
 
   api.openapi(updateJob, (c) => {

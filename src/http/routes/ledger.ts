@@ -24,7 +24,9 @@ const LedgerLineSchema = z
     reason: z.enum(LEDGER_REASONS).openapi({ description: 'task (service), redeem, use, refund, expire, adjust, reversal' }),
     memo: z.string().openapi({ description: 'What the member reads in their statement', example: 'G1 理发券' }),
     amount: z.number().int().openapi({ description: 'Points into (positive) or out of (negative) the account' }),
-    actorKind: z.enum(['member', 'token', 'system']).openapi({ description: 'Who caused it: a member (buying, confirming service), a token (an adjustment, a refund) or a job (expiry)' }),
+    actorKind: z
+      .enum(['member', 'token', 'system'])
+      .openapi({ description: 'Who caused it: a member (buying, confirming service), a token (an adjustment, a refund) or a job (expiry)' }),
     actorId: z.string().openapi({ description: "A member id, a token id (0: LINLI_ADMIN_TOKEN) or a job's name" }),
   })
   .openapi('LedgerLine');
@@ -45,7 +47,9 @@ const Adjustment = z
       .int()
       .positive()
       .optional()
-      .openapi({ description: "Whose pool: a unit the member belongs to (they hold a role on it or below). Default: the token's unit; a whole-tree token must name one." }),
+      .openapi({
+        description: "Whose pool: a unit the member belongs to (they hold a role on it or below). Default: the token's unit; a whole-tree token must name one.",
+      }),
   })
   .openapi('Adjustment');
 
@@ -92,7 +96,7 @@ const memberLedger = createRoute({
   request: {
     params: IdParam,
     query: PageQuery.extend(FormatQuery.shape).extend({
-      account: z.enum(['member', 'merchant']).default('member').openapi({ description: "member: their points; merchant: what their shop was paid" }),
+      account: z.enum(['member', 'merchant']).default('member').openapi({ description: 'member: their points; merchant: what their shop was paid' }),
     }),
   },
   responses: { 200: { description: 'A page of statement lines', content: jsonOrCsv(pageOf(LedgerLineSchema, 'LedgerPage')) }, ...errors(404) },

@@ -2,7 +2,17 @@ import { and, asc, eq, exists, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Db, inTransaction } from '../../db/client.js';
 import { LANGS, members, ROLES, roleGrants, units } from '../../db/schema/index.js';
-import { createMember, getMember, grantRole, holdsAnyRole, isNewcomer, type Member, revokeRole, type RoleGrant, updateMember } from '../../domain/org/members.js';
+import {
+  createMember,
+  getMember,
+  grantRole,
+  holdsAnyRole,
+  isNewcomer,
+  type Member,
+  revokeRole,
+  type RoleGrant,
+  updateMember,
+} from '../../domain/org/members.js';
 import { inSubtree } from '../../domain/org/subtree.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
@@ -229,18 +239,23 @@ export const registerMembers: RegisterRoutes = (api, services) => {
     const rows = db
       .select()
       .from(members)
-      .where(
-        and(
-          holdsRole,
-          q !== undefined ? sql`instr(${members.name}, ${q}) > 0` : undefined,
-          after !== undefined ? gt(members.id, after) : undefined,
-        ),
-      )
+      .where(and(holdsRole, q !== undefined ? sql`instr(${members.name}, ${q}) > 0` : undefined, after !== undefined ? gt(members.id, after) : undefined))
       .orderBy(asc(members.id))
       .limit(limit + 1)
       .all();
-    const grants = grantsOf(db, rows.map((m) => m.id));
-    return c.json(toPage(rows, limit, (m) => m.id, (m) => memberView(m, grants.get(m.id) ?? [])), 200);
+    const grants = grantsOf(
+      db,
+      rows.map((m) => m.id),
+    );
+    return c.json(
+      toPage(
+        rows,
+        limit,
+        (m) => m.id,
+        (m) => memberView(m, grants.get(m.id) ?? []),
+      ),
+      200,
+    );
   });
 
   api.openapi(getMemberRoute, (c) => {
@@ -287,10 +302,18 @@ export const registerMembers: RegisterRoutes = (api, services) => {
     const unit = scope.unit(unitId);
     scope.requireGrantable(role);
     let held = false;
-    return idempotent(c, { role, unitId }, () => (held ? 200 : 201), () => {
-      held = grantsOf(db, [id]).get(id)?.some((g) => g.role === role && g.unitId === unitId) ?? false;
-      return grantView({ ...grantRole(ctx, { memberId: id, role, unitId }), unitName: unit.name });
-    });
+    return idempotent(
+      c,
+      { role, unitId },
+      () => (held ? 200 : 201),
+      () => {
+        held =
+          grantsOf(db, [id])
+            .get(id)
+            ?.some((g) => g.role === role && g.unitId === unitId) ?? false;
+        return grantView({ ...grantRole(ctx, { memberId: id, role, unitId }), unitName: unit.name });
+      },
+    );
   });
 
   api.openapi(revokeRoleRoute, (c) => {
@@ -298,7 +321,9 @@ export const registerMembers: RegisterRoutes = (api, services) => {
     scope.requireRole('admin', 'staff');
     const { id, roleId } = c.req.valid('param');
     getMember(db, id);
-    const grant = grantsOf(db, [id]).get(id)?.find((g) => g.id === roleId);
+    const grant = grantsOf(db, [id])
+      .get(id)
+      ?.find((g) => g.id === roleId);
     if (!grant) throw new DomainError('NOT_FOUND', 'role.notFound', { id: roleId });
     scope.unit(grant.unitId);
     scope.requireGrantable(grant.role);

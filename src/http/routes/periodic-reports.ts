@@ -11,9 +11,7 @@ import { errors, IdString, Instant, iso, json, saneYear, security } from '../ope
 
 const tags = ['Reports'];
 
-const unitId = IdString
-  .optional()
-  .openapi({ description: "The unit reported on; default the token's unit (a whole-tree token must name one)" });
+const unitId = IdString.optional().openapi({ description: "The unit reported on; default the token's unit (a whole-tree token must name one)" });
 
 const PeriodSchema = z.object({ kind: z.enum(['month', 'quarter', 'year']), label: z.string(), from: Instant, to: Instant });
 
@@ -76,11 +74,23 @@ const AnnualSchema = z
 const periodQuery = (name: string, example: string, what: string) =>
   z.object({
     unitId,
-    [name]: z.string().optional().openapi({ description: `${what}, e.g. ${example}; default the last one completed (what the scheduled job sends)`, example }),
+    [name]: z
+      .string()
+      .optional()
+      .openapi({ description: `${what}, e.g. ${example}; default the last one completed (what the scheduled job sends)`, example }),
   });
 
 const route = (path: string, query: z.ZodObject, schema: z.ZodType, summary: string, description: string) =>
-  createRoute({ method: 'get', path, tags, security, summary, description, request: { query }, responses: { 200: json(schema, 'The report'), ...errors(404) } });
+  createRoute({
+    method: 'get',
+    path,
+    tags,
+    security,
+    summary,
+    description,
+    request: { query },
+    responses: { 200: json(schema, 'The report'), ...errors(404) },
+  });
 
 const monthly = route(
   '/reports/monthly',
@@ -122,9 +132,13 @@ function period(services: Services, given: string | undefined, kind: Period['kin
 
 /** Dates as ISO strings, everywhere in the report. */
 const serialise = (value: unknown): unknown =>
-  value instanceof Date ? iso(value) : Array.isArray(value) ? value.map(serialise) : value && typeof value === 'object'
-    ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, serialise(v)]))
-    : value;
+  value instanceof Date
+    ? iso(value)
+    : Array.isArray(value)
+      ? value.map(serialise)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, serialise(v)]))
+        : value;
 
 export const registerPeriodicReports: RegisterRoutes = (api, services) => {
   const tz = services.config.timeZone;

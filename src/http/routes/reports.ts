@@ -33,9 +33,16 @@ const TicketReportSchema = z
     timeToResolve: Durations.openapi({ description: 'From report to the first 办结' }),
     withinSla: z
       .object({ resolved: z.number().int(), within: z.number().int(), overdue: z.number().int(), share: z.number().nullable() })
-      .openapi({ description: 'Resolved before any deadline was missed (`within`), of those resolved and those unresolved with a deadline missed before `to` (`overdue`)' }),
+      .openapi({
+        description:
+          'Resolved before any deadline was missed (`within`), of those resolved and those unresolved with a deadline missed before `to` (`overdue`)',
+      }),
     escalations: z
-      .object({ total: z.number().int(), tickets: z.number().int(), byLevel: z.object(Object.fromEntries(UNIT_KINDS.map((k) => [k, z.number().int().optional()]))) })
+      .object({
+        total: z.number().int(),
+        tickets: z.number().int(),
+        byLevel: z.object(Object.fromEntries(UNIT_KINDS.map((k) => [k, z.number().int().optional()]))),
+      })
       .openapi({ description: 'Escalations for missed deadlines (not deliberate 上报), by the kind of unit they went to' }),
     ratings: z.object({
       rated: z.number().int(),
@@ -50,17 +57,18 @@ const TicketReportSchema = z
 const TimebankReportSchema = z
   .object({
     ...Window,
-    hours: z.object({ minutes: z.number().int(), completions: z.number().int(), volunteers: z.number().int() }).openapi({ description: 'Service credited in the window' }),
+    hours: z
+      .object({ minutes: z.number().int(), completions: z.number().int(), volunteers: z.number().int() })
+      .openapi({ description: 'Service credited in the window' }),
     tasks: z.object({ wishes: z.number().int(), tasks: z.number().int(), done: z.number().int() }),
-    points: z
-      .object({
-        earned: z.number().int().openapi({ description: 'For service, out of the subtree’s pools' }),
-        granted: z.number().int().openapi({ description: 'By adjustments, out of the pools' }),
-        deducted: z.number().int().openapi({ description: 'By adjustments, back to the pools' }),
-        spent: z.number().int().openapi({ description: "On vouchers of the subtree's rewards" }),
-        returned: z.number().int().openapi({ description: 'By refunds and expiries of those vouchers' }),
-        paidToMerchants: z.number().int().openapi({ description: 'For vouchers used' }),
-      }),
+    points: z.object({
+      earned: z.number().int().openapi({ description: 'For service, out of the subtree’s pools' }),
+      granted: z.number().int().openapi({ description: 'By adjustments, out of the pools' }),
+      deducted: z.number().int().openapi({ description: 'By adjustments, back to the pools' }),
+      spent: z.number().int().openapi({ description: "On vouchers of the subtree's rewards" }),
+      returned: z.number().int().openapi({ description: 'By refunds and expiries of those vouchers' }),
+      paidToMerchants: z.number().int().openapi({ description: 'For vouchers used' }),
+    }),
     vouchers: countsOf(VOUCHER_STATUSES).openapi({ description: 'Bought in the window, by their state now' }),
     topVolunteers: z.array(z.object({ memberId: z.number().int(), name: z.string(), minutes: z.number().int(), points: z.number().int() })),
   })

@@ -42,7 +42,13 @@ const CreateReward = z
     name: Name.openapi({ example: '理发券' }),
     description: Description.optional().openapi({ example: '洗剪吹一次' }),
     pointsCost: Cost.openapi({ example: 20 }),
-    stock: z.number().int().min(0).max(MAX_STOCK_CHANGE).default(0).openapi({ description: 'Initial stock, recorded as the first stock movement', example: 10 }),
+    stock: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_STOCK_CHANGE)
+      .default(0)
+      .openapi({ description: 'Initial stock, recorded as the first stock movement', example: 10 }),
     perMemberMonthlyLimit: Limit.nullable().optional().openapi({ example: 2 }),
     validDays: ValidDays.default(90).openapi({ example: 90 }),
     merchantId: z.number().int().positive().openapi({ description: 'A member holding the merchant role' }),
@@ -229,7 +235,10 @@ export const registerRewards: RegisterRoutes = (api, services) => {
       .orderBy(asc(rewards.id))
       .limit(limit + 1)
       .all();
-    return c.json(toPage(rows, limit, (r) => r.id, rewardView), 200);
+    return c.json(
+      toPage(rows, limit, (r) => r.id, rewardView),
+      200,
+    );
   });
 
   api.openapi(getRewardRoute, (c) => {

@@ -70,7 +70,7 @@ const updateRoom = createRoute({
   security,
   middleware: [allow(['admin'])],
   summary: 'Bind or re-bind a group',
-  description: "Moves the group to another unit or purpose (or binds an unbound one, given a unitId). Admin tokens.",
+  description: 'Moves the group to another unit or purpose (or binds an unbound one, given a unitId). Admin tokens.',
   request: { params: IdParam, body: body(UpdateRoom) },
   responses: { 200: json(RoomSchema, 'The group as bound now'), ...errors(404, 415) },
 });
@@ -81,7 +81,8 @@ const unbind = createRoute({
   tags,
   security,
   summary: 'Unbind a group',
-  description: 'The bot stays in the group but it belongs to no unit until bound again. Unbinding an unbound group changes nothing (200, not audited again). Admin tokens.',
+  description:
+    'The bot stays in the group but it belongs to no unit until bound again. Unbinding an unbound group changes nothing (200, not audited again). Admin tokens.',
   request: { params: IdParam },
   responses: { 200: json(RoomSchema, 'The group, now unbound'), ...errors(404) },
 });
@@ -111,7 +112,10 @@ export const registerRooms: RegisterRoutes = (api, services) => {
       .orderBy(asc(rooms.id))
       .limit(limit + 1)
       .all();
-    return c.json(toPage(rows, limit, (r) => r.id, roomView), 200);
+    return c.json(
+      toPage(rows, limit, (r) => r.id, roomView),
+      200,
+    );
   });
 
   api.openapi(updateRoom, (c) => {

@@ -169,7 +169,15 @@ export const registerTasks: RegisterRoutes = (api, services) => {
       .orderBy(desc(tasks.id))
       .limit(limit + 1)
       .all();
-    return c.json(toPage(rows, limit, (r) => r.task.id, (r) => taskView({ ...r.task, claimed: r.claimed })), 200);
+    return c.json(
+      toPage(
+        rows,
+        limit,
+        (r) => r.task.id,
+        (r) => taskView({ ...r.task, claimed: r.claimed }),
+      ),
+      200,
+    );
   });
 
   api.openapi(getTaskRoute, (c) => {

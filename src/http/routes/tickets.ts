@@ -59,7 +59,10 @@ const TicketEventSchema = z
     actorId: z
       .string()
       .nullable()
-      .openapi({ description: "A member id, a token id or a job's name; null for the events of an anonymous reporter, or of someone whose 附议 came from an anonymous report, except to admin tokens" }),
+      .openapi({
+        description:
+          "A member id, a token id or a job's name; null for the events of an anonymous reporter, or of someone whose 附议 came from an anonymous report, except to admin tokens",
+      }),
     byReporter: z.boolean(),
     note: z.string().nullable(),
     data: z.record(z.string(), z.unknown()).nullable(),
@@ -75,9 +78,15 @@ type TicketView = z.infer<typeof TicketSchema>;
 type Row = { ticket: Ticket; categoryName: string; reporterName: string; takerName: string | null };
 
 const Note = z.string().trim().max(MAX_NOTE);
-const Assign = z.strictObject({ memberId: z.number().int().positive().openapi({ description: 'A staff member covering where it was reported' }) }).openapi('AssignTicket');
-const Escalate = z.strictObject({ note: Note.optional().openapi({ description: 'Why, for the unit above', example: '涉及物业，需要社区协调' }) }).openapi('EscalateTicket');
-const Cancel = z.strictObject({ reason: visibleText(MAX_NOTE).openapi({ description: 'Told to the reporter', example: '重复报事，见 T3' }) }).openapi('CancelTicket');
+const Assign = z
+  .strictObject({ memberId: z.number().int().positive().openapi({ description: 'A staff member covering where it was reported' }) })
+  .openapi('AssignTicket');
+const Escalate = z
+  .strictObject({ note: Note.optional().openapi({ description: 'Why, for the unit above', example: '涉及物业，需要社区协调' }) })
+  .openapi('EscalateTicket');
+const Cancel = z
+  .strictObject({ reason: visibleText(MAX_NOTE).openapi({ description: 'Told to the reporter', example: '重复报事，见 T3' }) })
+  .openapi('CancelTicket');
 
 const taker = alias(members, 'taker');
 
@@ -227,7 +236,8 @@ const cancelRoute = createRoute({
   security,
   middleware: [allow(['admin', 'staff'])],
   summary: 'Cancel (撤销) a ticket',
-  description: 'Closes an open or taken ticket that is not a matter for anyone (a duplicate, a joke), with the reason the reporter hears. Admin and staff tokens.',
+  description:
+    'Closes an open or taken ticket that is not a matter for anyone (a duplicate, a joke), with the reason the reporter hears. Admin and staff tokens.',
   request: { params: IdParam, headers: IdempotencyHeaders, body: body(Cancel) },
   responses: { 200: json(TicketDetailSchema, 'The cancelled ticket'), ...errors(404, 409, 415) },
 });
@@ -249,7 +259,8 @@ export const registerTickets: RegisterRoutes = (api, services) => {
     scope.requireRole('admin', 'staff');
     const q = c.req.valid('query');
     const inScope = scope.unitCondition(tickets.originUnitId, q.unitId);
-    const categoryId = q.category === undefined ? undefined : /^\d+$/.test(q.category) ? getCategory(db, Number(q.category)).id : findCategoryByName(db, q.category)?.id;
+    const categoryId =
+      q.category === undefined ? undefined : /^\d+$/.test(q.category) ? getCategory(db, Number(q.category)).id : findCategoryByName(db, q.category)?.id;
     if (q.category !== undefined && categoryId === undefined) throw new DomainError('NOT_FOUND', 'category.notFound', { id: q.category });
     const before = decodeCursor(q.cursor);
     const rows = selectTickets(db)

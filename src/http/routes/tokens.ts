@@ -75,8 +75,7 @@ const createTokenRoute = createRoute({
   security,
   middleware: [allow(['admin'])],
   summary: 'Create a token',
-  description:
-    'A new bearer token for a unit in the token’s subtree. The response carries the secret: it is never shown again. Admin tokens.',
+  description: 'A new bearer token for a unit in the token’s subtree. The response carries the secret: it is never shown again. Admin tokens.',
   request: { body: body(CreateToken) },
   responses: { 201: json(NewTokenSchema, 'The token, with its secret'), ...errors(404, 415) },
 });
@@ -113,7 +112,10 @@ export const registerTokens: RegisterRoutes = (api, services) => {
       .orderBy(asc(apiTokens.id))
       .limit(limit + 1)
       .all();
-    return c.json(toPage(rows, limit, (t) => t.id, tokenView), 200);
+    return c.json(
+      toPage(rows, limit, (t) => t.id, tokenView),
+      200,
+    );
   });
 
   api.openapi(createTokenRoute, (c) => {

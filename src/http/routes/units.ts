@@ -34,7 +34,10 @@ const CreateUnit = z
       .int()
       .positive()
       .nullable()
-      .openapi({ description: 'Always given: the parent unit, or null for a new root such as a second street (whole-tree tokens only). Required so that a forgotten parent never makes a root by mistake.' }),
+      .openapi({
+        description:
+          'Always given: the parent unit, or null for a new root such as a second street (whole-tree tokens only). Required so that a forgotten parent never makes a root by mistake.',
+      }),
     kind: z.enum(UNIT_KINDS),
     name: Name.openapi({ example: '荷东第三网格' }),
     pointsPerHour: Rate.nullable().optional().openapi({ description: 'Points per hour of service; absent or null inherits' }),
@@ -50,16 +53,18 @@ const UpdateUnit = z
   })
   .openapi('UpdateUnit');
 
-const unitView = (db: Parameters<typeof pointsPerHour>[0]) => (u: Unit): z.infer<typeof UnitSchema> => ({
-  id: u.id,
-  parentId: u.parentId,
-  kind: u.kind,
-  name: u.name,
-  depth: u.depth,
-  pointsPerHour: u.pointsPerHour,
-  effectivePointsPerHour: pointsPerHour(db, u.id),
-  createdAt: iso(u.createdAt),
-});
+const unitView =
+  (db: Parameters<typeof pointsPerHour>[0]) =>
+  (u: Unit): z.infer<typeof UnitSchema> => ({
+    id: u.id,
+    parentId: u.parentId,
+    kind: u.kind,
+    name: u.name,
+    depth: u.depth,
+    pointsPerHour: u.pointsPerHour,
+    effectivePointsPerHour: pointsPerHour(db, u.id),
+    createdAt: iso(u.createdAt),
+  });
 
 const listUnits = createRoute({
   method: 'get',
@@ -134,7 +139,10 @@ export const registerUnits: RegisterRoutes = (api, services) => {
       .orderBy(asc(units.id))
       .limit(limit + 1)
       .all();
-    return c.json(toPage(rows, limit, (u) => u.id, view), 200);
+    return c.json(
+      toPage(rows, limit, (u) => u.id, view),
+      200,
+    );
   });
 
   api.openapi(getUnitRoute, (c) => {

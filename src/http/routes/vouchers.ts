@@ -30,7 +30,9 @@ export const VoucherSchema = z
     memberId: z.number().int().openapi({ description: 'The holder' }),
     memberName: z.string(),
     pointsCost: z.number().int().openapi({ description: 'The price paid' }),
-    status: z.enum(VOUCHER_STATUSES).openapi({ description: 'issued (unused), used, expired (points returned) or cancelled (refunded); an unused voucher past its date reads expired' }),
+    status: z
+      .enum(VOUCHER_STATUSES)
+      .openapi({ description: 'issued (unused), used, expired (points returned) or cancelled (refunded); an unused voucher past its date reads expired' }),
     issuedAt: Instant,
     expiresAt: Instant,
     usedAt: Instant.nullable(),
@@ -43,7 +45,12 @@ type VoucherView = z.infer<typeof VoucherSchema>;
 type VoucherRow = { voucher: Voucher; rewardName: string; merchantId: number; memberName: string };
 
 const CodeParam = z.object({
-  code: z.string().trim().min(4).max(40).openapi({ param: { name: 'code', in: 'path' }, example: '7KQ4XW2MPR9T', description: 'Case, spaces and dashes do not matter' }),
+  code: z
+    .string()
+    .trim()
+    .min(4)
+    .max(40)
+    .openapi({ param: { name: 'code', in: 'path' }, example: '7KQ4XW2MPR9T', description: 'Case, spaces and dashes do not matter' }),
 });
 
 /** Unused but past its date: the expiry job has not reached it yet, and it can no longer be used. */
@@ -123,7 +130,8 @@ const getVoucher = createRoute({
   tags,
   security,
   summary: 'Look up a voucher by its code',
-  description: "Before using it: whose it is, what for and whether it is still good. Admin and staff tokens for their subtree's rewards; merchant tokens for their own.",
+  description:
+    "Before using it: whose it is, what for and whether it is still good. Admin and staff tokens for their subtree's rewards; merchant tokens for their own.",
   request: { params: CodeParam },
   responses: { 200: json(VoucherSchema, 'The voucher'), ...errors(404) },
 });
@@ -175,7 +183,8 @@ export const registerVouchers: RegisterRoutes = (api, services) => {
     if (q.memberId !== undefined) getMember(db, q.memberId);
     if (q.rewardId !== undefined) {
       if (!merchant) scope.reward(q.rewardId);
-      else if (getReward(db, q.rewardId).merchantId !== principal.merchantId) throw new DomainError('FORBIDDEN', 'api.otherMerchantReward', { ref: rewardRef(q.rewardId) });
+      else if (getReward(db, q.rewardId).merchantId !== principal.merchantId)
+        throw new DomainError('FORBIDDEN', 'api.otherMerchantReward', { ref: rewardRef(q.rewardId) });
     }
     const unused = and(eq(vouchers.status, 'issued'), gt(vouchers.expiresAt, now));
     const byStatus =
@@ -220,10 +229,16 @@ export const registerVouchers: RegisterRoutes = (api, services) => {
     scope.requireRole('admin', 'merchant');
     const { code } = c.req.valid('param');
     const found = scope.voucher(code).voucher;
-    return idempotent(c, null, 200, () => {
-      const { voucher } = verifyVoucher(ctx, { code, ...(principal.merchantId !== null ? { merchantId: principal.merchantId } : {}) });
-      return view(clock.now(), false)(rowById(voucher.id));
-    }, canonicalPath(c.req.path, found.code));
+    return idempotent(
+      c,
+      null,
+      200,
+      () => {
+        const { voucher } = verifyVoucher(ctx, { code, ...(principal.merchantId !== null ? { merchantId: principal.merchantId } : {}) });
+        return view(clock.now(), false)(rowById(voucher.id));
+      },
+      canonicalPath(c.req.path, found.code),
+    );
   });
 
   api.openapi(cancelVoucher, (c) => {
@@ -231,10 +246,16 @@ export const registerVouchers: RegisterRoutes = (api, services) => {
     scope.requireRole('admin');
     const { code } = c.req.valid('param');
     const found = scope.voucher(code).voucher;
-    return idempotent(c, null, 200, () => {
-      const { voucher } = refundVoucher(ctx, { code });
-      return view(clock.now(), false)(rowById(voucher.id));
-    }, canonicalPath(c.req.path, found.code));
+    return idempotent(
+      c,
+      null,
+      200,
+      () => {
+        const { voucher } = refundVoucher(ctx, { code });
+        return view(clock.now(), false)(rowById(voucher.id));
+      },
+      canonicalPath(c.req.path, found.code),
+    );
   });
 };
 

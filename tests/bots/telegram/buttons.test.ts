@@ -17,7 +17,13 @@ const setup = async () => {
     const call = h.callsOf('sendMessage').at(-1)!;
     const chatId = Number(call.payload.chat_id);
     const chat: Chat = chatId < 0 ? { id: chatId, type: 'supergroup', title: 'g' } : { id: chatId, type: 'private', first_name: 'u' };
-    return { message_id: 1000 + h.callsOf('sendMessage').filter((c) => c.payload.chat_id === call.payload.chat_id).length, date: 1, chat, text: call.payload.text, reply_markup: call.payload.reply_markup } as Message;
+    return {
+      message_id: 1000 + h.callsOf('sendMessage').filter((c) => c.payload.chat_id === call.payload.chat_id).length,
+      date: 1,
+      chat,
+      text: call.payload.text,
+      reply_markup: call.payload.reply_markup,
+    } as Message;
   };
   const press = async (who: typeof zhang, message: Message, label: string) => {
     const button = message.reply_markup!.inline_keyboard.flat().find((b) => b.text === label)!;
@@ -39,7 +45,12 @@ describe('Telegram buttons', () => {
     const { h, zhang, staff, lastSent } = await setup();
     await h.say(zhang, staff, '/poll');
     expect(lastSent().reply_markup).toEqual({
-      inline_keyboard: [[{ text: 'A', callback_data: '/poll A' }, { text: 'B', callback_data: '投票 B' }]],
+      inline_keyboard: [
+        [
+          { text: 'A', callback_data: '/poll A' },
+          { text: 'B', callback_data: '投票 B' },
+        ],
+      ],
     });
   });
 
@@ -141,12 +152,15 @@ describe('Telegram buttons', () => {
   it('takes an unchanged card as done, not as an error', async () => {
     const { h, zhang, staff, lastSent } = await setup();
     await h.say(zhang, staff, '/poll');
-    h.failNext('editMessageText', { error_code: 400, description: 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same' });
+    h.failNext('editMessageText', {
+      error_code: 400,
+      description: 'Bad Request: message is not modified: specified new message content and reply markup are exactly the same',
+    });
     await h.handle(h.updates.press(zhang, lastSent(), '/poll A'));
     expect(h.logged.join('\n')).not.toContain('update handling failed');
   });
 
-  it('paces the edit of a pressed card with the chat\'s other messages', async () => {
+  it("paces the edit of a pressed card with the chat's other messages", async () => {
     const { h, zhang, staff, lastSent, press } = await setup();
     h.clock.advance(60_000);
     await h.say(zhang, staff, '/poll');
@@ -166,7 +180,10 @@ describe('Telegram buttons', () => {
     h.failNext('answerCallbackQuery', { error_code: 400, description: 'Bad Request: query is too old and response timeout expired or query ID is invalid' });
     const from = h.calls.length;
     const { sent } = await press(zhang, poll, 'A');
-    const methods = h.calls.slice(from).map((c) => c.method).filter((m) => m !== 'sendMessage');
+    const methods = h.calls
+      .slice(from)
+      .map((c) => c.method)
+      .filter((m) => m !== 'sendMessage');
     expect(methods).toEqual(['answerCallbackQuery', 'editMessageText']);
     expect(sent.map((c) => c.payload.text)).toEqual(['你投了 A']);
   });

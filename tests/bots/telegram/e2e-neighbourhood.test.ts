@@ -68,8 +68,7 @@ describe.concurrent('Telegram end to end: a neighbourhood served', () => {
       return ((await response.json()) as { code: string }).code;
     };
     /** The next message to `chat` that `match` accepts, once the outbox has delivered it. */
-    const arrives = (chat: { id: number }, what: string, match: (m: Message) => boolean) =>
-      fake.waitFor(() => fake.messagesIn(chat.id).find(match), what);
+    const arrives = (chat: { id: number }, what: string, match: (m: Message) => boolean) => fake.waitFor(() => fake.messagesIn(chat.id).find(match), what);
 
     const people = {
       li: u.user(9101, '小李'),
@@ -98,10 +97,8 @@ describe.concurrent('Telegram end to end: a neighbourhood served', () => {
     expect(residentsBound!.text).toContain('（居民群）');
 
     // 报事 with a photo as the caption; Telegram says "too many requests" once and the reply comes anyway.
-    fake.failNext(
-      'sendMessage',
-      { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } },
-      (params) => String(params.text).includes('工单号 T1'),
+    fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } }, (params) =>
+      String(params.text).includes('工单号 T1'),
     );
     const [reported] = await driver.photo(people.jin, residents, PHOTO, '/report 3号楼楼道灯坏了');
     expect(reported!.text).toContain('工单号 T1');

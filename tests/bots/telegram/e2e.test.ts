@@ -74,7 +74,12 @@ describe('Telegram end to end: long polling', () => {
     expect(log.join('\n')).toMatch(/telegram bot started/);
     expect(api.callsOf('getMe')).toHaveLength(1);
     expect([...api.menus.keys()].sort()).toEqual([
-      'all_group_chats/', 'all_group_chats/en', 'all_group_chats/zh', 'all_private_chats/', 'all_private_chats/en', 'all_private_chats/zh',
+      'all_group_chats/',
+      'all_group_chats/en',
+      'all_group_chats/zh',
+      'all_private_chats/',
+      'all_private_chats/en',
+      'all_private_chats/zh',
     ]);
     expect(api.menus.get('all_private_chats/en')!.find((c) => c.command === 'me')?.description).toBe('your profile and roles');
 
@@ -260,7 +265,13 @@ describe('Telegram end to end: buttons and photos', () => {
     // Nothing else came of the album: the next message in the chat answers what was said next.
     const [next] = await driver.say(zhang, staff, '/snap 下一件');
     expect(next!.text).toBe('下一件：0 张');
-    expect(api.messagesIn(staff.id).filter((m) => m.text !== undefined).slice(-2).map((m) => m.text)).toEqual([reply!.text, next!.text]);
+    expect(
+      api
+        .messagesIn(staff.id)
+        .filter((m) => m.text !== undefined)
+        .slice(-2)
+        .map((m) => m.text),
+    ).toEqual([reply!.text, next!.text]);
   });
 
   it('splits a long reply into messages Telegram accepts', async () => {
@@ -270,6 +281,11 @@ describe('Telegram end to end: buttons and photos', () => {
     await api.waitFor(() => api.messagesIn(staff.id).find((m) => m.reply_markup), 'the last part, with the buttons');
     const parts = api.messagesIn(staff.id).slice(before);
     expect(parts.length).toBeGreaterThan(1);
-    expect(parts.map((m) => m.text).join('\n').split('\n')).toHaveLength(400);
+    expect(
+      parts
+        .map((m) => m.text)
+        .join('\n')
+        .split('\n'),
+    ).toHaveLength(400);
   });
 });

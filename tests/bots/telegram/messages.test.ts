@@ -144,9 +144,7 @@ describe('Telegram messages', () => {
     await h.say(zhang, group, '/shout');
     const [sent] = h.callsOf('sendMessage');
     expect(sent!.payload.text).toBe('张 大爷 叫你呢');
-    expect(sent!.payload.entities).toEqual([
-      { type: 'text_mention', offset: 0, length: 4, user: { id: 1001, is_bot: false, first_name: '张 大爷' } },
-    ]);
+    expect(sent!.payload.entities).toEqual([{ type: 'text_mention', offset: 0, length: 4, user: { id: 1001, is_bot: false, first_name: '张 大爷' } }]);
   });
 
   it('answers in the forum topic the message came from', async () => {

@@ -65,8 +65,7 @@ describe('Telegram photos', () => {
 describe('Telegram photos on tickets', () => {
   const BIG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 8, 8, 8, 8]);
   const MORE = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 9, 9, 9, 9]);
-  const photosOf = (n: TelegramHarness, ticketId: number) =>
-    n.services.db.select().from(ticketPhotos).where(eq(ticketPhotos.ticketId, ticketId)).all();
+  const photosOf = (n: TelegramHarness, ticketId: number) => n.services.db.select().from(ticketPhotos).where(eq(ticketPhotos.ticketId, ticketId)).all();
 
   it('attaches the largest size of a photo sent with /report as its caption, and one sent just after', async () => {
     const n = await telegramNeighbourhood({ files: { big: BIG, more: MORE } });
@@ -106,8 +105,7 @@ describe('Telegram photos on tickets', () => {
 
 describe('Telegram albums', () => {
   const PHOTOS = { a: new Uint8Array([0xff, 0xd8, 1]), b: new Uint8Array([0xff, 0xd8, 2]), c: new Uint8Array([0xff, 0xd8, 3]) };
-  const photosOf = (n: TelegramHarness, ticketId: number) =>
-    n.services.db.select().from(ticketPhotos).where(eq(ticketPhotos.ticketId, ticketId)).all();
+  const photosOf = (n: TelegramHarness, ticketId: number) => n.services.db.select().from(ticketPhotos).where(eq(ticketPhotos.ticketId, ticketId)).all();
   const texts = (n: TelegramHarness, from: number) => n.callsOf('sendMessage', from).map((c) => c.payload.text as string);
 
   it.each([
@@ -142,7 +140,11 @@ describe('Telegram albums', () => {
     const theirs = h.updates.album(zhang, other, ['big', 'big', 'big'], '/snap 车棚');
     const after = h.updates.message(zhang, group, '/snap 再来');
     await h.handleAll([ours[0]!, theirs[0]!, ours[1]!, after, theirs[1]!, theirs[2]!]);
-    const inChat = (id: number) => h.callsOf('sendMessage').filter((c) => Number(c.payload.chat_id) === id).map((c) => c.payload.text);
+    const inChat = (id: number) =>
+      h
+        .callsOf('sendMessage')
+        .filter((c) => Number(c.payload.chat_id) === id)
+        .map((c) => c.payload.text);
     expect(inChat(group.id)).toEqual(['楼道：2 张 image/jpeg,image/jpeg', '再来：0 张']);
     expect(inChat(other.id)).toEqual(['车棚：3 张 image/jpeg,image/jpeg,image/jpeg']);
     expect(sent(0)).toHaveLength(3);

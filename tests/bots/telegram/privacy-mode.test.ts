@@ -6,8 +6,7 @@ import { telegramNeighbourhood } from '../../helpers/telegram.js';
 import { TEST_BOT } from '../../helpers/telegram-updates.js';
 
 /** The demo neighbourhood on Telegram, with the bot's privacy mode on or off (as getMe reports it). */
-const neighbourhood = (privacyMode: boolean) =>
-  telegramNeighbourhood({ adapter: { botInfo: { ...TEST_BOT, can_read_all_group_messages: !privacyMode } } });
+const neighbourhood = (privacyMode: boolean) => telegramNeighbourhood({ adapter: { botInfo: { ...TEST_BOT, can_read_all_group_messages: !privacyMode } } });
 
 describe('slashCommands', () => {
   const slash = slashCommands(commands);
@@ -54,7 +53,10 @@ describe('Telegram hints under privacy mode', () => {
     await report(n, n.residents);
     // The outbox's announcement in the staff group lists what to do with the ticket.
     const delivered = await n.deliver();
-    const inStaff = delivered.filter((m) => m.chat.id === n.staff.id).map((m) => m.text).join('\n');
+    const inStaff = delivered
+      .filter((m) => m.chat.id === n.staff.id)
+      .map((m) => m.text)
+      .join('\n');
     expect(inStaff).toContain('回复「/take T1」接单');
     expect(inStaff).not.toMatch(/「(接单|办结|进度) /);
 

@@ -7,8 +7,7 @@ const bot = { id: TEST_BOT.id, username: TEST_BOT.username, privacyMode: false }
 const u = new TelegramUpdates();
 const jin = u.user(42, '金', { last_name: '阿姨', language_code: 'zh-hans' });
 const group = u.supergroup(-100123, '3号楼居民群');
-const msg = (text: string, extra: Partial<Message> = {}, chat: Parameters<TelegramUpdates['message']>[1] = group) =>
-  u.message(jin, chat, text, extra).message!;
+const msg = (text: string, extra: Partial<Message> = {}, chat: Parameters<TelegramUpdates['message']>[1] = group) => u.message(jin, chat, text, extra).message!;
 
 describe('toIncoming', () => {
   it('makes a group message a room message with the sender, the bot names and the deep link', () => {
@@ -68,7 +67,11 @@ describe('mentionsBot', () => {
   it.each([
     ['an @mention of the bot anywhere', msg('路灯坏了 @Linli_Test_Bot'), true],
     ['an @mention of someone else', msg('@someone_else 你好'), false],
-    ['a reply to the bot (a reply is not a mention)', msg('好的', { reply_to_message: { message_id: 1, date: 0, chat: group, from: TEST_BOT } as never }), false],
+    [
+      'a reply to the bot (a reply is not a mention)',
+      msg('好的', { reply_to_message: { message_id: 1, date: 0, chat: group, from: TEST_BOT } as never }),
+      false,
+    ],
     ['a reply to a person', msg('好的', { reply_to_message: { message_id: 1, date: 0, chat: group, from: jin } as never }), false],
     ['a text mention of the bot', msg('邻里 帮助', { entities: [{ type: 'text_mention', offset: 0, length: 2, user: TEST_BOT }] }), true],
   ])('%s', (_, m, expected) => {

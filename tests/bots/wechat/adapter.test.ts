@@ -55,7 +55,15 @@ const testCommands: CommandDef[] = [
     aliases: [],
     args: 'none',
     where: 'any',
-    run: () => ({ text: '请回复「好」或「不好」', buttons: [[{ label: '好', command: '/ok' }, { label: '不好', command: '/no' }]] }),
+    run: () => ({
+      text: '请回复「好」或「不好」',
+      buttons: [
+        [
+          { label: '好', command: '/ok' },
+          { label: '不好', command: '/no' },
+        ],
+      ],
+    }),
   },
   {
     name: 'boom',
@@ -146,7 +154,7 @@ describe('wechat adapter: groups and commands', () => {
   it.each([
     ['a plain word', '帮助'],
     ['a word after @<bot name>', '@邻里 帮助'],
-    ['a word after @<bot name> and WeChat\'s mention space', '@邻里\u2005帮助'],
+    ["a word after @<bot name> and WeChat's mention space", '@邻里\u2005帮助'],
     ['a /command', '/help'],
     ['a #word', '#帮助'],
   ])('takes a command as %s', async (_how, text) => {
@@ -176,7 +184,7 @@ describe('wechat adapter: groups and commands', () => {
     expect(w.wechat.sent.filter((s) => s.text.startsWith('@'))).toHaveLength(1);
   });
 
-  it('answers in a private chat without @mention, and makes the chat the member\'s private room', async () => {
+  it("answers in a private chat without @mention, and makes the chat the member's private room", async () => {
     const w = await start();
     const { mary } = await boundGroup(w);
     const sent = await w.say(mary, 'private', '我的');
@@ -184,7 +192,7 @@ describe('wechat adapter: groups and commands', () => {
     expect(findRoom(w.services.db, WECHAT, mary.id)).toMatchObject({ kind: 'private', name: '王阿姨' });
   });
 
-  it('passes an image sent just after a command to the command\'s attachment consumer', async () => {
+  it("passes an image sent just after a command to the command's attachment consumer", async () => {
     const w = await start();
     const { mary, group } = await boundGroup(w);
     const [ack] = await w.say(mary, group, '记录 楼道堆满杂物');
@@ -213,14 +221,19 @@ describe('wechat adapter: groups and commands', () => {
     expect(w.wechat.textsIn(group, w.wechat.sent.slice(before))).toEqual(['@王阿姨 记下了，可以发照片', '@王阿姨 收到 1 张照片']);
   });
 
-  it('sends a private notification to the member\'s own chat and not to the group', async () => {
+  it("sends a private notification to the member's own chat and not to the group", async () => {
     const w = await start();
     const { mary, group } = await boundGroup(w);
     await w.say(mary, 'private', '我的');
     const sent = await w.say(mary, group, '悄悄话');
     expect(w.wechat.textsIn(group, sent)).toEqual(['@王阿姨 已私聊发给你']);
     expect(w.wechat.textsIn(mary, sent)).toEqual(['券码 ABC123，请到店出示']);
-    expect(w.wechat.sent.filter((s) => s.to === 'group').map((s) => s.text).join()).not.toContain('ABC123');
+    expect(
+      w.wechat.sent
+        .filter((s) => s.to === 'group')
+        .map((s) => s.text)
+        .join(),
+    ).not.toContain('ABC123');
   });
 
   it('tells someone with no private chat yet how to open one', async () => {
@@ -256,7 +269,10 @@ describe('wechat adapter: groups and commands', () => {
     expect(sent.length).toBeGreaterThan(3);
     expect(sent[0]!.text).toMatch(/^@王阿姨 第1行/);
     expect(sent.slice(1).every((s) => !s.text.startsWith('@'))).toBe(true);
-    const lines = sent.map((s) => s.text.replace(/^@王阿姨 /, '')).join('\n').split('\n');
+    const lines = sent
+      .map((s) => s.text.replace(/^@王阿姨 /, ''))
+      .join('\n')
+      .split('\n');
     expect(lines).toEqual(Array.from({ length: 12 }, (_, i) => `第${i + 1}行：${'邻'.repeat(30)}`));
   });
 
@@ -268,7 +284,13 @@ describe('wechat adapter: groups and commands', () => {
     await until(() => w.wechat.sent.length === before + 1, 'the reply');
     await w.settle();
     expect(await w.replay(id)).toEqual([]);
-    expect(w.services.db.select().from(processedMessages).all().filter((p) => p.messageId === id)).toHaveLength(1);
+    expect(
+      w.services.db
+        .select()
+        .from(processedMessages)
+        .all()
+        .filter((p) => p.messageId === id),
+    ).toHaveLength(1);
   });
 
   it('renames the group when its topic changes', async () => {
@@ -303,7 +325,7 @@ describe('wechat world: the demo neighbourhood on WeChat', () => {
     expect(help?.text).toContain('荷东第一网格 · 居民群');
   });
 
-  it('delivers an announcement to a unit\'s WeChat staff group and a member\'s notice to their WeChat chat', async () => {
+  it("delivers an announcement to a unit's WeChat staff group and a member's notice to their WeChat chat", async () => {
     const w = await start();
     const li = w.member('li');
     const staff = w.boundGroup('grid1', 'staff', [li]);
@@ -353,7 +375,10 @@ describe('wechat replies sent in part', () => {
     flaky.mockRestore();
     w.clock.advance(MINUTE);
     const rest = await w.deliver();
-    const lines = [...first, ...rest].map((s) => s.text.replace(/^@王阿姨 /, '')).join('\n').split('\n');
+    const lines = [...first, ...rest]
+      .map((s) => s.text.replace(/^@王阿姨 /, ''))
+      .join('\n')
+      .split('\n');
     expect(lines).toEqual(essay);
   });
 
@@ -374,7 +399,12 @@ describe('wechat replies sent in part', () => {
     flaky.mockRestore();
     w.clock.advance(MINUTE);
     const rest = await w.deliver();
-    expect([...first, ...rest].map((s) => s.text).join('\n').split('\n')).toEqual(essay);
+    expect(
+      [...first, ...rest]
+        .map((s) => s.text)
+        .join('\n')
+        .split('\n'),
+    ).toEqual(essay);
   });
 });
 
@@ -383,10 +413,13 @@ describe('wechat friend requests', () => {
     ['the keyword', () => '邻里'],
     ['the keyword inside a longer greeting', () => '你好，我是3号楼的，在邻里群里看到你'],
     ['a usable group binding code', (w: WechatWorld) => `绑定码 ${createBindingCode(system(w), { unitId: w.ids.units.grid1.id, purpose: 'residents' }).code}`],
-    ['a code typed in lower case with a dash', (w: WechatWorld) => {
-      const code = createBindingCode(system(w), { unitId: w.ids.units.grid1.id, purpose: 'residents' }).code.toLowerCase();
-      return `${code.slice(0, 4)}-${code.slice(4)}`;
-    }],
+    [
+      'a code typed in lower case with a dash',
+      (w: WechatWorld) => {
+        const code = createBindingCode(system(w), { unitId: w.ids.units.grid1.id, purpose: 'residents' }).code.toLowerCase();
+        return `${code.slice(0, 4)}-${code.slice(4)}`;
+      },
+    ],
   ])('accepts a request carrying %s and greets the new friend', async (_what, hello) => {
     world = await wechatWorld();
     const accept = vi.spyOn(world.wechat.puppet, 'friendshipAccept');
@@ -400,16 +433,22 @@ describe('wechat friend requests', () => {
     ['a plain greeting', () => '你好，加个好友'],
     ['an advert', () => '专业代办信用卡，低息贷款'],
     ['a code-shaped word that is no code', () => 'K7MQ2XPA'],
-    ['a code already used', (w: WechatWorld) => {
-      const row = createBindingCode(system(w), { unitId: w.ids.units.grid1.id, purpose: 'residents' });
-      w.services.db.$client.prepare('UPDATE binding_codes SET used_at = ? WHERE code = ?').run(Date.now(), row.code);
-      return row.code;
-    }],
-    ['an expired code', (w: WechatWorld) => {
-      const code = createBindingCode(system(w), { unitId: w.ids.units.grid1.id, purpose: 'residents' }, DAY).code;
-      w.clock.advance(2 * DAY);
-      return code;
-    }],
+    [
+      'a code already used',
+      (w: WechatWorld) => {
+        const row = createBindingCode(system(w), { unitId: w.ids.units.grid1.id, purpose: 'residents' });
+        w.services.db.$client.prepare('UPDATE binding_codes SET used_at = ? WHERE code = ?').run(Date.now(), row.code);
+        return row.code;
+      },
+    ],
+    [
+      'an expired code',
+      (w: WechatWorld) => {
+        const code = createBindingCode(system(w), { unitId: w.ids.units.grid1.id, purpose: 'residents' }, DAY).code;
+        w.clock.advance(2 * DAY);
+        return code;
+      },
+    ],
   ])('leaves a request with %s unanswered', async (_what, hello) => {
     world = await wechatWorld();
     const accept = vi.spyOn(world.wechat.puppet, 'friendshipAccept');
@@ -418,15 +457,12 @@ describe('wechat friend requests', () => {
     expect(accept).not.toHaveBeenCalled();
   });
 
-  it('uses a link code from the greeting at once: the new chat is the member\'s own', async () => {
+  it("uses a link code from the greeting at once: the new chat is the member's own", async () => {
     world = await wechatWorld();
     const code = createBindingCode(system(world), { memberId: world.ids.members.jin.id }).code;
     const jin = world.wechat.person('金阿姨');
     const sent = await world.friendRequest(jin, `我是金阿姨 ${code}`);
-    expect(world.wechat.textsIn(jin, sent)).toEqual([
-      expect.stringContaining('你好，我是邻里助手'),
-      expect.stringContaining('已关联到 金阿姨 的账号'),
-    ]);
+    expect(world.wechat.textsIn(jin, sent)).toEqual([expect.stringContaining('你好，我是邻里助手'), expect.stringContaining('已关联到 金阿姨 的账号')]);
     const identity = world.services.db.select().from(identities).where(eq(identities.platformUserId, jin.id)).get();
     expect(identity).toMatchObject({ platform: WECHAT, memberId: world.ids.members.jin.id });
     expect(findRoom(world.services.db, WECHAT, jin.id)).toMatchObject({ kind: 'private', memberId: world.ids.members.jin.id });
@@ -445,7 +481,12 @@ describe('wechat friend requests', () => {
 describe('decideFriendRequest', () => {
   const deps = () => {
     const db = freshDb();
-    const d = { db, clock: new SimulatedClock(new Date('2026-03-02T09:00:00+08:00')), settings: { lang: 'zh' as const, timeZone: 'Asia/Shanghai', dataDir: '/tmp' }, render: renderNotice };
+    const d = {
+      db,
+      clock: new SimulatedClock(new Date('2026-03-02T09:00:00+08:00')),
+      settings: { lang: 'zh' as const, timeZone: 'Asia/Shanghai', dataDir: '/tmp' },
+      render: renderNotice,
+    };
     return { deps: d, ids: seedDemo(d) };
   };
 
@@ -470,9 +511,7 @@ function gapsPerGroup(sent: readonly Sent[]): number[] {
 
 function notifyGroups(w: WechatWorld, groups: Group[], perGroup: number) {
   inTransaction(w.services.db, () => {
-    const rooms = groups.map((g, i) =>
-      seeRoom(w.services.deps, { platform: WECHAT, platformRoomId: g.id, name: `群${i}`, isPrivate: false }),
-    );
+    const rooms = groups.map((g, i) => seeRoom(w.services.deps, { platform: WECHAT, platformRoomId: g.id, name: `群${i}`, isPrivate: false }));
     for (let n = 0; n < perGroup; n++) notifyRooms(w.services.deps, rooms, () => ({ text: `通知 ${n}` }), 'test:pacing');
   });
 }
@@ -512,7 +551,7 @@ describe('wechat pacing, measured on the mock', () => {
     await until(() => handle.mock.results.length === 1, 'the command');
     await handle.mock.results[0]!.value;
     await clock.advance(MINUTE);
-    await until(() => world.wechat.sent.length === 4, 'the next minute\'s two messages');
+    await until(() => world.wechat.sent.length === 4, "the next minute's two messages");
     await clock.advance(MINUTE);
     await broadcast;
 

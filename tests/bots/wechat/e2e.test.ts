@@ -142,7 +142,9 @@ describe('WeChat end to end, through startLinli', () => {
     expect(to(taken, residents)).toEqual([expect.stringMatching(/^@张大爷 🙋 你报的 T1「3号楼楼道路灯坏了」已由 网格员小李 接单/)]);
     const resolved = await say(li, staff, '办结 T1 已换灯泡', 2);
     expect(to(resolved, staff)).toEqual(['@小李 ✅ T1 已办结，已请报事人评价。']);
-    expect(to(resolved, residents)).toEqual([expect.stringMatching(/^@张大爷 ✅ 你报的 T1「3号楼楼道路灯坏了」已办结（网格员小李）：已换灯泡\n请打分：回复「评价 T1 5」/)]);
+    expect(to(resolved, residents)).toEqual([
+      expect.stringMatching(/^@张大爷 ✅ 你报的 T1「3号楼楼道路灯坏了」已办结（网格员小李）：已换灯泡\n请打分：回复「评价 T1 5」/),
+    ]);
     expect(to(await say(liu, residents, '评价 T1 1', 1), residents)).toEqual(['@刘阿姨 只有报事人可以评价 T1。']);
     const rated = await say(zhang, residents, '评价 T1 5 修得很快', 2);
     expect(to(rated, residents)).toEqual([expect.stringMatching(/^@张大爷 🙏 谢谢评价！T1 ⭐⭐⭐⭐⭐，工单已关闭。/)]);
@@ -150,7 +152,9 @@ describe('WeChat end to end, through startLinli', () => {
     expect(db.select().from(tickets).get()).toMatchObject({ status: 'closed', rating: 5, comment: '修得很快' });
 
     // A wish: 刘阿姨 claims it and serves; 张大爷 confirms; the hours become points.
-    expect(to(await say(zhang, residents, '心愿 想请人帮忙买菜', 1), residents)).toEqual([expect.stringMatching(/^@张大爷 🙏 微心愿 W1[\s\S]*发送「认领 W1」认领。$/)]);
+    expect(to(await say(zhang, residents, '心愿 想请人帮忙买菜', 1), residents)).toEqual([
+      expect.stringMatching(/^@张大爷 🙏 微心愿 W1[\s\S]*发送「认领 W1」认领。$/),
+    ]);
     // 张大爷 has no private chat: what concerns him comes in the group, addressed to him.
     expect(to(await say(liu, residents, '认领 W1', 2), residents)).toEqual([
       expect.stringMatching(/^@刘阿姨 ✅ 刘阿姨 认领了 W1/),
@@ -207,7 +211,10 @@ describe('WeChat end to end, through startLinli', () => {
     await running.services.dispatcher.drain();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(wechat.sent).toHaveLength(total);
-    const inGroups = wechat.sent.filter((s) => s.to === 'group').map((s) => s.text).join('\n');
+    const inGroups = wechat.sent
+      .filter((s) => s.to === 'group')
+      .map((s) => s.text)
+      .join('\n');
     for (const voucher of [first!, second]) expect(inGroups).not.toContain(voucher.code);
 
     // Pacing, measured on everything the bot sent in the story: each conversation's messages are spaced.

@@ -93,7 +93,7 @@ describe('the right people, on WeChat', () => {
   type Case = [string, 'jin' | 'wang' | 'li' | 'chen' | 'yang' | 'spa', 'residents' | 'staff' | 'grid2Staff' | 'private', string, RegExp];
   it.each<Case>([
     ['a resident cannot take a ticket', 'wang', 'residents', '接单 T1', /^@王阿姨 只有负责这片区域的网格员或工作人员才能接单 T1/],
-    ['another grid\'s worker cannot either', 'chen', 'grid2Staff', '接单 T1', /^@网格员小陈 只有负责这片区域的网格员或工作人员才能接单 T1/],
+    ["another grid's worker cannot either", 'chen', 'grid2Staff', '接单 T1', /^@网格员小陈 只有负责这片区域的网格员或工作人员才能接单 T1/],
     ['only the reporter rates', 'wang', 'residents', '评价 T1 5', /^@王阿姨 只有报事人可以评价 T1。$/],
     ['a volunteer does not confirm their own hours', 'yang', 'residents', '确认 W1', /^@杨幼红 不能确认自己的服务时长（W1）/],
     ['someone not served does not confirm them', 'jin', 'residents', '确认 W1', /^@金阿姨 只有被服务的居民或负责的工作人员可以确认 W1。$/],
@@ -123,7 +123,7 @@ describe('a voucher for someone with no private chat with the bot', () => {
   it.each([
     ['zh', '兑换 G1', '券码只能私聊发送', '加「邻里」为微信好友（验证信息写「邻里」），然后私聊我'],
     ['en', '/redeem G1', 'Codes go only to a private chat', 'add "邻里" as a WeChat friend (write "邻里" in the request), then message me'],
-  ])('says how to add the bot as a friend, in the member\'s language (%s)', async (lang, command, says, hint) => {
+  ])("says how to add the bot as a friend, in the member's language (%s)", async (lang, command, says, hint) => {
     world = await wechatWorld();
     const zhang = world.wechat.person('张大爷');
     const group = world.boundGroup('grid1', 'residents', [zhang]);
@@ -170,7 +170,11 @@ describe('WeChat down and back', () => {
     });
     expect(shell.replies[0]?.text).toContain('T2');
     expect(await w.deliver()).toEqual([]);
-    const waiting = w.services.db.select().from(outbox).all().filter((row) => row.platform === WECHAT && row.status === 'pending');
+    const waiting = w.services.db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((row) => row.platform === WECHAT && row.status === 'pending');
     expect(waiting).toEqual([expect.objectContaining({ roomId: g.staff.id, text: expect.stringContaining('🆕 工单 T2') })]);
 
     await until(() => restarted.mock.calls.length === 1, 'the restart');
@@ -180,7 +184,13 @@ describe('WeChat down and back', () => {
 
     // The puppet hands the 报事 of before the drop over again: nothing happens twice.
     expect(await w.replay(reportId)).toEqual([]);
-    expect(w.services.db.select().from(tickets).all().map((t) => t.text)).toEqual(['3号楼路灯坏了', '5号楼门口垃圾没人清']);
+    expect(
+      w.services.db
+        .select()
+        .from(tickets)
+        .all()
+        .map((t) => t.text),
+    ).toEqual(['3号楼路灯坏了', '5号楼门口垃圾没人清']);
     expect(texts(await w.say(g.li, g.staff, '接单 T2'), g.staff)).toEqual([expect.stringMatching(/^@网格员小李 ✅ 你已接单 T2/)]);
   });
 });

@@ -164,10 +164,7 @@ describe('wechat login and reconnection', () => {
     await until(() => restarted.mock.calls.length === 1, 'the restart');
     world.wechat.mocker.scan('https://login.weixin.qq.com/l/next', ScanStatus.Waiting);
     await until(() => drawn.length === 1, 'the QR code');
-    expect(adminRoomTold(world)).toEqual([
-      expect.stringContaining('kicked out by the phone'),
-      expect.stringContaining('需要重新扫码登录'),
-    ]);
+    expect(adminRoomTold(world)).toEqual([expect.stringContaining('kicked out by the phone'), expect.stringContaining('需要重新扫码登录')]);
     world.wechat.login();
     await until(() => world.adapter.status === 'online', 'the login');
     expect(adminRoomTold(world).at(-1)).toContain('重新上线');

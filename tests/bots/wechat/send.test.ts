@@ -24,7 +24,7 @@ describe('splitText', () => {
 });
 
 describe('PacedSender', () => {
-  it('keeps the order of one room\'s sends', async () => {
+  it("keeps the order of one room's sends", async () => {
     const sender = new PacedSender({ roomIntervalMs: 1, perMinute: 1000 });
     const order: number[] = [];
     await Promise.all([3, 1, 2].map((n) => sender.run('r', async () => void order.push(n))));
@@ -67,7 +67,7 @@ describe('PacedSender', () => {
       return { clock, sender, sent, send, reply };
     }
 
-    it('sends a reply ahead of outbox rows waiting for the minute\'s budget, within the budget', async () => {
+    it("sends a reply ahead of outbox rows waiting for the minute's budget, within the budget", async () => {
       const { clock, sent, send, reply } = paced(1000, 2);
       const broadcast = ['a', 'b', 'c', 'd'].map((room) => send(room, `notice ${room}`));
       await clock.advance(10_000);
@@ -101,7 +101,7 @@ describe('PacedSender', () => {
       ]);
     });
 
-    it('sends first what a reply waits behind in its room, in the room\'s order', async () => {
+    it("sends first what a reply waits behind in its room, in the room's order", async () => {
       const { clock, sent, send, reply } = paced(1000, 1);
       const broadcast = ['a', 'b', 'c'].map((room) => send(room, `notice ${room}`));
       await clock.advance(1000);

@@ -36,10 +36,7 @@ describe('商城', () => {
     expect(own!.text).toContain('你的积分：25');
     expect(shop!.text).toContain('G1 理发券 · 20 积分 · 剩 10 张 · 海林理发店');
     expect(shop!.text).toContain('G2 按摩券 · 30 积分 · 剩 10 张 · 渔港按摩坊');
-    expect(shop!.buttons).toEqual([
-      [{ label: '兑换 理发券（20分）', command: '/redeem G1' }],
-      [{ label: '兑换 按摩券（30分）', command: '/redeem G2' }],
-    ]);
+    expect(shop!.buttons).toEqual([[{ label: '兑换 理发券（20分）', command: '/redeem G1' }], [{ label: '兑换 按摩券（30分）', command: '/redeem G2' }]]);
     restock({ ...demo.system, actor: { kind: 'member', memberId: demo.ids.members.zhao.id } }, { rewardId: 2, quantity: -10 });
     const [after] = await demo.say('yang', 'grid-1', '/shop');
     expect(after!.text).toContain('G2 按摩券 · 30 积分 · 已兑完');
@@ -57,18 +54,35 @@ describe('兑换', () => {
     const demo = demoChat();
     give(demo, 'yang', 50);
     const message: IncomingMessage = {
-      platform: 'shell', roomId: 'grid-1', roomName: 'grid-1', isPrivate: false, senderId: 'yang', senderName: '杨幼红',
-      messageId: 'press-1', text: '/redeem G1', botNames: ['邻里'],
+      platform: 'shell',
+      roomId: 'grid-1',
+      roomName: 'grid-1',
+      isPrivate: false,
+      senderId: 'yang',
+      senderName: '杨幼红',
+      messageId: 'press-1',
+      text: '/redeem G1',
+      botNames: ['邻里'],
     };
     const result = await demo.services.core.handle(message);
     expect(result.replies[0]!.text).toContain('券码已私聊发给你');
     expect(result.replies[0]!.text).toContain('剩余积分：30');
     expect(result.card?.text).toContain('剩 9 张');
     await demo.chat.deliver();
-    const code = /券码：([A-Z0-9]{12})/.exec(demo.sent.filter((o) => o.room === 'dm:yang').map((o) => o.text).join())?.[1];
+    const code = /券码：([A-Z0-9]{12})/.exec(
+      demo.sent
+        .filter((o) => o.room === 'dm:yang')
+        .map((o) => o.text)
+        .join(),
+    )?.[1];
     expect(code).toHaveLength(12);
     expect(result.replies[0]!.text).not.toContain(code);
-    expect(demo.sent.filter((o) => o.room === 'grid-1').map((o) => o.text).join()).not.toContain(code);
+    expect(
+      demo.sent
+        .filter((o) => o.room === 'grid-1')
+        .map((o) => o.text)
+        .join(),
+    ).not.toContain(code);
   });
 
   it('shows the code in the reply when redeemed in the private chat', async () => {
@@ -79,15 +93,25 @@ describe('兑换', () => {
     expect(out[0]!.text).toMatch(/券码：[A-Z0-9]{12}\n有效期至 5月31日 09:00/);
   });
 
-  it('tells a member without a private chat how to open one, in the adapter\'s words when it has them', async () => {
+  it("tells a member without a private chat how to open one, in the adapter's words when it has them", async () => {
     const demo = demoChat();
     const base: IncomingMessage = {
-      platform: 'shell', roomId: 'grid-1', roomName: 'grid-1', isPrivate: false, senderId: 'newbie', senderName: '新邻居',
-      messageId: 'n-1', text: '我的', botNames: ['邻里'],
+      platform: 'shell',
+      roomId: 'grid-1',
+      roomName: 'grid-1',
+      isPrivate: false,
+      senderId: 'newbie',
+      senderName: '新邻居',
+      messageId: 'n-1',
+      text: '我的',
+      botNames: ['邻里'],
     };
     await demo.services.core.handle(base);
     const member = demo.services.db.query.identities.findFirst({ where: (i, { eq }) => eq(i.platformUserId, 'newbie') }).sync()!;
-    adjust({ ...demo.system, actor: { kind: 'member', memberId: demo.ids.members.li.id } }, { memberId: member.memberId, unitId: demo.ids.units.grid1.id, points: 40, reason: 'x', idempotencyKey: 'newbie' });
+    adjust(
+      { ...demo.system, actor: { kind: 'member', memberId: demo.ids.members.li.id } },
+      { memberId: member.memberId, unitId: demo.ids.units.grid1.id, points: 40, reason: 'x', idempotencyKey: 'newbie' },
+    );
     const hinted = await demo.services.core.handle({ ...base, messageId: 'n-2', text: '兑换 G1', privateChatHint: 'https://t.me/linli_bot?start=hi' });
     expect(hinted.replies[0]!.text).toContain('https://t.me/linli_bot?start=hi');
     expect(hinted.replies[0]!.text).toContain('我的券');
@@ -177,7 +201,7 @@ describe('我的券, 退券', () => {
 
 describe('核销', () => {
   it.each([
-    ['another merchant\'s code', 'spa', '请到 海林理发店 使用'],
+    ["another merchant's code", 'spa', '请到 海林理发店 使用'],
     ['a code for someone who is not a merchant', 'li', '只有商户可以核销'],
   ])('refuses %s', async (_, user, expected) => {
     const demo = demoChat();

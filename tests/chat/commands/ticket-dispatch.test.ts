@@ -22,7 +22,7 @@ describe('派单 and 上报 in chat', () => {
     expect(getTicket(demo.services.db, 1)).toMatchObject({ responsibleUnitId: demo.ids.units.community.id });
   });
 
-  it('keeps a taken ticket out of a colleague\'s reach: only staff above the taker reassign it', async () => {
+  it("keeps a taken ticket out of a colleague's reach: only staff above the taker reassign it", async () => {
     const demo = demoChat();
     grantRole(demo.system, { memberId: demo.ids.members.yang.id, role: 'staff', unitId: demo.ids.units.grid1.id });
     await demo.say('jin', 'grid-1', '报事 3号楼路灯坏了');

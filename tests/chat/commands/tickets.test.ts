@@ -100,12 +100,12 @@ describe('ticket commands', () => {
     ['a resident trying 接单', 'jin', 'grid-1', '接单 T1', '只有负责这片区域的网格员或工作人员才能接单 T1'],
     ['a rating of 7', 'jin', 'dm:jin', '评价 T1 7', '评分请用 1 到 5 的整数'],
     ['an unknown ref', 'li', 'grid-1-staff', '接单 T99', '找不到工单 T99'],
-    ['rating someone else\'s ticket', 'wang', 'dm:wang', '评价 T1 5', '只有报事人可以评价 T1'],
+    ["rating someone else's ticket", 'wang', 'dm:wang', '评价 T1 5', '只有报事人可以评价 T1'],
     ['rating before it is resolved', 'jin', 'dm:jin', '评价 T1 5', 'T1 还没有办结'],
     ['a resident asking for 工单', 'jin', 'grid-1', '/tickets', '想看自己报的事，请发送「进度」'],
     ['a neighbour asking for 进度', 'wang', 'grid-1', '进度 T1', '发送「附议 T1」即可关注进度'],
-    ['another grid\'s worker asking for 进度', 'chen', 'grid-2-staff', '进度 T1', '只有报事人、附议的居民和负责的工作人员可以查看 T1。'],
-    ['another grid\'s worker backing it', 'chen', 'grid-2-staff', '附议 T1', '只有 T1 所在网格的居民和工作人员可以附议'],
+    ["another grid's worker asking for 进度", 'chen', 'grid-2-staff', '进度 T1', '只有报事人、附议的居民和负责的工作人员可以查看 T1。'],
+    ["another grid's worker backing it", 'chen', 'grid-2-staff', '附议 T1', '只有 T1 所在网格的居民和工作人员可以附议'],
     ['backing your own', 'jin', 'grid-1', '附议 T1', 'T1 是你报的'],
     ['reopening an open ticket', 'jin', 'grid-1', '重开 T1', 'T1 还在处理中'],
     ['a malformed ref said to the bot', 'li', 'grid-1-staff', '/take abc', '用法：接单 <工单号>'],
@@ -275,7 +275,12 @@ describe('ticket commands', () => {
     const [dup] = await demo.say('wang', 'dm:wang', '匿名报事 3号楼的路灯不亮了');
     expect(dup?.text).toContain('已为你附议');
     expect(dup?.text).toContain('🕶 匿名附议');
-    for (const [who, room] of [['jin', 'dm:jin'], ['jin', 'grid-1'], ['li', 'grid-1-staff'], ['admin', 'street']] as const) {
+    for (const [who, room] of [
+      ['jin', 'dm:jin'],
+      ['jin', 'grid-1'],
+      ['li', 'grid-1-staff'],
+      ['admin', 'street'],
+    ] as const) {
       const [status] = await demo.say(who, room, '进度 T1');
       expect(status?.text, `${who} in ${room}`).toContain('一位居民 附议');
       expect(status?.text, `${who} in ${room}`).not.toContain('王阿姨');
@@ -390,7 +395,7 @@ describe('ticket commands', () => {
     expect(staff?.text).toContain('工单 —');
   });
 
-  it('reports in a private chat go to the member\'s own unit', async () => {
+  it("reports in a private chat go to the member's own unit", async () => {
     const demo = demoChat();
     await demo.say('wang', 'dm:wang', '报事 3号楼路灯坏了');
     expect(demo.services.db.select().from(tickets).get()).toMatchObject({ originUnitId: demo.ids.units.grid1.id });

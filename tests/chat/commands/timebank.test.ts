@@ -41,19 +41,17 @@ describe('心愿 and 代: posting wishes', () => {
     expect(demo.textsIn(out, 'grid-1').join()).toContain('陪我去医院');
   });
 
-  it.each([
-    ['代 王阿姨 心愿 换灯泡'],
-    ['代 @王阿姨 心愿：换灯泡'],
-    ['心愿 @王阿姨 换灯泡'],
-    ['/for 王阿姨 /wish 换灯泡'],
-  ])('lets staff post for a resident: %s', async (text) => {
-    const demo = demoChat();
-    const out = await demo.say('li', 'grid-1-staff', text);
-    expect(demo.textsIn(out, 'grid-1-staff').join()).toContain('心愿 W1 已发布');
-    expect(demo.textsIn(out, 'grid-1').join()).toContain('王阿姨：换灯泡');
-    expect(demo.textsIn(out, 'dm:wang').join()).toContain('替你发布了心愿 W1');
-    expect(getTask(demo.services.db, 1).requesterId).toBe(demo.ids.members.wang.id);
-  });
+  it.each([['代 王阿姨 心愿 换灯泡'], ['代 @王阿姨 心愿：换灯泡'], ['心愿 @王阿姨 换灯泡'], ['/for 王阿姨 /wish 换灯泡']])(
+    'lets staff post for a resident: %s',
+    async (text) => {
+      const demo = demoChat();
+      const out = await demo.say('li', 'grid-1-staff', text);
+      expect(demo.textsIn(out, 'grid-1-staff').join()).toContain('心愿 W1 已发布');
+      expect(demo.textsIn(out, 'grid-1').join()).toContain('王阿姨：换灯泡');
+      expect(demo.textsIn(out, 'dm:wang').join()).toContain('替你发布了心愿 W1');
+      expect(getTask(demo.services.db, 1).requesterId).toBe(demo.ids.members.wang.id);
+    },
+  );
 
   it.each([
     ['a resident acting for someone', 'jin', 'grid-1', '代 王阿姨 心愿 换灯泡', '只有工作人员'],
@@ -110,8 +108,15 @@ describe('任务, 认领, 放弃认领', () => {
     const demo = demoChat();
     await demo.say('li', 'grid-1-staff', '发布任务 2人 巡逻');
     const message: IncomingMessage = {
-      platform: 'shell', roomId: 'grid-1', roomName: 'grid-1', isPrivate: false, senderId: 'yang', senderName: '杨幼红',
-      messageId: 'press-1', text: '/claim W1', botNames: ['邻里'],
+      platform: 'shell',
+      roomId: 'grid-1',
+      roomName: 'grid-1',
+      isPrivate: false,
+      senderId: 'yang',
+      senderName: '杨幼红',
+      messageId: 'press-1',
+      text: '/claim W1',
+      botNames: ['邻里'],
     };
     const result = await demo.services.core.handle(message);
     expect(result.replies[0]!.text).toContain('杨幼红 认领了 W1');
@@ -198,8 +203,15 @@ describe('完成, 确认, 不确认, 裁定', () => {
     const demo = demoChat();
     await reported(demo, '1h');
     const press: IncomingMessage = {
-      platform: 'shell', roomId: 'dm:wang', roomName: 'dm:wang', isPrivate: true, senderId: 'wang', senderName: '王阿姨',
-      messageId: 'press-1', text: '/confirm W1', botNames: ['邻里'],
+      platform: 'shell',
+      roomId: 'dm:wang',
+      roomName: 'dm:wang',
+      isPrivate: true,
+      senderId: 'wang',
+      senderName: '王阿姨',
+      messageId: 'press-1',
+      text: '/confirm W1',
+      botNames: ['邻里'],
     };
     const result = await demo.services.core.handle(press);
     expect(result.replies[0]!.text).toContain('杨幼红 1小时，+10 积分');
@@ -351,9 +363,17 @@ describe('people with no private chat', () => {
     await demo.say('wang', 'grid-1', '确认 W2');
     const out = await demo.say('zhou', 'grid-1', '兑换 G1');
     expect(demo.textsIn(out, 'grid-1').join()).toContain('你还没有和我私聊过');
-    const codes = demo.services.db.query.vouchers.findMany().sync().map((v) => v.code);
+    const codes = demo.services.db.query.vouchers
+      .findMany()
+      .sync()
+      .map((v) => v.code);
     expect(codes).toHaveLength(1);
-    const groupTexts = demo.services.db.select().from(outbox).all().filter((r) => r.roomId === 'grid-1').map((r) => r.text);
+    const groupTexts = demo.services.db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((r) => r.roomId === 'grid-1')
+      .map((r) => r.text);
     expect(groupTexts.join()).not.toContain(codes[0]);
   });
 });

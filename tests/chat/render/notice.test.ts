@@ -14,7 +14,7 @@ describe('renderNotice', () => {
     expect(commands.some((c) => c.name === name)).toBe(true);
   });
 
-  it('words a notice in each reader\'s language, spans, hours, moments and other messages included', () => {
+  it("words a notice in each reader's language, spans, hours, moments and other messages included", () => {
     const notice = say('ticket.notice.warnTake', { ref: 'T1', text: '路灯坏了', left: { duration: 90 * 60_000 }, taker: '' });
     expect(renderNotice(notice, 'zh').text).toBe('⏰ 工单 T1「路灯坏了」还没人接单，1小时30分钟后超时。');
     expect(renderNotice(notice, 'en').text).toBe('⏰ Ticket T1 "路灯坏了" is still untaken; due in 1 h 30 min.');
@@ -25,7 +25,11 @@ describe('renderNotice', () => {
   });
 
   it('takes the words of a button and a hint from the command it names, so a renamed command renames them', () => {
-    const notice = { kind: 'say' as const, lines: [phrase('ticket.card.howToTake', { ref: 'T7', cmd: { command: 'take' as const } })], buttons: [[takeButton('T7')]] };
+    const notice = {
+      kind: 'say' as const,
+      lines: [phrase('ticket.card.howToTake', { ref: 'T7', cmd: { command: 'take' as const } })],
+      buttons: [[takeButton('T7')]],
+    };
     expect(renderNotice(notice, 'zh')).toEqual({ text: '👉 回复「接单 T7」接单', buttons: [[{ label: '接单', command: '/take T7' }]] });
     expect(renderNotice(notice, 'en').text).toBe('👉 Reply "/take T7" to take it');
     const renamed: CommandWords[] = commands.map((c) => (c.name === 'take' ? { ...c, words: ['抢单'] } : c));

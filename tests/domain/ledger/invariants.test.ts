@@ -34,7 +34,10 @@ const operation = fc.oneof(
   { weight: 5, arbitrary: fc.record({ op: fc.constant('redeem' as const), who, reward: fc.integer({ min: 1, max: 3 }), key: fc.integer({ min: 0, max: 6 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('refund' as const), who, voucher: fc.nat(30), holder: fc.boolean() }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('verify' as const), merchant: fc.constantFrom(...merchants), voucher: fc.nat(30) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('restock' as const), reward: fc.integer({ min: 1, max: 3 }), quantity: fc.integer({ min: -4, max: 4 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ op: fc.constant('restock' as const), reward: fc.integer({ min: 1, max: 3 }), quantity: fc.integer({ min: -4, max: 4 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('advance' as const), days: fc.integer({ min: 1, max: 100 }) }) },
   {
     weight: 3,

@@ -29,18 +29,47 @@ describe('post', () => {
 
   it.each([
     ['one leg', [{ account: ESCROW, amount: 5 }], 'ledger.unbalanced'],
-    ['legs that do not sum to zero', [{ account: ESCROW, amount: 5 }, { account: poolAccount(1), amount: -4 }], 'ledger.unbalanced'],
-    ['a zero leg', [{ account: ESCROW, amount: 0 }, { account: poolAccount(1), amount: 0 }], 'ledger.badAmount'],
-    ['a fractional leg', [{ account: ESCROW, amount: 0.5 }, { account: poolAccount(1), amount: -0.5 }], 'ledger.badAmount'],
+    [
+      'legs that do not sum to zero',
+      [
+        { account: ESCROW, amount: 5 },
+        { account: poolAccount(1), amount: -4 },
+      ],
+      'ledger.unbalanced',
+    ],
+    [
+      'a zero leg',
+      [
+        { account: ESCROW, amount: 0 },
+        { account: poolAccount(1), amount: 0 },
+      ],
+      'ledger.badAmount',
+    ],
+    [
+      'a fractional leg',
+      [
+        { account: ESCROW, amount: 0.5 },
+        { account: poolAccount(1), amount: -0.5 },
+      ],
+      'ledger.badAmount',
+    ],
   ] as [string, Leg[], string][])('refuses %s', (_, legs, key) => {
     const demo = demoDomain();
     expect(() => post(demo.system, { legs, reason: 'adjust', ref: 'x', memo: 'x', idempotencyKey: 'k' })).toThrow(key);
-    expect(demo.services.db.select().from(ledgerTransactions).all().filter((t) => t.idempotencyKey === 'k')).toEqual([]);
+    expect(
+      demo.services.db
+        .select()
+        .from(ledgerTransactions)
+        .all()
+        .filter((t) => t.idempotencyKey === 'k'),
+    ).toEqual([]);
   });
 
   it('refuses an empty idempotency key', () => {
     const demo = demoDomain();
-    expect(() => post(demo.system, { legs: transfer(poolAccount(1), ESCROW, 1), reason: 'adjust', ref: 'x', memo: 'x', idempotencyKey: ' ' })).toThrow('ledger.badKey');
+    expect(() => post(demo.system, { legs: transfer(poolAccount(1), ESCROW, 1), reason: 'adjust', ref: 'x', memo: 'x', idempotencyKey: ' ' })).toThrow(
+      'ledger.badKey',
+    );
   });
 
   it('never takes a member below zero, and says how many points are missing', () => {
@@ -92,7 +121,9 @@ describe('adjust and reverse', () => {
     const li = demo.as('li');
     const jin = memberAccount(demo.ids.members.jin.id);
     const granted = adjust(li, { memberId: demo.ids.members.jin.id, unitId: demo.ids.units.grid1.id, points: 15, reason: '认养花园', idempotencyKey: 'g1' });
-    expect(adjust(li, { memberId: demo.ids.members.jin.id, unitId: demo.ids.units.grid1.id, points: 15, reason: '认养花园', idempotencyKey: 'g1' }).repeated).toBe(true);
+    expect(
+      adjust(li, { memberId: demo.ids.members.jin.id, unitId: demo.ids.units.grid1.id, points: 15, reason: '认养花园', idempotencyKey: 'g1' }).repeated,
+    ).toBe(true);
     expect(balanceOf(demo.services.db, jin)).toBe(15);
     const reversed = reverse(li, { transactionId: granted.transaction.id, memo: '重复发放' });
     expect(reversed.transaction).toMatchObject({ reason: 'reversal', reversesId: granted.transaction.id });

@@ -26,8 +26,14 @@ describe('linking a second platform account', () => {
     const demo = demoChat();
     const dm = (text: string, id: string) =>
       demo.services.core.handle({
-        platform: 'telegram', roomId: '900', roomName: 'Jin', isPrivate: true, senderId: '900', senderName: 'Jin',
-        messageId: id, text,
+        platform: 'telegram',
+        roomId: '900',
+        roomName: 'Jin',
+        isPrivate: true,
+        senderId: '900',
+        senderName: 'Jin',
+        messageId: id,
+        text,
       });
     await dm('/help', '1'); // a stranger on Telegram becomes a record of their own
     const stranger = findIdentity(demo.services.db, 'telegram', '900')!.memberId;
@@ -63,7 +69,11 @@ describe('a link code made out to a record since merged', () => {
     // an old code for wang's record, used by jin's account
     linkIdentity(demo.system, { platform: 'shell', platformUserId: 'jin', displayName: '金阿姨' }, wang.id);
     expect(findIdentity(db, 'shell', 'jin')!.memberId).toBe(yang.id);
-    const merged = db.select().from(members).where(inArray(members.id, [jin.id, wang.id, yang.id])).all();
+    const merged = db
+      .select()
+      .from(members)
+      .where(inArray(members.id, [jin.id, wang.id, yang.id]))
+      .all();
     expect(Object.fromEntries(merged.map((m) => [m.id, m.mergedInto]))).toEqual({ [jin.id]: yang.id, [wang.id]: yang.id, [yang.id]: null });
     expect(balanceOf(db, memberAccount(yang.id))).toBe(40);
     // the account already with that person: nothing changes, and no record is merged into itself
@@ -161,7 +171,9 @@ describe('merging records that held roles', () => {
   const link = (demo: ReturnType<typeof demoDomain>, platformUserId: string, into: number) =>
     linkIdentity(demo.system, { platform: 'shell', platformUserId, displayName: platformUserId }, into);
   const roles = (demo: ReturnType<typeof demoDomain>, memberId: number) =>
-    activeGrants(demo.services.db, memberId).map((g) => `${g.role}@${g.unitId}`).sort();
+    activeGrants(demo.services.db, memberId)
+      .map((g) => `${g.role}@${g.unitId}`)
+      .sort();
 
   it('grants the survivor the roles it lacked, revokes them all on the merged record, and audits each', () => {
     const demo = demoDomain();
@@ -173,7 +185,12 @@ describe('merging records that held roles', () => {
     expect(roles(demo, yang.id)).toEqual([]);
     expect(hasRole(demo.services.db, jin.id, 'volunteer', grid1.id)).toBe(true);
     expect(membersWithRoleAt(demo.services.db, community.id, 'volunteer').map((m) => m.id)).toEqual([jin.id]);
-    const entries = demo.services.db.select().from(auditLog).where(inArray(auditLog.action, ['role.grant', 'role.revoke', 'member.merge'])).all().slice(-4);
+    const entries = demo.services.db
+      .select()
+      .from(auditLog)
+      .where(inArray(auditLog.action, ['role.grant', 'role.revoke', 'member.merge']))
+      .all()
+      .slice(-4);
     expect(entries.map((e) => [e.action, e.targetId, e.data])).toEqual([
       ['role.revoke', String(yang.id), expect.objectContaining({ role: 'resident', unitId: grid1.id, mergedInto: jin.id })],
       ['role.revoke', String(yang.id), expect.objectContaining({ role: 'volunteer', unitId: community.id, mergedInto: jin.id })],
@@ -207,7 +224,10 @@ describe('merging records that held roles', () => {
   it('leaves the records as they were when the account still points elsewhere', () => {
     const demo = demoDomain();
     const { yang, jin } = demo.ids.members;
-    demo.services.db.insert(identities).values({ platform: 'telegram', platformUserId: '77', memberId: yang.id, displayName: '杨', createdAt: demo.clock.now() }).run();
+    demo.services.db
+      .insert(identities)
+      .values({ platform: 'telegram', platformUserId: '77', memberId: yang.id, displayName: '杨', createdAt: demo.clock.now() })
+      .run();
     link(demo, 'yang', jin.id);
     // yang still has a Telegram account: her record is not merged and keeps her roles
     expect(roles(demo, yang.id)).toHaveLength(2);

@@ -33,9 +33,14 @@ const PATH = Object.fromEntries(TREE.map((u) => [u.id, u.path])) as Record<numbe
 describe('a unit subtree', () => {
   const db = treeDb();
   const byPath = (root: string) =>
-    db.select({ id: units.id }).from(units).where(inSubtree(units.path, root)).orderBy(asc(units.id)).all().map((r) => r.id);
-  const byUnitId = (root: string) =>
-    db.all<{ id: number }>(sql`SELECT id FROM units u WHERE ${unitInSubtree(sql`u.id`, root)} ORDER BY id`).map((r) => r.id);
+    db
+      .select({ id: units.id })
+      .from(units)
+      .where(inSubtree(units.path, root))
+      .orderBy(asc(units.id))
+      .all()
+      .map((r) => r.id);
+  const byUnitId = (root: string) => db.all<{ id: number }>(sql`SELECT id FROM units u WHERE ${unitInSubtree(sql`u.id`, root)} ORDER BY id`).map((r) => r.id);
 
   it.each([
     ['a root holds all below it, and not the other root', 1, [1, 2, 5, 7, 23, 24]],

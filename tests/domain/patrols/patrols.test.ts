@@ -8,7 +8,7 @@ const MONDAY_0759 = new Date('2026-03-02T07:59:00+08:00');
 const png = () => Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, Math.floor(Math.random() * 255)]);
 
 describe('patrols in chat', () => {
-  it('logs a patrol of the worker\'s grid and lists the week', async () => {
+  it("logs a patrol of the worker's grid and lists the week", async () => {
     const demo = demoChat({ start: MONDAY_0759 });
     const [logged] = await demo.say('li', 'grid-1-staff', '巡查 3号楼楼道已清理');
     expect(logged?.text).toContain('已登记 荷东第一网格 的巡查');
@@ -38,8 +38,15 @@ describe('patrols in chat', () => {
     await demo.say('li', 'grid-1-staff', '巡查');
     const photo = (id: string) =>
       demo.services.core.handle({
-        platform: 'shell', roomId: 'grid-1-staff', roomName: '', isPrivate: false, senderId: 'li', senderName: '网格员小李',
-        messageId: id, text: '', attachments: [{ kind: 'image', load: async () => png() }],
+        platform: 'shell',
+        roomId: 'grid-1-staff',
+        roomName: '',
+        isPrivate: false,
+        senderId: 'li',
+        senderName: '网格员小李',
+        messageId: id,
+        text: '',
+        attachments: [{ kind: 'image', load: async () => png() }],
       });
     expect((await photo('p1')).replies[0]?.text).toContain('1 张照片');
     demo.clock.advance(3 * MINUTE);
@@ -92,13 +99,22 @@ describe('patrolNumbers', () => {
     const to = new Date('2026-03-09T00:00:00+08:00');
     const numbers = patrolNumbers(demo.services.db, units.community.id, from, to, 'Asia/Shanghai');
     expect(numbers).toEqual([
-      expect.objectContaining({ name: '荷东第一网格', logged: 4, halfDaysExpected: 14, halfDaysDone: 2, halfDaysMissed: 12, nightsExpected: 1, nightsDone: 1, nightsMissed: 0 }),
+      expect.objectContaining({
+        name: '荷东第一网格',
+        logged: 4,
+        halfDaysExpected: 14,
+        halfDaysDone: 2,
+        halfDaysMissed: 12,
+        nightsExpected: 1,
+        nightsDone: 1,
+        nightsMissed: 0,
+      }),
       expect.objectContaining({ name: '荷东第二网格', logged: 0, halfDaysDone: 0, halfDaysMissed: 14, nightsMissed: 1 }),
     ]);
   });
 });
 
-describe('patrolNumbers around a month\'s end', () => {
+describe("patrolNumbers around a month's end", () => {
   const TZ = 'Asia/Shanghai';
   const at = (iso: string) => new Date(`${iso}+08:00`);
   const nights = (demo: ReturnType<typeof demoChat>, from: string, to: string) => {

@@ -27,7 +27,14 @@ function lastVoucher() {
   const deps = { db, clock: new SimulatedClock(START), settings: { lang: 'zh' as const, timeZone: 'Asia/Shanghai', dataDir: tmpdir() }, render: renderNotice };
   const ids = seedDemo(deps);
   const staff: Ctx = { ...deps, actor: { kind: 'member', memberId: ids.members.zhao.id } };
-  const reward = createReward(staff, { unitId: ids.units.community.id, merchantId: ids.members.spa.id, name: '最后一张', pointsCost: 10, stock: 1, validDays: 30 });
+  const reward = createReward(staff, {
+    unitId: ids.units.community.id,
+    merchantId: ids.members.spa.id,
+    name: '最后一张',
+    pointsCost: 10,
+    stock: 1,
+    validDays: 30,
+  });
   for (const who of ['jin', 'yang'] as const) {
     adjust(staff, { memberId: ids.members[who].id, unitId: ids.units.community.id, points: 10, reason: 'race', idempotencyKey: who });
   }

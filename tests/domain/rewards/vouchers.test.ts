@@ -47,7 +47,11 @@ describe('redeem', () => {
     const demo = demoDomain();
     demo.grant('yang', 12);
     expect(() => buy(demo, 'yang')).toThrowError(
-      expect.objectContaining({ code: 'INSUFFICIENT_POINTS', key: 'redeem.notEnoughPoints', params: expect.objectContaining({ cost: 20, balance: 12, missing: 8 }) }),
+      expect.objectContaining({
+        code: 'INSUFFICIENT_POINTS',
+        key: 'redeem.notEnoughPoints',
+        params: expect.objectContaining({ cost: 20, balance: 12, missing: 8 }),
+      }),
     );
     expect(getReward(demo.services.db, 1).stock).toBe(10);
   });
@@ -81,7 +85,14 @@ describe('redeem', () => {
     expect(() => buy(demo, 'yang', 2)).toThrow('reward.archived');
     expect(() => buy(demo, 'yang', 7)).toThrow('reward.notFound');
     const other = createUnit(demo.system, { parentId: demo.ids.units.street.id, kind: 'community', name: '荷西社区' });
-    const theirs = createReward(demo.as('admin'), { unitId: other.id, merchantId: demo.ids.members.barber.id, name: '荷西理发券', pointsCost: 5, stock: 1, validDays: 30 });
+    const theirs = createReward(demo.as('admin'), {
+      unitId: other.id,
+      merchantId: demo.ids.members.barber.id,
+      name: '荷西理发券',
+      pointsCost: 5,
+      stock: 1,
+      validDays: 30,
+    });
     expect(() => buy(demo, 'yang', theirs.id)).toThrow('redeem.notHere');
   });
 
@@ -108,17 +119,19 @@ describe('verify (核销)', () => {
     expect(reconcile(demo.services.db).ok).toBe(true);
   });
 
-  it('words the time of first use in the merchant\'s language', () => {
+  it("words the time of first use in the merchant's language", () => {
     const demo = demoDomain();
     demo.grant('yang', 20);
     const { voucher } = buy(demo, 'yang');
     verifyVoucher(demo.as('barber'), { code: voucher.code });
     demo.services.db.$client.prepare("UPDATE members SET language = 'en' WHERE id = ?").run(demo.ids.members.barber.id);
-    expect(() => verifyVoucher(demo.as('barber'), { code: voucher.code })).toThrowError(expect.objectContaining({ params: expect.objectContaining({ at: 'Mar 2 09:00' }) }));
+    expect(() => verifyVoucher(demo.as('barber'), { code: voucher.code })).toThrowError(
+      expect.objectContaining({ params: expect.objectContaining({ at: 'Mar 2 09:00' }) }),
+    );
   });
 
   it.each([
-    ['another merchant\'s code', 'spa', 'none', 'verify.otherMerchant'],
+    ["another merchant's code", 'spa', 'none', 'verify.otherMerchant'],
     ['a refunded code', 'barber', 'refund', 'verify.cancelled'],
     ['an expired code', 'barber', 'expire', 'verify.expired'],
     ['a code past its date the job has not reached yet', 'barber', 'late', 'verify.expired'],
@@ -144,7 +157,7 @@ describe('verify (核销)', () => {
     }
   });
 
-  it('lets a merchant token verify its own merchant\'s codes only', () => {
+  it("lets a merchant token verify its own merchant's codes only", () => {
     const demo = demoDomain();
     demo.grant('yang', 20);
     const { voucher } = buy(demo, 'yang');
@@ -240,7 +253,7 @@ describe('members beyond the demo', () => {
   });
 });
 
-describe('a reward\'s merchant', () => {
+describe("a reward's merchant", () => {
   it('stays while vouchers sold for it are unused, so they are honoured where they were bought', () => {
     const d = demoDomain();
     d.grant('jin', 20);

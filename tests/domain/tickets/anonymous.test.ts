@@ -78,7 +78,10 @@ describe('an anonymous report that joins an open ticket', () => {
     // someone without a private chat, who said it in the grid's group
     const newbie = createMember(demo.system, { name: '李大爷' });
     grantRole(demo.system, { memberId: newbie.id, role: 'resident', unitId: demo.ids.units.grid1.id });
-    demo.db.insert(identities).values({ platform: 'shell', platformUserId: 'newbie', memberId: newbie.id, displayName: '李大爷', createdAt: demo.clock.now() }).run();
+    demo.db
+      .insert(identities)
+      .values({ platform: 'shell', platformUserId: 'newbie', memberId: newbie.id, displayName: '李大爷', createdAt: demo.clock.now() })
+      .run();
     const as = { ...demo.services.deps, actor: memberActor(newbie.id) };
     const joined = reportTicket(as, { unitId: demo.ids.units.grid1.id, roomId: demo.roomId('grid-1'), text: '楼上半夜装修太吵了', anonymous: true });
     expect(joined).toMatchObject({ kind: 'duplicate', anonymous: true });
@@ -109,7 +112,11 @@ describe('an anonymous report that joins an open ticket', () => {
     expect(joined).toMatchObject({ kind: 'duplicate', anonymous: false });
     expect(eventsOf(demo.db, t.id).at(-1)?.data).toEqual({ duplicate: true });
     expect(progress(demo, t.id, 'li')).toContain('王阿姨 附议');
-    const audited = demo.db.select().from(auditLog).where(and(eq(auditLog.action, 'ticket.plusone'), eq(auditLog.targetId, String(t.id)))).get();
+    const audited = demo.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'ticket.plusone'), eq(auditLog.targetId, String(t.id))))
+      .get();
     expect(audited?.data).toEqual({ duplicate: true });
   });
 });

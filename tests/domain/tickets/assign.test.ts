@@ -77,9 +77,13 @@ describe('assignTicket (派单)', () => {
     const demo = ticketsDemo();
     const t = demo.report('jin', '3号楼路灯坏了');
     assignTicket(demo.as('zhao'), t.id, { memberId: demo.ids.members.li.id });
-    expect(() => assignTicket(demo.as('zhao'), t.id, { memberId: demo.ids.members.li.id })).toThrow(expect.objectContaining({ code: 'CONFLICT', key: 'ticket.alreadyWith' }));
+    expect(() => assignTicket(demo.as('zhao'), t.id, { memberId: demo.ids.members.li.id })).toThrow(
+      expect.objectContaining({ code: 'CONFLICT', key: 'ticket.alreadyWith' }),
+    );
     cancelTicket(demo.as('jin'), t.id);
-    expect(() => assignTicket(demo.as('zhao'), t.id, { memberId: demo.ids.members.zhao.id })).toThrow(expect.objectContaining({ key: 'ticket.alreadyCancelled' }));
+    expect(() => assignTicket(demo.as('zhao'), t.id, { memberId: demo.ids.members.zhao.id })).toThrow(
+      expect.objectContaining({ key: 'ticket.alreadyCancelled' }),
+    );
     expect(() => assignTicket(demo.as('zhao'), 99, { memberId: demo.ids.members.li.id })).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
   });
 

@@ -75,7 +75,12 @@ describe('escalateTicket (上报 now)', () => {
   it.each([
     ['staff of another grid', (d: ReturnType<typeof ticketsDemo>, id: number) => escalateTicket(d.as('chen'), id), 'FORBIDDEN', 'ticket.escalateForbidden'],
     ['the reporter', (d: ReturnType<typeof ticketsDemo>, id: number) => escalateTicket(d.as('jin'), id), 'FORBIDDEN', 'ticket.escalateForbidden'],
-    ['a note too long', (d: ReturnType<typeof ticketsDemo>, id: number) => escalateTicket(d.as('li'), id, { note: '长'.repeat(501) }), 'INVALID_INPUT', 'ticket.noteTooLong'],
+    [
+      'a note too long',
+      (d: ReturnType<typeof ticketsDemo>, id: number) => escalateTicket(d.as('li'), id, { note: '长'.repeat(501) }),
+      'INVALID_INPUT',
+      'ticket.noteTooLong',
+    ],
   ])('refuses %s', (_, act, code, key) => {
     const demo = ticketsDemo();
     const t = demo.report('jin', '3号楼路灯坏了');

@@ -49,7 +49,13 @@ const DO: Record<TicketAction, (demo: Demo, id: number) => unknown> = {
 
 /** The state each action leads to from each state, or the refusal it gets there. */
 const EXPECTED: Record<TicketAction, Record<TicketStatus, TicketStatus | MessageKey>> = {
-  take: { open: 'taken', taken: 'ticket.alreadyYours', resolved: 'ticket.alreadyResolved', closed: 'ticket.alreadyClosed', cancelled: 'ticket.alreadyCancelled' },
+  take: {
+    open: 'taken',
+    taken: 'ticket.alreadyYours',
+    resolved: 'ticket.alreadyResolved',
+    closed: 'ticket.alreadyClosed',
+    cancelled: 'ticket.alreadyCancelled',
+  },
   resolve: { open: 'resolved', taken: 'resolved', resolved: 'ticket.alreadyResolved', closed: 'ticket.alreadyClosed', cancelled: 'ticket.alreadyCancelled' },
   assign: { open: 'taken', taken: 'taken', resolved: 'ticket.alreadyResolved', closed: 'ticket.alreadyClosed', cancelled: 'ticket.alreadyCancelled' },
   cancel: { open: 'cancelled', taken: 'cancelled', resolved: 'ticket.alreadyResolved', closed: 'ticket.alreadyClosed', cancelled: 'ticket.alreadyCancelled' },

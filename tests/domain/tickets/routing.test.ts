@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ticketCategories } from '../../../src/db/schema/index.js';
 import { createUnit } from '../../../src/domain/org/units.js';
 import { grantRole, revokeRole } from '../../../src/domain/org/members.js';
-import {
-  createCategory,
-  findCategoryByName,
-  inferCategory,
-  listCategories,
-  updateCategory,
-} from '../../../src/domain/tickets/categories.js';
+import { createCategory, findCategoryByName, inferCategory, listCategories, updateCategory } from '../../../src/domain/tickets/categories.js';
 import { escalationTarget, routeTicket, suggestTaker } from '../../../src/domain/tickets/routing.js';
 import { nearestOfKind } from '../../../src/domain/org/units.js';
 import { takeTicket } from '../../../src/domain/tickets/take.js';

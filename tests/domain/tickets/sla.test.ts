@@ -41,10 +41,7 @@ describe('SLA escalation, on the simulated clock', () => {
     expect(getTicket(demo.db, t.id)).toMatchObject({ responsibleUnitId: demo.ids.units.street.id, level: 2 });
 
     const top = await demo.advance(30 * MINUTE); // 10:30: nowhere higher to go
-    expect(demo.textsIn(top, 'street')).toEqual([
-      expect.stringContaining('超时将记为逾期'),
-      expect.stringContaining('已是最高一级'),
-    ]);
+    expect(demo.textsIn(top, 'street')).toEqual([expect.stringContaining('超时将记为逾期'), expect.stringContaining('已是最高一级')]);
     expect(getTicket(demo.db, t.id)).toMatchObject({ responsibleUnitId: demo.ids.units.street.id, dueAt: null });
     // Nothing more about the ticket (the noon patrol check still speaks up).
     expect((await demo.advance(2 * HOUR)).filter((o) => o.text.includes('T1'))).toEqual([]);
@@ -128,7 +125,7 @@ describe('the ticket jobs', () => {
     expect(jobs['ticket-autoclose']).toMatchObject({ cron: '0 * * * *', catchUp: true });
   });
 
-  it('keeps the sweep\'s run records to two days', () => {
+  it("keeps the sweep's run records to two days", () => {
     const demo = ticketsDemo();
     const runs = demo.services.jobs;
     const now = demo.clock.now().getTime();
@@ -148,7 +145,13 @@ describe('the ticket jobs', () => {
     // the 80% warning and the deadline at each level: 09:24, 09:30, 09:54, 10:00, 10:24, 10:30
     expect(sweeps()).toBe(6);
     // nothing resolved, nothing to close: the hourly auto-close is skipped as well
-    expect(demo.db.select().from(jobRuns).where(and(eq(jobRuns.job, 'ticket-autoclose'), eq(jobRuns.outcome, 'ok'))).all()).toHaveLength(0);
+    expect(
+      demo.db
+        .select()
+        .from(jobRuns)
+        .where(and(eq(jobRuns.job, 'ticket-autoclose'), eq(jobRuns.outcome, 'ok')))
+        .all(),
+    ).toHaveLength(0);
   });
 
   it('close a resolved ticket three days on, through the scheduler', async () => {

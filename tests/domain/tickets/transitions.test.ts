@@ -87,31 +87,96 @@ describe('who may do what', () => {
   it.each([
     ['a neighbour taking', (d: ReturnType<typeof ticketsDemo>, id: number) => takeTicket(d.as('wang'), id), 'FORBIDDEN', 'ticket.takeForbiddenFollow'],
     ['the reporter taking', (d: ReturnType<typeof ticketsDemo>, id: number) => takeTicket(d.as('jin'), id), 'FORBIDDEN', 'ticket.takeForbiddenOwn'],
-    ['another grid\'s worker taking', (d: ReturnType<typeof ticketsDemo>, id: number) => takeTicket(d.as('chen'), id), 'FORBIDDEN', 'ticket.takeForbidden'],
+    ["another grid's worker taking", (d: ReturnType<typeof ticketsDemo>, id: number) => takeTicket(d.as('chen'), id), 'FORBIDDEN', 'ticket.takeForbidden'],
     ['a merchant taking', (d: ReturnType<typeof ticketsDemo>, id: number) => takeTicket(d.as('barber'), id), 'FORBIDDEN', 'ticket.takeForbiddenFollow'],
-    ['the reporter resolving', (d: ReturnType<typeof ticketsDemo>, id: number) => resolveTicket(d.as('jin'), id), 'FORBIDDEN', 'ticket.resolveOpenForbiddenOwn'],
-    ['a neighbour resolving', (d: ReturnType<typeof ticketsDemo>, id: number) => resolveTicket(d.as('wang'), id), 'FORBIDDEN', 'ticket.resolveOpenForbiddenFollow'],
-    ['another grid\'s worker resolving', (d: ReturnType<typeof ticketsDemo>, id: number) => resolveTicket(d.as('chen'), id), 'FORBIDDEN', 'ticket.resolveOpenForbidden'],
-    ['another grid\'s worker backing', (d: ReturnType<typeof ticketsDemo>, id: number) => plusOneTicket(d.as('chen'), id), 'FORBIDDEN', 'ticket.plusOneForbidden'],
+    [
+      'the reporter resolving',
+      (d: ReturnType<typeof ticketsDemo>, id: number) => resolveTicket(d.as('jin'), id),
+      'FORBIDDEN',
+      'ticket.resolveOpenForbiddenOwn',
+    ],
+    [
+      'a neighbour resolving',
+      (d: ReturnType<typeof ticketsDemo>, id: number) => resolveTicket(d.as('wang'), id),
+      'FORBIDDEN',
+      'ticket.resolveOpenForbiddenFollow',
+    ],
+    [
+      "another grid's worker resolving",
+      (d: ReturnType<typeof ticketsDemo>, id: number) => resolveTicket(d.as('chen'), id),
+      'FORBIDDEN',
+      'ticket.resolveOpenForbidden',
+    ],
+    [
+      "another grid's worker backing",
+      (d: ReturnType<typeof ticketsDemo>, id: number) => plusOneTicket(d.as('chen'), id),
+      'FORBIDDEN',
+      'ticket.plusOneForbidden',
+    ],
     ['a resident noting', (d: ReturnType<typeof ticketsDemo>, id: number) => addNote(d.as('wang'), id, { note: 'x' }), 'FORBIDDEN', 'ticket.noteForbidden'],
-    ['a resident recategorising', (d: ReturnType<typeof ticketsDemo>, id: number) => recategorizeTicket(d.as('jin'), id, { category: '停车' }), 'FORBIDDEN', 'ticket.categorizeForbidden'],
+    [
+      'a resident recategorising',
+      (d: ReturnType<typeof ticketsDemo>, id: number) => recategorizeTicket(d.as('jin'), id, { category: '停车' }),
+      'FORBIDDEN',
+      'ticket.categorizeForbidden',
+    ],
     ['someone else cancelling', (d: ReturnType<typeof ticketsDemo>, id: number) => cancelTicket(d.as('wang'), id), 'FORBIDDEN', 'ticket.cancelForbidden'],
     ['rating before 办结', (d: ReturnType<typeof ticketsDemo>, id: number) => rateTicket(d.as('jin'), id, { rating: 5 }), 'CONFLICT', 'ticket.rateTooEarly'],
     ['rating 7', (d: ReturnType<typeof ticketsDemo>, id: number) => rateTicket(d.as('jin'), id, { rating: 7 }), 'INVALID_INPUT', 'ticket.badRating'],
     ['rating 0', (d: ReturnType<typeof ticketsDemo>, id: number) => rateTicket(d.as('jin'), id, { rating: 0 }), 'INVALID_INPUT', 'ticket.badRating'],
     ['rating 4.5', (d: ReturnType<typeof ticketsDemo>, id: number) => rateTicket(d.as('jin'), id, { rating: 4.5 }), 'INVALID_INPUT', 'ticket.badRating'],
-    ['rating someone else\'s ticket', (d: ReturnType<typeof ticketsDemo>, id: number) => rateTicket(d.as('wang'), id, { rating: 5 }), 'FORBIDDEN', 'ticket.rateForbidden'],
+    [
+      "rating someone else's ticket",
+      (d: ReturnType<typeof ticketsDemo>, id: number) => rateTicket(d.as('wang'), id, { rating: 5 }),
+      'FORBIDDEN',
+      'ticket.rateForbidden',
+    ],
     ['reopening an open ticket', (d: ReturnType<typeof ticketsDemo>, id: number) => reopenTicket(d.as('jin'), id), 'CONFLICT', 'ticket.reopenActive'],
-    ['reopening someone else\'s', (d: ReturnType<typeof ticketsDemo>, id: number) => reopenTicket(d.as('wang'), id), 'FORBIDDEN', 'ticket.reopenForbidden'],
+    ["reopening someone else's", (d: ReturnType<typeof ticketsDemo>, id: number) => reopenTicket(d.as('wang'), id), 'FORBIDDEN', 'ticket.reopenForbidden'],
     ['backing your own', (d: ReturnType<typeof ticketsDemo>, id: number) => plusOneTicket(d.as('jin'), id), 'CONFLICT', 'ticket.plusOneOwn'],
     ['an unknown ref', (d: ReturnType<typeof ticketsDemo>, id: number) => takeTicket(d.as('li'), id + 99), 'NOT_FOUND', 'ticket.notFound'],
-    ['a note with nothing in it', (d: ReturnType<typeof ticketsDemo>, id: number) => addNote(d.as('li'), id, { note: '  ' }), 'INVALID_INPUT', 'ticket.noteRequired'],
-    ['an unknown category', (d: ReturnType<typeof ticketsDemo>, id: number) => recategorizeTicket(d.as('li'), id, { category: '火星' }), 'NOT_FOUND', 'ticket.unknownCategory'],
-    ['the same category', (d: ReturnType<typeof ticketsDemo>, id: number) => recategorizeTicket(d.as('li'), id, { category: '市政照明' }), 'CONFLICT', 'ticket.sameCategory'],
-    ['staff cancelling without a reason', (d: ReturnType<typeof ticketsDemo>, id: number) => cancelTicket(d.as('li'), id), 'INVALID_INPUT', 'ticket.cancelReasonRequired'],
-    ['a job reporting', (d: ReturnType<typeof ticketsDemo>) => reportTicket(d.system, { unitId: d.ids.units.grid1.id, roomId: null, text: 'x' }), 'FORBIDDEN', 'ticket.memberOnly'],
-    ['an empty report', (d: ReturnType<typeof ticketsDemo>) => reportTicket(d.as('jin'), { unitId: d.ids.units.grid1.id, roomId: null, text: '   ' }), 'INVALID_INPUT', 'ticket.textRequired'],
-    ['a report too long', (d: ReturnType<typeof ticketsDemo>) => reportTicket(d.as('jin'), { unitId: d.ids.units.grid1.id, roomId: null, text: '灯'.repeat(501) }), 'INVALID_INPUT', 'ticket.textTooLong'],
+    [
+      'a note with nothing in it',
+      (d: ReturnType<typeof ticketsDemo>, id: number) => addNote(d.as('li'), id, { note: '  ' }),
+      'INVALID_INPUT',
+      'ticket.noteRequired',
+    ],
+    [
+      'an unknown category',
+      (d: ReturnType<typeof ticketsDemo>, id: number) => recategorizeTicket(d.as('li'), id, { category: '火星' }),
+      'NOT_FOUND',
+      'ticket.unknownCategory',
+    ],
+    [
+      'the same category',
+      (d: ReturnType<typeof ticketsDemo>, id: number) => recategorizeTicket(d.as('li'), id, { category: '市政照明' }),
+      'CONFLICT',
+      'ticket.sameCategory',
+    ],
+    [
+      'staff cancelling without a reason',
+      (d: ReturnType<typeof ticketsDemo>, id: number) => cancelTicket(d.as('li'), id),
+      'INVALID_INPUT',
+      'ticket.cancelReasonRequired',
+    ],
+    [
+      'a job reporting',
+      (d: ReturnType<typeof ticketsDemo>) => reportTicket(d.system, { unitId: d.ids.units.grid1.id, roomId: null, text: 'x' }),
+      'FORBIDDEN',
+      'ticket.memberOnly',
+    ],
+    [
+      'an empty report',
+      (d: ReturnType<typeof ticketsDemo>) => reportTicket(d.as('jin'), { unitId: d.ids.units.grid1.id, roomId: null, text: '   ' }),
+      'INVALID_INPUT',
+      'ticket.textRequired',
+    ],
+    [
+      'a report too long',
+      (d: ReturnType<typeof ticketsDemo>) => reportTicket(d.as('jin'), { unitId: d.ids.units.grid1.id, roomId: null, text: '灯'.repeat(501) }),
+      'INVALID_INPUT',
+      'ticket.textTooLong',
+    ],
   ])('refuses %s', (_what, act, code, key) => {
     const { demo, t } = setup();
     const before = eventsOf(demo.db, t.id).length;
@@ -130,7 +195,9 @@ describe('who may do what', () => {
     const { demo, t } = setup();
     takeTicket(demo.as('li'), t.id);
     expect(() => takeTicket(demo.as('li'), t.id)).toThrow(/ticket.alreadyYours/);
-    expect(() => takeTicket(demo.as('zhao'), t.id)).toThrow(expect.objectContaining({ key: 'ticket.alreadyTaken', params: expect.objectContaining({ name: '网格员小李' }) }));
+    expect(() => takeTicket(demo.as('zhao'), t.id)).toThrow(
+      expect.objectContaining({ key: 'ticket.alreadyTaken', params: expect.objectContaining({ name: '网格员小李' }) }),
+    );
   });
 
   it('lets the taker or staff above resolve, not a fellow grid worker', () => {
@@ -181,7 +248,7 @@ describe('附议 is for neighbours', () => {
   };
   const memberOf = (ctx: Ctx) => (ctx.actor.kind === 'member' ? ctx.actor.memberId : -1);
 
-  it('lets people of the ticket\'s grid, a building in it or a unit above follow it; not another grid', () => {
+  it("lets people of the ticket's grid, a building in it or a unit above follow it; not another grid", () => {
     const demo = ticketsDemo();
     const { grid1, grid2, building3, community } = demo.ids.units;
     const t = demo.report('jin', '我家楼上302天天半夜吵架');
@@ -196,7 +263,13 @@ describe('附议 is for neighbours', () => {
     expect(refused.plusOnes).toBe(3);
     expect(mayFollow(demo.db, memberOf(otherGrid), refused)).toBe(false);
     expect(mayView(demo.db, memberOf(otherGrid), refused)).toBe(false);
-    expect(demo.db.select().from(ticketFollowers).all().map((f) => f.memberId)).not.toContain(memberOf(otherGrid));
+    expect(
+      demo.db
+        .select()
+        .from(ticketFollowers)
+        .all()
+        .map((f) => f.memberId),
+    ).not.toContain(memberOf(otherGrid));
     expect(eventsOf(demo.db, t.id).filter((e) => e.kind === 'plusone')).toHaveLength(3);
 
     // A ticket from building 3 is its grid's business: a neighbour elsewhere in grid 1 may follow it.
@@ -205,7 +278,7 @@ describe('附议 is for neighbours', () => {
     expect(() => plusOneTicket(otherGrid, fromBuilding.id)).toThrow(/ticket.plusOneForbidden/);
   });
 
-  it('refuses an outsider before saying anything about the ticket\'s state', () => {
+  it("refuses an outsider before saying anything about the ticket's state", () => {
     const demo = ticketsDemo();
     const t = demo.report('jin', '3号楼路灯坏了');
     resolveTicket(demo.as('li'), t.id);
@@ -213,13 +286,19 @@ describe('附议 is for neighbours', () => {
     expect(() => plusOneTicket(demo.as('wang'), t.id)).toThrow(/ticket.alreadyResolved/);
   });
 
-  it('posts a follower\'s news only to a group of the ticket\'s grid or above', () => {
+  it("posts a follower's news only to a group of the ticket's grid or above", () => {
     const demo = ticketsDemo();
     const t = demo.report('jin', '3号楼路灯坏了');
     grantRole(demo.system, { memberId: demo.ids.members.wang.id, role: 'resident', unitId: demo.ids.units.grid2.id });
     plusOneTicket(demo.as('wang'), t.id, { roomId: demo.roomId('grid-2') });
     plusOneTicket(demo.as('yang'), t.id, { roomId: demo.roomId('grid-1') });
-    const rooms = new Map(demo.db.select().from(ticketFollowers).all().map((f) => [f.memberId, f.roomId]));
+    const rooms = new Map(
+      demo.db
+        .select()
+        .from(ticketFollowers)
+        .all()
+        .map((f) => [f.memberId, f.roomId]),
+    );
     expect(rooms.get(demo.ids.members.wang.id)).toBeNull();
     expect(rooms.get(demo.ids.members.yang.id)).toBe(demo.roomId('grid-1'));
   });

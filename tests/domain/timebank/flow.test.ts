@@ -264,7 +264,9 @@ describe('reporting and confirming hours', () => {
     const demo = demoDomain();
     const task = reportedWish(demo, 9 * 60);
     expect(demo.outboxTo('grid-1-staff').at(-1)).toContain('超过单次 8小时 上限');
-    expect(() => confirmCompletion(demo.as('wang'), { taskId: task.id })).toThrowError(expect.objectContaining({ key: 'confirm.overCap', params: { ref: 'W1', cap: 8 } }));
+    expect(() => confirmCompletion(demo.as('wang'), { taskId: task.id })).toThrowError(
+      expect.objectContaining({ key: 'confirm.overCap', params: { ref: 'W1', cap: 8 } }),
+    );
     confirmCompletion(demo.as('li'), { taskId: task.id });
     expect(points(demo, 'yang')).toBe(90);
   });
@@ -369,7 +371,10 @@ describe('leaderboard', () => {
     confirmCompletion(demo.as('wang'), { taskId: march.id });
     demo.clock.set(new Date('2026-04-01T08:00:00+08:00')); // still March 31 in UTC
     const april = postTask(demo.as('li'), { unitId: units.grid1.id, title: '巡逻', slots: 2 });
-    for (const [who, minutes] of [['jin', 60], ['yang', 120]] as const) {
+    for (const [who, minutes] of [
+      ['jin', 60],
+      ['yang', 120],
+    ] as const) {
       claimTask(demo.as(who), { taskId: april.id });
       completeTask(demo.as(who), { taskId: april.id, minutes });
     }

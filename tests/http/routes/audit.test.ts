@@ -19,7 +19,9 @@ describe('GET /audit', () => {
     expect(seeded.body.data).toHaveLength(5);
     const since = await h.call('GET', `/audit?from=${encodeURIComponent(new Date(h.clock.now().getTime() - 1000).toISOString())}`, { token: h.tokens.root });
     expect(since.body.data).toEqual([]);
-    const before = await h.call('GET', `/audit?to=${encodeURIComponent(h.clock.now().toISOString())}&targetType=unit&targetId=${created.body.id}`, { token: h.tokens.root });
+    const before = await h.call('GET', `/audit?to=${encodeURIComponent(h.clock.now().toISOString())}&targetType=unit&targetId=${created.body.id}`, {
+      token: h.tokens.root,
+    });
     expect(before.body.data).toHaveLength(1);
   });
 
@@ -29,7 +31,9 @@ describe('GET /audit', () => {
     await h.call('POST', '/broadcasts', { token: h.tokens.street, body: { unitId: h.ids.units.grid2.id, text: 'b' } });
     await h.call('POST', '/binding-codes', { token: h.tokens.grid2, body: { unitId: h.ids.units.grid2.id } });
     const seen = async (token: string) =>
-      (await h.call('GET', '/audit?limit=500', { token })).body.data.map((a: { action: string; targetType: string; targetId: string }) => `${a.action} ${a.targetType}:${a.targetId}`);
+      (await h.call('GET', '/audit?limit=500', { token })).body.data.map(
+        (a: { action: string; targetType: string; targetId: string }) => `${a.action} ${a.targetType}:${a.targetId}`,
+      );
     const grid2 = await seen(h.tokens.grid2);
     expect(grid2).toContain(`broadcast.send unit:${h.ids.units.grid2.id}`);
     expect(grid2).not.toContain(`broadcast.send unit:${h.ids.units.grid1.id}`);
@@ -79,7 +83,11 @@ describe('GET /audit', () => {
     addPhotos(as(h, 'wang'), ticket.id, [file]);
     plusOneTicket(as(h, 'yang'), ticket.id);
     const entries = async (token: string, query = '') =>
-      (await h.call('GET', `/audit?targetType=ticket&targetId=${ticket.id}${query}`, { token })).body.data as { action: string; actorId: string | null; data: unknown }[];
+      (await h.call('GET', `/audit?targetType=ticket&targetId=${ticket.id}${query}`, { token })).body.data as {
+        action: string;
+        actorId: string | null;
+        data: unknown;
+      }[];
     const staff = await entries(h.tokens.staff);
     expect(staff.map((e) => [e.action, e.actorId])).toEqual([
       ['ticket.plusone', String(h.ids.members.yang.id)],

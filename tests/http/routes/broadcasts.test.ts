@@ -43,7 +43,12 @@ describe('POST /broadcasts', () => {
     const h = apiHarness();
     await h.call('POST', '/broadcasts', { token: h.tokens.staff, body: { unitId: h.ids.units.grid1.id, text: '停水通知' } });
     const audit = await h.call('GET', '/audit?action=broadcast.send', { token: h.tokens.staff });
-    expect(audit.body.data[0]).toMatchObject({ actorKind: 'token', targetType: 'unit', targetId: String(h.ids.units.grid1.id), data: { rooms: 2, text: '停水通知' } });
+    expect(audit.body.data[0]).toMatchObject({
+      actorKind: 'token',
+      targetType: 'unit',
+      targetId: String(h.ids.units.grid1.id),
+      data: { rooms: 2, text: '停水通知' },
+    });
   });
 
   it.each([

@@ -64,7 +64,14 @@ describe('PATCH /categories/{id}', () => {
       token: h.tokens.root,
       body: { keywords: ['停车', '堵车'], takeMinutes: 15, resolveMinutes: 120, startLevel: 'community', urgent: true },
     });
-    expect(answer.body).toMatchObject({ name: '停车', keywords: ['停车', '堵车'], takeMinutes: 15, resolveMinutes: 120, startLevel: 'community', urgent: true });
+    expect(answer.body).toMatchObject({
+      name: '停车',
+      keywords: ['停车', '堵车'],
+      takeMinutes: 15,
+      resolveMinutes: 120,
+      startLevel: 'community',
+      urgent: true,
+    });
     const t = report(h, 'jin', '小区门口堵车');
     expect(t).toMatchObject({ categoryId: 4, responsibleUnitId: h.ids.units.community.id });
   });

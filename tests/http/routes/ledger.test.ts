@@ -28,7 +28,11 @@ describe('POST /ledger/adjustments', () => {
     expect(balanceOf(h.services.db, poolAccount(h.ids.units.grid1.id))).toBe(-50);
     const deducted = await h.call('POST', '/ledger/adjustments', { token: h.tokens.community, body: adjustment(h, { points: -20, reason: '重复发放' }) });
     expect(deducted.body.balance).toBe(30);
-    const audited = h.services.db.select().from(auditLog).all().filter((a) => a.action === 'ledger.adjust');
+    const audited = h.services.db
+      .select()
+      .from(auditLog)
+      .all()
+      .filter((a) => a.action === 'ledger.adjust');
     expect(audited.map((a) => [a.actorKind, (a.data as { reason: string }).reason])).toEqual([
       ['token', '认养花园一季'],
       ['token', '重复发放'],
@@ -112,7 +116,9 @@ describe('GET /members/{id}/ledger', () => {
     await h.call('POST', '/ledger/adjustments', { token: h.tokens.community, body: { memberId: jin, points: 30, reason: '认养花园' } });
     buy(h, 'jin');
     const lines = (await h.call('GET', `/members/${jin}/ledger`, { token: h.tokens.staff })).body.data;
-    const communityTokenId = (await h.call('GET', '/tokens?limit=500', { token: h.tokens.root })).body.data.find((t: { label: string }) => t.label === `admin@${h.ids.units.community.id}`).id;
+    const communityTokenId = (await h.call('GET', '/tokens?limit=500', { token: h.tokens.root })).body.data.find(
+      (t: { label: string }) => t.label === `admin@${h.ids.units.community.id}`,
+    ).id;
     expect(lines.map((l: { reason: string; actorKind: string; actorId: string }) => [l.reason, l.actorKind, l.actorId])).toEqual([
       ['redeem', 'member', String(jin)],
       ['adjust', 'member', String(h.ids.members.admin.id)], // the fixture's grant, made as the street's admin

@@ -57,7 +57,11 @@ describe('POST /members', () => {
     });
     expect(answer.status).toBe(201);
     expect(answer.body).toMatchObject({ name: '张大爷', phone: '13800000000', language: 'zh', roles: [{ role: 'resident', unitName: '3号楼' }] });
-    const audit = h.services.db.select().from(auditLog).where(eq(auditLog.targetId, String(answer.body.id))).all();
+    const audit = h.services.db
+      .select()
+      .from(auditLog)
+      .where(eq(auditLog.targetId, String(answer.body.id)))
+      .all();
     expect(audit.map((a) => [a.action, a.actorKind])).toEqual([
       ['member.create', 'token'],
       ['role.grant', 'token'],
@@ -156,7 +160,9 @@ describe('roles', () => {
   it('answers unknown members and units with 404', async () => {
     const h = apiHarness();
     expect((await h.call('POST', '/members/999/roles', { token: h.tokens.root, body: { role: 'resident', unitId: h.ids.units.grid1.id } })).status).toBe(404);
-    expect((await h.call('POST', `/members/${h.ids.members.jin.id}/roles`, { token: h.tokens.root, body: { role: 'resident', unitId: 777 } })).status).toBe(404);
+    expect((await h.call('POST', `/members/${h.ids.members.jin.id}/roles`, { token: h.tokens.root, body: { role: 'resident', unitId: 777 } })).status).toBe(
+      404,
+    );
     expect((await h.call('DELETE', '/members/999/roles/1', { token: h.tokens.root })).status).toBe(404);
   });
 });

@@ -9,18 +9,23 @@ import { START } from '../../helpers/services.js';
 import { as, buy, report } from '../fixtures.js';
 import { apiHarness } from '../harness.js';
 
-const q = (params: Record<string, string | number>) => '?' + new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string])).toString();
+const q = (params: Record<string, string | number>) =>
+  '?' + new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)] as [string, string])).toString();
 
 describe('GET /reports/tickets', () => {
-  it("gives the ticket numbers of a subtree over a window", async () => {
+  it('gives the ticket numbers of a subtree over a window', async () => {
     const h = apiHarness();
     const t = report(h, 'jin', '3号楼路灯坏了');
     h.clock.advance(10 * MINUTE);
     takeTicket(as(h, 'li'), t.id);
     report(h, 'wang', '2单元水管漏水');
-    const answer = await h.call('GET', `/reports/tickets${q({ unitId: h.ids.units.grid1.id, from: START.toISOString(), to: new Date(START.getTime() + DAY).toISOString() })}`, {
-      token: h.tokens.staff,
-    });
+    const answer = await h.call(
+      'GET',
+      `/reports/tickets${q({ unitId: h.ids.units.grid1.id, from: START.toISOString(), to: new Date(START.getTime() + DAY).toISOString() })}`,
+      {
+        token: h.tokens.staff,
+      },
+    );
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({
       unitId: h.ids.units.grid1.id,

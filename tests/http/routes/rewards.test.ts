@@ -17,7 +17,12 @@ const newReward = (h: Harness, change: Record<string, unknown> = {}) => ({
 });
 
 const movements = (h: Harness, rewardId: number) =>
-  h.services.db.select().from(stockMovements).where(eq(stockMovements.rewardId, rewardId)).all().map((m) => [m.reason, m.delta, m.actorKind, m.note]);
+  h.services.db
+    .select()
+    .from(stockMovements)
+    .where(eq(stockMovements.rewardId, rewardId))
+    .all()
+    .map((m) => [m.reason, m.delta, m.actorKind, m.note]);
 
 describe('GET /rewards', () => {
   it("lists the rewards offered in the caller's subtree, filtered", async () => {
@@ -94,7 +99,10 @@ describe('POST /rewards', () => {
     if (body.merchantId === 'wang') body.merchantId = h.ids.members.wang.id;
     if (body.unitId === 'street') body.unitId = h.ids.units.street.id;
     if (body.unitId === 'grid2') body.unitId = h.ids.units.grid2.id;
-    const answer = await h.call('POST', '/rewards', { token: body.unitId === h.ids.units.grid2.id ? h.token('admin', h.ids.units.grid1.id) : h.tokens.community, body });
+    const answer = await h.call('POST', '/rewards', {
+      token: body.unitId === h.ids.units.grid2.id ? h.token('admin', h.ids.units.grid1.id) : h.tokens.community,
+      body,
+    });
     expect(answer.status, answer.text).toBe(status);
     expect(answer.body.code).toBe(code);
     expect(reconcile(h.services.db).checked.rewards).toBe(2);
@@ -117,7 +125,10 @@ describe('POST /rewards', () => {
 describe('PATCH /rewards/{id}', () => {
   it('changes what a reward is and costs, not its stock', async () => {
     const h = apiHarness();
-    const answer = await h.call('PATCH', '/rewards/1', { token: h.tokens.community, body: { pointsCost: 25, perMemberMonthlyLimit: null, merchantId: h.ids.members.spa.id } });
+    const answer = await h.call('PATCH', '/rewards/1', {
+      token: h.tokens.community,
+      body: { pointsCost: 25, perMemberMonthlyLimit: null, merchantId: h.ids.members.spa.id },
+    });
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({ pointsCost: 25, perMemberMonthlyLimit: null, merchantId: h.ids.members.spa.id, stock: 10, name: '理发券' });
   });
@@ -182,7 +193,10 @@ describe('POST /rewards/{id}/restock', () => {
     expect(back).toMatchObject({ status: 200, body: { active: true, stock: 0 } });
     expect((await h.call('POST', '/rewards/1/restock', { token: h.tokens.root, body: { quantity: 3 } })).body).toMatchObject({ stock: 3, active: true });
     // and PATCH takes it off again, as /archive does, with other changes in the same call
-    expect((await h.call('PATCH', '/rewards/1', { token: h.tokens.root, body: { active: false, pointsCost: 22 } })).body).toMatchObject({ active: false, pointsCost: 22 });
+    expect((await h.call('PATCH', '/rewards/1', { token: h.tokens.root, body: { active: false, pointsCost: 22 } })).body).toMatchObject({
+      active: false,
+      pointsCost: 22,
+    });
     const actions = (await h.call('GET', '/audit?targetType=reward&targetId=1', { token: h.tokens.root })).body.data.map((a: { action: string }) => a.action);
     expect(actions.slice(0, 5)).toEqual(['reward.archive', 'reward.update', 'reward.restock', 'reward.unarchive', 'reward.restock']);
   });

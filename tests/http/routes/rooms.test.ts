@@ -4,15 +4,21 @@ import { rooms } from '../../../src/db/schema/index.js';
 import { seeRoom } from '../../../src/domain/org/rooms.js';
 import { apiHarness, type Harness } from '../harness.js';
 
-const roomId = (h: Harness, platformRoomId: string) =>
-  h.services.db.select().from(rooms).where(eq(rooms.platformRoomId, platformRoomId)).get()!.id;
+const roomId = (h: Harness, platformRoomId: string) => h.services.db.select().from(rooms).where(eq(rooms.platformRoomId, platformRoomId)).get()!.id;
 const platformIds = (body: { data: { platformRoomId: string }[] }) => body.data.map((r) => r.platformRoomId);
 const newGroup = (h: Harness) => seeRoom(h.services.deps, { platform: 'shell', platformRoomId: 'new-group', name: '新群', isPrivate: false });
 
 describe('GET /rooms', () => {
   it("lists the groups of the caller's subtree, never private chats", async () => {
     const h = apiHarness();
-    expect(platformIds((await h.call('GET', '/rooms', { token: h.tokens.root })).body)).toEqual(['grid-1', 'grid-1-staff', 'grid-2', 'grid-2-staff', 'community', 'street']);
+    expect(platformIds((await h.call('GET', '/rooms', { token: h.tokens.root })).body)).toEqual([
+      'grid-1',
+      'grid-1-staff',
+      'grid-2',
+      'grid-2-staff',
+      'community',
+      'street',
+    ]);
     expect(platformIds((await h.call('GET', '/rooms', { token: h.tokens.staff })).body)).toEqual(['grid-1', 'grid-1-staff']);
   });
 
@@ -102,7 +108,13 @@ describe('POST /binding-codes', () => {
     const h = apiHarness();
     const answer = await h.call('POST', '/binding-codes', { token: h.tokens.staff, body: { unitId: h.ids.units.building3.id, purpose: 'residents' } });
     expect(answer.status).toBe(201);
-    expect(answer.body).toMatchObject({ code: expect.stringMatching(/^[2-9A-Z]{8}$/), kind: 'room', unitId: h.ids.units.building3.id, purpose: 'residents', memberId: null });
+    expect(answer.body).toMatchObject({
+      code: expect.stringMatching(/^[2-9A-Z]{8}$/),
+      kind: 'room',
+      unitId: h.ids.units.building3.id,
+      purpose: 'residents',
+      memberId: null,
+    });
     expect(new Date(answer.body.expiresAt).getTime() - h.clock.now().getTime()).toBe(7 * 24 * 3600_000);
     const result = await h.services.core.handle({
       platform: 'shell',

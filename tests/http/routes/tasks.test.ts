@@ -11,14 +11,35 @@ describe('POST /tasks', () => {
     const h = apiHarness();
     const answer = await h.call('POST', '/tasks', { token: h.tokens.staff, body: { unitId: h.ids.units.grid1.id, title: '周五夜间巡逻', slots: 3 } });
     expect(answer.status).toBe(201);
-    expect(answer.body).toMatchObject({ ref: 'W1', kind: 'task', title: '周五夜间巡逻', slots: 3, claimed: 0, requesterId: null, postedBy: null, capMinutes: 480, status: 'open', claims: [], completions: [] });
-    const announced = h.services.db.select().from(outbox).all().filter((r) => r.roomId === 'grid-1');
+    expect(answer.body).toMatchObject({
+      ref: 'W1',
+      kind: 'task',
+      title: '周五夜间巡逻',
+      slots: 3,
+      claimed: 0,
+      requesterId: null,
+      postedBy: null,
+      capMinutes: 480,
+      status: 'open',
+      claims: [],
+      completions: [],
+    });
+    const announced = h.services.db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((r) => r.roomId === 'grid-1');
     expect(announced.at(-1)!.text).toContain('志愿任务 W1');
   });
 
   it('posts once per Idempotency-Key', async () => {
     const h = apiHarness();
-    const send = () => h.call('POST', '/tasks', { token: h.tokens.root, body: { unitId: h.ids.units.grid1.id, title: '义诊', slots: 2 }, headers: { 'idempotency-key': 'fair' } });
+    const send = () =>
+      h.call('POST', '/tasks', {
+        token: h.tokens.root,
+        body: { unitId: h.ids.units.grid1.id, title: '义诊', slots: 2 },
+        headers: { 'idempotency-key': 'fair' },
+      });
     expect((await send()).body.id).toBe((await send()).body.id);
     expect((await h.call('GET', '/tasks', { token: h.tokens.root })).body.data).toHaveLength(1);
   });
@@ -43,7 +64,8 @@ describe('GET /tasks and /tasks/{id}', () => {
     const h = apiHarness();
     postWish(as(h, 'wang'), { unitId: h.ids.units.grid1.id, title: '帮忙买菜' });
     await h.call('POST', '/tasks', { token: h.tokens.root, body: { unitId: h.ids.units.grid2.id, title: '巡逻', slots: 2 } });
-    const refs = async (query = '', token = h.tokens.community) => (await h.call('GET', `/tasks${query}`, { token })).body.data.map((t: { ref: string }) => t.ref);
+    const refs = async (query = '', token = h.tokens.community) =>
+      (await h.call('GET', `/tasks${query}`, { token })).body.data.map((t: { ref: string }) => t.ref);
     expect(await refs()).toEqual(['W2', 'W1']);
     expect(await refs('', h.tokens.staff)).toEqual(['W1']);
     expect(await refs('?kind=wish')).toEqual(['W1']);

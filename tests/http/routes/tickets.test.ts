@@ -9,7 +9,13 @@ import { as, report, roomId } from '../fixtures.js';
 import { apiHarness, type Harness } from '../harness.js';
 
 const refs = (body: { data: { ref: string }[] }) => body.data.map((t) => t.ref);
-const lastTo = (h: Harness, room: string) => h.services.db.select().from(outbox).all().filter((r) => r.roomId === room).at(-1)?.text;
+const lastTo = (h: Harness, room: string) =>
+  h.services.db
+    .select()
+    .from(outbox)
+    .all()
+    .filter((r) => r.roomId === room)
+    .at(-1)?.text;
 
 describe('GET /tickets', () => {
   it("lists the subtree's tickets newest first, filtered by unit, status, category and time", async () => {
@@ -184,6 +190,9 @@ describe('POST /tickets/{id}/cancel', () => {
     const t = report(h, 'jin', '3号楼路灯坏了');
     expect((await h.call('POST', `/tickets/${t.id}/cancel`, { token: h.tokens.root, body: { reason: ' ' } })).status).toBe(400);
     await h.call('POST', `/tickets/${t.id}/cancel`, { token: h.tokens.root, body: { reason: 'x' } });
-    expect((await h.call('POST', `/tickets/${t.id}/cancel`, { token: h.tokens.root, body: { reason: 'x' } })).body).toMatchObject({ status: 409, code: 'CONFLICT' });
+    expect((await h.call('POST', `/tickets/${t.id}/cancel`, { token: h.tokens.root, body: { reason: 'x' } })).body).toMatchObject({
+      status: 409,
+      code: 'CONFLICT',
+    });
   });
 });

@@ -53,8 +53,18 @@ describe('POST /tokens', () => {
 
   it.each([
     ['a merchant token without merchantId', (ids: DemoIds) => ({ role: 'merchant', unitId: ids.units.community.id, label: 'x' }), 400, 'merchantId'],
-    ['merchantId on a staff token', (ids: DemoIds) => ({ role: 'staff', unitId: ids.units.community.id, merchantId: ids.members.spa.id, label: 'x' }), 400, 'merchant'],
-    ['a merchantId who is no merchant', (ids: DemoIds) => ({ role: 'merchant', unitId: ids.units.community.id, merchantId: ids.members.jin.id, label: 'x' }), 400, '金阿姨'],
+    [
+      'merchantId on a staff token',
+      (ids: DemoIds) => ({ role: 'staff', unitId: ids.units.community.id, merchantId: ids.members.spa.id, label: 'x' }),
+      400,
+      'merchant',
+    ],
+    [
+      'a merchantId who is no merchant',
+      (ids: DemoIds) => ({ role: 'merchant', unitId: ids.units.community.id, merchantId: ids.members.jin.id, label: 'x' }),
+      400,
+      '金阿姨',
+    ],
     ['an unknown unit', () => ({ role: 'staff', unitId: 9999, label: 'x' }), 404, '9999'],
     ['an empty label', (ids: DemoIds) => ({ role: 'staff', unitId: ids.units.grid1.id, label: '  ' }), 400, 'label'],
     ['an unknown role', (ids: DemoIds) => ({ role: 'owner', unitId: ids.units.grid1.id, label: 'x' }), 400, 'role'],
@@ -78,7 +88,13 @@ describe('GET /tokens', () => {
     const h = apiHarness();
     const labels = async (token: string) => (await h.call('GET', '/tokens', { token })).body.data.map((t: { label: string }) => t.label);
     const { street, community, grid1, grid2 } = h.ids.units;
-    expect(await labels(h.tokens.root)).toEqual([`admin@${street.id}`, `admin@${community.id}`, `admin@${grid2.id}`, `staff@${grid1.id}`, `merchant@${community.id}`]);
+    expect(await labels(h.tokens.root)).toEqual([
+      `admin@${street.id}`,
+      `admin@${community.id}`,
+      `admin@${grid2.id}`,
+      `staff@${grid1.id}`,
+      `merchant@${community.id}`,
+    ]);
     expect(await labels(h.tokens.community)).toEqual([`admin@${community.id}`, `admin@${grid2.id}`, `staff@${grid1.id}`, `merchant@${community.id}`]);
     expect(await labels(h.tokens.grid2)).toEqual([`admin@${grid2.id}`]);
   });

@@ -5,8 +5,7 @@ import { apiHarness } from '../harness.js';
 describe('GET /units', () => {
   it("lists the caller's subtree", async () => {
     const h = apiHarness();
-    const names = async (token: string, query = '') =>
-      (await h.call('GET', `/units${query}`, { token })).body.data.map((u: { name: string }) => u.name);
+    const names = async (token: string, query = '') => (await h.call('GET', `/units${query}`, { token })).body.data.map((u: { name: string }) => u.name);
     expect(await names(h.tokens.root)).toEqual(['沈家门街道', '荷东社区', '荷东第一网格', '3号楼', '荷东第二网格']);
     expect(await names(h.tokens.staff)).toEqual(['荷东第一网格', '3号楼']);
     expect(await names(h.tokens.community, `?parent=${h.ids.units.community.id}`)).toEqual(['荷东第一网格', '荷东第二网格']);
@@ -43,7 +42,14 @@ describe('POST /units', () => {
       body: { parentId: h.ids.units.community.id, kind: 'grid', name: ' 荷东第三网格 ', pointsPerHour: 15 },
     });
     expect(answer.status).toBe(201);
-    expect(answer.body).toMatchObject({ parentId: h.ids.units.community.id, kind: 'grid', name: '荷东第三网格', depth: 2, pointsPerHour: 15, effectivePointsPerHour: 15 });
+    expect(answer.body).toMatchObject({
+      parentId: h.ids.units.community.id,
+      kind: 'grid',
+      name: '荷东第三网格',
+      depth: 2,
+      pointsPerHour: 15,
+      effectivePointsPerHour: 15,
+    });
     expect((await h.call('GET', `/units/${answer.body.id}`, { token: h.tokens.community })).status).toBe(200);
   });
 
@@ -111,7 +117,7 @@ describe('the kinds of the tree and the unit a token stands on', () => {
     ['its points rate', { pointsPerHour: 100_000 }],
     ['its name', { name: '荷东二网格' }],
     ['its place', { parentId: 2 }],
-  ])("refuses a token changing %s on its own unit, and lets the token above do it", async (_, body) => {
+  ])('refuses a token changing %s on its own unit, and lets the token above do it', async (_, body) => {
     const h = apiHarness();
     const { grid2 } = h.ids.units;
     const own = await h.call('PATCH', `/units/${grid2.id}`, { token: h.tokens.grid2, body, headers: { 'accept-language': 'zh' } });

@@ -11,7 +11,13 @@ import { apiHarness, type Harness } from '../harness.js';
 /** How a list shows an unused code to tokens other than its merchant's. */
 const masked = (code: string) => `${code.slice(0, 2)}****${code.slice(-2)}`;
 const points = (h: Harness, memberId: number) => balanceOf(h.services.db, memberAccount(memberId));
-const lastTo = (h: Harness, room: string) => h.services.db.select().from(outbox).all().filter((r) => r.roomId === room).at(-1)?.text;
+const lastTo = (h: Harness, room: string) =>
+  h.services.db
+    .select()
+    .from(outbox)
+    .all()
+    .filter((r) => r.roomId === room)
+    .at(-1)?.text;
 
 describe('GET /vouchers', () => {
   it.each([
@@ -40,7 +46,8 @@ describe('GET /vouchers', () => {
     const c = buy(h, 'jin');
     verifyVoucher(as(h, 'barber'), { code: c.code });
     refundVoucher(as(h, 'jin'), { code: b.code });
-    const codes = async (query = '', token = h.tokens.community) => (await h.call('GET', `/vouchers${query}`, { token })).body.data.map((v: { code: string }) => v.code);
+    const codes = async (query = '', token = h.tokens.community) =>
+      (await h.call('GET', `/vouchers${query}`, { token })).body.data.map((v: { code: string }) => v.code);
     // used and cancelled codes are harmless; an unused one is masked
     expect(await codes()).toEqual([c.code, b.code, masked(a.code)]);
     expect(await codes(`?memberId=${h.ids.members.jin.id}`)).toEqual([c.code, b.code]);
