@@ -225,20 +225,23 @@ const USAGE = `npm start [-- options]   (every setting is also an environment va
   --no-seed     do not seed the demo neighbourhood into an empty database (LINLI_SEED=off)
   -h, --help    this text`;
 
+const parseStartArgs = (args: string[]) =>
+  parseArgs({
+    args,
+    options: {
+      db: { type: 'string' },
+      port: { type: 'string' },
+      'no-seed': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+
 /** `npm start`'s flags, as start options; a wrong one is a ConfigError that says what is expected. */
 export function startOptionsFromArgs(args: string[]): StartOptions | 'help' {
-  let values;
+  let values: ReturnType<typeof parseStartArgs>['values'];
   try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        db: { type: 'string' },
-        port: { type: 'string' },
-        'no-seed': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }));
+    ({ values } = parseStartArgs(args));
   } catch (error) {
     throw new ConfigError([`${(error as Error).message}; \`npm start -- --help\` lists the options`]);
   }

@@ -82,9 +82,9 @@ describe('docs/configuration.md', () => {
 
 describe('docs/admin-api.md', () => {
   const doc = read('docs/admin-api.md');
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   /** "GET /units" must not count as documented just because "GET /units/{id}" is. */
-  const documented = (method: string, path: string) => new RegExp(`${method} ${escape(path)}(?![\\w/{.-])`).test(doc);
+  const documented = (method: string, path: string) => new RegExp(`${method} ${escapeRegExp(path)}(?![\\w/{.-])`).test(doc);
 
   it('names every route of the OpenAPI document, with its method', async () => {
     const h = apiHarness();

@@ -68,7 +68,7 @@ export class WechatLifecycle {
     };
     bot.on('scan', (qrcode, status) => this.#onScan(qrcode, status));
     bot.on('login', (user) => this.#onLogin(user.name()));
-    bot.on('logout', (user, reason) => this.#onLogout(reason ?? 'logout'));
+    bot.on('logout', (_user, reason) => this.#onLogout(reason ?? 'logout'));
     // Errors of one message or contact come from wechaty itself; errors of the puppet mean the connection.
     // wechaty repeats the puppet's errors as its own, and reports them first: look once the puppet has spoken.
     bot.on('error', (error) => {

@@ -33,6 +33,7 @@ export class ChatCore extends ChatPort {
   readonly #byName: Map<string, CommandDef>;
   readonly #consumers: readonly AttachmentConsumer<unknown>[];
 
+  // biome-ignore lint/suspicious/noExplicitAny: consumers of different targets share one list; each pairs its own find with its own attach
   constructor(deps: CoreDeps, options: { commands?: readonly CommandDef[]; consumers?: readonly AttachmentConsumer<any>[] } = {}) {
     super(deps);
     this.commands = options.commands ?? defaultCommands;

@@ -30,7 +30,7 @@ describe('outbox dispatcher', () => {
   it('delivers pending rows in order per room and marks them sent', async () => {
     const db = freshDb();
     const clock = new SimulatedClock(START);
-    ['a1', 'a2', 'a3'].forEach((t) => put(db, clock, 'a', t));
+    for (const t of ['a1', 'a2', 'a3']) put(db, clock, 'a', t);
     put(db, clock, 'b', 'b1');
     const { sent, transport } = recorder();
     const dispatcher = new OutboxDispatcher({ db, clock, log: silentLogger });

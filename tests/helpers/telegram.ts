@@ -234,7 +234,14 @@ export class TelegramDriver {
   ): Promise<Message[]> {
     const fileIds = photos.map((bytes, i) => this.api.addFile(`album-${this.api.calls.length}-${i}-${Date.now()}`, bytes));
     const updates = this.updates.album(from, chat, fileIds, caption, captionAt);
-    return this.#expect(chat.id, replies, () => updates.forEach((update) => this.api.push(update)), 'a reply to an album');
+    return this.#expect(
+      chat.id,
+      replies,
+      () => {
+        for (const update of updates) this.api.push(update);
+      },
+      'a reply to an album',
+    );
   }
 
   /**

@@ -117,7 +117,10 @@ describe('concurrent restocks, purchases, uses and refunds', () => {
         ),
       );
     const writeOffs = Array.from({ length: 3 }, () => call(() => restock(-1), 'writtenOff'));
-    const more = Array.from({ length: 10 }, (_, i) => async (): Promise<Done> => (await buyInChat(h, buyers[i]!, rewardId), { kind: 'bought' }));
+    const more = Array.from({ length: 10 }, (_, i) => async (): Promise<Done> => {
+      await buyInChat(h, buyers[i]!, rewardId);
+      return { kind: 'bought' };
+    });
     const second = await together(interleave(use, refund, more, writeOffs));
     const of = (kind: string) => second.filter((o) => o.kind === kind).map((o) => o.answer!);
     const [used, refunded, writtenOff] = [of('used'), of('refunded'), of('writtenOff')];

@@ -17,4 +17,5 @@ commands.push(
 );
 
 /** Who takes images sent on their own, in order of preference. */
+// biome-ignore lint/suspicious/noExplicitAny: consumers of different targets share one list; each pairs its own find with its own attach
 export const attachmentConsumers: AttachmentConsumer<any>[] = [ticketPhotoConsumer, patrolPhotoConsumer];

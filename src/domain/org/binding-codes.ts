@@ -21,10 +21,11 @@ export type BindingTarget = { unitId: number; purpose: RoomPurpose } | { memberI
 export function createBindingCode(ctx: Ctx, target: BindingTarget, ttlMs = DEFAULT_CODE_TTL_MS): BindingCode {
   return inTransaction(ctx.db, () => {
     const now = ctx.clock.now();
+    // Both lookups throw NOT_FOUND for a target that does not exist.
     const values =
       'unitId' in target
-        ? (getUnit(ctx.db, target.unitId), { kind: 'room' as const, unitId: target.unitId, purpose: target.purpose })
-        : (getMember(ctx.db, target.memberId), { kind: 'member' as const, memberId: target.memberId });
+        ? { kind: 'room' as const, unitId: getUnit(ctx.db, target.unitId).id, purpose: target.purpose }
+        : { kind: 'member' as const, memberId: getMember(ctx.db, target.memberId).id };
     const row = ctx.db
       .insert(bindingCodes)
       .values({ code: randomCode(BINDING_CODE_LENGTH), ...values, createdAt: now, expiresAt: new Date(now.getTime() + ttlMs) })

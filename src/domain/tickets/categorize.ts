@@ -22,7 +22,7 @@ export function recategorizeTicket(ctx: Ctx, ticketId: number, input: { category
     const ref = ticketRef(ticket.id);
     transition(ctx, ticket, 'categorize');
     const category = findCategoryByName(ctx.db, input.category);
-    if (!category || !category.active) {
+    if (!category?.active) {
       const names = listCategories(ctx.db, { activeOnly: true }).map((c) => c.name);
       throw new DomainError('NOT_FOUND', 'ticket.unknownCategory', { name: input.category.trim(), names });
     }

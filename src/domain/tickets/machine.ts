@@ -177,6 +177,8 @@ function isAmong(ctx: Ctx, ticket: Ticket, who: readonly Who[]): boolean {
         return memberId !== undefined && isStaffAbove(ctx.db, memberId, ticket);
       case 'neighbour':
         return memberId !== undefined && mayFollow(ctx.db, memberId, ticket);
+      default:
+        return false;
     }
   });
 }

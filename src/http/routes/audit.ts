@@ -14,13 +14,10 @@ export const AuditEntrySchema = z
     id: z.number().int(),
     at: Instant,
     actorKind: z.enum(['member', 'token', 'system']),
-    actorId: z
-      .string()
-      .nullable()
-      .openapi({
-        description:
-          "A member id, a token id (0: LINLI_ADMIN_TOKEN) or a job's name; null for an anonymous reporter's own actions on their ticket (and those of someone whose 附议 came from an anonymous report), except to admin tokens",
-      }),
+    actorId: z.string().nullable().openapi({
+      description:
+        "A member id, a token id (0: LINLI_ADMIN_TOKEN) or a job's name; null for an anonymous reporter's own actions on their ticket (and those of someone whose 附议 came from an anonymous report), except to admin tokens",
+    }),
     action: z.string().openapi({ example: 'unit.create' }),
     targetType: z.string().openapi({ example: 'unit' }),
     targetId: z.string(),

@@ -42,14 +42,9 @@ const Adjustment = z
       .refine((p) => p !== 0, { error: 'api.issue.notZero' })
       .openapi({ description: 'Positive grants from the unit’s pool; negative deducts back to it', example: 50 }),
     reason: visibleText(200).openapi({ description: 'Shown in the member’s statement', example: '认养花园一季' }),
-    unitId: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .openapi({
-        description: "Whose pool: a unit the member belongs to (they hold a role on it or below). Default: the token's unit; a whole-tree token must name one.",
-      }),
+    unitId: z.number().int().positive().optional().openapi({
+      description: "Whose pool: a unit the member belongs to (they hold a role on it or below). Default: the token's unit; a whole-tree token must name one.",
+    }),
   })
   .openapi('Adjustment');
 

@@ -31,12 +31,9 @@ const TicketReportSchema = z
     byCategory: z.array(z.object({ categoryId: z.number().int(), name: z.string(), count: z.number().int() })),
     timeToTake: Durations.openapi({ description: 'From report to the first 接单 (or 派单)' }),
     timeToResolve: Durations.openapi({ description: 'From report to the first 办结' }),
-    withinSla: z
-      .object({ resolved: z.number().int(), within: z.number().int(), overdue: z.number().int(), share: z.number().nullable() })
-      .openapi({
-        description:
-          'Resolved before any deadline was missed (`within`), of those resolved and those unresolved with a deadline missed before `to` (`overdue`)',
-      }),
+    withinSla: z.object({ resolved: z.number().int(), within: z.number().int(), overdue: z.number().int(), share: z.number().nullable() }).openapi({
+      description: 'Resolved before any deadline was missed (`within`), of those resolved and those unresolved with a deadline missed before `to` (`overdue`)',
+    }),
     escalations: z
       .object({
         total: z.number().int(),

@@ -1,7 +1,7 @@
 import { and, count, desc, eq, gte, lt } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { createRoute, z } from '@hono/zod-openapi';
-import { type Db } from '../../db/client.js';
+import type { Db } from '../../db/client.js';
 import { members, TICKET_EVENT_KINDS, TICKET_STATUSES, ticketCategories, ticketPhotos, tickets } from '../../db/schema/index.js';
 import { assignTicket } from '../../domain/tickets/assign.js';
 import { cancelTicket } from '../../domain/tickets/cancel.js';
@@ -56,13 +56,10 @@ const TicketEventSchema = z
     toStatus: z.enum(TICKET_STATUSES).nullable(),
     unitId: z.number().int().openapi({ description: 'The unit responsible after the event' }),
     actorKind: z.enum(['member', 'token', 'system']),
-    actorId: z
-      .string()
-      .nullable()
-      .openapi({
-        description:
-          "A member id, a token id or a job's name; null for the events of an anonymous reporter, or of someone whose 附议 came from an anonymous report, except to admin tokens",
-      }),
+    actorId: z.string().nullable().openapi({
+      description:
+        "A member id, a token id or a job's name; null for the events of an anonymous reporter, or of someone whose 附议 came from an anonymous report, except to admin tokens",
+    }),
     byReporter: z.boolean(),
     note: z.string().nullable(),
     data: z.record(z.string(), z.unknown()).nullable(),

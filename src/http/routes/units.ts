@@ -29,15 +29,10 @@ const Rate = z.number().int().min(0).max(100_000);
 
 const CreateUnit = z
   .strictObject({
-    parentId: z
-      .number()
-      .int()
-      .positive()
-      .nullable()
-      .openapi({
-        description:
-          'Always given: the parent unit, or null for a new root such as a second street (whole-tree tokens only). Required so that a forgotten parent never makes a root by mistake.',
-      }),
+    parentId: z.number().int().positive().nullable().openapi({
+      description:
+        'Always given: the parent unit, or null for a new root such as a second street (whole-tree tokens only). Required so that a forgotten parent never makes a root by mistake.',
+    }),
     kind: z.enum(UNIT_KINDS),
     name: Name.openapi({ example: '荷东第三网格' }),
     pointsPerHour: Rate.nullable().optional().openapi({ description: 'Points per hour of service; absent or null inherits' }),

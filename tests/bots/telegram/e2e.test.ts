@@ -95,7 +95,7 @@ describe('Telegram end to end: long polling', () => {
 
     notifyRooms(running.services.deps, [room], () => ({ text: '明天上午停水', buttons: [[{ label: '知道了', command: '/help' }]] }), 'test');
     const notice = await api.waitFor(() => api.messagesIn(group.id).find((m) => m.text === '明天上午停水'), 'the outbox delivery');
-    expect(notice.reply_markup?.inline_keyboard[0]![0]).toEqual({ text: '知道了', callback_data: '/help' });
+    expect(notice.reply_markup!.inline_keyboard[0]![0]).toEqual({ text: '知道了', callback_data: '/help' });
   });
 
   it('handles a message redelivered after a restart once', async () => {
@@ -238,7 +238,7 @@ describe('Telegram end to end: buttons and photos', () => {
       'the edited card',
     );
     expect(card.text).toBe('T9 · 处理人：网格员小李');
-    expect(card.reply_markup?.inline_keyboard[0]![0]).toMatchObject({ text: '完成' });
+    expect(card.reply_markup!.inline_keyboard[0]![0]).toMatchObject({ text: '完成' });
   });
 
   it('keeps what a press says in a private chat as a message', async () => {

@@ -56,7 +56,13 @@ describe('报事 on WeChat, with the photo sent after it', () => {
 
   it.each([
     ['from someone else in the group', (g: Grid1) => g.wang],
-    ['more than two minutes later', (g: Grid1) => (g.w.clock.advance(3 * MINUTE), g.jin)],
+    [
+      'more than two minutes later',
+      (g: Grid1) => {
+        g.w.clock.advance(3 * MINUTE);
+        return g.jin;
+      },
+    ],
   ])('leaves an image %s alone', async (_what, sender) => {
     const g = await grid1OnWechat();
     world = g.w;

@@ -46,7 +46,7 @@ const operation = fc.oneof(
       requester: who,
       volunteer: who,
       minutes: fc.integer({ min: 1, max: 600 }),
-      then: fc.constantFrom('confirm', 'staff-confirm', 'dispute-rule', 'leave'),
+      outcome: fc.constantFrom('confirm', 'staff-confirm', 'dispute-rule', 'leave'),
       ruled: fc.integer({ min: 0, max: 600 }),
     }),
   },
@@ -75,7 +75,7 @@ function apply(demo: DemoDomain, step: Operation, run: number): void {
   switch (step.op) {
     case 'grant':
     case 'deduct':
-      return attempt(() =>
+      return void attempt(() =>
         adjust(staff, {
           memberId: demo.ids.members[step.who].id,
           unitId: demo.ids.units.community.id,
@@ -85,13 +85,13 @@ function apply(demo: DemoDomain, step: Operation, run: number): void {
         }),
       );
     case 'redeem':
-      return attempt(() => redeem(demo.as(step.who), { rewardId: step.reward, idempotencyKey: `${step.who}-${step.key}` }));
+      return void attempt(() => redeem(demo.as(step.who), { rewardId: step.reward, idempotencyKey: `${step.who}-${step.key}` }));
     case 'refund': {
       const all = vouchers();
       const voucher = all[step.voucher % Math.max(all.length, 1)];
       if (!voucher) return;
       const actor = step.holder ? { ...demo.system, actor: { kind: 'member' as const, memberId: voucher.holder } } : demo.as(step.who);
-      return attempt(() => refundVoucher(actor, { code: voucher.code }));
+      return void attempt(() => refundVoucher(actor, { code: voucher.code }));
     }
     case 'verify': {
       const all = vouchers();
@@ -100,7 +100,7 @@ function apply(demo: DemoDomain, step: Operation, run: number): void {
       return;
     }
     case 'restock':
-      return attempt(() => restock(staff, { rewardId: step.reward, quantity: step.quantity }));
+      return void attempt(() => restock(staff, { rewardId: step.reward, quantity: step.quantity }));
     case 'advance':
       demo.clock.advance(step.days * DAY);
       expireVouchers(demo.system);
@@ -112,22 +112,22 @@ function apply(demo: DemoDomain, step: Operation, run: number): void {
       if (!id) return;
       attempt(() => claimTask(demo.as(step.volunteer), { taskId: id }));
       attempt(() => completeTask(demo.as(step.volunteer), { taskId: id, minutes: step.minutes }));
-      if (step.then === 'confirm') attempt(() => confirmCompletion(demo.as(step.requester), { taskId: id }));
-      if (step.then === 'staff-confirm') attempt(() => confirmCompletion(staff, { taskId: id }));
-      if (step.then === 'dispute-rule') {
+      if (step.outcome === 'confirm') attempt(() => confirmCompletion(demo.as(step.requester), { taskId: id }));
+      if (step.outcome === 'staff-confirm') attempt(() => confirmCompletion(staff, { taskId: id }));
+      if (step.outcome === 'dispute-rule') {
         attempt(() => disputeCompletion(demo.as(step.requester), { taskId: id, reason: '不对' }));
         attempt(() => ruleCompletion(staff, { taskId: id, minutes: step.ruled }));
       }
       return;
     }
     case 'claim':
-      return attempt(() => claimTask(demo.as(step.who), { taskId: taskId(step.task) }));
+      return void attempt(() => claimTask(demo.as(step.who), { taskId: taskId(step.task) }));
     case 'done':
-      return attempt(() => completeTask(demo.as(step.who), { taskId: taskId(step.task), minutes: step.minutes }));
+      return void attempt(() => completeTask(demo.as(step.who), { taskId: taskId(step.task), minutes: step.minutes }));
     case 'confirm':
-      return attempt(() => confirmCompletion(demo.as(step.who), { taskId: taskId(step.task) }));
+      return void attempt(() => confirmCompletion(demo.as(step.who), { taskId: taskId(step.task) }));
     case 'rule':
-      return attempt(() => ruleCompletion(staff, { taskId: taskId(step.task), minutes: step.minutes }));
+      return void attempt(() => ruleCompletion(staff, { taskId: taskId(step.task), minutes: step.minutes }));
   }
 }
 
