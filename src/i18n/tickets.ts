@@ -253,6 +253,9 @@ export const ticketMessages = {
   'ticket.card.resolvedBy': { zh: '✅ {name} 于 {time} 办结{note}', en: '✅ Resolved by {name} at {time}{note}' },
   'ticket.card.awaitingRating': { zh: '等待报事人评价', en: "Waiting for the reporter's rating" },
   'ticket.card.unrated': { zh: '未评价，已自动关闭', en: 'Closed without a rating' },
+  // What a resident or worker wrote, set after the line it belongs to, in each language's punctuation.
+  'ticket.part.note': { zh: '：{text}', en: ': {text}' },
+  'ticket.part.comment': { zh: '「{text}」', en: ' "{text}"' },
   'ticket.card.rated': { zh: '评价：{stars}{comment}', en: 'Rating: {stars}{comment}' },
   'ticket.card.deadline': { zh: '⏱ 请在 {time} 前{phase}（还剩{left}）', en: '⏱ Deadline to {phase}: {time} ({left} left)' },
   'ticket.card.overdue': { zh: '⏱ {phase}时限 {time} 已过', en: '⏱ The deadline to {phase} ({time}) has passed' },
