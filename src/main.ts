@@ -218,7 +218,7 @@ function closeServer(server: ServerType): Promise<void> {
   });
 }
 
-const USAGE = `npm start [-- options]   (every setting is also an environment variable: see README)
+const USAGE = `npm start [-- options]   (every setting is also an environment variable: see docs/configuration.md)
 
   --db <file>   the SQLite file (LINLI_DB)
   --port <n>    the HTTP port (PORT); 0 picks a free one
