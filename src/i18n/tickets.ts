@@ -318,6 +318,10 @@ export const ticketMessages = {
     zh: '⬆️ {ref}「{text}」未能及时处理，已上报到{unit}督办。',
     en: '⬆️ {ref} "{text}" was not handled in time and has been escalated to {unit}.',
   },
+  'ticket.notice.passedUpPeople': {
+    zh: '⬆️ {ref}「{text}」已上报到{unit}处理{note}。',
+    en: '⬆️ {ref} "{text}" has been passed up to {unit}{note}.',
+  },
   'ticket.notice.overdueTake': {
     zh: '⛔ 工单 {ref}「{text}」{limit}内仍无人接单（已过{age}），已是最高一级，请尽快处理。\n👉 回复「接单 {ref}」接单',
     en: '⛔ Ticket {ref} "{text}" still untaken after {limit} ({age} since reported) at the top level: please act now.\n👉 Reply "/take {ref}"',
