@@ -67,6 +67,27 @@ describe('CommandParser', () => {
     expect(parser.parse(text, bot)).toEqual({ kind: 'chatter', addressed: false });
   });
 
+  it.each([
+    ['办结 TX', true],
+    ['兑换', true],
+    ['兑换。', true],
+    ['进度T1', true],
+    ['语言：klingon', true],
+    ['完成了吗', false],
+    ['评价一下这个网格员', false],
+    ['完成，谢谢大家', false],
+    ['完成3个任务了', false],
+  ])('reads whether "%s" stands as the first word (%s)', (text, standalone) => {
+    expect(parser.parse(text, bot)).toMatchObject({ kind: 'command', standalone, addressed: false });
+  });
+
+  it('hands over the arguments as written, punctuation and full-width forms kept', () => {
+    expect(parser.parse('报事：电梯困人了！', bot)).toMatchObject({ name: 'report', args: '电梯困人了！' });
+    expect(parser.parse('＃报事　３号楼，路灯坏了。', bot)).toMatchObject({ name: 'report', args: '３号楼，路灯坏了。' });
+    expect(parser.parse('@邻里\u2005报事\u200b 路灯！', bot)).toMatchObject({ name: 'report', args: '路灯！' });
+    expect(parser.parse('报事！ 路灯又坏了！', bot)).toMatchObject({ name: 'report', bang: true, args: '路灯又坏了！' });
+  });
+
   it('runs a no-argument command said to the bot even with words after it', () => {
     expect(parser.parse('@邻里 任务 有哪些', bot)).toMatchObject({ kind: 'command', name: 'tasks' });
   });
