@@ -134,6 +134,21 @@ describe('chat core', () => {
     expect(grants.map((g) => [g.role, g.unitId])).toEqual([['resident', demo.ids.units.grid1.id]]);
   });
 
+  it('keeps at most 64 characters of a platform display name, and only what can be seen', async () => {
+    const demo = demoChat();
+    await demo.say('long', 'grid-2', '大家好', { name: '长'.repeat(10_000) });
+    await demo.say('blank', 'grid-2', '大家好', { name: '\u200b\u200b\u2060' });
+    await demo.say('spaced', 'grid-2', '大家好', { name: ' 王\u200b  阿姨 ' });
+    const named = (userId: string) => {
+      const identity = demo.services.db.select().from(identities).where(eq(identities.platformUserId, userId)).get()!;
+      const member = demo.services.db.select().from(members).where(eq(members.id, identity.memberId)).get()!;
+      return [identity.displayName, member.name];
+    };
+    expect(named('long')).toEqual(['长'.repeat(64), '长'.repeat(64)]);
+    expect(named('blank')).toEqual(['', 'blank']);
+    expect(named('spaced')).toEqual(['王 阿姨', '王 阿姨']);
+  });
+
   it('creates the member even from chatter, without answering', async () => {
     const demo = demoChat();
     expect(await demo.say('quiet', 'grid-2', '大家好', { name: '张叔' })).toEqual([]);
