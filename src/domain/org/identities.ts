@@ -28,6 +28,11 @@ export function findIdentity(db: Db, platform: string, platformUserId: string): 
     .get();
 }
 
+/** Every identity Linli has seen on a platform, in the order first seen (the shell chat lists its users). */
+export function identitiesOn(db: Db, platform: string): Identity[] {
+  return db.select().from(identities).where(eq(identities.platform, platform)).orderBy(identities.createdAt, identities.memberId).all();
+}
+
 export const languageFromHint = (hint: string | undefined, fallback: Lang): Lang =>
   hint === undefined ? fallback : hint.toLowerCase().startsWith('zh') ? 'zh' : hint.toLowerCase().startsWith('en') ? 'en' : fallback;
 
