@@ -105,7 +105,9 @@ export class CommandParser {
 
     const prefixed = text[0] === '/' || text[0] === '#';
     if (prefixed) {
-      text = text.slice(1).trimStart();
+      // "#报事# 路灯坏了": a hashtag closes with a second #, which is not part of what was said.
+      const hashtag = text[0] === '#' ? /^#\s*([^\s#]+)#/.exec(text) : null;
+      text = hashtag ? hashtag[1]! + text.slice(hashtag[0].length) : text.slice(1).trimStart();
       addressed = true;
     }
 
