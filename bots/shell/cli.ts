@@ -21,13 +21,16 @@ const USAGE = `npm run chat [-- options]
   -h, --help       this text
 
 Interactive commands:
-  :as <user> [name]   speak as another user (jin, wang, li, chen, zhao, yang, barber, spa, admin)
+  :as <user> [name]   speak as another user (jin, wang, li, chen, zhao, yang, barber, spa, admin);
+                      a new user needs a name
   :room <room>        move to another room (grid-1, grid-1-staff, grid-2, community, street, dm:<user>)
   :rooms              list the rooms
   :image <file> [text] send a photo (alone, or with a command such as 报事 ...)
   :advance <duration> with --clock: move time forward by an ISO-8601 duration (PT30M, P1D)
   :time               the current (simulated) time
   :quit               leave`;
+
+const SHELL_COMMANDS = [':as', ':room', ':rooms', ':image', ':advance', ':time', ':help', ':quit'];
 
 const advanceLine = z.object({
   advance: z.string().transform((v, ctx) => {
@@ -164,11 +167,16 @@ async function runInteractive(services: Services, clock: SimulatedClock | undefi
   for await (const line of rl) {
     const text = line.trim();
     if (text === ':quit' || text === ':q') break;
-    if (text.startsWith(':as ')) {
+    if (text === ':as' || text.startsWith(':as ')) {
       const [, who, display] = text.split(/\s+/);
-      if (who) {
+      const users = services.core.users(SHELL);
+      // A name introduces a newcomer; without one, the user must be someone the chat knows.
+      if (who && (display || users.some((u) => u.userId === who))) {
         user = who;
         name = display;
+      } else {
+        const list = users.map((u) => `${u.userId} (${u.name})`).join(', ');
+        process.stdout.write(`  no user "${who ?? ''}". Users: ${list}\n  A newcomer needs a name: :as <id> <name>\n`);
       }
     } else if (text.startsWith(':room ')) {
       room = text.slice(6).trim() || room;
@@ -191,6 +199,9 @@ async function runInteractive(services: Services, clock: SimulatedClock | undefi
       process.stdout.write(`  ⏱ ${formatDateTime(services.clock.now(), services.config.timeZone, services.config.lang)}\n`);
     } else if (text === ':help') {
       process.stdout.write(USAGE + '\n');
+    } else if (/^:[a-z]+$/i.test(text.split(/\s/)[0]!)) {
+      // A mistyped shell command is not a message to the bot.
+      process.stdout.write(`  unknown command ${text.split(/\s/)[0]}. The : commands: ${SHELL_COMMANDS.join(', ')}\n`);
     } else if (text) {
       await chat.say({ room, user, text, ...(name ? { name } : {}) });
       roomNames = names();

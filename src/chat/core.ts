@@ -76,11 +76,16 @@ export class ChatCore extends ChatPort {
 
     const command = this.#byName.get(parsed.name)!;
     const files = images.length ? await this.#store(images) : [];
-    const result = await this.#once(message, { ...ctx, files }, (c) => {
-      if (command.where === 'group' && c.room.kind !== 'group') return c.t('room.groupOnly');
-      if (command.where === 'private' && c.room.kind !== 'private') return c.t('room.privateOnly');
-      return command.run(c, { args: parsed.args, bang: parsed.bang });
-    });
+    const result = await this.#once(
+      message,
+      { ...ctx, files },
+      (c) => {
+        if (command.where === 'group' && c.room.kind !== 'group') return c.t('room.groupOnly');
+        if (command.where === 'private' && c.room.kind !== 'private') return c.t('room.privateOnly');
+        return command.run(c, { args: parsed.args, bang: parsed.bang });
+      },
+      parsed.addressed || parsed.standalone,
+    );
     return result;
   }
 
@@ -145,7 +150,7 @@ export class ChatCore extends ChatPort {
    * Runs the work in one transaction with the dedupe mark: a redelivered message finds the mark and does
    * nothing. A rule that refuses rolls back its own writes and answers why; the mark stays.
    */
-  async #once(message: IncomingMessage, ctx: CommandCtx, work: (ctx: CommandCtx) => CommandOutput): Promise<HandleResult> {
+  async #once(message: IncomingMessage, ctx: CommandCtx, work: (ctx: CommandCtx) => CommandOutput, meant = ctx.addressed): Promise<HandleResult> {
     try {
       return inTransaction(this.deps.db, () => {
         if (!markProcessed(this.deps, message)) return NOTHING;
@@ -153,8 +158,9 @@ export class ChatCore extends ChatPort {
           return normalizeOutput(inTransaction(this.deps.db, () => work(ctx)));
         } catch (error) {
           if (error instanceof UsageError) {
-            // Said in passing, a malformed call is talk, not a command: stay quiet.
-            if (!ctx.addressed) return NOTHING;
+            // A command word run on into a sentence ("完成了吗") is talk, not a command: stay quiet. Said to
+            // the bot, or as the message's first word ("办结 TX", "兑换"), it was meant: say how.
+            if (!meant) return NOTHING;
             return { replies: [{ text: ctx.t('hint.usage', { usage: ctx.t(error.key) }) }] };
           }
           if (isDomainError(error)) return { replies: [{ text: renderMessage(ctx.lang, error.key, error.params) }] };

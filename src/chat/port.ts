@@ -3,7 +3,7 @@ import type { Deps } from '../domain/context.js';
 import { queueReply, notifyTopStaff } from '../domain/notify.js';
 import type { Said } from '../domain/notice.js';
 import { usableCodesIn } from '../domain/org/binding-codes.js';
-import { findIdentity } from '../domain/org/identities.js';
+import { findIdentity, identitiesOn } from '../domain/org/identities.js';
 import { findRoom, moveRoom, type Room, roomsOn, seeRoom } from '../domain/org/rooms.js';
 import type { MessageKey, MessageParams, ParamArgs } from '../i18n/index.js';
 import type { OutMessage } from './types.js';
@@ -83,6 +83,11 @@ export class ChatPort {
   /** Every room seen on the platform. */
   rooms(platform: string): KnownRoom[] {
     return roomsOn(this.deps.db, platform).map(known);
+  }
+
+  /** Every user seen on the platform: their platform id and the name they go by. */
+  users(platform: string): { userId: string; name: string }[] {
+    return identitiesOn(this.deps.db, platform).map((i) => ({ userId: i.platformUserId, name: i.displayName }));
   }
 
   /** The name a platform user goes by, as last seen; undefined for someone never seen. */

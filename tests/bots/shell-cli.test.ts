@@ -82,3 +82,17 @@ describe('npm run chat -- --jsonl with images', { timeout: 60_000 }, () => {
     expect(readdirSync(join(dirname(db), 'files'))).toHaveLength(1);
   });
 });
+
+describe('npm run chat, interactive', { timeout: 60_000 }, () => {
+  it('refuses an unknown user and a mistyped : command locally, sending neither to the bot', async () => {
+    const input = ':as nobody\n:wat\n:as\n我的\n:as newbie 李大爷\n我的\n:quit\n';
+    const ran = await runScript('bots/shell/cli.ts', ['--db', tmpDb()], { input });
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toContain('no user "nobody". Users: jin (金阿姨), wang (王阿姨), li (网格员小李)');
+    expect(ran.stdout).toContain('unknown command :wat. The : commands: :as, :room, :rooms, :image, :advance, :time, :help, :quit');
+    expect(ran.stdout).not.toContain('没听懂');
+    // still jin after the refusals; a newcomer with a name is welcome
+    expect(ran.stdout).toContain('👤 金阿姨');
+    expect(ran.stdout).toContain('👤 李大爷');
+  });
+});

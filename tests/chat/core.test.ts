@@ -108,11 +108,19 @@ describe('chat core', () => {
     expect((await reply('help', 'r3')).replies[0]?.text).toContain('可用命令');
   });
 
-  it('gives the usage line for a malformed command said to the bot, silence otherwise', async () => {
+  it('gives the usage line for a malformed command said to the bot or as the first word, silence when the word starts a sentence', async () => {
     const demo = demoChat();
     const [reply] = await demo.say('jin', 'grid-1', '/lang klingon');
     expect(reply?.text).toContain('用法');
-    expect(await demo.say('jin', 'grid-1', '语言 klingon')).toEqual([]);
+    expect((await demo.say('jin', 'grid-1', '语言 klingon'))[0]?.text).toContain('用法：语言');
+    expect((await demo.say('li', 'grid-1-staff', '办结 TX'))[0]?.text).toContain('用法：办结');
+    expect((await demo.say('jin', 'grid-1', '进度 TX'))[0]?.text).toContain('用法：进度');
+    expect((await demo.say('jin', 'grid-1', '兑换'))[0]?.text).toContain('用法：兑换');
+    expect((await demo.say('jin', 'grid-1', '兑换。'))[0]?.text).toContain('用法：兑换');
+    // run on into a sentence, the word is talk
+    for (const chatter of ['完成了吗', '语言不通啊', '兑换什么好呢', '进度怎么样了', '办结了没有', '完成，谢谢大家']) {
+      expect(await demo.say('jin', 'grid-1', chatter), chatter).toEqual([]);
+    }
   });
 
   it('makes an unknown sender in a bound residents room a resident of its unit', async () => {
@@ -124,6 +132,21 @@ describe('chat core', () => {
     expect(member?.name).toBe('李大爷');
     const grants = activeGrants(demo.services.db, member!.id);
     expect(grants.map((g) => [g.role, g.unitId])).toEqual([['resident', demo.ids.units.grid1.id]]);
+  });
+
+  it('keeps at most 64 characters of a platform display name, and only what can be seen', async () => {
+    const demo = demoChat();
+    await demo.say('long', 'grid-2', '大家好', { name: '长'.repeat(10_000) });
+    await demo.say('blank', 'grid-2', '大家好', { name: '\u200b\u200b\u2060' });
+    await demo.say('spaced', 'grid-2', '大家好', { name: ' 王\u200b  阿姨 ' });
+    const named = (userId: string) => {
+      const identity = demo.services.db.select().from(identities).where(eq(identities.platformUserId, userId)).get()!;
+      const member = demo.services.db.select().from(members).where(eq(members.id, identity.memberId)).get()!;
+      return [identity.displayName, member.name];
+    };
+    expect(named('long')).toEqual(['长'.repeat(64), '长'.repeat(64)]);
+    expect(named('blank')).toEqual(['', 'blank']);
+    expect(named('spaced')).toEqual(['王 阿姨', '王 阿姨']);
   });
 
   it('creates the member even from chatter, without answering', async () => {
