@@ -3,7 +3,8 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, writeFileSync, writeSync }
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/client.js';
 import { StoreError } from '../src/errors.js';
 import { ROOT, type Ran } from './helpers/spawn.js';
@@ -32,6 +33,21 @@ function newerDatabase(): string {
   record.run('from-a-later-release-1', last + 1000);
   record.run('from-a-later-release-2', last + 2000);
   db.$client.close();
+  return file;
+}
+
+const locks: Database.Database[] = [];
+afterAll(() => {
+  for (const lock of locks) lock.close();
+});
+
+/** A database whose write lock another connection holds, as a sqlite3 shell in a transaction would. */
+function lockedDatabase(): string {
+  const file = join(tmp(), 'linli.db');
+  openDatabase(file).$client.close();
+  const other = new Database(file);
+  other.exec('BEGIN IMMEDIATE');
+  locks.push(other);
   return file;
 }
 
@@ -94,6 +110,11 @@ const cases: [string, () => string, RegExp][] = [
     newerDatabase,
     /was migrated by a newer release of Linli \(2 migrations this release does not know\): run that release or a later one, or restore/,
   ],
+  [
+    'a database locked by another process',
+    lockedDatabase,
+    /is locked by another process .*: stop the other Linli or sqlite3 shell that holds it, then start again$/,
+  ],
 ];
 
 describe('openDatabase given a file it cannot use', () => {
@@ -101,7 +122,8 @@ describe('openDatabase given a file it cannot use', () => {
     const file = make();
     const thrown = (() => {
       try {
-        openDatabase(file).$client.close();
+        // A short busy timeout: the locked database would make it wait 5 s.
+        openDatabase(file, { busyTimeoutMs: 50 }).$client.close();
       } catch (error) {
         return error;
       }

@@ -39,7 +39,10 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       const check = quickCheck(sqlite);
       if (check !== 'ok') throw new StoreError(file, damaged(file, `quick_check: ${check}`));
       refuseNewerSchema(sqlite, file);
-      return migrated(db, options);
+      migrated(db, options);
+      // A lock held by another process would otherwise first show as a failed write once Linli is up.
+      probeWrite(sqlite);
+      return db;
     } catch (error) {
       sqlite.close();
       throw error;
@@ -96,6 +99,21 @@ function refuseNewerSchema(sqlite: Database.Database, file: string): void {
       file,
       `The database ${file} was migrated by a newer release of Linli (${unknown} migration${unknown === 1 ? '' : 's'} this release does not know): run that release or a later one, or restore the backup taken before the upgrade`,
     );
+  }
+}
+
+/**
+ * Takes the write lock (waiting the busy timeout, as a real write would) and allocates a page, in a
+ * transaction rolled back: nothing is written, but a lock held elsewhere is SQLITE_BUSY and a database at
+ * its page limit SQLITE_FULL. A disk that fills up shows only when a commit reaches it.
+ */
+export function probeWrite(sqlite: Database.Database): void {
+  if (sqlite.inTransaction) return;
+  sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    sqlite.exec('CREATE TABLE linli_write_probe (x)');
+  } finally {
+    sqlite.exec('ROLLBACK');
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { type Db, quickCheck, schemaVersion, type StoreTrouble, storeTrouble } from './client.js';
+import { type Db, probeWrite, quickCheck, schemaVersion, type StoreTrouble, storeTrouble } from './client.js';
 
 export interface StoreHealth {
   /** ok; busy or full when a write would be refused that way; error for anything else (a failed quick_check). */
@@ -28,26 +28,10 @@ export function storeHealthCheck(db: Db, clock: Clock, quickCheckEveryMs = 60_00
       if (!checked || now - checked.at >= quickCheckEveryMs) checked = { at: now, result: quickCheck(db.$client) };
       health.quickCheck = checked.result;
       if (checked.result !== 'ok') return { ...health, status: 'error' };
-      probeWrite(db);
+      probeWrite(db.$client);
       return health;
     } catch (error) {
       return { ...health, status: storeTrouble(error) ?? 'error', detail: (error as Error).message };
     }
   };
-}
-
-/**
- * Takes the write lock (waiting the busy timeout, as a real write would) and allocates a page, in a
- * transaction rolled back: nothing is written, but a lock held elsewhere is SQLITE_BUSY and a database at
- * its page limit SQLITE_FULL. A disk that fills up shows only when a commit reaches it.
- */
-function probeWrite(db: Db): void {
-  const sqlite = db.$client;
-  if (sqlite.inTransaction) return;
-  sqlite.exec('BEGIN IMMEDIATE');
-  try {
-    sqlite.exec('CREATE TABLE linli_health_probe (x)');
-  } finally {
-    sqlite.exec('ROLLBACK');
-  }
 }
