@@ -8,6 +8,7 @@ import type { ChatAdapter } from './chat/adapter.js';
 import type { Clock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { ensureAdminToken } from './domain/tokens.js';
+import { StoreError } from './errors.js';
 import { createHttpApp, type Mount } from './http/app.js';
 import { CronScheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './log.js';
@@ -288,9 +289,9 @@ async function main() {
     }
     running = await startLinli(options);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof StoreError) {
       process.stderr.write(`${error.message}\n`);
-      process.exit(2);
+      process.exit(error instanceof StoreError ? 1 : 2);
     }
     throw error;
   }

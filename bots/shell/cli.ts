@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { SHELL } from '../../src/chat/demo.js';
+import { StoreError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { createServices, type Services } from '../../src/services.js';
 import { SimulatedClock } from '../../src/clock.js';
@@ -219,6 +220,10 @@ main().then(
     if (error instanceof ConfigError || error instanceof UsageProblem) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
+    }
+    if (error instanceof StoreError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
     }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`${error.message}\n\n${USAGE}\n`);
