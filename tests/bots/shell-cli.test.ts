@@ -63,6 +63,18 @@ describe.concurrent('npm run chat -- --jsonl', { timeout: 60_000 }, () => {
   });
 });
 
+describe('npm run chat -- --jsonl with a slow reader', { timeout: 60_000 }, () => {
+  it('writes every line before it exits, however slowly its output is read', async () => {
+    // Far more than a pipe holds: what the reader has not taken yet queues up in the process.
+    const input = line({ room: 'grid-1', user: 'jin', text: '报事 3号楼电梯坏了' }) + line({ room: 'grid-1', user: 'jin', text: '帮助' }).repeat(300);
+    const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb()], { input, slowReaderMs: 15_000 });
+    expect(ran.code).toBe(0);
+    const out = jsonLines(ran.stdout);
+    expect(out.filter((o) => o.text.includes('可用命令'))).toHaveLength(300);
+    expect(out.some((o) => o.room === 'grid-1-staff')).toBe(true);
+  });
+});
+
 describe('npm run chat -- --jsonl with images', { timeout: 60_000 }, () => {
   it('rejects a missing image file and sends an existing one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'linli-img-'));

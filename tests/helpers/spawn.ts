@@ -11,7 +11,11 @@ export interface Ran {
 }
 
 /** Runs a TypeScript entry point of the project with tsx, feeding `input` on stdin. */
-export function runScript(script: string, args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Ran> {
+export function runScript(
+  script: string,
+  args: string[],
+  options: { input?: string; env?: Record<string, string> /** Leave stdout unread this long (or until exit): a slow reader. */; slowReaderMs?: number } = {},
+): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(TSX, [script, ...args], {
       cwd: ROOT,
@@ -23,6 +27,14 @@ export function runScript(script: string, args: string[], options: { input?: str
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
+    if (options.slowReaderMs !== undefined) {
+      child.stdout.pause();
+      const resume = setTimeout(() => child.stdout.resume(), options.slowReaderMs);
+      child.on('exit', () => {
+        clearTimeout(resume);
+        child.stdout.resume();
+      });
+    }
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.input ?? '');
   });
