@@ -71,7 +71,7 @@ export class ShellChat implements ChatAdapter {
   async say(input: ShellInput): Promise<void> {
     const isPrivate = input.room.startsWith('dm:');
     const known = this.services.core.findRoom(SHELL, input.room);
-    const result = await this.services.core.handle({
+    const incoming = {
       platform: SHELL,
       roomId: input.room,
       roomName: known?.name ?? input.room,
@@ -82,10 +82,12 @@ export class ShellChat implements ChatAdapter {
       text: input.text,
       botNames: SHELL_BOT_NAMES,
       attachments: (input.images ?? []).map((path) => ({ kind: 'image' as const, load: () => readFile(path) })),
-    });
+    };
+    const result = await this.services.core.handle(incoming);
     for (const reply of result.replies) {
       await this.emit({ room: input.room, ...shown(reply), reply: true });
     }
+    this.services.core.replied(incoming, result);
     await this.deliver();
   }
 

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { processedMessages } from '../db/schema/index.js';
 import { type Db, inTransaction } from '../db/client.js';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Deps } from '../domain/context.js';
 import { storeFile, type StoredFile } from '../domain/files.js';
 import { resolveSender } from '../domain/org/identities.js';
@@ -51,7 +51,10 @@ export class ChatCore extends ChatPort {
     if (parsed.kind === 'otherBot') return NOTHING;
     const images = message.attachments?.filter((a) => a.kind === 'image') ?? [];
     const actionable = parsed.kind === 'command' || parsed.kind === 'unknown' || images.length > 0;
-    if (actionable && wasProcessed(this.deps.db, message)) return NOTHING;
+    if (actionable) {
+      const earlier = earlierAnswer(this.deps.db, message);
+      if (earlier) return earlier;
+    }
 
     // The hot path in a busy group: talk from someone already known, in a room already known.
     if (parsed.kind === 'chatter' && !images.length && this.#known(message)) return NOTHING;
@@ -142,24 +145,37 @@ export class ChatCore extends ChatPort {
   }
 
   /**
-   * Runs the work in one transaction with the dedupe mark: a redelivered message finds the mark and does
-   * nothing. A rule that refuses rolls back its own writes and answers why; the mark stays.
+   * The adapter sent what `handle` answered for this message. Until it says so, the answer is kept with
+   * the message's dedupe mark, and a redelivery of the message gets it again.
+   */
+  replied(message: IncomingMessage, result: HandleResult): void {
+    if (!result.replies.length && !result.card) return;
+    try {
+      this.deps.db
+        .update(processedMessages)
+        .set({ reply: null, repliedAt: this.deps.clock.now() })
+        .where(and(byMessage(message), isNotNull(processedMessages.reply)))
+        .run();
+    } catch (error) {
+      // At worst a redelivery of this message is answered twice.
+      this.deps.log.warn('could not record a reply as sent', { platform: message.platform, room: message.roomId, messageId: message.messageId, error });
+    }
+  }
+
+  /**
+   * Runs the work in one transaction with the dedupe mark and the answer: a redelivered message finds the
+   * mark and does nothing again, and gets the answer if it was never sent. A rule that refuses rolls back
+   * its own writes and answers why; the mark stays.
    */
   async #once(message: IncomingMessage, ctx: CommandCtx, work: (ctx: CommandCtx) => CommandOutput): Promise<HandleResult> {
     try {
       return inTransaction(this.deps.db, () => {
         if (!markProcessed(this.deps, message)) return NOTHING;
-        try {
-          return normalizeOutput(inTransaction(this.deps.db, () => work(ctx)));
-        } catch (error) {
-          if (error instanceof UsageError) {
-            // Said in passing, a malformed call is talk, not a command: stay quiet.
-            if (!ctx.addressed) return NOTHING;
-            return { replies: [{ text: ctx.t('hint.usage', { usage: ctx.t(error.key) }) }] };
-          }
-          if (isDomainError(error)) return { replies: [{ text: renderMessage(ctx.lang, error.key, error.params) }] };
-          throw error;
+        const result = answer(ctx, work);
+        if (result.replies.length || result.card) {
+          this.deps.db.update(processedMessages).set({ reply: result }).where(byMessage(message)).run();
         }
+        return result;
       });
     } catch (error) {
       this.deps.log.error('message handling failed', {
@@ -174,16 +190,32 @@ export class ChatCore extends ChatPort {
   }
 }
 
-function wasProcessed(db: Db, message: IncomingMessage): boolean {
-  return (
-    db
-      .select({ at: processedMessages.at })
-      .from(processedMessages)
-      .where(
-        and(eq(processedMessages.platform, message.platform), eq(processedMessages.roomId, message.roomId), eq(processedMessages.messageId, message.messageId)),
-      )
-      .get() !== undefined
-  );
+/** The work's answer: its output, or what a refusal says. */
+function answer(ctx: CommandCtx, work: (ctx: CommandCtx) => CommandOutput): HandleResult {
+  try {
+    return normalizeOutput(inTransaction(ctx.db, () => work(ctx)));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      // Said in passing, a malformed call is talk, not a command: stay quiet.
+      if (!ctx.addressed) return NOTHING;
+      return { replies: [{ text: ctx.t('hint.usage', { usage: ctx.t(error.key) }) }] };
+    }
+    if (isDomainError(error)) return { replies: [{ text: renderMessage(ctx.lang, error.key, error.params) }] };
+    throw error;
+  }
+}
+
+const byMessage = (message: IncomingMessage) =>
+  and(eq(processedMessages.platform, message.platform), eq(processedMessages.roomId, message.roomId), eq(processedMessages.messageId, message.messageId));
+
+/**
+ * For a message handled before: its answer if that was never sent (a crash came between), else nothing.
+ * Undefined for a message not handled yet.
+ */
+function earlierAnswer(db: Db, message: IncomingMessage): HandleResult | undefined {
+  const row = db.select({ reply: processedMessages.reply }).from(processedMessages).where(byMessage(message)).get();
+  if (!row) return undefined;
+  return row.reply ?? NOTHING;
 }
 
 function markProcessed(deps: Deps, message: IncomingMessage): boolean {
