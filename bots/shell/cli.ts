@@ -42,7 +42,7 @@ const advanceLine = z.object({
 
 const inputLine = z.object({
   room: z.string({ error: 'room must be a string, e.g. "grid-1"' }).min(1, { error: 'room must not be empty' }),
-  user: z.string({ error: 'user must be a string, e.g. "jin"' }).min(1, { error: 'user must not be empty' }),
+  user: z.string({ error: 'user must be a string, e.g. "jin"' }).trim().min(1, { error: 'user must not be empty' }),
   name: z.string().optional(),
   text: z.string({ error: 'text must be a string' }).default(''),
   images: z.array(z.string(), { error: 'images must be a list of file paths' }).optional(),

@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 import { type AttachmentConsumer, type CommandCtx, type CommandDef, type CommandOutput, normalizeOutput, UsageError } from './command.js';
 import { attachmentConsumers, commands as defaultCommands } from './commands/index.js';
 import { renderMessage, translator } from '../i18n/index.js';
-import { CommandParser } from './parser.js';
+import { CommandParser, type Parsed } from './parser.js';
 import { ChatPort } from './port.js';
 import type { HandleResult, IncomingMessage } from './types.js';
 
@@ -42,6 +42,10 @@ export class ChatCore extends ChatPort {
     this.#byName = new Map(this.commands.map((c) => [c.name, c]));
   }
 
+  /**
+   * Handles one message. Whatever goes wrong with it (the database busy past its timeout, or full, a
+   * sender the rules refuse) is logged and answered here, so an adapter goes on with the next message.
+   */
   async handle(message: IncomingMessage): Promise<HandleResult> {
     const parsed = this.parser.parse(message.text, {
       botNames: message.botNames,
@@ -51,6 +55,23 @@ export class ChatCore extends ChatPort {
     if (parsed.kind === 'otherBot') return NOTHING;
     const images = message.attachments?.filter((a) => a.kind === 'image') ?? [];
     const actionable = parsed.kind === 'command' || parsed.kind === 'unknown' || images.length > 0;
+    try {
+      return await this.#handle(message, parsed, images, actionable);
+    } catch (error) {
+      // Not marked handled: a redelivery tries again. Talk not meant for the bot gets no answer.
+      this.#logFailure(message, error);
+      if (!actionable) return NOTHING;
+      const lang = this.deps.settings.lang;
+      return { replies: [{ text: isDomainError(error) ? renderMessage(lang, error.key, error.params) : translator(lang)('error.internal') }] };
+    }
+  }
+
+  async #handle(
+    message: IncomingMessage,
+    parsed: Exclude<Parsed, { kind: 'otherBot' }>,
+    images: NonNullable<IncomingMessage['attachments']>,
+    actionable: boolean,
+  ): Promise<HandleResult> {
     if (actionable) {
       const earlier = earlierAnswer(this.deps.db, message);
       if (earlier) return earlier;
@@ -100,6 +121,10 @@ export class ChatCore extends ChatPort {
 
   /** Finds or creates the room and the sender, outside the command's transaction. */
   #context(message: IncomingMessage, addressed: boolean): CommandCtx {
+    return retryingWhenBusy(() => this.#contextOnce(message, addressed));
+  }
+
+  #contextOnce(message: IncomingMessage, addressed: boolean): CommandCtx {
     return inTransaction(this.deps.db, () => {
       const room = seeRoom(this.deps, {
         platform: message.platform,
@@ -112,7 +137,8 @@ export class ChatCore extends ChatPort {
         {
           platform: message.platform,
           platformUserId: message.senderId,
-          displayName: message.senderName,
+          // A blank name (a platform that sends none, a shell line with "name": " ") is no name.
+          displayName: message.senderName.trim() || message.senderId,
           languageHint: message.senderLanguage,
         },
         room,
@@ -169,24 +195,32 @@ export class ChatCore extends ChatPort {
    */
   async #once(message: IncomingMessage, ctx: CommandCtx, work: (ctx: CommandCtx) => CommandOutput): Promise<HandleResult> {
     try {
-      return inTransaction(this.deps.db, () => {
-        if (!markProcessed(this.deps, message)) return NOTHING;
-        const result = answer(ctx, work);
-        if (result.replies.length || result.card) {
-          this.deps.db.update(processedMessages).set({ reply: result }).where(byMessage(message)).run();
-        }
-        return result;
-      });
+      return retryingWhenBusy(() => this.#onceIn(message, ctx, work));
     } catch (error) {
-      this.deps.log.error('message handling failed', {
-        platform: message.platform,
-        room: message.roomId,
-        messageId: message.messageId,
-        text: message.text.slice(0, 80),
-        error,
-      });
+      this.#logFailure(message, error);
       return { replies: [{ text: ctx.t('error.internal') }] };
     }
+  }
+
+  #onceIn(message: IncomingMessage, ctx: CommandCtx, work: (ctx: CommandCtx) => CommandOutput): HandleResult {
+    return inTransaction(this.deps.db, () => {
+      if (!markProcessed(this.deps, message)) return NOTHING;
+      const result = answer(ctx, work);
+      if (result.replies.length || result.card) {
+        this.deps.db.update(processedMessages).set({ reply: result }).where(byMessage(message)).run();
+      }
+      return result;
+    });
+  }
+
+  #logFailure(message: IncomingMessage, error: unknown): void {
+    this.deps.log.error('message handling failed', {
+      platform: message.platform,
+      room: message.roomId,
+      messageId: message.messageId,
+      text: message.text.slice(0, 80),
+      error,
+    });
   }
 }
 
@@ -202,6 +236,23 @@ function answer(ctx: CommandCtx, work: (ctx: CommandCtx) => CommandOutput): Hand
     }
     if (isDomainError(error)) return { replies: [{ text: renderMessage(ctx.lang, error.key, error.params) }] };
     throw error;
+  }
+}
+
+const BUSY_ATTEMPTS = 3;
+
+/**
+ * Runs a write transaction again when SQLite stayed busy past its busy timeout (another process held the
+ * write lock that long): it rolled back whole, so running it again is safe.
+ */
+function retryingWhenBusy<T>(run: () => T): T {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return run();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= BUSY_ATTEMPTS || typeof code !== 'string' || !code.startsWith('SQLITE_BUSY')) throw error;
+    }
   }
 }
 

@@ -35,6 +35,20 @@ describe.concurrent('npm run chat -- --jsonl', { timeout: 60_000 }, () => {
     expect(jsonLines(ran.stdout)).toHaveLength(1);
   });
 
+  it('answers a sender with a blank name and refuses a blank user, going on with the next lines', async () => {
+    const input =
+      line({ room: 'grid-1', user: ' ', text: '/me' }) +
+      line({ room: 'grid-1', user: 'newcomer', name: ' ', text: '/me' }) +
+      line({ room: 'grid-1', user: 'jin', name: '', text: '/me' });
+    const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb()], { input });
+    expect(ran.stderr).toMatch(/^line 1: user: user must not be empty\n$/);
+    expect(ran.code).toBe(1);
+    const out = jsonLines(ran.stdout);
+    expect(out).toHaveLength(2);
+    expect(out[0]!.text).toContain('newcomer');
+    expect(out[1]!.text).toContain('金阿姨');
+  });
+
   it('starts empty with --no-seed', async () => {
     const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--no-seed', '--db', tmpDb()], {
       input: line({ room: 'grid-1', user: 'jin', text: '/me' }),
