@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import * as schema from './schema/index.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -30,13 +30,37 @@ export function openDatabaseImage(image: Buffer, options: OpenOptions = {}): Db 
 
 function wrap(sqlite: Database.Database, options: OpenOptions): Db {
   reusePreparedStatements(sqlite);
+  // First: switching a new file to WAL while another process opens it too must wait, not fail.
+  sqlite.pragma('busy_timeout = 5000');
   if (sqlite.name !== ':memory:' && !sqlite.memory) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   const db = drizzle({ client: sqlite, schema, casing: 'snake_case' });
-  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  if (options.migrate !== false) migrate(sqlite);
   return db;
+}
+
+/**
+ * Applies the migrations not applied yet, as drizzle's migrator does (same journal, same table), but
+ * decides which under the write lock: drizzle reads the last one applied before it takes the lock, so of
+ * several processes starting on one new file, all but the first failed on tables that now existed.
+ */
+function migrate(sqlite: Database.Database): void {
+  const migrations = readMigrationFiles({ migrationsFolder: MIGRATIONS_DIR });
+  sqlite
+    .transaction(() => {
+      // Word for word drizzle's, so a database keeps one schema whichever of the two created the table.
+      sqlite.exec(
+        'CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (\n\t\t\t\tid SERIAL PRIMARY KEY,\n\t\t\t\thash text NOT NULL,\n\t\t\t\tcreated_at numeric\n\t\t\t)',
+      );
+      const last = sqlite.prepare('SELECT created_at FROM "__drizzle_migrations" ORDER BY created_at DESC LIMIT 1').get() as { created_at: number } | undefined;
+      for (const migration of migrations) {
+        if (last && Number(last.created_at) >= migration.folderMillis) continue;
+        for (const statement of migration.sql) sqlite.exec(statement);
+        sqlite.prepare('INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES (?, ?)').run(migration.hash, migration.folderMillis);
+      }
+    })
+    .immediate();
 }
 
 /**

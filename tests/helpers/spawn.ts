@@ -67,6 +67,7 @@ export function raceWorker<R = any>(script: string, args: string[]): RaceWorker<
   child.stderr.on('data', (d) => (stderr += d));
   const done = new Promise<Awaited<RaceWorker<R>['done']>>((resolve) =>
     child.on('close', (code, signal) => {
+      markReady(); // a worker that died before it was ready: the test sees why in `done`
       const line = stdout.split('\n').filter(Boolean)[1];
       resolve({ code, signal, result: line ? (JSON.parse(line) as R) : undefined, stderr });
     }),
