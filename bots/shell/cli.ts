@@ -46,7 +46,7 @@ const advanceLine = z.object({
 
 const inputLine = z.object({
   room: z.string({ error: 'room must be a string, e.g. "grid-1"' }).min(1, { error: 'room must not be empty' }),
-  user: z.string({ error: 'user must be a string, e.g. "jin"' }).min(1, { error: 'user must not be empty' }),
+  user: z.string({ error: 'user must be a string, e.g. "jin"' }).trim().min(1, { error: 'user must not be empty' }),
   name: z.string().optional(),
   text: z.string({ error: 'text must be a string' }).default(''),
   images: z.array(z.string(), { error: 'images must be a list of file paths' }).optional(),
@@ -95,10 +95,24 @@ async function main() {
 
 class UsageProblem extends Error {}
 
+/**
+ * Writes to stdout and settles once the line has left this process. A reader slower than the bot makes
+ * writes queue up in memory; a message counts as delivered (its outbox row marked sent) only after this.
+ */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
+/** Exits once what stdout and stderr still hold has been written: process.exit() drops queued writes. */
+async function exit(code: number): Promise<never> {
+  await Promise.all([writeOut(''), new Promise<void>((resolve) => process.stderr.write('', () => resolve()))]).catch(() => {});
+  process.exit(code);
+}
+
 async function runJsonl(services: Services, clock: SimulatedClock | undefined): Promise<number> {
   const chat = new ShellChat(
     services,
-    (out) => process.stdout.write(JSON.stringify({ room: out.room, text: out.text, ...(out.images ? { images: out.images } : {}) }) + '\n'),
+    (out) => writeOut(JSON.stringify({ room: out.room, text: out.text, ...(out.images ? { images: out.images } : {}) }) + '\n'),
     clock,
   );
   let lineNo = 0;
@@ -152,7 +166,7 @@ async function runInteractive(services: Services, clock: SimulatedClock | undefi
     const label = `${roomNames.get(out.room) ?? out.room} · ${out.room}`;
     const body = out.text.split('\n').join('\n    ');
     const photos = (out.images ?? []).map((path) => `\n    📷 ${join(services.config.dataDir, path)}`).join('');
-    process.stdout.write(out.reply ? `  邻里 ▸ ${body}${photos}\n` : `  ⇢ [${label}]\n    ${body}${photos}\n`);
+    return writeOut(out.reply ? `  邻里 ▸ ${body}${photos}\n` : `  ⇢ [${label}]\n    ${body}${photos}\n`);
   };
   const chat = new ShellChat(services, print, clock);
   let user = 'jin';
@@ -215,11 +229,11 @@ async function runInteractive(services: Services, clock: SimulatedClock | undefi
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => exit(code),
   (error) => {
     if (error instanceof ConfigError || error instanceof UsageProblem) {
       process.stderr.write(`${error.message}\n`);
-      process.exit(2);
+      return exit(2);
     }
     if (error instanceof StoreError) {
       process.stderr.write(`${error.message}\n`);
@@ -227,9 +241,9 @@ main().then(
     }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`${error.message}\n\n${USAGE}\n`);
-      process.exit(2);
+      return exit(2);
     }
     process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
+    return exit(1);
   },
 );

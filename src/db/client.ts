@@ -3,7 +3,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { StoreError } from '../errors.js';
 import * as schema from './schema/index.js';
@@ -59,15 +58,16 @@ export function openDatabaseImage(image: Buffer, options: OpenOptions = {}): Db 
 
 function wrap(sqlite: Database.Database, options: OpenOptions): Db {
   reusePreparedStatements(sqlite);
+  // First: switching a new file to WAL while another process opens it too must wait, not fail.
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   if (sqlite.name !== ':memory:' && !sqlite.memory) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
   return drizzle({ client: sqlite, schema, casing: 'snake_case' });
 }
 
 function migrated(db: Db, options: OpenOptions): Db {
-  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  if (options.migrate !== false) migrate(db.$client);
   return db;
 }
 
@@ -181,6 +181,29 @@ export function storeTrouble(error: unknown): StoreTrouble | undefined {
   if (code?.startsWith('SQLITE_BUSY')) return 'busy';
   if (code === 'SQLITE_FULL') return 'full';
   return undefined;
+}
+
+/**
+ * Applies the migrations not applied yet, as drizzle's migrator does (same journal, same table), but
+ * decides which under the write lock: drizzle reads the last one applied before it takes the lock, so of
+ * several processes starting on one new file, all but the first failed on tables that now existed.
+ */
+function migrate(sqlite: Database.Database): void {
+  const migrations = readMigrationFiles({ migrationsFolder: MIGRATIONS_DIR });
+  sqlite
+    .transaction(() => {
+      // Word for word drizzle's, so a database keeps one schema whichever of the two created the table.
+      sqlite.exec(
+        'CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (\n\t\t\t\tid SERIAL PRIMARY KEY,\n\t\t\t\thash text NOT NULL,\n\t\t\t\tcreated_at numeric\n\t\t\t)',
+      );
+      const last = sqlite.prepare('SELECT created_at FROM "__drizzle_migrations" ORDER BY created_at DESC LIMIT 1').get() as { created_at: number } | undefined;
+      for (const migration of migrations) {
+        if (last && Number(last.created_at) >= migration.folderMillis) continue;
+        for (const statement of migration.sql) sqlite.exec(statement);
+        sqlite.prepare('INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES (?, ?)').run(migration.hash, migration.folderMillis);
+      }
+    })
+    .immediate();
 }
 
 /**

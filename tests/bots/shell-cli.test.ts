@@ -35,6 +35,20 @@ describe.concurrent('npm run chat -- --jsonl', { timeout: 60_000 }, () => {
     expect(jsonLines(ran.stdout)).toHaveLength(1);
   });
 
+  it('answers a sender with a blank name and refuses a blank user, going on with the next lines', async () => {
+    const input =
+      line({ room: 'grid-1', user: ' ', text: '/me' }) +
+      line({ room: 'grid-1', user: 'newcomer', name: ' ', text: '/me' }) +
+      line({ room: 'grid-1', user: 'jin', name: '', text: '/me' });
+    const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb()], { input });
+    expect(ran.stderr).toMatch(/^line 1: user: user must not be empty\n$/);
+    expect(ran.code).toBe(1);
+    const out = jsonLines(ran.stdout);
+    expect(out).toHaveLength(2);
+    expect(out[0]!.text).toContain('newcomer');
+    expect(out[1]!.text).toContain('金阿姨');
+  });
+
   it('starts empty with --no-seed', async () => {
     const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--no-seed', '--db', tmpDb()], {
       input: line({ room: 'grid-1', user: 'jin', text: '/me' }),
@@ -60,6 +74,18 @@ describe.concurrent('npm run chat -- --jsonl', { timeout: 60_000 }, () => {
     const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb()], { env: { LINLI_LANG: 'klingon' } });
     expect(ran.code).toBe(2);
     expect(ran.stderr).toContain('LINLI_LANG: expected zh or en (got "klingon")');
+  });
+});
+
+describe('npm run chat -- --jsonl with a slow reader', { timeout: 60_000 }, () => {
+  it('writes every line before it exits, however slowly its output is read', async () => {
+    // Far more than a pipe holds: what the reader has not taken yet queues up in the process.
+    const input = line({ room: 'grid-1', user: 'jin', text: '报事 3号楼电梯坏了' }) + line({ room: 'grid-1', user: 'jin', text: '帮助' }).repeat(300);
+    const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb()], { input, slowReaderMs: 15_000 });
+    expect(ran.code).toBe(0);
+    const out = jsonLines(ran.stdout);
+    expect(out.filter((o) => o.text.includes('可用命令'))).toHaveLength(300);
+    expect(out.some((o) => o.room === 'grid-1-staff')).toBe(true);
   });
 });
 

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { ChatCore } from '../../src/chat/core.js';
 import type { IncomingMessage } from '../../src/chat/types.js';
-import { identities, members, processedMessages, rooms } from '../../src/db/schema/index.js';
+import { identities, members, processedMessages, rooms, tickets } from '../../src/db/schema/index.js';
 import { createBindingCode } from '../../src/domain/org/binding-codes.js';
 import { activeGrants } from '../../src/domain/org/members.js';
 import { findRoom } from '../../src/domain/org/rooms.js';
@@ -72,6 +72,37 @@ describe('chat core', () => {
     expect(other).toHaveLength(1);
     // the same id in another room is another message
     expect(await demo.say('jin', 'grid-2', '我的', { id: 'm-1' })).toHaveLength(1);
+  });
+
+  it('answers a message redelivered after a crash that came before its reply went out, and acts on it once', async () => {
+    const demo = demoChat();
+    const message: IncomingMessage = {
+      platform: 'shell',
+      roomId: 'grid-1',
+      roomName: '荷东第一网格居民群',
+      isPrivate: false,
+      senderId: 'jin',
+      senderName: '金阿姨',
+      messageId: 'm-crash',
+      text: '报事 3号楼楼道灯坏了',
+    };
+    const first = await demo.services.core.handle(message);
+    expect(first.replies).toHaveLength(1);
+    // The process died here: the ticket and the mark were committed, the reply never sent.
+    const again = await demo.services.core.handle(message);
+    expect(again.replies.map((r) => r.text)).toEqual(first.replies.map((r) => r.text));
+    expect(demo.services.db.select().from(tickets).all()).toHaveLength(1);
+    demo.services.core.replied(message, again);
+    expect((await demo.services.core.handle(message)).replies).toEqual([]);
+    expect(demo.services.db.select().from(tickets).all()).toHaveLength(1);
+  });
+
+  it('forgets an answer once the adapter has sent it', async () => {
+    const demo = demoChat();
+    await demo.say('jin', 'grid-1', '我的', { id: 'm-sent' });
+    expect(demo.services.db.select().from(processedMessages).all()).toEqual([
+      expect.objectContaining({ messageId: 'm-sent', reply: null, repliedAt: demo.clock.now() }),
+    ]);
   });
 
   it('stays quiet on chatter and does not record it as processed', async () => {
