@@ -133,7 +133,7 @@ describe('chat fuzz', () => {
   // with INVALID_INPUT member.nameRequired outside #once's error boundary, so handle() throws, and the shell
   // chat process dies with a stack trace. Reproduce: core.handle({ ..., senderId: 'stranger', senderName: ' ',
   // text: '帮助' }), or `echo '{"room":"grid-1","user":"stranger","name":" ","text":"帮助"}' | npm run chat -- --jsonl`.
-  it.skip('a stranger with a blank name or id gets an answer, and the shell chat lives on (waits for the #context fix)', async () => {
+  it('a stranger with a blank name or id gets an answer, and the shell chat lives on', async () => {
     const { services } = demoServices();
     for (const [id, name] of [' ', '\n', '\ufeff', '\u200b', '\t '].flatMap((blank, i) => [
       [`stranger-${i}`, blank],
