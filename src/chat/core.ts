@@ -62,8 +62,8 @@ export class ChatCore extends ChatPort {
       if (!images.length) return NOTHING;
       const found = this.#consumers.map((consumer) => ({ consumer, target: consumer.find(ctx) })).find((c) => c.target !== undefined);
       if (!found) return NOTHING;
-      const files = await this.#store(images);
-      return this.#once(message, ctx, () => found.consumer.attach({ ...ctx, files }, found.target, files));
+      const { files, refused } = await this.#store(images, ctx);
+      return this.#once(message, ctx, () => withNotes(files.length ? found.consumer.attach({ ...ctx, files }, found.target, files) : undefined, refused));
     }
 
     if (parsed.kind === 'unknown' && message.inReplyToBot && !message.mentioned && !message.isPrivate && !/^[/#／＃]/.test(message.text.trim())) {
@@ -75,11 +75,11 @@ export class ChatCore extends ChatPort {
     }
 
     const command = this.#byName.get(parsed.name)!;
-    const files = images.length ? await this.#store(images) : [];
+    const { files, refused } = images.length ? await this.#store(images, ctx) : { files: [], refused: [] };
     const result = await this.#once(message, { ...ctx, files }, (c) => {
       if (command.where === 'group' && c.room.kind !== 'group') return c.t('room.groupOnly');
       if (command.where === 'private' && c.room.kind !== 'private') return c.t('room.privateOnly');
-      return command.run(c, { args: parsed.args, bang: parsed.bang });
+      return withNotes(command.run(c, { args: parsed.args, bang: parsed.bang }), refused);
     });
     return result;
   }
@@ -129,16 +129,22 @@ export class ChatCore extends ChatPort {
     });
   }
 
-  async #store(images: NonNullable<IncomingMessage['attachments']>): Promise<StoredFile[]> {
-    const stored: StoredFile[] = [];
+  /**
+   * Stores the images; what is refused (not an image, too large) is said in the sender's language, once
+   * per reason, after the reply to the rest of the message.
+   */
+  async #store(images: NonNullable<IncomingMessage['attachments']>, ctx: CommandCtx): Promise<{ files: StoredFile[]; refused: string[] }> {
+    const files: StoredFile[] = [];
+    const refused = new Set<string>();
     for (const image of images) {
       try {
-        stored.push(await storeFile(this.deps.settings.dataDir, await image.load(), image.mimeType));
+        files.push(await storeFile(this.deps.settings.dataDir, await image.load()));
       } catch (error) {
-        this.deps.log.warn('could not load an attachment', { error });
+        if (isDomainError(error)) refused.add(renderMessage(ctx.lang, error.key, error.params));
+        else this.deps.log.warn('could not load an attachment', { error });
       }
     }
-    return stored;
+    return { files, refused: [...refused] };
   }
 
   /**
@@ -172,6 +178,12 @@ export class ChatCore extends ChatPort {
       return { replies: [{ text: ctx.t('error.internal') }] };
     }
   }
+}
+
+/** A command's reply followed by the notes about attachments that were not kept. */
+function withNotes(output: CommandOutput, notes: readonly string[]): HandleResult {
+  const result = normalizeOutput(output);
+  return notes.length ? { ...result, replies: [...result.replies, ...notes.map((text) => ({ text }))] } : result;
 }
 
 function wasProcessed(db: Db, message: IncomingMessage): boolean {

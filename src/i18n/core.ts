@@ -87,6 +87,14 @@ export const coreMessages = {
     zh: '你的关联码：{code}\n{minutes} 分钟内在另一个平台私聊我发送「绑定 {code}」，两个账号就合并为一个。微信上还不是我的好友的话，加好友时把关联码写在验证信息里就行。',
     en: 'Your link code: {code}\nWithin {minutes} minutes, send "/bind {code}" to me in a private chat on the other platform. On WeChat, if we are not friends yet, put the code in your friend request.',
   },
+  'file.notImage': {
+    zh: '⚠️ 有一个附件不是图片（只收 JPEG、PNG、GIF、WebP），没有保存。',
+    en: '⚠️ An attachment is not an image (JPEG, PNG, GIF or WebP only) and was not kept.',
+  },
+  'file.tooLarge': {
+    zh: '⚠️ 有一张图片超过 {mb} MB，没有保存，请压缩后再发。',
+    en: '⚠️ An image is larger than {mb} MB and was not kept; please send a smaller one.',
+  },
   'me.summary': {
     zh: '👤 {name}\n角色：{roles}\n语言：中文{party}',
     en: '👤 {name}\nRoles: {roles}\nLanguage: English{party}',

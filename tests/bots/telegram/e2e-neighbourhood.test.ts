@@ -12,11 +12,12 @@ import { type Running, startLinli } from '../../../src/main.js';
 import { FakeBotApi } from '../../helpers/fake-bot-api.js';
 import { freePort, TelegramDriver } from '../../helpers/telegram.js';
 import { TEST_TOKEN } from '../../helpers/telegram-updates.js';
+import { jpeg } from '../../helpers/images.js';
 
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
 const SECRET = 'e2e-webhook-secret';
-const PHOTO = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 1, 1, 1]);
-const ANOTHER_PHOTO = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 2, 2, 2, 2]);
+const PHOTO = jpeg(1);
+const ANOTHER_PHOTO = jpeg(2);
 
 const hasButton = (m: Message, label: string) => m.reply_markup?.inline_keyboard.flat().some((b) => b.text.startsWith(label)) ?? false;
 

@@ -22,9 +22,10 @@ import { testServices } from '../../helpers/services.js';
 import { ROOT } from '../../helpers/spawn.js';
 import { freePort, TelegramDriver, withCommands } from '../../helpers/telegram.js';
 import { TEST_TOKEN } from '../../helpers/telegram-updates.js';
+import { jpeg } from '../../helpers/images.js';
 
 const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'linli-telegram-')), 'linli.db');
-const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 7, 7, 7]);
+const JPEG = jpeg(7);
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
