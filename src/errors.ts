@@ -34,3 +34,19 @@ export class DomainError<K extends MessageKey = MessageKey> extends Error {
 }
 
 export const isDomainError = (e: unknown): e is DomainError => e instanceof DomainError;
+
+/**
+ * The database Linli was pointed at cannot be used: a folder, a path it may not write, a file that is not a
+ * SQLite database, a damaged one, one from a newer release. The message is one line naming the file and
+ * what to do; the entry points print it without a stack and exit 1 (a configuration error exits 2).
+ */
+export class StoreError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}

@@ -8,6 +8,7 @@ import type { ChatAdapter } from './chat/adapter.js';
 import type { Clock } from './clock.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { ensureAdminToken } from './domain/tokens.js';
+import { StoreError } from './errors.js';
 import { createHttpApp, type Mount } from './http/app.js';
 import { CronScheduler } from './jobs/scheduler.js';
 import { createLogger, type Logger } from './log.js';
@@ -218,7 +219,7 @@ function closeServer(server: ServerType): Promise<void> {
   });
 }
 
-const USAGE = `npm start [-- options]   (every setting is also an environment variable: see README)
+const USAGE = `npm start [-- options]   (every setting is also an environment variable: see docs/configuration.md)
 
   --db <file>   the SQLite file (LINLI_DB)
   --port <n>    the HTTP port (PORT); 0 picks a free one
@@ -288,9 +289,9 @@ async function main() {
     }
     running = await startLinli(options);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof StoreError) {
       process.stderr.write(`${error.message}\n`);
-      process.exit(2);
+      process.exit(error instanceof StoreError ? 1 : 2);
     }
     throw error;
   }

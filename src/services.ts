@@ -4,7 +4,7 @@ import { OutboxDispatcher } from './chat/outbox.js';
 import { renderNotice } from './chat/render/index.js';
 import type { Config } from './config.js';
 import { type Db, openDatabase } from './db/client.js';
-import { isEmpty, seedDemo } from './domain/seed/demo.js';
+import { seedDemoIfEmpty } from './domain/seed/demo.js';
 import { JobRunner } from './jobs/runner.js';
 import { scheduleTable } from './jobs/schedule.js';
 import { createLogger, type Logger } from './log.js';
@@ -46,8 +46,7 @@ export function createServices(options: ServiceOptions): Services {
     settings: { lang: config.lang, timeZone: config.timeZone, dataDir: config.dataDir },
     render: renderNotice,
   };
-  const seeded = (options.seed ?? config.seed) && isEmpty(deps);
-  if (seeded) seedDemo(deps);
+  const seeded = (options.seed ?? config.seed) && seedDemoIfEmpty(deps);
   const core = new ChatCore(deps);
   const dispatcher = new OutboxDispatcher({ db, clock, log: log.child('outbox') }, { intervalMs: config.outboxIntervalMs });
   const jobs = new JobRunner(deps, scheduleTable());

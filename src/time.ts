@@ -57,6 +57,12 @@ export function formatDateTime(date: Date, timeZone: string, lang: Lang, referen
   return `${month} ${p.day}${sameYear ? '' : ` ${p.year}`} ${time}`;
 }
 
+/** "2小时" / "1小时30分钟" / "2 h 30 min"; "0小时" for none. */
+export function formatHours(minutes: number, lang: Lang): string {
+  if (minutes <= 0) return lang === 'zh' ? '0小时' : '0 h';
+  return formatDuration(minutes * 60_000, lang);
+}
+
 /** "2小时5分钟" / "2 h 5 min"; days for long spans; "不到1分钟" for less than a minute. */
 export function formatDuration(ms: number, lang: Lang): string {
   const minutes = Math.floor(Math.abs(ms) / 60_000);

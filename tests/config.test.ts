@@ -1,5 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
+import { ROOT } from './helpers/spawn.js';
 
 describe('loadConfig', () => {
   it('has working defaults', () => {
@@ -68,5 +71,16 @@ describe('loadConfig', () => {
     } catch (error) {
       expect((error as ConfigError).problems).toHaveLength(2);
     }
+  });
+});
+
+// `--db linli.db` in a checkout makes the checkout the data directory: what Linli writes there is not
+// the project's and must never be committed.
+describe.runIf(spawnSync('git', ['rev-parse', '--git-dir'], { cwd: ROOT }).status === 0)('the data a database in the checkout brings', () => {
+  it.each(['linli.db', 'tmp/demo.db'])('is ignored by git (LINLI_DB=%s)', (dbFile) => {
+    const { dataDir } = loadConfig({ LINLI_DB: dbFile });
+    const written = [dbFile, `${dbFile}-wal`, join(dataDir, 'files', 'ab', `ab${'0'.repeat(62)}.jpg`), join(dataDir, 'wechat.memory-card.json')];
+    const check = spawnSync('git', ['check-ignore', '--no-index', ...written], { cwd: ROOT, encoding: 'utf8' });
+    expect(check.stdout.split('\n').filter(Boolean).sort()).toEqual([...written].sort());
   });
 });

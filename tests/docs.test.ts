@@ -159,6 +159,17 @@ function brokenLinks(page: string): string[] {
   return broken;
 }
 
+describe('shell chat command lines', () => {
+  // npm prints its own "> linli@… chat" banner on stdout unless told -s: a script reading JSON lines
+  // would choke on the first two.
+  it.each(['README.md', 'docs/chat-guide.md', 'docs/operations.md', 'docs/admin-api.md'])('in %s run the JSON stream with npm run -s', (page) => {
+    const noisy = read(page)
+      .split('\n')
+      .filter((line) => /npm run (?!-s )\S+.*--jsonl/.test(line));
+    expect(noisy).toEqual([]);
+  });
+});
+
 describe('links', () => {
   const DOCS = ['architecture.md', 'admin-api.md', 'chat-guide.md', 'configuration.md', 'operations.md', 'telegram.md', 'wechat.md', '使用指南.md'];
 

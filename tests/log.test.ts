@@ -25,6 +25,7 @@ describe('log', () => {
     ['adminToken', { adminToken: 'tok-123' }, (r: any) => r.adminToken],
     ['TELEGRAM_BOT_TOKEN', { env: { TELEGRAM_BOT_TOKEN: 'tok-123' } }, (r: any) => r.env.TELEGRAM_BOT_TOKEN],
     ['an authorization header', { req: { headers: { authorization: 'Bearer tok-123' } } }, (r: any) => r.req.headers.authorization],
+    ['an Authorization header as fetch spells it', { headers: { Authorization: 'Bearer tok-123' } }, (r: any) => r.headers.Authorization],
     ['the webhook secret header', { headers: { 'x-telegram-bot-api-secret-token': 'tok-123' } }, (r: any) => r.headers['x-telegram-bot-api-secret-token']],
     ['a nested secret', { config: { telegram: { webhook: { secret: 'tok-123' } } } }, (r: any) => r.config.telegram.webhook.secret],
     ['a password', { user: { password: 'tok-123' } }, (r: any) => r.user.password],

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { SHELL } from '../../src/chat/demo.js';
+import { StoreError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { createServices, type Services } from '../../src/services.js';
 import { SimulatedClock } from '../../src/clock.js';
@@ -21,13 +22,16 @@ const USAGE = `npm run chat [-- options]
   -h, --help       this text
 
 Interactive commands:
-  :as <user> [name]   speak as another user (jin, wang, li, chen, zhao, yang, barber, spa, admin)
+  :as <user> [name]   speak as another user (jin, wang, li, chen, zhao, yang, barber, spa, admin);
+                      a new user needs a name
   :room <room>        move to another room (grid-1, grid-1-staff, grid-2, community, street, dm:<user>)
   :rooms              list the rooms
   :image <file> [text] send a photo (alone, or with a command such as 报事 ...)
   :advance <duration> with --clock: move time forward by an ISO-8601 duration (PT30M, P1D)
   :time               the current (simulated) time
   :quit               leave`;
+
+const SHELL_COMMANDS = [':as', ':room', ':rooms', ':image', ':advance', ':time', ':help', ':quit'];
 
 const advanceLine = z.object({
   advance: z.string().transform((v, ctx) => {
@@ -42,7 +46,7 @@ const advanceLine = z.object({
 
 const inputLine = z.object({
   room: z.string({ error: 'room must be a string, e.g. "grid-1"' }).min(1, { error: 'room must not be empty' }),
-  user: z.string({ error: 'user must be a string, e.g. "jin"' }).min(1, { error: 'user must not be empty' }),
+  user: z.string({ error: 'user must be a string, e.g. "jin"' }).trim().min(1, { error: 'user must not be empty' }),
   name: z.string().optional(),
   text: z.string({ error: 'text must be a string' }).default(''),
   images: z.array(z.string(), { error: 'images must be a list of file paths' }).optional(),
@@ -91,10 +95,24 @@ async function main() {
 
 class UsageProblem extends Error {}
 
+/**
+ * Writes to stdout and settles once the line has left this process. A reader slower than the bot makes
+ * writes queue up in memory; a message counts as delivered (its outbox row marked sent) only after this.
+ */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())));
+}
+
+/** Exits once what stdout and stderr still hold has been written: process.exit() drops queued writes. */
+async function exit(code: number): Promise<never> {
+  await Promise.all([writeOut(''), new Promise<void>((resolve) => process.stderr.write('', () => resolve()))]).catch(() => {});
+  process.exit(code);
+}
+
 async function runJsonl(services: Services, clock: SimulatedClock | undefined): Promise<number> {
   const chat = new ShellChat(
     services,
-    (out) => process.stdout.write(JSON.stringify({ room: out.room, text: out.text, ...(out.images ? { images: out.images } : {}) }) + '\n'),
+    (out) => writeOut(JSON.stringify({ room: out.room, text: out.text, ...(out.images ? { images: out.images } : {}) }) + '\n'),
     clock,
   );
   let lineNo = 0;
@@ -148,7 +166,7 @@ async function runInteractive(services: Services, clock: SimulatedClock | undefi
     const label = `${roomNames.get(out.room) ?? out.room} · ${out.room}`;
     const body = out.text.split('\n').join('\n    ');
     const photos = (out.images ?? []).map((path) => `\n    📷 ${join(services.config.dataDir, path)}`).join('');
-    process.stdout.write(out.reply ? `  邻里 ▸ ${body}${photos}\n` : `  ⇢ [${label}]\n    ${body}${photos}\n`);
+    return writeOut(out.reply ? `  邻里 ▸ ${body}${photos}\n` : `  ⇢ [${label}]\n    ${body}${photos}\n`);
   };
   const chat = new ShellChat(services, print, clock);
   let user = 'jin';
@@ -164,11 +182,16 @@ async function runInteractive(services: Services, clock: SimulatedClock | undefi
   for await (const line of rl) {
     const text = line.trim();
     if (text === ':quit' || text === ':q') break;
-    if (text.startsWith(':as ')) {
+    if (text === ':as' || text.startsWith(':as ')) {
       const [, who, display] = text.split(/\s+/);
-      if (who) {
+      const users = services.core.users(SHELL);
+      // A name introduces a newcomer; without one, the user must be someone the chat knows.
+      if (who && (display || users.some((u) => u.userId === who))) {
         user = who;
         name = display;
+      } else {
+        const list = users.map((u) => `${u.userId} (${u.name})`).join(', ');
+        process.stdout.write(`  no user "${who ?? ''}". Users: ${list}\n  A newcomer needs a name: :as <id> <name>\n`);
       }
     } else if (text.startsWith(':room ')) {
       room = text.slice(6).trim() || room;
@@ -191,6 +214,9 @@ async function runInteractive(services: Services, clock: SimulatedClock | undefi
       process.stdout.write(`  ⏱ ${formatDateTime(services.clock.now(), services.config.timeZone, services.config.lang)}\n`);
     } else if (text === ':help') {
       process.stdout.write(USAGE + '\n');
+    } else if (/^:[a-z]+$/i.test(text.split(/\s/)[0]!)) {
+      // A mistyped shell command is not a message to the bot.
+      process.stdout.write(`  unknown command ${text.split(/\s/)[0]}. The : commands: ${SHELL_COMMANDS.join(', ')}\n`);
     } else if (text) {
       await chat.say({ room, user, text, ...(name ? { name } : {}) });
       roomNames = names();
@@ -203,17 +229,21 @@ async function runInteractive(services: Services, clock: SimulatedClock | undefi
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => exit(code),
   (error) => {
     if (error instanceof ConfigError || error instanceof UsageProblem) {
       process.stderr.write(`${error.message}\n`);
-      process.exit(2);
+      return exit(2);
+    }
+    if (error instanceof StoreError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
     }
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`${error.message}\n\n${USAGE}\n`);
-      process.exit(2);
+      return exit(2);
     }
     process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
+    return exit(1);
   },
 );

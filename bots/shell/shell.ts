@@ -52,14 +52,16 @@ export class ShellChat implements ChatAdapter {
 
   constructor(
     readonly services: Services,
-    private readonly emit: (out: ShellOutput) => void,
+    /** Shows one message; a promise, when given, settles once the output has really taken it. */
+    private readonly emit: (out: ShellOutput) => unknown,
     clock?: SimulatedClock,
   ) {
     this.scheduler = clock ? new SimulatedScheduler(services.jobs, clock, () => this.deliver()) : undefined;
     this.transport = {
       platform: SHELL,
+      // Resolves only once the output took the message: the outbox marks a row sent when this resolves.
       send: async (room, message) => {
-        this.emit({ room, ...shown(message), reply: false });
+        await this.emit({ room, ...shown(message), reply: false });
       },
     };
     services.dispatcher.register(this.transport);
@@ -69,7 +71,7 @@ export class ShellChat implements ChatAdapter {
   async say(input: ShellInput): Promise<void> {
     const isPrivate = input.room.startsWith('dm:');
     const known = this.services.core.findRoom(SHELL, input.room);
-    const result = await this.services.core.handle({
+    const incoming = {
       platform: SHELL,
       roomId: input.room,
       roomName: known?.name ?? input.room,
@@ -80,10 +82,12 @@ export class ShellChat implements ChatAdapter {
       text: input.text,
       botNames: SHELL_BOT_NAMES,
       attachments: (input.images ?? []).map((path) => ({ kind: 'image' as const, load: () => readFile(path) })),
-    });
+    };
+    const result = await this.services.core.handle(incoming);
     for (const reply of result.replies) {
-      this.emit({ room: input.room, ...shown(reply), reply: true });
+      await this.emit({ room: input.room, ...shown(reply), reply: true });
     }
+    this.services.core.replied(incoming, result);
     await this.deliver();
   }
 

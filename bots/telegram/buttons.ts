@@ -108,6 +108,7 @@ export function buttonsComposer(d: ButtonDeps): Composer<Context> {
       const mustPost = (text: string) => !noticed || text.length > CALLBACK_ANSWER_LIMIT || text.includes(privateChatHint);
       const post = !isGroup(chat) || (notice !== undefined && mustPost(notice)) ? result.replies : rest;
       await d.sender.reply(incoming.roomId, post, isGroup(chat) ? { replyTo: message.message_id } : {});
+      d.core.replied(incoming, result);
     } finally {
       // Telegram shows a spinner on the button until the press is answered, even when handling failed.
       if (!answered) await answer();

@@ -27,16 +27,18 @@ export function messagesComposer(d: MessageDeps): Composer<Context> {
     if (!incoming) return;
     const images = album.flatMap((m) => imagesOf(m, d.files));
     if (!incoming.text && !images.length) return;
-    const result = await d.core.handle({
+    const handled = {
       ...incoming,
       // The album's first photo names it, wherever the caption is: an album sent again is handled once.
       messageId: String(album[0]!.message_id),
       ...(images.length ? { attachments: images } : {}),
-    });
+    };
+    const result = await d.core.handle(handled);
     await d.sender.reply(incoming.roomId, result.replies, {
       ...(isGroup(message.chat) ? { replyTo: message.message_id } : {}),
       ...(message.is_topic_message && message.message_thread_id !== undefined ? { threadId: message.message_thread_id } : {}),
     });
+    d.core.replied(handled, result);
   });
   return composer;
 }

@@ -1,7 +1,7 @@
 import qrcodeTerminal from 'qrcode-terminal';
 import { qrcodeValueToImageUrl, ScanStatus, type Wechaty } from 'wechaty';
 import type { ChatPort } from '../../src/chat/port.js';
-import type { MessageKey, MessageParams, ParamArgs } from '../../src/i18n/index.js';
+import type { MessageKey, ParamArgs } from '../../src/i18n/index.js';
 import type { Logger } from '../../src/log.js';
 
 const REPEAT_WINDOW_MS = 60_000;
@@ -233,7 +233,7 @@ export class WechatLifecycle {
   /** Tells the staff rooms of the root units, on whatever platform they are: WeChat may be the one down. */
   #tellAdmins<K extends MessageKey>(key: K, ...params: ParamArgs<K>) {
     try {
-      const rooms = this.deps.core.tellTopStaff(key, (params[0] ?? {}) as MessageParams, 'wechat:connection');
+      const rooms = this.deps.core.tellTopStaff('wechat:connection', key, ...params);
       if (!rooms) this.deps.log.warn('no admin room to tell: bind a staff group of the top unit', { about: key });
     } catch (error) {
       this.deps.log.error('could not tell the admin rooms', { about: key, error: reasonOf(error) });

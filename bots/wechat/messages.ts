@@ -103,4 +103,6 @@ export async function handleIncoming(w: WechatContext, incoming: IncomingMessage
   for (const out of result.replies) {
     w.reply(incoming.roomId, { ...out, mentionUserId: out.mentionUserId ?? (incoming.isPrivate ? undefined : incoming.senderId) });
   }
+  // Handed to the paced sender, which puts what it cannot send into the outbox.
+  w.core.replied(incoming, result);
 }

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { processedMessages } from '../db/schema/index.js';
-import { type Db, inTransaction } from '../db/client.js';
-import { and, eq } from 'drizzle-orm';
+import { type Db, inTransaction, storeTrouble } from '../db/client.js';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Deps } from '../domain/context.js';
 import { storeFile, type StoredFile } from '../domain/files.js';
 import { resolveSender } from '../domain/org/identities.js';
@@ -11,7 +11,7 @@ import type { Logger } from '../log.js';
 import { type AttachmentConsumer, type CommandCtx, type CommandDef, type CommandOutput, normalizeOutput, UsageError } from './command.js';
 import { attachmentConsumers, commands as defaultCommands } from './commands/index.js';
 import { renderMessage, translator } from '../i18n/index.js';
-import { CommandParser } from './parser.js';
+import { CommandParser, type Parsed } from './parser.js';
 import { ChatPort } from './port.js';
 import type { HandleResult, IncomingMessage } from './types.js';
 
@@ -42,6 +42,10 @@ export class ChatCore extends ChatPort {
     this.#byName = new Map(this.commands.map((c) => [c.name, c]));
   }
 
+  /**
+   * Handles one message. Whatever goes wrong with it (the database busy past its timeout, or full, a
+   * sender the rules refuse) is logged and answered here, so an adapter goes on with the next message.
+   */
   async handle(message: IncomingMessage): Promise<HandleResult> {
     const parsed = this.parser.parse(message.text, {
       botNames: message.botNames,
@@ -51,7 +55,27 @@ export class ChatCore extends ChatPort {
     if (parsed.kind === 'otherBot') return NOTHING;
     const images = message.attachments?.filter((a) => a.kind === 'image') ?? [];
     const actionable = parsed.kind === 'command' || parsed.kind === 'unknown' || images.length > 0;
-    if (actionable && wasProcessed(this.deps.db, message)) return NOTHING;
+    try {
+      return await this.#handle(message, parsed, images, actionable);
+    } catch (error) {
+      // Not marked handled: a redelivery tries again. Talk not meant for the bot gets no answer.
+      this.#logFailure(message, error);
+      if (!actionable) return NOTHING;
+      const lang = this.deps.settings.lang;
+      return { replies: [{ text: isDomainError(error) ? renderMessage(lang, error.key, error.params) : translator(lang)('error.internal') }] };
+    }
+  }
+
+  async #handle(
+    message: IncomingMessage,
+    parsed: Exclude<Parsed, { kind: 'otherBot' }>,
+    images: NonNullable<IncomingMessage['attachments']>,
+    actionable: boolean,
+  ): Promise<HandleResult> {
+    if (actionable) {
+      const earlier = earlierAnswer(this.deps.db, message);
+      if (earlier) return earlier;
+    }
 
     // The hot path in a busy group: talk from someone already known, in a room already known.
     if (parsed.kind === 'chatter' && !images.length && this.#known(message)) return NOTHING;
@@ -76,11 +100,16 @@ export class ChatCore extends ChatPort {
 
     const command = this.#byName.get(parsed.name)!;
     const { files, refused } = images.length ? await this.#store(images, ctx) : { files: [], refused: [] };
-    const result = await this.#once(message, { ...ctx, files }, (c) => {
-      if (command.where === 'group' && c.room.kind !== 'group') return c.t('room.groupOnly');
-      if (command.where === 'private' && c.room.kind !== 'private') return c.t('room.privateOnly');
-      return withNotes(command.run(c, { args: parsed.args, bang: parsed.bang }), refused);
-    });
+    const result = await this.#once(
+      message,
+      { ...ctx, files },
+      (c) => {
+        if (command.where === 'group' && c.room.kind !== 'group') return c.t('room.groupOnly');
+        if (command.where === 'private' && c.room.kind !== 'private') return c.t('room.privateOnly');
+        return withNotes(command.run(c, { args: parsed.args, bang: parsed.bang }), refused);
+      },
+      parsed.addressed || parsed.standalone,
+    );
     return result;
   }
 
@@ -97,6 +126,10 @@ export class ChatCore extends ChatPort {
 
   /** Finds or creates the room and the sender, outside the command's transaction. */
   #context(message: IncomingMessage, addressed: boolean): CommandCtx {
+    return retryingWhenBusy(() => this.#contextOnce(message, addressed));
+  }
+
+  #contextOnce(message: IncomingMessage, addressed: boolean): CommandCtx {
     return inTransaction(this.deps.db, () => {
       const room = seeRoom(this.deps, {
         platform: message.platform,
@@ -109,7 +142,8 @@ export class ChatCore extends ChatPort {
         {
           platform: message.platform,
           platformUserId: message.senderId,
-          displayName: message.senderName,
+          // A blank name (a platform that sends none, a shell line with "name": " ") is no name.
+          displayName: message.senderName.trim() || message.senderId,
           languageHint: message.senderLanguage,
         },
         room,
@@ -148,34 +182,87 @@ export class ChatCore extends ChatPort {
   }
 
   /**
-   * Runs the work in one transaction with the dedupe mark: a redelivered message finds the mark and does
-   * nothing. A rule that refuses rolls back its own writes and answers why; the mark stays.
+   * The adapter sent what `handle` answered for this message. Until it says so, the answer is kept with
+   * the message's dedupe mark, and a redelivery of the message gets it again.
    */
-  async #once(message: IncomingMessage, ctx: CommandCtx, work: (ctx: CommandCtx) => CommandOutput): Promise<HandleResult> {
+  replied(message: IncomingMessage, result: HandleResult): void {
+    if (!result.replies.length && !result.card) return;
     try {
-      return inTransaction(this.deps.db, () => {
-        if (!markProcessed(this.deps, message)) return NOTHING;
-        try {
-          return normalizeOutput(inTransaction(this.deps.db, () => work(ctx)));
-        } catch (error) {
-          if (error instanceof UsageError) {
-            // Said in passing, a malformed call is talk, not a command: stay quiet.
-            if (!ctx.addressed) return NOTHING;
-            return { replies: [{ text: ctx.t('hint.usage', { usage: ctx.t(error.key) }) }] };
-          }
-          if (isDomainError(error)) return { replies: [{ text: renderMessage(ctx.lang, error.key, error.params) }] };
-          throw error;
-        }
-      });
+      this.deps.db
+        .update(processedMessages)
+        .set({ reply: null, repliedAt: this.deps.clock.now() })
+        .where(and(byMessage(message), isNotNull(processedMessages.reply)))
+        .run();
     } catch (error) {
-      this.deps.log.error('message handling failed', {
-        platform: message.platform,
-        room: message.roomId,
-        messageId: message.messageId,
-        text: message.text.slice(0, 80),
-        error,
-      });
+      // At worst a redelivery of this message is answered twice.
+      this.deps.log.warn('could not record a reply as sent', { platform: message.platform, room: message.roomId, messageId: message.messageId, error });
+    }
+  }
+
+  /**
+   * Runs the work in one transaction with the dedupe mark and the answer: a redelivered message finds the
+   * mark and does nothing again, and gets the answer if it was never sent. A rule that refuses rolls back
+   * its own writes and answers why; the mark stays.
+   */
+  async #once(message: IncomingMessage, ctx: CommandCtx, work: (ctx: CommandCtx) => CommandOutput, meant = ctx.addressed): Promise<HandleResult> {
+    try {
+      return retryingWhenBusy(() => this.#onceIn(message, ctx, work, meant));
+    } catch (error) {
+      this.#logFailure(message, error);
       return { replies: [{ text: ctx.t('error.internal') }] };
+    }
+  }
+
+  #onceIn(message: IncomingMessage, ctx: CommandCtx, work: (ctx: CommandCtx) => CommandOutput, meant: boolean): HandleResult {
+    return inTransaction(this.deps.db, () => {
+      if (!markProcessed(this.deps, message)) return NOTHING;
+      const result = answer(ctx, work, meant);
+      if (result.replies.length || result.card) {
+        this.deps.db.update(processedMessages).set({ reply: result }).where(byMessage(message)).run();
+      }
+      return result;
+    });
+  }
+
+  #logFailure(message: IncomingMessage, error: unknown): void {
+    this.deps.log.error('message handling failed', {
+      platform: message.platform,
+      room: message.roomId,
+      messageId: message.messageId,
+      text: message.text.slice(0, 80),
+      error,
+    });
+  }
+}
+
+/** The work's answer: its output, or what a refusal says. */
+function answer(ctx: CommandCtx, work: (ctx: CommandCtx) => CommandOutput, meant: boolean): HandleResult {
+  try {
+    return normalizeOutput(inTransaction(ctx.db, () => work(ctx)));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      // A command word run on into a sentence ("完成了吗") is talk, not a command: stay quiet. Said to
+      // the bot, or as the message's first word ("办结 TX", "兑换"), it was meant: say how.
+      if (!meant) return NOTHING;
+      return { replies: [{ text: ctx.t('hint.usage', { usage: ctx.t(error.key) }) }] };
+    }
+    if (isDomainError(error)) return { replies: [{ text: renderMessage(ctx.lang, error.key, error.params) }] };
+    throw error;
+  }
+}
+
+const BUSY_ATTEMPTS = 3;
+
+/**
+ * Runs a write transaction again when SQLite stayed busy past its busy timeout (another process held the
+ * write lock that long): it rolled back whole, so running it again is safe.
+ */
+function retryingWhenBusy<T>(run: () => T): T {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return run();
+    } catch (error) {
+      if (attempt >= BUSY_ATTEMPTS || storeTrouble(error) !== 'busy') throw error;
     }
   }
 }
@@ -186,16 +273,17 @@ function withNotes(output: CommandOutput, notes: readonly string[]): HandleResul
   return notes.length ? { ...result, replies: [...result.replies, ...notes.map((text) => ({ text }))] } : result;
 }
 
-function wasProcessed(db: Db, message: IncomingMessage): boolean {
-  return (
-    db
-      .select({ at: processedMessages.at })
-      .from(processedMessages)
-      .where(
-        and(eq(processedMessages.platform, message.platform), eq(processedMessages.roomId, message.roomId), eq(processedMessages.messageId, message.messageId)),
-      )
-      .get() !== undefined
-  );
+const byMessage = (message: IncomingMessage) =>
+  and(eq(processedMessages.platform, message.platform), eq(processedMessages.roomId, message.roomId), eq(processedMessages.messageId, message.messageId));
+
+/**
+ * For a message handled before: its answer if that was never sent (a crash came between), else nothing.
+ * Undefined for a message not handled yet.
+ */
+function earlierAnswer(db: Db, message: IncomingMessage): HandleResult | undefined {
+  const row = db.select({ reply: processedMessages.reply }).from(processedMessages).where(byMessage(message)).get();
+  if (!row) return undefined;
+  return row.reply ?? NOTHING;
 }
 
 function markProcessed(deps: Deps, message: IncomingMessage): boolean {

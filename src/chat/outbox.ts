@@ -20,8 +20,14 @@ export interface DispatcherOptions {
   maxAttempts?: number;
   /** First retry delay; doubles each attempt, up to an hour. */
   backoffMs?: number;
-  /** How long a claimed row stays claimed; longer than any paced send can wait. */
+  /**
+   * How long a claim lasts unless renewed. Short, so rows claimed by a dispatcher that died (or failed to
+   * write) go to another one soon; a send under way renews its row's claim every `renewMs` however long
+   * it is paced.
+   */
   lockMs?: number;
+  /** How often a row being sent has its claim renewed (default: a third of `lockMs`). */
+  renewMs?: number;
   batchSize?: number;
 }
 
@@ -53,7 +59,8 @@ export class OutboxDispatcher {
       intervalMs: options.intervalMs ?? 1000,
       maxAttempts: options.maxAttempts ?? 8,
       backoffMs: options.backoffMs ?? 5000,
-      lockMs: options.lockMs ?? 10 * 60_000,
+      lockMs: options.lockMs ?? 60_000,
+      renewMs: options.renewMs ?? (options.lockMs ?? 60_000) / 3,
       batchSize: options.batchSize ?? 100,
     };
   }
@@ -139,24 +146,50 @@ export class OutboxDispatcher {
 
   /**
    * One room's rows, in order, one at a time; what follows a failure waits for it. Each row's lease is
-   * renewed just before it is sent, as a paced room can hold rows longer than a lease lasts; a row whose
-   * lease lapsed and was taken by another dispatcher is theirs, and so is the rest of the room.
+   * renewed just before it is sent and then while its send waits, as a paced room can hold rows longer
+   * than a lease lasts; while it is renewed, no other dispatcher takes the room's later rows either. A row
+   * whose lease lapsed and was taken by another dispatcher is theirs, and so is the rest of the room.
    */
   async #deliverRoom(queue: OutboxRow[]): Promise<number> {
     let sent = 0;
     for (const [i, claimed] of queue.entries()) {
-      const row = this.#renew(claimed);
+      let row: OutboxRow | undefined;
+      try {
+        row = this.#renew(claimed);
+      } catch (error) {
+        // The database busy past its timeout: what is left goes back, or its short lease runs out.
+        this.#releaseQuietly(queue.slice(i));
+        throw error;
+      }
       if (!row) {
-        this.#release(queue.slice(i + 1));
+        this.#releaseQuietly(queue.slice(i + 1));
         break;
       }
       if (await this.#deliver(row)) sent++;
       else {
-        this.#release(queue.slice(i + 1));
+        this.#releaseQuietly(queue.slice(i + 1));
         break;
       }
     }
     return sent;
+  }
+
+  /** Keeps renewing a row's lease while `sending` is under way. */
+  async #holding<T>(row: OutboxRow, sending: Promise<T>): Promise<T> {
+    let held: OutboxRow | undefined = row;
+    const renew = setInterval(() => {
+      try {
+        held = held && this.#renew(held);
+      } catch (error) {
+        this.deps.log.warn('could not renew an outbox lease; will try again', { id: row.id, error });
+      }
+    }, this.#options.renewMs);
+    renew.unref();
+    try {
+      return await sending;
+    } finally {
+      clearInterval(renew);
+    }
   }
 
   /** Extends a row's lease if it is still pending and still ours; undefined when it is not. */
@@ -211,13 +244,18 @@ export class OutboxDispatcher {
       .immediate();
   }
 
-  #release(rows: OutboxRow[]) {
-    for (const row of rows) {
-      this.deps.db
-        .update(outbox)
-        .set({ lockedUntil: null })
-        .where(and(eq(outbox.id, row.id), ours(row)))
-        .run();
+  /** Gives claimed rows back; one that cannot be given back now is free once its lease runs out. */
+  #releaseQuietly(rows: OutboxRow[]) {
+    try {
+      for (const row of rows) {
+        this.deps.db
+          .update(outbox)
+          .set({ lockedUntil: null })
+          .where(and(eq(outbox.id, row.id), ours(row)))
+          .run();
+      }
+    } catch (error) {
+      this.deps.log.warn('could not release outbox rows; their leases will run out', { error });
     }
   }
 
@@ -231,7 +269,7 @@ export class OutboxDispatcher {
     };
     try {
       if (!transport) throw new Error(`no transport for ${row.platform}`);
-      await transport.send(row.roomId, message);
+      await this.#holding(row, transport.send(row.roomId, message));
       this.deps.db
         .update(outbox)
         .set({ status: 'sent', sentAt: this.deps.clock.now(), attempts: row.attempts + 1, lockedUntil: null, lastError: null })

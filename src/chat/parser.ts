@@ -17,11 +17,18 @@ export type Parsed =
   | {
       kind: 'command';
       name: string;
+      /** What follows the word, exactly as written (only trimmed): stored texts keep their own punctuation. */
       args: string;
       /** `报事!`: the speaker insists (used to force a report that looks like a duplicate). */
       bang: boolean;
       /** Said to the bot on purpose: a slash or #, an @mention, or a private chat. */
       addressed: boolean;
+      /**
+       * The word stands as the message's first token: followed by a space, the end, a colon or a ref such
+       * as T1 ("办结 TX", "兑换", "进度T1"), not run on into a sentence ("完成了吗", "评价一下"). Said so,
+       * a malformed call is still meant as the command and earns the usage line.
+       */
+      standalone: boolean;
     }
   | { kind: 'unknown'; word: string; addressed: true }
   | { kind: 'chatter'; addressed: boolean }
@@ -35,6 +42,33 @@ const TRAILING = /[\s,:;，：；、。.!?！？~～]+$/;
 export function normalizeText(text: string): string {
   return text.normalize('NFKC').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
 }
+
+/**
+ * normalizeText, one character at a time, remembering where each folded character came from, so that
+ * what is matched on the folded text can be cut from the text as written.
+ */
+function fold(raw: string): { text: string; from: number[] } {
+  let text = '';
+  const from: number[] = [];
+  let at = 0;
+  for (const char of raw) {
+    const folded = char.normalize('NFKC').replace(INVISIBLE, '');
+    for (const unit of /^\s+$/.test(folded) ? (text.endsWith(' ') ? '' : ' ') : folded) {
+      text += unit;
+      from.push(at);
+    }
+    at += char.length;
+  }
+  const start = text.length - text.trimStart().length;
+  const end = text.trimEnd().length;
+  return { text: text.slice(start, end), from: [...from.slice(start, end), raw.length] };
+}
+
+/** The arguments as written, from where the folded arguments start. */
+const asWritten = (raw: string, from: number) => raw.slice(from).replace(INVISIBLE, '').trim();
+
+/** After the word: a space, the end (or only punctuation), a colon, or a ref or code such as T1, G2, AB12. */
+const STANDS_APART = /^(?:!?(?:$|[\s:：]|[,;，；、。.!?！？~～]+$)|!?[#A-Za-z0-9]*[A-Za-z0-9](?:$|[\s,:;，：；、。.!?！？~～]))/;
 
 export interface ParseOptions {
   botNames?: readonly string[];
@@ -59,7 +93,8 @@ export class CommandParser {
   }
 
   parse(raw: string, options: ParseOptions = {}): Parsed {
-    let text = normalizeText(raw);
+    const folded = fold(raw);
+    let text = folded.text;
     let addressed = options.mentioned === true || options.isPrivate === true;
     const mention = stripMention(text, options.botNames ?? []);
     if (mention !== null) {
@@ -70,7 +105,9 @@ export class CommandParser {
 
     const prefixed = text[0] === '/' || text[0] === '#';
     if (prefixed) {
-      text = text.slice(1).trimStart();
+      // "#报事# 路灯坏了": a hashtag closes with a second #, which is not part of what was said.
+      const hashtag = text[0] === '#' ? /^#\s*([^\s#]+)#/.exec(text) : null;
+      text = hashtag ? hashtag[1]! + text.slice(hashtag[0].length) : text.slice(1).trimStart();
       addressed = true;
     }
 
@@ -85,13 +122,13 @@ export class CommandParser {
       const command = this.#bySlash.get(name!.toLowerCase()) ?? this.#bySlash.get(name!);
       const isEnglish = command?.name !== undefined && !command.words.includes(name!);
       if (command && (!isEnglish || addressed)) {
-        return this.#finish(command, text.slice(whole.length), addressed);
+        return this.#finish(command, text.slice(whole.length), addressed, raw, folded);
       }
     }
 
     // Chinese words need no space after them: "报事路灯坏了".
     for (const { word, command } of this.#words) {
-      if (text.startsWith(word)) return this.#finish(command, text.slice(word.length), addressed);
+      if (text.startsWith(word)) return this.#finish(command, text.slice(word.length), addressed, raw, folded);
     }
 
     if (prefixed && token) return { kind: 'unknown', word: token[1]!, addressed: true };
@@ -99,7 +136,8 @@ export class CommandParser {
     return { kind: 'chatter', addressed: false };
   }
 
-  #finish(command: CommandWords, rest: string, addressed: boolean): Parsed {
+  #finish(command: CommandWords, rest: string, addressed: boolean, raw: string, folded: { text: string; from: number[] }): Parsed {
+    const standalone = STANDS_APART.test(rest);
     let args = rest;
     let bang = false;
     if (args.startsWith('!')) {
@@ -111,8 +149,9 @@ export class CommandParser {
       // "任务很重" or "积分 多少" is talk, not the command, unless said to the bot.
       if (!addressed) return { kind: 'chatter', addressed: false };
     }
-    if (command.args === 'none') args = '';
-    return { kind: 'command', name: command.name, args, bang, addressed };
+    // `args` is a tail of the folded text: cut the same tail from the text as written.
+    const written = command.args === 'none' || !args ? '' : asWritten(raw, folded.from[folded.text.length - args.length]!);
+    return { kind: 'command', name: command.name, args: written, bang, addressed, standalone };
   }
 }
 

@@ -1,11 +1,11 @@
 import { inTransaction } from '../db/client.js';
 import type { Deps } from '../domain/context.js';
 import { queueReply, notifyTopStaff } from '../domain/notify.js';
-import { say } from '../domain/notice.js';
+import type { Said } from '../domain/notice.js';
 import { usableCodesIn } from '../domain/org/binding-codes.js';
-import { findIdentity } from '../domain/org/identities.js';
+import { findIdentity, identitiesOn } from '../domain/org/identities.js';
 import { findRoom, moveRoom, type Room, roomsOn, seeRoom } from '../domain/org/rooms.js';
-import type { MessageKey, MessageParams } from '../i18n/index.js';
+import type { MessageKey, MessageParams, ParamArgs } from '../i18n/index.js';
 import type { OutMessage } from './types.js';
 
 /** A room as an adapter sees it: which one, what it is called, and whether it is a group. */
@@ -69,8 +69,10 @@ export class ChatPort {
    * Tells the staff rooms of the top units, on whatever platform they are, something about the bot itself
    * (WeChat logged out, back). Returns how many rooms it went to.
    */
-  tellTopStaff(key: MessageKey, params: MessageParams, source: string): number {
-    return inTransaction(this.deps.db, () => notifyTopStaff(this.deps, say(key, params), source));
+  tellTopStaff<K extends MessageKey>(source: string, key: K, ...params: ParamArgs<K>): number {
+    // The params were checked against the key by this signature, as `t` checks them.
+    const notice: Said = { kind: 'say', lines: [{ key, params: (params[0] ?? {}) as MessageParams }] };
+    return inTransaction(this.deps.db, () => notifyTopStaff(this.deps, notice, source));
   }
 
   findRoom(platform: string, roomId: string): KnownRoom | undefined {
@@ -81,6 +83,11 @@ export class ChatPort {
   /** Every room seen on the platform. */
   rooms(platform: string): KnownRoom[] {
     return roomsOn(this.deps.db, platform).map(known);
+  }
+
+  /** Every user seen on the platform: their platform id and the name they go by. */
+  users(platform: string): { userId: string; name: string }[] {
+    return identitiesOn(this.deps.db, platform).map((i) => ({ userId: i.platformUserId, name: i.displayName }));
   }
 
   /** The name a platform user goes by, as last seen; undefined for someone never seen. */

@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { StoreError } from '../errors.js';
 import * as schema from './schema/index.js';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -15,28 +16,194 @@ export interface OpenOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** Apply pending migrations (default true). */
   migrate?: boolean;
+  /** How long a write waits for another connection's lock before it fails with SQLITE_BUSY (default 5 s). */
+  busyTimeoutMs?: number;
 }
 
-/** Opens (creating if needed) the database file, sets the pragmas and brings the schema up to date. */
+/**
+ * Opens (creating if needed) the database file, sets the pragmas, checks it (quick_check, and that no newer
+ * release has migrated it) and brings the schema up to date. A file that cannot be used is a StoreError
+ * saying which and what to do.
+ */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  return wrap(new Database(file), options);
+  if (file === ':memory:') return migrated(wrap(new Database(file), options), options);
+  try {
+    if (statSync(file, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new StoreError(file, `The database ${file} is a directory, not a file: set LINLI_DB (or --db) to a file path such as ${join(file, 'linli.db')}`);
+    }
+    mkdirSync(dirname(file), { recursive: true });
+    const sqlite = new Database(file);
+    try {
+      const db = wrap(sqlite, options);
+      const check = quickCheck(sqlite);
+      if (check !== 'ok') throw new StoreError(file, damaged(file, `quick_check: ${check}`));
+      refuseNewerSchema(sqlite, file);
+      migrated(db, options);
+      // A lock held by another process would otherwise first show as a failed write once Linli is up.
+      probeWrite(sqlite);
+      return db;
+    } catch (error) {
+      sqlite.close();
+      throw error;
+    }
+  } catch (error) {
+    throw asStoreError(file, error);
+  }
 }
 
 /** Opens an in-memory database from a serialized image (used by tests to skip re-running migrations). */
 export function openDatabaseImage(image: Buffer, options: OpenOptions = {}): Db {
-  return wrap(new Database(image), { ...options, migrate: false });
+  return wrap(new Database(image), options);
 }
 
 function wrap(sqlite: Database.Database, options: OpenOptions): Db {
   reusePreparedStatements(sqlite);
+  // First: switching a new file to WAL while another process opens it too must wait, not fail.
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   if (sqlite.name !== ':memory:' && !sqlite.memory) sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
-  const db = drizzle({ client: sqlite, schema, casing: 'snake_case' });
-  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  return drizzle({ client: sqlite, schema, casing: 'snake_case' });
+}
+
+function migrated(db: Db, options: OpenOptions): Db {
+  if (options.migrate !== false) migrate(db.$client);
   return db;
+}
+
+/**
+ * SQLite's quick_check, stopping at the first fault: "ok", or what is wrong. It reads every page but skips
+ * integrity_check's index-to-table cross-check, so it stays fast: about 0.15 s on a 50 MB database.
+ */
+export function quickCheck(sqlite: Database.Database): string {
+  const found = String(sqlite.pragma('quick_check(1)', { simple: true }));
+  // One line, for a start-up error or a health check: "Tree 18 page 18: btreeInitPage() returns error code 11".
+  return found
+    .replace(/\*\*\* in database \w+ \*\*\*/g, '')
+    .trim()
+    .replace(/\s*\n\s*/g, '; ');
+}
+
+/**
+ * drizzle applies the migrations newer than the last one recorded, so on a database a newer release has
+ * migrated it would apply nothing and run on a schema it does not know. Refused instead.
+ */
+function refuseNewerSchema(sqlite: Database.Database, file: string): void {
+  const table = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
+  if (!table) return;
+  const known = new Set(readMigrationFiles({ migrationsFolder: MIGRATIONS_DIR }).map((m) => m.folderMillis));
+  const applied = sqlite.prepare('SELECT created_at AS at FROM __drizzle_migrations').all() as { at: number | string }[];
+  const unknown = applied.filter((m) => !known.has(Number(m.at))).length;
+  if (unknown) {
+    throw new StoreError(
+      file,
+      `The database ${file} was migrated by a newer release of Linli (${unknown} migration${unknown === 1 ? '' : 's'} this release does not know): run that release or a later one, or restore the backup taken before the upgrade`,
+    );
+  }
+}
+
+/**
+ * Takes the write lock (waiting the busy timeout, as a real write would) and allocates a page, in a
+ * transaction rolled back: nothing is written, but a lock held elsewhere is SQLITE_BUSY and a database at
+ * its page limit SQLITE_FULL. A disk that fills up shows only when a commit reaches it.
+ */
+export function probeWrite(sqlite: Database.Database): void {
+  if (sqlite.inTransaction) return;
+  sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    sqlite.exec('CREATE TABLE linli_write_probe (x)');
+  } finally {
+    sqlite.exec('ROLLBACK');
+  }
+}
+
+const damaged = (file: string, why: string) =>
+  `The database ${file} is damaged (${why}): stop Linli and restore the latest backup (docs/operations.md, "Backup", then "Restore")`;
+
+const WRITABLE = 'set LINLI_DB (or --db) to a file in a folder this user may write to';
+
+/** What SQLite's refusal to open or write `file` means for whoever started Linli, and what to do about it. */
+const SQLITE_ADVICE: Record<string, (file: string, why: string) => string> = {
+  SQLITE_CANTOPEN: (file, why) => `The database ${file} cannot be opened or created (${why}): ${WRITABLE}`,
+  SQLITE_READONLY: (file, why) =>
+    `The database ${file} is read-only to this process (${why}): let this user write to it and its folder (SQLite adds -wal and -shm files beside it), or ${WRITABLE}`,
+  SQLITE_PERM: (file, why) => `The database ${file} may not be written (${why}): ${WRITABLE}`,
+  SQLITE_NOTADB: (file, why) =>
+    `The database ${file} is not a SQLite database (${why}): set LINLI_DB (or --db) to Linli's database file, or move this file aside to start an empty one`,
+  SQLITE_CORRUPT: damaged,
+  SQLITE_FULL: (file, why) => `The database ${file} cannot be written: its disk is full (${why}); free space on that disk, then start again`,
+  SQLITE_BUSY: (file, why) =>
+    `The database ${file} is locked by another process (${why}): stop the other Linli or sqlite3 shell that holds it, then start again`,
+  SQLITE_IOERR: (file, why) =>
+    `The database ${file} could not be read or written (${why}): check its disk (free space, errors, a network mount gone away), then start again`,
+};
+
+/** Why a folder could not be made, for the codes a wrong path gives. */
+const FOLDER_FAULT: Record<string, string> = {
+  EEXIST: 'part of the path is a file, not a folder',
+  ENOTDIR: 'part of the path is a file, not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'read-only file system',
+  ENOSPC: 'the disk is full',
+};
+
+/** A failure to open `file` as a StoreError with its one-line advice; an error of another kind, unchanged. */
+function asStoreError(file: string, error: unknown): unknown {
+  if (error instanceof StoreError) return error;
+  const sqlite = sqliteError(error);
+  if (sqlite) {
+    const primary = /^SQLITE_[A-Z]+/.exec(sqlite.code)?.[0] ?? sqlite.code;
+    const advice = SQLITE_ADVICE[primary];
+    return advice ? new StoreError(file, advice(file, sqlite.message), { cause: error }) : error;
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  const fault = code && FOLDER_FAULT[code];
+  if (fault)
+    return new StoreError(file, `The database ${file} cannot be created: its folder ${dirname(file)} cannot be made (${fault}): ${WRITABLE}`, { cause: error });
+  return error;
+}
+
+/** The SQLite error behind `error`, which drizzle wraps in its own query error. */
+function sqliteError(error: unknown): InstanceType<typeof Database.SqliteError> | undefined {
+  for (let e = error, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    if (e instanceof Database.SqliteError) return e;
+  }
+  return undefined;
+}
+
+/** The two ways a store refuses a write that waiting can cure: its lock held elsewhere, or no room. */
+export type StoreTrouble = 'busy' | 'full';
+
+/** Whether `error` is SQLite refusing a write for want of its lock (after the busy timeout) or of room. */
+export function storeTrouble(error: unknown): StoreTrouble | undefined {
+  const code = sqliteError(error)?.code;
+  if (code?.startsWith('SQLITE_BUSY')) return 'busy';
+  if (code === 'SQLITE_FULL') return 'full';
+  return undefined;
+}
+
+/**
+ * Applies the migrations not applied yet, as drizzle's migrator does (same journal, same table), but
+ * decides which under the write lock: drizzle reads the last one applied before it takes the lock, so of
+ * several processes starting on one new file, all but the first failed on tables that now existed.
+ */
+function migrate(sqlite: Database.Database): void {
+  const migrations = readMigrationFiles({ migrationsFolder: MIGRATIONS_DIR });
+  sqlite
+    .transaction(() => {
+      // Word for word drizzle's, so a database keeps one schema whichever of the two created the table.
+      sqlite.exec(
+        'CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (\n\t\t\t\tid SERIAL PRIMARY KEY,\n\t\t\t\thash text NOT NULL,\n\t\t\t\tcreated_at numeric\n\t\t\t)',
+      );
+      const last = sqlite.prepare('SELECT created_at FROM "__drizzle_migrations" ORDER BY created_at DESC LIMIT 1').get() as { created_at: number } | undefined;
+      for (const migration of migrations) {
+        if (last && Number(last.created_at) >= migration.folderMillis) continue;
+        for (const statement of migration.sql) sqlite.exec(statement);
+        sqlite.prepare('INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES (?, ?)').run(migration.hash, migration.folderMillis);
+      }
+    })
+    .immediate();
 }
 
 /**

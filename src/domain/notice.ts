@@ -1,5 +1,5 @@
 import type { Lang } from '../config.js';
-import type { MessageKey, MessageParams, Translate } from '../i18n/index.js';
+import type { MessageKey, MessageParams, ParamsOf, Translate } from '../i18n/index.js';
 import type { TicketNotice } from './tickets/notices.js';
 import type { TaskCardNotice } from './timebank/cards.js';
 
@@ -65,10 +65,22 @@ export type Notice = Said | TicketNotice | TaskCardNotice | Worded;
 /** Words a notice in a language; implemented by the chat layer and passed in with the other dependencies. */
 export type Render = (notice: Notice, lang: Lang) => OutMessage;
 
-export const say = (key: MessageKey, params?: NoticeParams, more: Omit<Said, 'kind' | 'lines'> = {}): Said => ({
-  kind: 'say',
-  lines: [params ? { key, params } : { key }],
-  ...more,
-});
+/** A key's params as a notice may give them: each the caller's value, or one worded for the reader. */
+type NoticeParamsOf<K extends MessageKey> = { [N in keyof ParamsOf<K>]: ParamsOf<K>[N] | Wording };
 
-export const phrase = (key: MessageKey, params?: NoticeParams): Phrase => (params ? { key, params } : { key });
+/** Checked like `t`'s: every placeholder of the key, spelled right; none for a key without any. */
+type NoticeArgs<K extends MessageKey, Rest extends unknown[] = []> = MessageKey extends K
+  ? never
+  : Record<string, never> extends ParamsOf<K>
+    ? [params?: NoticeParamsOf<K>, ...rest: Partial<Rest>]
+    : [params: NoticeParamsOf<K>, ...rest: Partial<Rest>];
+
+type More = Omit<Said, 'kind' | 'lines'>;
+
+export function say<K extends MessageKey>(key: K, ...[params, more]: NoticeArgs<K, [more: More]>): Said {
+  return { kind: 'say', lines: [phrase(key, ...([params] as NoticeArgs<K>))], ...more };
+}
+
+export function phrase<K extends MessageKey>(key: K, ...[params]: NoticeArgs<K>): Phrase {
+  return params ? { key, params: params as NoticeParams } : { key };
+}

@@ -13,6 +13,7 @@ const ERROR_DESCRIPTIONS = {
   413: 'The body is over the limit (64 KB)',
   415: 'The body was not sent as application/json',
   429: 'Too many requests for this token, or too many failed sign-ins from this address; see Retry-After',
+  503: 'The database is locked by another process (STORE_BUSY) or its disk is full (STORE_FULL); nothing was saved, retry after Retry-After',
 } as const;
 
 type ErrorStatus = keyof typeof ERROR_DESCRIPTIONS;
@@ -23,12 +24,13 @@ const problem = (status: ErrorStatus) => ({
 });
 
 /**
- * The error responses of a route: 400, 401, 403 and 429 always (validation, auth, rate limit), plus `more`.
+ * The error responses of a route: 400, 401, 403, 429 and 503 always (validation, auth, rate limit, a
+ * database that refuses a write: even a read records when a stored token was last used), plus `more`.
  * A route with a body (415) may also be refused one too large (413).
  */
 export function errors(...more: ErrorStatus[]) {
   const withBody: ErrorStatus[] = more.includes(415) ? [413] : [];
-  const statuses = [...new Set<ErrorStatus>([400, 401, 403, 429, ...more, ...withBody])].sort();
+  const statuses = [...new Set<ErrorStatus>([400, 401, 403, 429, 503, ...more, ...withBody])].sort();
   return Object.fromEntries(statuses.map((s) => [s, problem(s)]));
 }
 

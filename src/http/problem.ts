@@ -5,6 +5,7 @@ import { z } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
 import { type MessageKey, type MessageParams, renderMessage } from '../i18n/index.js';
 import type { Lang } from '../config.js';
+import { type StoreTrouble, storeTrouble } from '../db/client.js';
 import { type ErrorCode, isDomainError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { fieldErrors, summary } from './issues.js';
@@ -15,7 +16,7 @@ import { RateLimitedError, SignInsLimitedError } from './rate-limit.js';
  * The one error shape of the API: RFC 9457 problem details. Every non-2xx response is built here, from a
  * DomainError (mapped once, below), a validation failure, or an unexpected error.
  */
-export type ProblemCode = ErrorCode | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'INTERNAL';
+export type ProblemCode = ErrorCode | 'UNSUPPORTED_MEDIA_TYPE' | 'PAYLOAD_TOO_LARGE' | 'STORE_BUSY' | 'STORE_FULL' | 'INTERNAL';
 
 export interface Problem {
   type: string;
@@ -44,6 +45,8 @@ export const STATUS_OF: Record<ProblemCode, ContentfulStatusCode> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
+  STORE_BUSY: 503,
+  STORE_FULL: 503,
 };
 
 const TITLE_OF: Record<ProblemCode, string> = {
@@ -61,6 +64,8 @@ const TITLE_OF: Record<ProblemCode, string> = {
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
   PAYLOAD_TOO_LARGE: 'Payload too large',
   INTERNAL: 'Internal error',
+  STORE_BUSY: 'Database busy',
+  STORE_FULL: 'Database full',
 };
 
 /** A stable identifier per code; clients branch on `code` (or this), never on `detail`. */
@@ -142,6 +147,18 @@ const API_WORDING: Partial<Record<MessageKey, MessageKey>> = {
   'verify.expired': 'api.voucherExpired',
 };
 
+/**
+ * A store that refused a write (its lock held past the busy timeout, or no room left) answers 503 with
+ * Retry-After rather than 500: nothing was written, and the same request may succeed later.
+ */
+const STORE_PROBLEM: Record<StoreTrouble, { code: ProblemCode; key: 'api.storeBusy' | 'api.storeFull' }> = {
+  busy: { code: 'STORE_BUSY', key: 'api.storeBusy' },
+  full: { code: 'STORE_FULL', key: 'api.storeFull' },
+};
+
+/** Seconds to wait before trying again: a lock is usually let go soon; a full disk waits for the operator. */
+export const STORE_RETRY_AFTER: Record<StoreTrouble, number> = { busy: 5, full: 60 };
+
 export function onError(log: Logger): ErrorHandler {
   return (error, c) => {
     const lang = langOf(c);
@@ -157,6 +174,15 @@ export function onError(log: Logger): ErrorHandler {
       }
       if (error.status === 400) return problemResponse(c, buildProblem('INVALID_INPUT', lang, 'api.malformedBody'));
       if (error.status === 401) return problemResponse(c, buildProblem('UNAUTHENTICATED', lang, 'error.unauthenticated'));
+    }
+    const trouble = storeTrouble(error);
+    if (trouble) {
+      // Not a bug: the write was refused whole and may be sent again. A full disk needs the operator.
+      const level = trouble === 'full' ? 'error' : 'warn';
+      (c.get('log') ?? log)[level]('database refused a write', { method: c.req.method, path: c.req.path, trouble, error: (error as Error).message });
+      const { code, key } = STORE_PROBLEM[trouble];
+      const retryAfter = STORE_RETRY_AFTER[trouble];
+      return problemResponse(c, buildProblem(code, lang, key, { retryAfter }), { 'Retry-After': String(retryAfter) });
     }
     // The request's own logger when the request-id middleware ran, so the line names the request id.
     (c.get('log') ?? log).error('http request failed', { method: c.req.method, path: c.req.path, error });

@@ -20,6 +20,14 @@ export const apiMessages = {
     zh: '这个地址登录失败次数太多，请 {retryAfter} 秒后再试，并检查令牌是否完整、有没有被撤销。',
     en: 'Too many failed sign-ins from this address: try again in {retryAfter} seconds, and check that the token is complete and not revoked.',
   },
+  'api.storeBusy': {
+    zh: '数据库正被另一个进程占用，这次没有保存任何内容，请 {retryAfter} 秒后重试。',
+    en: 'The database is locked by another process and nothing was saved: try again in {retryAfter} seconds.',
+  },
+  'api.storeFull': {
+    zh: '数据库所在的磁盘已满，这次没有保存任何内容。请通知运维人员腾出空间，{retryAfter} 秒后再试。',
+    en: "The database's disk is full and nothing was saved: ask the operator to free space, then try again in {retryAfter} seconds.",
+  },
   'api.taskNotFound': { zh: '找不到任务 {ref}。', en: 'Task {ref} not found.' },
   'api.rewardNotFound': { zh: '找不到奖品 {ref}。', en: 'Reward {ref} not found.' },
   'api.voucherAlreadyUsed': { zh: '这张{name}已于 {at} 核销，不能重复使用。', en: 'This {name} voucher was already used on {at}; it cannot be used twice.' },

@@ -253,6 +253,9 @@ export const ticketMessages = {
   'ticket.card.resolvedBy': { zh: '✅ {name} 于 {time} 办结{note}', en: '✅ Resolved by {name} at {time}{note}' },
   'ticket.card.awaitingRating': { zh: '等待报事人评价', en: "Waiting for the reporter's rating" },
   'ticket.card.unrated': { zh: '未评价，已自动关闭', en: 'Closed without a rating' },
+  // What a resident or worker wrote, set after the line it belongs to, in each language's punctuation.
+  'ticket.part.note': { zh: '：{text}', en: ': {text}' },
+  'ticket.part.comment': { zh: '「{text}」', en: ' "{text}"' },
   'ticket.card.rated': { zh: '评价：{stars}{comment}', en: 'Rating: {stars}{comment}' },
   'ticket.card.deadline': { zh: '⏱ 请在 {time} 前{phase}（还剩{left}）', en: '⏱ Deadline to {phase}: {time} ({left} left)' },
   'ticket.card.overdue': { zh: '⏱ {phase}时限 {time} 已过', en: '⏱ The deadline to {phase} ({time}) has passed' },
@@ -314,6 +317,10 @@ export const ticketMessages = {
   'ticket.notice.escalatedPeople': {
     zh: '⬆️ {ref}「{text}」未能及时处理，已上报到{unit}督办。',
     en: '⬆️ {ref} "{text}" was not handled in time and has been escalated to {unit}.',
+  },
+  'ticket.notice.passedUpPeople': {
+    zh: '⬆️ {ref}「{text}」已上报到{unit}处理{note}。',
+    en: '⬆️ {ref} "{text}" has been passed up to {unit}{note}.',
   },
   'ticket.notice.overdueTake': {
     zh: '⛔ 工单 {ref}「{text}」{limit}内仍无人接单（已过{age}），已是最高一级，请尽快处理。\n👉 回复「接单 {ref}」接单',

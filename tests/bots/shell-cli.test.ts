@@ -36,6 +36,20 @@ describe.concurrent('npm run chat -- --jsonl', { timeout: 60_000 }, () => {
     expect(jsonLines(ran.stdout)).toHaveLength(1);
   });
 
+  it('answers a sender with a blank name and refuses a blank user, going on with the next lines', async () => {
+    const input =
+      line({ room: 'grid-1', user: ' ', text: '/me' }) +
+      line({ room: 'grid-1', user: 'newcomer', name: ' ', text: '/me' }) +
+      line({ room: 'grid-1', user: 'jin', name: '', text: '/me' });
+    const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb()], { input });
+    expect(ran.stderr).toMatch(/^line 1: user: user must not be empty\n$/);
+    expect(ran.code).toBe(1);
+    const out = jsonLines(ran.stdout);
+    expect(out).toHaveLength(2);
+    expect(out[0]!.text).toContain('newcomer');
+    expect(out[1]!.text).toContain('金阿姨');
+  });
+
   it('starts empty with --no-seed', async () => {
     const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--no-seed', '--db', tmpDb()], {
       input: line({ room: 'grid-1', user: 'jin', text: '/me' }),
@@ -64,6 +78,18 @@ describe.concurrent('npm run chat -- --jsonl', { timeout: 60_000 }, () => {
   });
 });
 
+describe('npm run chat -- --jsonl with a slow reader', { timeout: 60_000 }, () => {
+  it('writes every line before it exits, however slowly its output is read', async () => {
+    // Far more than a pipe holds: what the reader has not taken yet queues up in the process.
+    const input = line({ room: 'grid-1', user: 'jin', text: '报事 3号楼电梯坏了' }) + line({ room: 'grid-1', user: 'jin', text: '帮助' }).repeat(300);
+    const ran = await runScript('bots/shell/cli.ts', ['--jsonl', '--db', tmpDb()], { input, slowReaderMs: 15_000 });
+    expect(ran.code).toBe(0);
+    const out = jsonLines(ran.stdout);
+    expect(out.filter((o) => o.text.includes('可用命令'))).toHaveLength(300);
+    expect(out.some((o) => o.room === 'grid-1-staff')).toBe(true);
+  });
+});
+
 describe('npm run chat -- --jsonl with images', { timeout: 60_000 }, () => {
   it('rejects a missing image file and sends an existing one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'linli-img-'));
@@ -81,5 +107,19 @@ describe('npm run chat -- --jsonl with images', { timeout: 60_000 }, () => {
     expect(out[1]!.text).toContain('1 张照片');
     // stored next to the database given, not in the working directory
     expect(readdirSync(join(dirname(db), 'files'))).toHaveLength(1);
+  });
+});
+
+describe('npm run chat, interactive', { timeout: 60_000 }, () => {
+  it('refuses an unknown user and a mistyped : command locally, sending neither to the bot', async () => {
+    const input = ':as nobody\n:wat\n:as\n我的\n:as newbie 李大爷\n我的\n:quit\n';
+    const ran = await runScript('bots/shell/cli.ts', ['--db', tmpDb()], { input });
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toContain('no user "nobody". Users: jin (金阿姨), wang (王阿姨), li (网格员小李)');
+    expect(ran.stdout).toContain('unknown command :wat. The : commands: :as, :room, :rooms, :image, :advance, :time, :help, :quit');
+    expect(ran.stdout).not.toContain('没听懂');
+    // still jin after the refusals; a newcomer with a name is welcome
+    expect(ran.stdout).toContain('👤 金阿姨');
+    expect(ran.stdout).toContain('👤 李大爷');
   });
 });

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { ChatCore } from '../../src/chat/core.js';
 import type { IncomingMessage } from '../../src/chat/types.js';
-import { identities, members, processedMessages, rooms } from '../../src/db/schema/index.js';
+import { identities, members, processedMessages, rooms, tickets } from '../../src/db/schema/index.js';
 import { createBindingCode } from '../../src/domain/org/binding-codes.js';
 import { activeGrants } from '../../src/domain/org/members.js';
 import { findRoom } from '../../src/domain/org/rooms.js';
@@ -74,6 +74,37 @@ describe('chat core', () => {
     expect(await demo.say('jin', 'grid-2', '我的', { id: 'm-1' })).toHaveLength(1);
   });
 
+  it('answers a message redelivered after a crash that came before its reply went out, and acts on it once', async () => {
+    const demo = demoChat();
+    const message: IncomingMessage = {
+      platform: 'shell',
+      roomId: 'grid-1',
+      roomName: '荷东第一网格居民群',
+      isPrivate: false,
+      senderId: 'jin',
+      senderName: '金阿姨',
+      messageId: 'm-crash',
+      text: '报事 3号楼楼道灯坏了',
+    };
+    const first = await demo.services.core.handle(message);
+    expect(first.replies).toHaveLength(1);
+    // The process died here: the ticket and the mark were committed, the reply never sent.
+    const again = await demo.services.core.handle(message);
+    expect(again.replies.map((r) => r.text)).toEqual(first.replies.map((r) => r.text));
+    expect(demo.services.db.select().from(tickets).all()).toHaveLength(1);
+    demo.services.core.replied(message, again);
+    expect((await demo.services.core.handle(message)).replies).toEqual([]);
+    expect(demo.services.db.select().from(tickets).all()).toHaveLength(1);
+  });
+
+  it('forgets an answer once the adapter has sent it', async () => {
+    const demo = demoChat();
+    await demo.say('jin', 'grid-1', '我的', { id: 'm-sent' });
+    expect(demo.services.db.select().from(processedMessages).all()).toEqual([
+      expect.objectContaining({ messageId: 'm-sent', reply: null, repliedAt: demo.clock.now() }),
+    ]);
+  });
+
   it('stays quiet on chatter and does not record it as processed', async () => {
     const demo = demoChat();
     expect(await demo.say('jin', 'grid-1', '今天天气真好')).toEqual([]);
@@ -108,11 +139,19 @@ describe('chat core', () => {
     expect((await reply('help', 'r3')).replies[0]?.text).toContain('可用命令');
   });
 
-  it('gives the usage line for a malformed command said to the bot, silence otherwise', async () => {
+  it('gives the usage line for a malformed command said to the bot or as the first word, silence when the word starts a sentence', async () => {
     const demo = demoChat();
     const [reply] = await demo.say('jin', 'grid-1', '/lang klingon');
     expect(reply?.text).toContain('用法');
-    expect(await demo.say('jin', 'grid-1', '语言 klingon')).toEqual([]);
+    expect((await demo.say('jin', 'grid-1', '语言 klingon'))[0]?.text).toContain('用法：语言');
+    expect((await demo.say('li', 'grid-1-staff', '办结 TX'))[0]?.text).toContain('用法：办结');
+    expect((await demo.say('jin', 'grid-1', '进度 TX'))[0]?.text).toContain('用法：进度');
+    expect((await demo.say('jin', 'grid-1', '兑换'))[0]?.text).toContain('用法：兑换');
+    expect((await demo.say('jin', 'grid-1', '兑换。'))[0]?.text).toContain('用法：兑换');
+    // run on into a sentence, the word is talk
+    for (const chatter of ['完成了吗', '语言不通啊', '兑换什么好呢', '进度怎么样了', '办结了没有', '完成，谢谢大家']) {
+      expect(await demo.say('jin', 'grid-1', chatter), chatter).toEqual([]);
+    }
   });
 
   it('makes an unknown sender in a bound residents room a resident of its unit', async () => {
@@ -124,6 +163,21 @@ describe('chat core', () => {
     expect(member?.name).toBe('李大爷');
     const grants = activeGrants(demo.services.db, member!.id);
     expect(grants.map((g) => [g.role, g.unitId])).toEqual([['resident', demo.ids.units.grid1.id]]);
+  });
+
+  it('keeps at most 64 characters of a platform display name, and only what can be seen', async () => {
+    const demo = demoChat();
+    await demo.say('long', 'grid-2', '大家好', { name: '长'.repeat(10_000) });
+    await demo.say('blank', 'grid-2', '大家好', { name: '\u200b\u200b\u2060' });
+    await demo.say('spaced', 'grid-2', '大家好', { name: ' 王\u200b  阿姨 ' });
+    const named = (userId: string) => {
+      const identity = demo.services.db.select().from(identities).where(eq(identities.platformUserId, userId)).get()!;
+      const member = demo.services.db.select().from(members).where(eq(members.id, identity.memberId)).get()!;
+      return [identity.displayName, member.name];
+    };
+    expect(named('long')).toEqual(['长'.repeat(64), '长'.repeat(64)]);
+    expect(named('blank')).toEqual(['', 'blank']);
+    expect(named('spaced')).toEqual(['王 阿姨', '王 阿姨']);
   });
 
   it('creates the member even from chatter, without answering', async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SimulatedClock } from '../../src/clock.js';
 import { OutboxDispatcher, type Transport } from '../../src/chat/outbox.js';
 import { openDatabase } from '../../src/db/client.js';
@@ -217,5 +217,59 @@ describe('outbox dispatcher', () => {
     await stuck;
     // a1 was already on its way when its lease lapsed; a2 went once, by the dispatcher that held it.
     expect(sent.filter((s) => s.endsWith('a2'))).toEqual(['other a2']);
+  });
+
+  it('delivers the rows a dead dispatcher had claimed within one lease, in order', async () => {
+    const db = freshDb();
+    const clock = new SimulatedClock(START);
+    put(db, clock, 'r', 'r1');
+    put(db, clock, 'r', 'r2');
+    // Claims both rows, then never sends nor renews: the process was killed.
+    const dead = new OutboxDispatcher({ db, clock, log: silentLogger }, { renewMs: 3_600_000 });
+    dead.register({ platform: 'test', send: () => new Promise<void>(() => {}) });
+    void dead.tick();
+    expect(
+      db
+        .select()
+        .from(outbox)
+        .all()
+        .every((r) => r.lockedUntil !== null),
+    ).toBe(true);
+    const other = recorder();
+    const next = new OutboxDispatcher({ db, clock, log: silentLogger });
+    next.register(other.transport);
+    expect(await next.drain()).toBe(0);
+    clock.advance(60_000);
+    expect(await next.drain()).toBe(2);
+    expect(other.sent).toEqual([
+      ['r', 'r1'],
+      ['r', 'r2'],
+    ]);
+  });
+
+  it('renews the lease of a row while its paced send waits, so no one else sends it or the rows behind it', async () => {
+    const db = freshDb();
+    const clock = new SimulatedClock(START);
+    put(db, clock, 'r', 'r1');
+    put(db, clock, 'r', 'r2');
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const sent: string[] = [];
+    const paced = new OutboxDispatcher({ db, clock, log: silentLogger }, { lockMs: 60_000, renewMs: 5 });
+    paced.register({ platform: 'test', send: async (_room, m) => gate.then(() => void sent.push(`paced ${m.text}`)) });
+    const other = new OutboxDispatcher({ db, clock, log: silentLogger });
+    other.register({ platform: 'test', send: async (_room, m) => void sent.push(`other ${m.text}`) });
+    const first = paced.tick();
+    const leaseOf = () => db.select().from(outbox).all()[0]!.lockedUntil!.getTime();
+    for (let i = 0; i < 3; i++) {
+      const before = leaseOf();
+      clock.advance(50_000);
+      await vi.waitFor(() => expect(leaseOf()).toBeGreaterThan(before + 40_000));
+      expect(await other.tick()).toBe(0);
+    }
+    open();
+    await first;
+    await paced.drain();
+    expect(sent).toEqual(['paced r1', 'paced r2']);
   });
 });

@@ -32,6 +32,10 @@ describe('CommandParser', () => {
     ['/REPORT 路灯', 'report', '路灯'],
     ['＃报事 路灯', 'report', '路灯'],
     ['#报事 路灯', 'report', '路灯'],
+    ['#报事# 路灯', 'report', '路灯'],
+    ['＃报事＃路灯', 'report', '路灯'],
+    ['#report# 路灯', 'report', '路灯'],
+    ['#兑换#', 'redeem', ''],
     ['/报事 路灯', 'report', '路灯'],
     ['@邻里 报事 路灯', 'report', '路灯'],
     ['@邻里，报事 路灯', 'report', '路灯'],
@@ -65,6 +69,27 @@ describe('CommandParser', () => {
 
   it.each(['今天天气不错', '任务很重啊', '积分 怎么算', 'help me please', '报'])('treats "%s" as chatter', (text) => {
     expect(parser.parse(text, bot)).toEqual({ kind: 'chatter', addressed: false });
+  });
+
+  it.each([
+    ['办结 TX', true],
+    ['兑换', true],
+    ['兑换。', true],
+    ['进度T1', true],
+    ['语言：klingon', true],
+    ['完成了吗', false],
+    ['评价一下这个网格员', false],
+    ['完成，谢谢大家', false],
+    ['完成3个任务了', false],
+  ])('reads whether "%s" stands as the first word (%s)', (text, standalone) => {
+    expect(parser.parse(text, bot)).toMatchObject({ kind: 'command', standalone, addressed: false });
+  });
+
+  it('hands over the arguments as written, punctuation and full-width forms kept', () => {
+    expect(parser.parse('报事：电梯困人了！', bot)).toMatchObject({ name: 'report', args: '电梯困人了！' });
+    expect(parser.parse('＃报事　３号楼，路灯坏了。', bot)).toMatchObject({ name: 'report', args: '３号楼，路灯坏了。' });
+    expect(parser.parse('@邻里\u2005报事\u200b 路灯！', bot)).toMatchObject({ name: 'report', args: '路灯！' });
+    expect(parser.parse('报事！ 路灯又坏了！', bot)).toMatchObject({ name: 'report', bang: true, args: '路灯又坏了！' });
   });
 
   it('runs a no-argument command said to the bot even with words after it', () => {

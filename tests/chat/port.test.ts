@@ -32,7 +32,7 @@ describe('ChatPort: what an adapter tells the core besides messages', () => {
 
   it('tells the top staff rooms about the bot itself', () => {
     const { services } = demoServices();
-    expect(services.core.tellTopStaff('wechat.up', { name: '邻里' }, 'test:connection')).toBe(1);
+    expect(services.core.tellTopStaff('test:connection', 'wechat.up', { name: '邻里' })).toBe(1);
     const [row] = services.db.select().from(outbox).where(eq(outbox.source, 'test:connection')).all();
     expect(row).toMatchObject({ platform: SHELL, roomId: 'street' });
   });

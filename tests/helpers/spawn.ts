@@ -11,7 +11,11 @@ export interface Ran {
 }
 
 /** Runs a TypeScript entry point of the project with tsx, feeding `input` on stdin. */
-export function runScript(script: string, args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Ran> {
+export function runScript(
+  script: string,
+  args: string[],
+  options: { input?: string; env?: Record<string, string> /** Leave stdout unread this long (or until exit): a slow reader. */; slowReaderMs?: number } = {},
+): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(TSX, [script, ...args], {
       cwd: ROOT,
@@ -23,6 +27,14 @@ export function runScript(script: string, args: string[], options: { input?: str
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
+    if (options.slowReaderMs !== undefined) {
+      child.stdout.pause();
+      const resume = setTimeout(() => child.stdout.resume(), options.slowReaderMs);
+      child.on('exit', () => {
+        clearTimeout(resume);
+        child.stdout.resume();
+      });
+    }
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(options.input ?? '');
   });
@@ -55,6 +67,7 @@ export function raceWorker<R = any>(script: string, args: string[]): RaceWorker<
   child.stderr.on('data', (d) => (stderr += d));
   const done = new Promise<Awaited<RaceWorker<R>['done']>>((resolve) =>
     child.on('close', (code, signal) => {
+      markReady(); // a worker that died before it was ready: the test sees why in `done`
       const line = stdout.split('\n').filter(Boolean)[1];
       resolve({ code, signal, result: line ? (JSON.parse(line) as R) : undefined, stderr });
     }),

@@ -32,7 +32,7 @@ describe('the OpenAPI document', () => {
         statuses.some((s) => s.startsWith('2')),
         name,
       ).toBe(true);
-      for (const s of ['400', '401', '403', '429']) expect(statuses, name).toContain(s);
+      for (const s of ['400', '401', '403', '429', '503']) expect(statuses, name).toContain(s);
       for (const s of statuses.filter((s) => Number(s) >= 400)) {
         expect(op.responses[s].content['application/problem+json'].schema, `${name} ${s}`).toEqual({ $ref: '#/components/schemas/Problem' });
       }

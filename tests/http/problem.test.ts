@@ -21,7 +21,7 @@ describe('the problem shape', () => {
       EXPIRED: 409,
       RATE_LIMITED: 429,
     };
-    expect(STATUS_OF).toEqual({ ...expected, UNSUPPORTED_MEDIA_TYPE: 415, PAYLOAD_TOO_LARGE: 413, INTERNAL: 500 });
+    expect(STATUS_OF).toEqual({ ...expected, UNSUPPORTED_MEDIA_TYPE: 415, PAYLOAD_TOO_LARGE: 413, INTERNAL: 500, STORE_BUSY: 503, STORE_FULL: 503 });
   });
 
   it('renders a domain error as problem+json, with detail from its i18n key', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { type MessageKey, type ParamsOf, type PlainKey, t, translator } from '../../src/i18n/index.js';
 import { DomainError } from '../../src/errors.js';
+import { renderNotice } from '../../src/chat/render/index.js';
+import { phrase, say } from '../../src/domain/notice.js';
 
 // These cases are checked by `tsc --noEmit` (tests are in tsconfig): each `@ts-expect-error` fails the
 // type check if the line below it ever compiles. Running them only proves the right lines still render.
@@ -62,5 +64,19 @@ describe('message params are checked by the compiler', () => {
     // @ts-expect-error a key with params is no PlainKey
     const notPlain: PlainKey = 'ticket.notFound';
     void notPlain;
+  });
+});
+
+describe("a notice's params are checked like t's", () => {
+  it('takes the params its key names, each a value or a wording for the reader', () => {
+    const said = say('ticket.notice.warnTake', { ref: 'T1', text: '路灯坏了', left: { duration: 60_000 } });
+    expect(renderNotice(said, 'en').text).toContain('due in 1 min');
+    // @ts-expect-error a param the text does not use
+    say('ticket.notice.warnTake', { ref: 'T1', text: 'x', left: '1', taker: '' });
+    // @ts-expect-error the params left out
+    say('ticket.notice.warnTake');
+    // @ts-expect-error a misspelled param in a phrase
+    phrase('ticket.part.note', { txt: 'x' });
+    expect(phrase('help.footer')).toEqual({ key: 'help.footer' });
   });
 });

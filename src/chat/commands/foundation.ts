@@ -7,7 +7,9 @@ import { decideLink, type LinkDecision, platformKey } from '../../domain/org/lin
 import { activeGrants, canActAsStaff, updateMember } from '../../domain/org/members.js';
 import { getUnit } from '../../domain/org/units.js';
 import { DomainError } from '../../errors.js';
+import { firstWord } from '../args.js';
 import { type CommandCtx, type CommandDef, defineCommand, hasUnit, UsageError } from '../command.js';
+import { normalizeText } from '../parser.js';
 import { t } from '../../i18n/index.js';
 
 export function describePlace(ctx: CommandCtx): string {
@@ -55,7 +57,7 @@ const bind = defineCommand({
   args: 'required',
   offered: (ctx) => ctx.room.kind === 'private' || ctx.room.unitId === null,
   run(ctx, { args }) {
-    const code = args.split(' ')[0];
+    const [code] = firstWord(args);
     if (!code || !/^[A-Za-z0-9-]{4,32}$/.test(code)) throw new UsageError('bind.usage');
     const result = useBindingCode(ctx, {
       code,
@@ -88,7 +90,7 @@ const bindcode = defineCommand({
   args: 'required',
   offered: (ctx) => activeGrants(ctx.db, ctx.member.id).some((g) => g.role === 'admin' || g.role === 'staff'),
   run(ctx, { args }) {
-    const parts = args.split(' ').filter(Boolean);
+    const parts = normalizeText(args).split(' ').filter(Boolean);
     const last = parts.at(-1);
     const purpose = last !== undefined && PURPOSE_WORDS.get(last.toLowerCase());
     if (purpose) parts.pop();
@@ -176,7 +178,7 @@ const lang = defineCommand({
   aliases: ['language'],
   args: 'required',
   run(ctx, { args }) {
-    const chosen = LANG_WORDS.get(args.toLowerCase());
+    const chosen = LANG_WORDS.get(normalizeText(args).toLowerCase());
     if (!chosen) throw new UsageError('lang.usage');
     updateMember(ctx, ctx.member.id, { language: chosen });
     return t(chosen, 'lang.set');

@@ -1,4 +1,5 @@
 import { firstWord } from '../../chat/args.js';
+import { normalizeText } from '../parser.js';
 import { listCategories, takeLimitMs } from '../../domain/tickets/categories.js';
 import { cancelTicket } from '../../domain/tickets/cancel.js';
 import { recategorizeTicket } from '../../domain/tickets/categorize.js';
@@ -211,7 +212,7 @@ const assign = defineCommand({
     const id = refArg(token, 'assign.usage');
     if (!name) throw new UsageError('assign.usage');
     const ticket = getTicket(ctx.db, id);
-    const assignee = findMemberByName(ctx.db, name, subtreeIds(ctx.db, communityOf(ctx.db, ticket.originUnitId).id));
+    const assignee = findMemberByName(ctx.db, normalizeText(name), subtreeIds(ctx.db, communityOf(ctx.db, ticket.originUnitId).id));
     const assigned = assignTicket(ctx, id, { memberId: assignee.id });
     const view = ticketView(ctx.db, assigned);
     return { replies: [{ text: ctx.t('ticket.assignedReply', { ref: view.ref, name: assignee.name }) }], card: staffCard(ctx, view) };
@@ -332,7 +333,7 @@ const categorize = defineCommand({
       const names = listCategories(ctx.db, { activeOnly: true }).map((c) => c.name);
       return [ctx.t('hint.usage', { usage: ctx.t('category.usage') }), ctx.t('ticket.categories', { names })].join('\n');
     }
-    const { ticket, moved } = recategorizeTicket(ctx, id, { category: name });
+    const { ticket, moved } = recategorizeTicket(ctx, id, { category: normalizeText(name) });
     const view = ticketView(ctx.db, ticket);
     const lines = [ctx.t('ticket.categorizedReply', { ref: view.ref, name: view.category.name })];
     if (moved) lines.push(ctx.t('ticket.categorizedMoved', { unit: getUnit(ctx.db, ticket.responsibleUnitId).name }));

@@ -13,7 +13,8 @@ import { claimTask, withdrawClaim } from '../../domain/timebank/claim.js';
 import { completeTask } from '../../domain/timebank/complete.js';
 import { confirmCompletion } from '../../domain/timebank/confirm.js';
 import { disputeCompletion } from '../../domain/timebank/dispute.js';
-import { chineseNumber, formatHours, hoursOf, parseHours } from '../../domain/timebank/hours.js';
+import { chineseNumber, hoursOf, parseHours } from '../../domain/timebank/hours.js';
+import { formatHours } from '../../time.js';
 import { topVolunteers } from '../../domain/timebank/leaderboard.js';
 import { communityOf } from '../../domain/org/units.js';
 import { postTask, postWish } from '../../domain/timebank/post-wish.js';
@@ -69,7 +70,7 @@ const wish = defineCommand({
   run(ctx, { args }) {
     // "心愿达成了" in passing is talk, not a wish: unaddressed, the word must stand apart.
     if (!ctx.addressed && /^微?心愿[^\s:：,，]/.test(normalizeText(ctx.message.text))) return undefined;
-    if (args.startsWith('@')) {
+    if (normalizeText(args).startsWith('@')) {
       const [name, title] = firstWord(args);
       return postWishFor(ctx, name!.slice(1), title);
     }
@@ -89,7 +90,8 @@ const onBehalf = defineCommand({
   offered: isStaffHere,
   run(ctx, { args }) {
     const [name, rest] = firstWord(args);
-    const word = WISH_WORDS.find((w) => rest.toLowerCase().startsWith(w));
+    // Full-width forms fold one character to one, so the word's length cuts the text as written.
+    const word = WISH_WORDS.find((w) => normalizeText(rest).toLowerCase().startsWith(w));
     if (!name || !word) throw new UsageError('onbehalf.usage');
     return postWishFor(ctx, name.replace(/^@/, ''), rest.slice(word.length).replace(/^[\s:：,，]+/, ''));
   },
@@ -97,9 +99,10 @@ const onBehalf = defineCommand({
 
 /** "3人 夜间巡逻", "三人 巡逻", "3 patrol" → [3, "夜间巡逻"]; no number means one volunteer. */
 function slotsAndTitle(args: string): [number, string] {
-  const m = /^(\d+|[一二两三四五六七八九十]+)\s*(?:人|名|位)?\s+(.+)$/.exec(args) ?? /^(\d+|[一二两三四五六七八九十]+)\s*(?:人|名|位)\s*(.+)$/.exec(args);
+  const m =
+    /^([\d０-９]+|[一二两三四五六七八九十]+)\s*(?:人|名|位)?\s+(.+)$/.exec(args) ?? /^([\d０-９]+|[一二两三四五六七八九十]+)\s*(?:人|名|位)\s*(.+)$/.exec(args);
   if (!m) return [1, args];
-  return [/^\d+$/.test(m[1]!) ? Number(m[1]) : chineseNumber(m[1]!), m[2]!];
+  return [/^[\d０-９]+$/.test(m[1]!) ? Number(m[1]!.normalize('NFKC')) : chineseNumber(m[1]!), m[2]!];
 }
 
 const postTaskCommand = defineCommand({
@@ -243,7 +246,7 @@ const disputeCommand = defineCommand({
 });
 
 /** "0", "0小时": a ruling may credit nothing. */
-const parseRuling = (text: string) => (/^(0+|零)\s*(小时|h|分钟|分|min)?$/i.test(text.trim()) ? 0 : parseHours(text));
+const parseRuling = (text: string) => (/^(0+|零)\s*(小时|h|分钟|分|min)?$/i.test(text.normalize('NFKC').trim()) ? 0 : parseHours(text));
 
 const ruleCommand = defineCommand({
   name: 'rule',

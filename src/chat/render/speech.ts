@@ -1,8 +1,7 @@
 import type { Lang } from '../../config.js';
 import type { CommandName, NoticeButton, NoticeParams, Phrase, Wording } from '../../domain/notice.js';
-import { formatHours } from '../../domain/timebank/hours.js';
 import { type MessageParams, renderMessage, type Translate } from '../../i18n/index.js';
-import { formatDateTime, formatDuration } from '../../time.js';
+import { formatDateTime, formatDuration, formatHours } from '../../time.js';
 import type { CommandWords } from '../parser.js';
 import type { Button } from '../types.js';
 

@@ -62,7 +62,7 @@ export function staffCard(s: Speech, v: TicketView, env: RenderEnv): OutMessage 
       lines.push(
         ticket.rating === null
           ? t('ticket.card.unrated')
-          : t('ticket.card.rated', { stars: stars(ticket.rating), comment: ticket.comment ? `「${ticket.comment}」` : '' }),
+          : t('ticket.card.rated', { stars: stars(ticket.rating), comment: ticket.comment ? t('ticket.part.comment', { text: ticket.comment }) : '' }),
       );
       break;
     case 'cancelled':
@@ -84,7 +84,7 @@ function resolvedLine(t: Translate, lang: Lang, v: TicketView, env: RenderEnv): 
   return t('ticket.card.resolvedBy', {
     name: v.taker?.name ?? '',
     time: when(env, lang, v.ticket.resolvedAt ?? v.ticket.updatedAt),
-    note: v.resolution ? `：${v.resolution}` : '',
+    note: v.resolution ? t('ticket.part.note', { text: v.resolution }) : '',
   });
 }
 
@@ -115,7 +115,7 @@ export function historyLines(t: Translate, lang: Lang, entries: HistoryEntry[], 
     // The event's kind picks the line; every event line reads from the same params.
     const what = renderMessage(lang, key, {
       unit: unitName,
-      note: event.note ? `：${event.note}` : '',
+      note: event.note ? t('ticket.part.note', { text: event.note }) : '',
       stars: typeof data.rating === 'number' ? stars(data.rating) : '',
       count: typeof data.count === 'number' ? data.count : '',
       from: typeof data.from === 'number' ? categoryNames.get(data.from) : '',
@@ -140,7 +140,8 @@ export function statusCard(t: Translate, lang: Lang, v: TicketView, entries: His
     }),
   ];
   if (isActive(ticket.status)) lines.push(deadlineLine(t, lang, v, env, phaseOf(ticket.status)));
-  if (ticket.rating !== null) lines.push(t('ticket.card.rated', { stars: stars(ticket.rating), comment: ticket.comment ? `「${ticket.comment}」` : '' }));
+  if (ticket.rating !== null)
+    lines.push(t('ticket.card.rated', { stars: stars(ticket.rating), comment: ticket.comment ? t('ticket.part.comment', { text: ticket.comment }) : '' }));
   lines.push(t('ticket.history.header'), ...historyLines(t, lang, entries, env, hidden));
   return lines.join('\n');
 }
@@ -153,7 +154,7 @@ export function handoverNotice(s: Speech, n: HandoverNotice): OutMessage {
   const why = renderMessage(lang, `ticket.reason.${n.reason}`, {
     limit: n.limitMs === undefined ? '' : formatDuration(n.limitMs, lang),
     taker: v.taker?.name ?? '',
-    note: n.note ? `：${n.note}` : '',
+    note: n.note ? t('ticket.part.note', { text: n.note }) : '',
     category: v.category.name,
   });
   const head = t('ticket.notice.handover', {
@@ -169,7 +170,7 @@ export function handoverNotice(s: Speech, n: HandoverNotice): OutMessage {
 
 /** The reporter's resolved notice: the text says what to type, the buttons do it. */
 export function ratingRequest(s: Speech, n: Pick<RatingRequest, 'ref' | 'name' | 'text' | 'note'>): OutMessage {
-  const params = { ref: n.ref, name: n.name, text: n.text, note: n.note };
+  const params = { ref: n.ref, name: n.name, text: n.text, note: n.note ? s.t('ticket.part.note', { text: n.note }) : '' };
   return {
     text: s.t('ticket.notice.resolvedReporter', params),
     buttons: [

@@ -9,9 +9,21 @@ export const processedMessages = sqliteTable(
     roomId: text().notNull(),
     messageId: text().notNull(),
     at: instant().notNull(),
+    /**
+     * The replies, recorded with the mark, until the adapter says they went out: a message redelivered
+     * after a crash between the two gets them again instead of silence.
+     */
+    reply: text({ mode: 'json' }).$type<StoredReply>(),
+    repliedAt: instant(),
   },
   (t) => [primaryKey({ columns: [t.platform, t.roomId, t.messageId] }), index('processed_messages_at').on(t.at)],
 );
+
+/** A handled message's answer as processed_messages keeps it (HandleResult's shape). */
+export interface StoredReply {
+  replies: { text: string; buttons?: StoredButton[][]; mentionUserId?: string; images?: string[] }[];
+  card?: { text: string; buttons?: StoredButton[][]; mentionUserId?: string; images?: string[] };
+}
 
 export interface StoredButton {
   label: string;

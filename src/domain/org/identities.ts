@@ -7,7 +7,7 @@ import { audit } from '../audit.js';
 import { type AccountRef, accountKey, balanceOf, memberAccount, merchantAccount } from '../ledger/accounts.js';
 import { post } from '../ledger/post.js';
 import type { Ctx, Deps } from '../context.js';
-import { activeGrants, createMember, currentMemberId, getMember, grantRole, holdsAnyRole, type Member, revokeRole } from './members.js';
+import { activeGrants, boundedName, createMember, currentMemberId, getMember, grantRole, holdsAnyRole, type Member, revokeRole } from './members.js';
 import type { Room } from './rooms.js';
 
 export type Identity = typeof identities.$inferSelect;
@@ -28,6 +28,11 @@ export function findIdentity(db: Db, platform: string, platformUserId: string): 
     .get();
 }
 
+/** Every identity Linli has seen on a platform, in the order first seen (the shell chat lists its users). */
+export function identitiesOn(db: Db, platform: string): Identity[] {
+  return db.select().from(identities).where(eq(identities.platform, platform)).orderBy(identities.createdAt, identities.memberId).all();
+}
+
 export const languageFromHint = (hint: string | undefined, fallback: Lang): Lang =>
   hint === undefined ? fallback : hint.toLowerCase().startsWith('zh') ? 'zh' : hint.toLowerCase().startsWith('en') ? 'en' : fallback;
 
@@ -35,7 +40,8 @@ export const languageFromHint = (hint: string | undefined, fallback: Lang): Lang
  * The member behind a sender. An unknown sender becomes a member on first message, with their display name;
  * in a bound residents' room, someone holding no role yet becomes a resident of that room's unit.
  */
-export function resolveSender(deps: Deps, sender: Sender, room: Room): { member: Member; isNew: boolean } {
+export function resolveSender(deps: Deps, given: Sender, room: Room): { member: Member; isNew: boolean } {
+  const sender = { ...given, displayName: boundedName(given.displayName) };
   return inTransaction(deps.db, () => {
     const identity = findIdentity(deps.db, sender.platform, sender.platformUserId);
     let member: Member;
@@ -204,7 +210,8 @@ function moveService(db: Db, from: number, to: number): void {
  * Points a platform identity at another member (one person on WeChat and Telegram is one member). The
  * record the identity pointed to before keeps its history and is marked as merged.
  */
-export function linkIdentity(ctx: Ctx, sender: Sender, targetMemberId: number): Member {
+export function linkIdentity(ctx: Ctx, given: Sender, targetMemberId: number): Member {
+  const sender = { ...given, displayName: boundedName(given.displayName) };
   return inTransaction(ctx.db, () => {
     // A code made out to a record since merged into another links to the person it became.
     const target = getMember(ctx.db, currentMemberId(ctx.db, targetMemberId));

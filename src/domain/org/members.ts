@@ -33,6 +33,22 @@ export interface CreateMemberInput {
   notes?: string | null;
 }
 
+/** The longest name kept: people read it in every card and notice, and a platform sends any length. */
+export const MAX_NAME_LENGTH = 64;
+
+/**
+ * A name as a platform sent it, made fit to show: format and control characters out, spaces collapsed,
+ * cut to MAX_NAME_LENGTH characters (not UTF-16 units, so no emoji is split). Empty when nothing is left.
+ */
+export function boundedName(name: string): string {
+  const text = name
+    .replace(/[\p{Cf}\p{Cc}]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const chars = [...text];
+  return chars.length > MAX_NAME_LENGTH ? chars.slice(0, MAX_NAME_LENGTH).join('').trim() : text;
+}
+
 export function createMember(ctx: Ctx, input: CreateMemberInput): Member {
   const name = input.name.trim();
   if (!name) throw new DomainError('INVALID_INPUT', 'member.nameRequired');

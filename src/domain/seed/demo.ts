@@ -1,6 +1,6 @@
 import { count } from 'drizzle-orm';
 import { inTransaction } from '../../db/client.js';
-import { identities, type Role, rooms, type RoomPurpose, units } from '../../db/schema/index.js';
+import { identities, members, type Role, rooms, type RoomPurpose, units } from '../../db/schema/index.js';
 import type { Ctx, Deps } from '../context.js';
 import { createMember, grantRole, type Member } from '../org/members.js';
 import { createUnit, type Unit } from '../org/units.js';
@@ -14,7 +14,23 @@ export interface DemoIds {
   members: Record<'jin' | 'wang' | 'li' | 'chen' | 'zhao' | 'yang' | 'barber' | 'spa' | 'admin', Member>;
 }
 
-export const isEmpty = (deps: Deps) => (deps.db.select({ n: count() }).from(units).get()?.n ?? 0) === 0;
+/**
+ * Nothing recorded yet: no unit, member, identity or room. A database started without the demo and then
+ * used (rooms and people seen in chats) is not empty, and the demo would clash with what is in it.
+ */
+export const isEmpty = (deps: Deps) => [units, members, identities, rooms].every((table) => (deps.db.select({ n: count() }).from(table).get()?.n ?? 0) === 0);
+
+/**
+ * Seeds the demo if the database is empty, deciding under the write lock: of several processes starting
+ * together on one new file, one seeds and the others find it done. True when this call seeded it.
+ */
+export function seedDemoIfEmpty(deps: Deps): boolean {
+  return inTransaction(deps.db, () => {
+    if (!isEmpty(deps)) return false;
+    seedDemo(deps);
+    return true;
+  });
+}
 
 /**
  * A small neighbourhood to try Linli with: Shenjiamen street, Hedong community, two grids, building 3,

@@ -1,7 +1,7 @@
 import type { Ctx, Deps } from '../context.js';
 import { type Notice, type Phrase, phrase } from '../notice.js';
 import { notifyMember, notifyPerson, notifyRooms } from '../notify.js';
-import { getMember, membersWithRoleAt } from '../org/members.js';
+import { getMember, membersWithRoleAt, unitsWithRole } from '../org/members.js';
 import { getRoom, groupRoomsOf } from '../org/rooms.js';
 import { selfAndAncestors, type Unit } from '../org/units.js';
 import { handlesTickets } from './routing.js';
@@ -30,6 +30,23 @@ export function tellStaff(deps: Deps, ticket: Ticket, unitId: number, notice: No
     if (sent) break;
   }
   return sent;
+}
+
+/**
+ * Tells whoever holds a taken ticket what the SLA did to it, once it has gone up over their head: in the
+ * staff room of the lowest unit on the ticket's chain where they are staff, else privately. Nothing when
+ * they are staff of a unit in `toldUnitIds`: they heard it there already.
+ */
+export function tellTaker(deps: Deps, ticket: Ticket, notice: Notice, toldUnitIds: readonly number[]): number {
+  if (ticket.takerId === null) return 0;
+  const theirs = unitsWithRole(deps.db, ticket.takerId, ['staff', 'admin']);
+  if (theirs.some((id) => toldUnitIds.includes(id))) return 0;
+  for (const unit of selfAndAncestors(deps.db, routedUnitId(deps.db, ticket))) {
+    if (!theirs.includes(unit.id)) continue;
+    const rooms = groupRoomsOf(deps.db, [unit.id], 'staff');
+    if (rooms.length) return notifyRooms(deps, rooms, notice, source(ticket));
+  }
+  return notifyMember(deps, ticket.takerId, notice, source(ticket)) ? 1 : 0;
 }
 
 /**

@@ -32,7 +32,7 @@ export function cancelTicket(ctx: Ctx, ticketId: number, input: { reason?: strin
     });
     recordEvent(ctx, cancelled, { kind: 'cancel', from: ticket.status, to, note: reason });
     audit(ctx, 'ticket.cancel', { type: 'ticket', id: ticket.id }, { reason });
-    const params = { ref, text: ticket.text, note: reason ? `：${reason}` : '' };
+    const params = { ref, text: ticket.text, note: reason ? phrase('ticket.part.note', { text: reason }) : '' };
     // The reporter is named as such, so an anonymous report stays anonymous.
     const notice = say('ticket.notice.cancelled', { ...params, who: byReporter ? phrase('ticket.reporterWord') : actorName(ctx) });
     tellInvolvedStaff(ctx, cancelled, notice, input.roomId);

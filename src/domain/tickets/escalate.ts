@@ -3,7 +3,7 @@ import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
 import { getUnit } from '../org/units.js';
-import { say } from '../notice.js';
+import { phrase, say } from '../notice.js';
 import { tellPeople } from './announce.js';
 import { type Category, getCategory, resolveLimitMs, takeLimitMs } from './categories.js';
 import { announceHandover } from './handover.js';
@@ -51,7 +51,11 @@ export function moveUp(ctx: Ctx, ticket: Ticket, category: Category, toUnitId: n
   announceHandover(ctx, moved, ticket.responsibleUnitId, move.reason, { limitMs, note: move.note ?? null });
   const ref = ticketRef(ticket.id);
   const unit = getUnit(ctx.db, toUnitId).name;
-  tellPeople(ctx, moved, say('ticket.notice.escalatedPeople', { ref, unit, text: moved.text }));
+  // A missed deadline is 督办; a unit passing up what it cannot settle is not a failure to say so.
+  const notice = manual
+    ? say('ticket.notice.passedUpPeople', { ref, unit, text: moved.text, note: move.note ? phrase('ticket.part.note', { text: move.note }) : '' })
+    : say('ticket.notice.escalatedPeople', { ref, unit, text: moved.text });
+  tellPeople(ctx, moved, notice);
   return moved;
 }
 

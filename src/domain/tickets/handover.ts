@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.js';
 import { getUnit } from '../org/units.js';
-import { tellStaff } from './announce.js';
+import { tellStaff, tellTaker } from './announce.js';
 import { say } from '../notice.js';
 import { type EscalationReason, resolveButton, takeButton } from './notices.js';
 import { phaseOf } from './states.js';
@@ -26,10 +26,12 @@ export function announceHandover(
   const ref = ticketRef(ticket.id);
   const unit = getUnit(ctx.db, ticket.responsibleUnitId).name;
   const open = phaseOf(ticket.status) === 'take';
-  tellStaff(
-    ctx,
-    ticket,
-    previousUnitId,
-    say(open ? 'ticket.notice.movedAwayOpen' : 'ticket.notice.movedAwayTaken', { ref, unit }, { buttons: [[open ? takeButton(ref) : resolveButton(ref)]] }),
+  const movedAway = say(
+    open ? 'ticket.notice.movedAwayOpen' : 'ticket.notice.movedAwayTaken',
+    { ref, unit },
+    { buttons: [[open ? takeButton(ref) : resolveButton(ref)]] },
   );
+  tellStaff(ctx, ticket, previousUnitId, movedAway);
+  // Taken, it stays with its taker however high it climbs: they hear where it went too.
+  if (!open) tellTaker(ctx, ticket, movedAway, [ticket.responsibleUnitId, previousUnitId]);
 }

@@ -40,6 +40,7 @@ export interface RatingRequest {
   ref: string;
   name: string;
   text: string;
+  /** What the worker wrote on resolving it; empty when nothing. */
   note: string;
 }
 

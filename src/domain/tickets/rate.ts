@@ -3,7 +3,7 @@ import { DomainError } from '../../errors.js';
 import { requireMember } from '../acting.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
-import { say } from '../notice.js';
+import { phrase, say } from '../notice.js';
 import { tellInvolvedStaff } from './announce.js';
 import { changeTicket, transition } from './machine.js';
 import { stars } from './notices.js';
@@ -27,7 +27,11 @@ export function rateTicket(ctx: Ctx, ticketId: number, input: { rating: number; 
     const closed = changeTicket(ctx, ticket, { status: to, rating: input.rating, comment, closedAt: ctx.clock.now() });
     recordEvent(ctx, closed, { kind: 'rate', from: ticket.status, to, note: comment, data: { rating: input.rating } });
     audit(ctx, 'ticket.rate', { type: 'ticket', id: ticket.id }, { rating: input.rating });
-    tellInvolvedStaff(ctx, closed, say('ticket.notice.ratedStaff', { ref, stars: stars(input.rating), comment: comment ? `「${comment}」` : '' }));
+    tellInvolvedStaff(
+      ctx,
+      closed,
+      say('ticket.notice.ratedStaff', { ref, stars: stars(input.rating), comment: comment ? phrase('ticket.part.comment', { text: comment }) : '' }),
+    );
     return closed;
   });
 }

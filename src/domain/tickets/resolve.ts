@@ -3,7 +3,7 @@ import { DomainError } from '../../errors.js';
 import { requireMember } from '../acting.js';
 import { audit } from '../audit.js';
 import type { Ctx } from '../context.js';
-import { say } from '../notice.js';
+import { phrase, say } from '../notice.js';
 import { getMember } from '../org/members.js';
 import { tellInvolvedStaff, tellPeople } from './announce.js';
 import { changeTicket, transition } from './machine.js';
@@ -44,8 +44,11 @@ export function resolveTicket(ctx: Ctx, ticketId: number, input: { note?: string
     recordEvent(ctx, resolved, { kind: 'resolve', from: ticket.status, to, note });
     audit(ctx, 'ticket.resolve', { type: 'ticket', id: ticket.id }, { note });
     const name = getMember(ctx.db, memberId).name;
-    const params = { ref, name, text: resolved.text, note: note ? `：${note}` : '' };
-    tellPeople(ctx, resolved, { reporter: { kind: 'ratingRequest', ...params }, follower: say('ticket.notice.resolvedFollower', params) });
+    const params = { ref, name, text: resolved.text, note: note ? phrase('ticket.part.note', { text: note }) : '' };
+    tellPeople(ctx, resolved, {
+      reporter: { kind: 'ratingRequest', ref, name, text: resolved.text, note: note ?? '' },
+      follower: say('ticket.notice.resolvedFollower', params),
+    });
     tellInvolvedStaff(ctx, resolved, say('ticket.notice.resolvedStaff', params), input.roomId);
     return resolved;
   });

@@ -3,9 +3,9 @@ import { inTransaction } from '../../db/client.js';
 import { tickets } from '../../db/schema/index.js';
 import { audit } from '../audit.js';
 import { type Ctx, type Deps, systemActor } from '../context.js';
-import { phrase, say } from '../notice.js';
+import { type Notice, phrase, say } from '../notice.js';
 import { getMember } from '../org/members.js';
-import { tellStaff } from './announce.js';
+import { tellStaff, tellTaker } from './announce.js';
 import { type Category, getCategory } from './categories.js';
 import { moveUp, windowOf } from './escalate.js';
 import { resolveButton, takeButton } from './notices.js';
@@ -96,16 +96,13 @@ function markOverdue(ctx: Ctx, ticket: Ticket, category: Category): Ticket {
   audit(ctx, 'ticket.overdue', { type: 'ticket', id: ticket.id }, { phase });
   const ref = ticketRef(ticket.id);
   const age = ctx.clock.now().getTime() - ticket.createdAt.getTime();
-  tellStaff(
-    ctx,
-    overdue,
-    overdue.responsibleUnitId,
-    say(
-      phase === 'take' ? 'ticket.notice.overdueTake' : 'ticket.notice.overdueResolve',
-      { ref, text: ticket.text, limit: { duration: windowOf(ticket, category) }, age: { duration: age } },
-      { buttons: [[phase === 'take' ? takeButton(ref) : resolveButton(ref)]] },
-    ),
+  const notice = say(
+    phase === 'take' ? 'ticket.notice.overdueTake' : 'ticket.notice.overdueResolve',
+    { ref, text: ticket.text, limit: { duration: windowOf(ticket, category) }, age: { duration: age } },
+    { buttons: [[phase === 'take' ? takeButton(ref) : resolveButton(ref)]] },
   );
+  tellStaff(ctx, overdue, overdue.responsibleUnitId, notice);
+  tellTaker(ctx, overdue, notice, [overdue.responsibleUnitId]);
   return overdue;
 }
 
@@ -117,7 +114,7 @@ function warn(ctx: Ctx, ticket: Ticket): Ticket {
   const next = escalationTarget(ctx.db, ticket.responsibleUnitId);
   const left = ticket.dueAt!.getTime() - ctx.clock.now().getTime();
   const taker = ticket.takerId === null ? '' : getMember(ctx.db, ticket.takerId).name;
-  tellStaff(ctx, warned, ticket.responsibleUnitId, {
+  const notice: Notice = {
     kind: 'say',
     lines: [
       phrase(phase === 'take' ? 'ticket.notice.warnTake' : 'ticket.notice.warnResolve', { ref, text: ticket.text, left: { duration: left }, taker }),
@@ -125,6 +122,9 @@ function warn(ctx: Ctx, ticket: Ticket): Ticket {
       phrase(phase === 'take' ? 'ticket.card.howToTake' : 'ticket.card.howToResolve', { ref, cmd: { command: phase } }),
     ],
     buttons: [[phase === 'take' ? takeButton(ref) : resolveButton(ref)]],
-  });
+  };
+  tellStaff(ctx, warned, ticket.responsibleUnitId, notice);
+  // The one who holds it is warned too, wherever the ticket has climbed to.
+  tellTaker(ctx, warned, notice, [ticket.responsibleUnitId]);
   return warned;
 }

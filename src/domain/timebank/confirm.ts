@@ -7,7 +7,7 @@ import { actsAsStaffFor } from '../org/authority.js';
 import { currentMemberId } from '../org/members.js';
 import { actorLanguage } from '../org/language.js';
 import { creditCompletion } from './credit.js';
-import { formatHours } from './hours.js';
+import { formatHours } from '../../time.js';
 import { type Completion, completionsOf, getTask, type Task, taskRef } from './tasks.js';
 
 /**

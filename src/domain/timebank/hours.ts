@@ -1,9 +1,8 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { MINUTE } from '../../clock.js';
-import type { Lang } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { members, taskCompletions, tasks } from '../../db/schema/index.js';
-import { formatDuration, parseIsoDuration } from '../../time.js';
+import { parseIsoDuration } from '../../time.js';
 
 /** One report covers at most a day of service. */
 export const MAX_REPORT_MINUTES = 24 * 60;
@@ -72,12 +71,6 @@ const positive = (minutes: number) => {
   const rounded = Math.round(minutes);
   return Number.isFinite(rounded) && rounded > 0 ? rounded : null;
 };
-
-/** "2小时" / "1小时30分钟" / "2 h 30 min"; "0小时" for none. */
-export function formatHours(minutes: number, lang: Lang): string {
-  if (minutes <= 0) return lang === 'zh' ? '0小时' : '0 h';
-  return formatDuration(minutes * MINUTE, lang);
-}
 
 /** Points for minutes of service at a rate per hour, rounded to the nearest point. */
 export const pointsFor = (minutes: number, perHour: number) => Math.round((minutes * perHour) / 60);

@@ -8,6 +8,7 @@ import {
   grantRole,
   holdsAnyRole,
   isNewcomer,
+  MAX_NAME_LENGTH,
   type Member,
   revokeRole,
   type RoleGrant,
@@ -56,7 +57,7 @@ const MemberDetailSchema = MemberSchema.extend({
   hoursReceived: z.number().openapi({ description: 'Hours of service received' }),
 }).openapi('MemberDetail');
 
-const Name = visibleText(100);
+const Name = visibleText(MAX_NAME_LENGTH);
 const Phone = z.string().trim().max(30);
 const Notes = z.string().trim().max(1000);
 

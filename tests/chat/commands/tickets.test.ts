@@ -122,6 +122,19 @@ describe('ticket commands', () => {
     expect(getTicket(demo.services.db, 1)).toMatchObject({ status: 'open', rating: null });
   });
 
+  it('reads a ref or rating run into full-width punctuation, and keeps what was written as written', async () => {
+    const demo = demoChat();
+    await demo.say('jin', 'grid-1', '报事：电梯困人了！３号楼，快来');
+    expect(getTicket(demo.services.db, 1).text).toBe('电梯困人了！３号楼，快来');
+    await demo.say('li', 'grid-1-staff', '接单 T1。');
+    const resolved = await demo.say('li', 'grid-1-staff', '办结 T1，已换灯泡！');
+    expect(demo.textsIn(resolved, 'grid-1-staff')).toEqual([expect.stringContaining('T1 已办结')]);
+    expect(resolved.find((o) => o.room === 'dm:jin')?.text).toContain('：已换灯泡！');
+    const [rated] = await demo.say('jin', 'dm:jin', '评价 Ｔ1 5，很好。');
+    expect(rated?.text).toContain('T1 ⭐⭐⭐⭐⭐');
+    expect(getTicket(demo.services.db, 1)).toMatchObject({ rating: 5, comment: '很好。' });
+  });
+
   it('stays silent when a command word only starts a sentence', async () => {
     const demo = demoChat();
     await demo.say('jin', 'grid-1', '报事 3号楼路灯坏了');

@@ -15,7 +15,7 @@ describe('renderNotice', () => {
   });
 
   it("words a notice in each reader's language, spans, hours, moments and other messages included", () => {
-    const notice = say('ticket.notice.warnTake', { ref: 'T1', text: '路灯坏了', left: { duration: 90 * 60_000 }, taker: '' });
+    const notice = say('ticket.notice.warnTake', { ref: 'T1', text: '路灯坏了', left: { duration: 90 * 60_000 } });
     expect(renderNotice(notice, 'zh').text).toBe('⏰ 工单 T1「路灯坏了」还没人接单，1小时30分钟后超时。');
     expect(renderNotice(notice, 'en').text).toBe('⏰ Ticket T1 "路灯坏了" is still untaken; due in 1 h 30 min.');
     const at = new Date('2026-03-02T01:30:00Z');

@@ -35,7 +35,8 @@ describe('escalateTicket (上报 now)', () => {
     const community = demo.outboxTo('community').at(-1)!.text;
     expect(community).toContain('⬆️ 工单 T1 转到荷东社区：下级主动上报：需要社区协调物业');
     expect(demo.outboxTo('grid-1-staff').at(-1)!.text).toContain('已转到荷东社区');
-    expect(demo.outboxTo('dm:jin').at(-1)!.text).toContain('荷东社区');
+    // Passed up on purpose, not 督办 for a missed deadline.
+    expect(demo.outboxTo('dm:jin').at(-1)!.text).toBe('⬆️ T1「楼道堆满杂物」已上报到荷东社区处理：需要社区协调物业。');
     const audit = demo.db.select().from(auditLog).where(eq(auditLog.action, 'ticket.escalate')).get();
     expect(audit).toMatchObject({ actorKind: 'member', data: { manual: true, note: '需要社区协调物业', to: demo.ids.units.community.id } });
   });

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE } from '../../../src/clock.js';
-import { jobRuns } from '../../../src/db/schema/index.js';
+import { jobRuns, rooms } from '../../../src/db/schema/index.js';
 import { sweepSla } from '../../../src/domain/tickets/sla.js';
 import { eventsOf, getTicket } from '../../../src/domain/tickets/store.js';
 import { takeTicket } from '../../../src/domain/tickets/take.js';
@@ -90,6 +90,62 @@ describe('SLA escalation, on the simulated clock', () => {
     expect(notice.buttons).toEqual([[{ label: '办结', command: '/resolve T1' }]]);
     expect(demo.outboxTo('grid-1-staff').at(-1)?.text).toContain('督办');
     expect(resolveTicket(demo.as('li'), t.id).status).toBe('resolved');
+  });
+
+  it('keeps the taker told as a taken ticket climbs over their head: warnings, escalations and overdue', () => {
+    const demo = ticketsDemo();
+    const t = demo.report('jin', '3号楼路灯坏了');
+    takeTicket(demo.as('li'), t.id);
+    const start = demo.clock.now().getTime();
+    const at = (ms: number) => sweepSla(demo.services.deps, new Date(start + ms));
+    const toGrid = () => demo.outboxTo('grid-1-staff').length;
+    at(DAY); // to the community; the grid's room hears it went up
+    expect(getTicket(demo.db, t.id).responsibleUnitId).toBe(demo.ids.units.community.id);
+    let seen = toGrid();
+
+    expect(at(DAY + 19.2 * HOUR)).toMatchObject({ warned: 1 });
+    expect(demo.outboxTo('community').at(-1)?.text).toContain('（网格员小李）4小时48分钟后办结超时');
+    expect(toGrid()).toBe(seen + 1);
+    expect(demo.outboxTo('grid-1-staff').at(-1)?.text).toContain('（网格员小李）4小时48分钟后办结超时');
+    seen = toGrid();
+
+    expect(at(2 * DAY)).toMatchObject({ escalated: 1 });
+    expect(getTicket(demo.db, t.id)).toMatchObject({ responsibleUnitId: demo.ids.units.street.id, takerId: demo.ids.members.li.id });
+    expect(
+      demo
+        .outboxTo('grid-1-staff')
+        .slice(seen)
+        .map((o) => o.text),
+    ).toEqual([expect.stringContaining('已转到沈家门街道督办')]);
+    seen = toGrid();
+
+    at(2 * DAY + 19.2 * HOUR); // warned at the street
+    at(3 * DAY); // overdue at the top
+    expect(
+      demo
+        .outboxTo('grid-1-staff')
+        .slice(seen)
+        .map((o) => o.text),
+    ).toEqual([expect.stringContaining('超时将记为逾期'), expect.stringContaining('已是最高一级')]);
+  });
+
+  it('tells a taker whose unit has no staff room privately', () => {
+    const demo = ticketsDemo();
+    demo.db.update(rooms).set({ unitId: null }).where(eq(rooms.platformRoomId, 'grid-1-staff')).run();
+    const t = demo.report('jin', '3号楼路灯坏了');
+    takeTicket(demo.as('li'), t.id);
+    const start = demo.clock.now().getTime();
+    sweepSla(demo.services.deps, new Date(start + DAY));
+    const seen = demo.outboxTo('dm:li').length;
+    sweepSla(demo.services.deps, new Date(start + DAY + 19.2 * HOUR));
+    sweepSla(demo.services.deps, new Date(start + 2 * DAY));
+    expect(getTicket(demo.db, t.id).responsibleUnitId).toBe(demo.ids.units.street.id);
+    expect(
+      demo
+        .outboxTo('dm:li')
+        .slice(seen)
+        .map((o) => o.text),
+    ).toEqual([expect.stringContaining('4小时48分钟后办结超时'), expect.stringContaining('已转到沈家门街道督办')]);
   });
 
   it('is a function of now: one late sweep does what a sweep every minute would have', () => {

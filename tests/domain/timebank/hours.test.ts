@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatHours, parseHours, pointsFor } from '../../../src/domain/timebank/hours.js';
+import { parseHours, pointsFor } from '../../../src/domain/timebank/hours.js';
+import { formatHours } from '../../../src/time.js';
 
 describe('parseHours', () => {
   it.each([

@@ -73,6 +73,7 @@ describe('POST /members', () => {
     ['a unit outside', { unitId: 'grid2' }, 403],
     ['an unknown unit', { unitId: 777 }, 404],
     ['an empty name', { name: ' ' }, 400],
+    ['a name longer than 64 characters', { name: '张'.repeat(65) }, 400],
     ['an unknown language', { language: 'fr' }, 400],
   ])('refuses %s', async (_, change, status) => {
     const h = apiHarness();
