@@ -86,8 +86,8 @@ export class ChatCore extends ChatPort {
       if (!images.length) return NOTHING;
       const found = this.#consumers.map((consumer) => ({ consumer, target: consumer.find(ctx) })).find((c) => c.target !== undefined);
       if (!found) return NOTHING;
-      const files = await this.#store(images);
-      return this.#once(message, ctx, () => found.consumer.attach({ ...ctx, files }, found.target, files));
+      const { files, refused } = await this.#store(images, ctx);
+      return this.#once(message, ctx, () => withNotes(files.length ? found.consumer.attach({ ...ctx, files }, found.target, files) : undefined, refused));
     }
 
     if (parsed.kind === 'unknown' && message.inReplyToBot && !message.mentioned && !message.isPrivate && !/^[/#／＃]/.test(message.text.trim())) {
@@ -99,14 +99,14 @@ export class ChatCore extends ChatPort {
     }
 
     const command = this.#byName.get(parsed.name)!;
-    const files = images.length ? await this.#store(images) : [];
+    const { files, refused } = images.length ? await this.#store(images, ctx) : { files: [], refused: [] };
     const result = await this.#once(
       message,
       { ...ctx, files },
       (c) => {
         if (command.where === 'group' && c.room.kind !== 'group') return c.t('room.groupOnly');
         if (command.where === 'private' && c.room.kind !== 'private') return c.t('room.privateOnly');
-        return command.run(c, { args: parsed.args, bang: parsed.bang });
+        return withNotes(command.run(c, { args: parsed.args, bang: parsed.bang }), refused);
       },
       parsed.addressed || parsed.standalone,
     );
@@ -163,16 +163,22 @@ export class ChatCore extends ChatPort {
     });
   }
 
-  async #store(images: NonNullable<IncomingMessage['attachments']>): Promise<StoredFile[]> {
-    const stored: StoredFile[] = [];
+  /**
+   * Stores the images; what is refused (not an image, too large) is said in the sender's language, once
+   * per reason, after the reply to the rest of the message.
+   */
+  async #store(images: NonNullable<IncomingMessage['attachments']>, ctx: CommandCtx): Promise<{ files: StoredFile[]; refused: string[] }> {
+    const files: StoredFile[] = [];
+    const refused = new Set<string>();
     for (const image of images) {
       try {
-        stored.push(await storeFile(this.deps.settings.dataDir, await image.load(), image.mimeType));
+        files.push(await storeFile(this.deps.settings.dataDir, await image.load()));
       } catch (error) {
-        this.deps.log.warn('could not load an attachment', { error });
+        if (isDomainError(error)) refused.add(renderMessage(ctx.lang, error.key, error.params));
+        else this.deps.log.warn('could not load an attachment', { error });
       }
     }
-    return stored;
+    return { files, refused: [...refused] };
   }
 
   /**
@@ -259,6 +265,12 @@ function retryingWhenBusy<T>(run: () => T): T {
       if (attempt >= BUSY_ATTEMPTS || storeTrouble(error) !== 'busy') throw error;
     }
   }
+}
+
+/** A command's reply followed by the notes about attachments that were not kept. */
+function withNotes(output: CommandOutput, notes: readonly string[]): HandleResult {
+  const result = normalizeOutput(output);
+  return notes.length ? { ...result, replies: [...result.replies, ...notes.map((text) => ({ text }))] } : result;
 }
 
 const byMessage = (message: IncomingMessage) =>

@@ -1,9 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DomainError } from '../errors.js';
+import { type ImageType, MalformedImage, sniffImageType, stripMetadata } from './images.js';
 
 export interface StoredFile {
-  /** sha256 of the bytes, hex: the file's name, so the same photo sent twice is stored once. */
+  /** sha256 of the bytes stored, hex: the file's name, so the same photo sent twice is stored once. */
   hash: string;
   /** Path relative to the data directory. */
   path: string;
@@ -11,29 +13,30 @@ export interface StoredFile {
   size: number;
 }
 
-/** A Map: the type comes from the sender's platform, and `__proto__` must not find anything. */
-const EXTENSIONS = new Map([
-  ['image/jpeg', 'jpg'],
-  ['image/png', 'png'],
-  ['image/gif', 'gif'],
-  ['image/webp', 'webp'],
-]);
+/** The largest image kept: a phone photo is a few megabytes; anything bigger is not a photo of a pothole. */
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
-/** Sniffs the common image formats, for platforms that do not say what they sent. */
-export function sniffImageType(bytes: Uint8Array): string | undefined {
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'image/jpeg';
-  if (bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'image/png';
-  if (bytes[0] === 0x47 && bytes[1] === 0x49 && bytes[2] === 0x46) return 'image/gif';
-  if (bytes[8] === 0x57 && bytes[9] === 0x45 && bytes[10] === 0x42 && bytes[11] === 0x50) return 'image/webp';
-  return undefined;
-}
+const EXTENSIONS: Record<ImageType, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/gif': 'gif', 'image/webp': 'webp' };
 
-/** Keeps uploaded images under `<dataDir>/files/`, named by content hash. */
-export async function storeFile(dataDir: string, bytes: Uint8Array, mimeType?: string): Promise<StoredFile> {
+/**
+ * Keeps an uploaded image under `<dataDir>/files/`, named by content hash. What it is comes from its bytes
+ * (the type a platform or sender claims is not trusted); anything but a JPEG, PNG, GIF or WebP of at most
+ * MAX_IMAGE_BYTES is refused, and the metadata (Exif with the GPS position, XMP) is removed before it is
+ * written, so no stored photo says where a resident lives.
+ */
+export async function storeFile(dataDir: string, upload: Uint8Array): Promise<StoredFile> {
+  if (upload.byteLength > MAX_IMAGE_BYTES) throw new DomainError('INVALID_INPUT', 'file.tooLarge', { mb: MAX_IMAGE_BYTES / (1024 * 1024) });
+  const type = sniffImageType(upload);
+  if (!type) throw new DomainError('INVALID_INPUT', 'file.notImage');
+  let bytes: Uint8Array;
+  try {
+    bytes = stripMetadata(upload, type);
+  } catch (error) {
+    if (error instanceof MalformedImage) throw new DomainError('INVALID_INPUT', 'file.notImage');
+    throw error;
+  }
   const hash = createHash('sha256').update(bytes).digest('hex');
-  const type = mimeType ?? sniffImageType(bytes) ?? 'application/octet-stream';
-  const ext = EXTENSIONS.get(type) ?? 'bin';
-  const relative = join('files', hash.slice(0, 2), `${hash}.${ext}`);
+  const relative = join('files', hash.slice(0, 2), `${hash}.${EXTENSIONS[type]}`);
   const absolute = join(dataDir, relative);
   const exists = await stat(absolute).then(
     () => true,

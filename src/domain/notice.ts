@@ -22,7 +22,7 @@ export interface OutMessage {
 }
 
 /** The commands a notice may offer as a button or name in a hint; chat turns each into its words. */
-export type CommandName = 'take' | 'resolve' | 'rate' | 'reopen' | 'claim' | 'confirm';
+export type CommandName = 'take' | 'resolve' | 'rate' | 'reopen' | 'claim' | 'confirm' | 'linkconfirm' | 'linkrefuse';
 
 /**
  * A value that reads differently in each language, worded when the notice is rendered for its reader:

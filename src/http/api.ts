@@ -12,6 +12,7 @@ import { registerBroadcasts } from './routes/broadcasts.js';
 import { registerCategories } from './routes/categories.js';
 import { registerJobs } from './routes/jobs.js';
 import { registerLedger } from './routes/ledger.js';
+import { registerLinkRequests } from './routes/link-requests.js';
 import { registerMembers } from './routes/members.js';
 import { registerPeriodicReports } from './routes/periodic-reports.js';
 import { registerReports } from './routes/reports.js';
@@ -31,6 +32,7 @@ export const resources: RegisterRoutes[] = [
   registerMembers,
   registerRooms,
   registerBindingCodes,
+  registerLinkRequests,
   registerBroadcasts,
   registerTickets,
   registerCategories,

@@ -63,6 +63,43 @@ export const coreMessages = {
     zh: '✅ 已关联到 {name} 的账号，积分、工单和券都在这里可以查看和接收了。',
     en: "✅ Linked to {name}'s account: points, tickets and vouchers now reach you here too.",
   },
+  'bind.linkPending': {
+    zh: '⏳ 这个关联码对应的账号已经有人在用。为防冒用，已请账号本人在原来的聊天里确认；确认后我会告诉你，在此之前这个账号还没有关联。',
+    en: '⏳ The account this code is for is already in use. To keep it safe, its owner has been asked to confirm in their chat; I will tell you when they do. Until then this account is not linked.',
+  },
+  'bind.linkPendingAdmin': {
+    zh: '⏳ 这个关联码对应的账号已经有人在用。为防冒用，需要管理员确认；确认后我会告诉你，在此之前这个账号还没有关联。',
+    en: '⏳ The account this code is for is already in use. To keep it safe, an admin has to confirm the link; I will tell you when they do. Until then this account is not linked.',
+  },
+  'link.ask': {
+    zh: '🔐 {platform} 用户「{name}」用一个关联码，请求关联到你的账号（关联后对方能用你的积分和券）。\n是你本人的账号吗？是的话回复「{confirm} {ref}」，不是的话回复「{refuse} {ref}」。3 天内不回复就不会关联。',
+    en: '🔐 {platform} user "{name}" used a link code to ask to join your account (they would then use your points and vouchers).\nIs this your own account? If so, send "{confirm} {ref}"; if not, send "{refuse} {ref}". Without an answer within 3 days nothing is linked.',
+  },
+  'link.button.confirm': { zh: '是我，确认关联', en: "It's me: link" },
+  'link.button.refuse': { zh: '不是我，拒绝', en: 'Not me: refuse' },
+  'link.confirmed': {
+    zh: '✅ 关联已确认：这个账号已关联到 {name} 的账号，积分、工单和券都在这里可以查看和接收了。',
+    en: "✅ Link confirmed: this account is now linked to {name}'s; points, tickets and vouchers reach you here too.",
+  },
+  'link.refused': { zh: '❌ 账号本人拒绝了这次关联，这个账号没有关联。', en: '❌ The owner refused the link; this account is not linked.' },
+  'link.confirmedByYou': {
+    zh: '✅ 已确认，{platform} 上的「{name}」现在和你是同一个账号。',
+    en: '✅ Confirmed: "{name}" on {platform} is now the same account as you.',
+  },
+  'link.refusedByYou': { zh: '已拒绝，「{name}」没有关联到你的账号。', en: 'Refused: "{name}" was not linked to your account.' },
+  'link.notFound': { zh: '找不到关联请求 {ref}。', en: 'Link request {ref} not found.' },
+  'link.alreadyDecided': { zh: '关联请求 {ref} 已经处理过了。', en: 'Link request {ref} has already been decided.' },
+  'link.expired': {
+    zh: '关联请求 {ref} 已过期，需要的话请对方重新要一个关联码。',
+    en: 'Link request {ref} has expired; they can ask for a new code if needed.',
+  },
+  'linkconfirm.usage': { zh: '确认关联 <编号>', en: '/linkconfirm <number>' },
+  'linkrefuse.usage': { zh: '拒绝关联 <编号>', en: '/linkrefuse <number>' },
+  'help.linkconfirm': { zh: '确认关联 <编号> — 确认另一个平台的账号是你本人的', en: '/linkconfirm <number> — confirm another platform account is yours' },
+  'help.linkrefuse': { zh: '拒绝关联 <编号> — 拒绝别人关联到你的账号', en: '/linkrefuse <number> — refuse someone linking to your account' },
+  'platform.telegram': { zh: 'Telegram', en: 'Telegram' },
+  'platform.wechat': { zh: '微信', en: 'WeChat' },
+  'platform.shell': { zh: '本地聊天', en: 'shell chat' },
   'bind.unknownCode': {
     zh: '绑定码 {code} 不存在，请核对后重发（不区分大小写）。',
     en: 'Binding code {code} does not exist. Check it and send it again (case does not matter).',
@@ -86,6 +123,14 @@ export const coreMessages = {
   'linkcode.created': {
     zh: '你的关联码：{code}\n{minutes} 分钟内在另一个平台私聊我发送「绑定 {code}」，两个账号就合并为一个。微信上还不是我的好友的话，加好友时把关联码写在验证信息里就行。',
     en: 'Your link code: {code}\nWithin {minutes} minutes, send "/bind {code}" to me in a private chat on the other platform. On WeChat, if we are not friends yet, put the code in your friend request.',
+  },
+  'file.notImage': {
+    zh: '⚠️ 有一个附件不是图片（只收 JPEG、PNG、GIF、WebP），没有保存。',
+    en: '⚠️ An attachment is not an image (JPEG, PNG, GIF or WebP only) and was not kept.',
+  },
+  'file.tooLarge': {
+    zh: '⚠️ 有一张图片超过 {mb} MB，没有保存，请压缩后再发。',
+    en: '⚠️ An image is larger than {mb} MB and was not kept; please send a smaller one.',
   },
   'me.summary': {
     zh: '👤 {name}\n角色：{roles}\n语言：中文{party}',

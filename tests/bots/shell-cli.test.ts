@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonLines, runScript } from '../helpers/spawn.js';
+import { png } from '../helpers/images.js';
 
 const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'linli-shell-')), 'linli.db');
 const line = (o: object) => JSON.stringify(o) + '\n';
@@ -93,7 +94,7 @@ describe('npm run chat -- --jsonl with images', { timeout: 60_000 }, () => {
   it('rejects a missing image file and sends an existing one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'linli-img-'));
     const photo = join(dir, 'photo.png');
-    writeFileSync(photo, Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 9, 9]));
+    writeFileSync(photo, png(9));
     const input =
       line({ room: 'grid-1-staff', user: 'li', text: '巡查' }) +
       line({ room: 'grid-1-staff', user: 'li', images: [join(dir, 'nope.png')] }) +

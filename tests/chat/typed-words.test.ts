@@ -1,9 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getMember } from '../../src/domain/org/members.js';
-import { storeFile } from '../../src/domain/files.js';
 import { t } from '../../src/i18n/index.js';
 import { demoChat } from '../helpers/services.js';
 
@@ -22,11 +18,6 @@ describe('words that name prototype properties', () => {
     const demo = demoChat();
     const replies = await demo.say('li', 'dm:li', `绑定码 荷东第一网格 ${word}`);
     expect(demo.textsIn(replies, 'dm:li').join()).toContain(`找不到名为「荷东第一网格 ${word}」的单位`);
-  });
-
-  it('stores a file of type __proto__ as an unknown type', async () => {
-    const stored = await storeFile(mkdtempSync(join(tmpdir(), 'linli-files-')), new Uint8Array([1, 2, 3]), '__proto__');
-    expect(stored.path.endsWith('.bin')).toBe(true);
   });
 
   it('words a message in Chinese for a language that is no language', () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { ShellChat, type ShellOutput } from '../../bots/shell/shell.js';
 import { type Clock, SimulatedClock } from '../../src/clock.js';
 import { loadConfig } from '../../src/config.js';
-import type { Ctx } from '../../src/domain/context.js';
+import { type Ctx, memberActor } from '../../src/domain/context.js';
+import { createBindingCode } from '../../src/domain/org/binding-codes.js';
 import { seedDemo, type DemoIds } from '../../src/domain/seed/demo.js';
 import { silentLogger } from '../../src/log.js';
 import { createServices, type Services } from '../../src/services.js';
@@ -76,3 +77,9 @@ export function demoChat(options: { start?: Date } = {}): DemoChat {
     system: { ...services.deps, actor: { kind: 'system', job: 'test' } },
   };
 }
+
+/**
+ * A link code the member made themselves (关联码 in a chat they already use): it links another account in
+ * one step, where a code a token made would wait for their confirmation.
+ */
+export const ownLinkCode = (ctx: Ctx, memberId: number): string => createBindingCode({ ...ctx, actor: memberActor(memberId) }, { memberId }).code;

@@ -13,7 +13,7 @@ import { type DemoIds, seedDemo } from '../../src/domain/seed/demo.js';
 import { createLogger } from '../../src/log.js';
 import type { Services } from '../../src/services.js';
 import type { ApiFailure, FakeBotApi } from './fake-bot-api.js';
-import { START, testServices } from './services.js';
+import { START, testServices, ownLinkCode } from './services.js';
 import { TEST_BOT, TEST_TOKEN, TelegramUpdates } from './telegram-updates.js';
 
 export interface RecordedCall {
@@ -304,7 +304,7 @@ export async function telegramNeighbourhood(options: HarnessOptions = {}) {
   const staff = u.supergroup(-1004002, '荷东第一网格工作群');
   const dm = (who: Person) => u.privateChat(users[who]);
   for (const who of PEOPLE) {
-    await h.say(users[who], dm(who), '/start ' + createBindingCode(h.system, { memberId: h.ids.members[who].id }).code);
+    await h.say(users[who], dm(who), '/start ' + ownLinkCode(h.system, h.ids.members[who].id));
   }
   const bind = (unitId: number, purpose: 'residents' | 'staff') => createBindingCode(h.system, { unitId, purpose }).code;
   await h.say(users.li, residents, '/bind ' + bind(h.ids.units.grid1.id, 'residents'));

@@ -1,5 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { apiTokens, roleGrants, rooms } from '../../src/db/schema/index.js';
+import { createBindingCode } from '../../src/domain/org/binding-codes.js';
+import { requestLink } from '../../src/domain/org/link-requests.js';
 import { fixtures } from './fixtures.js';
 import type { Harness } from './harness.js';
 
@@ -36,6 +38,15 @@ const staffTokenId = (h: Harness) =>
     .from(apiTokens)
     .where(eq(apiTokens.label, `staff@${h.ids.units.grid1.id}`))
     .get()!.id;
+
+/** A stranger on Telegram asking, with a code a token made, to join 金阿姨 (who uses the shell chat): its id. */
+const pendingLink = (h: Harness) =>
+  requestLink(h.system, {
+    code: createBindingCode(h.system, { memberId: h.ids.members.jin.id }).code,
+    memberId: h.ids.members.jin.id,
+    sender: { platform: 'telegram', platformUserId: '4242', displayName: 'Stranger' },
+    roomId: null,
+  }).request.id;
 
 export const ROUTES: RouteCase[] = [
   {
@@ -114,6 +125,20 @@ export const ROUTES: RouteCase[] = [
     request: (h) => ({ path: '/binding-codes', body: { unitId: h.ids.units.grid1.id, purpose: 'residents' } }),
     adminOnly: false,
     outside: (h) => ({ path: '/binding-codes', body: { unitId: h.ids.units.grid1.id, purpose: 'residents' } }),
+  },
+  {
+    method: 'GET',
+    route: '/members/{id}/link-requests',
+    request: (h) => ({ path: `/members/${h.ids.members.jin.id}/link-requests` }),
+    adminOnly: true,
+    outside: (h) => ({ path: `/members/${h.ids.members.jin.id}/link-requests` }),
+  },
+  {
+    method: 'POST',
+    route: '/link-requests/{id}',
+    request: (h) => ({ path: `/link-requests/${pendingLink(h)}`, body: { decision: 'refuse' } }),
+    adminOnly: true,
+    outside: (h) => ({ path: `/link-requests/${pendingLink(h)}`, body: { decision: 'confirm' } }),
   },
   {
     method: 'GET',

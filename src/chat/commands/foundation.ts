@@ -3,6 +3,7 @@ import { MINUTE } from '../../clock.js';
 import { units } from '../../db/schema/index.js';
 import type { RoomPurpose } from '../../db/schema/index.js';
 import { createBindingCode, DEFAULT_CODE_TTL_MS, useBindingCode } from '../../domain/org/binding-codes.js';
+import { decideLink, type LinkDecision, platformKey } from '../../domain/org/link-requests.js';
 import { activeGrants, canActAsStaff, updateMember } from '../../domain/org/members.js';
 import { getUnit } from '../../domain/org/units.js';
 import { DomainError } from '../../errors.js';
@@ -67,6 +68,7 @@ const bind = defineCommand({
     if (result.kind === 'room') {
       return ctx.t('bind.roomBound', { unit: result.unit.name, purpose: ctx.t(`purpose.${result.purpose}`) });
     }
+    if (result.kind === 'pending') return ctx.t(result.asked ? 'bind.linkPending' : 'bind.linkPendingAdmin');
     return ctx.t('bind.memberLinked', { name: result.member.name });
   },
 });
@@ -121,6 +123,28 @@ const linkcode = defineCommand({
   },
 });
 
+/** The answer of a member asked whether another platform's account is theirs (a link code someone else made). */
+function linkDecision(name: 'linkconfirm' | 'linkrefuse', words: string[], decision: LinkDecision): CommandDef {
+  return defineCommand({
+    name,
+    words,
+    args: 'required',
+    where: 'private',
+    offered: () => false,
+    run(ctx, { args }) {
+      const ref = args.split(' ')[0] ?? '';
+      if (!/^\d{1,9}$/.test(ref)) throw new UsageError(`${name}.usage`);
+      const { request } = decideLink(ctx, Number(ref), decision);
+      const platform = platformKey(request.platform);
+      const said = { name: request.displayName, platform: platform ? ctx.t(platform) : request.platform };
+      return ctx.t(decision === 'confirm' ? 'link.confirmedByYou' : 'link.refusedByYou', said);
+    },
+  });
+}
+
+const linkconfirm = linkDecision('linkconfirm', ['确认关联'], 'confirm');
+const linkrefuse = linkDecision('linkrefuse', ['拒绝关联'], 'refuse');
+
 const me = defineCommand({
   name: 'me',
   words: ['我的', '我的信息', '我是谁'],
@@ -161,4 +185,4 @@ const lang = defineCommand({
   },
 });
 
-export const foundationCommands: CommandDef[] = [bind, me, lang, linkcode, bindcode];
+export const foundationCommands: CommandDef[] = [bind, me, lang, linkcode, bindcode, linkconfirm, linkrefuse];

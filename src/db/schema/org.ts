@@ -117,4 +117,42 @@ export const bindingCodes = sqliteTable('binding_codes', {
   expiresAt: instant().notNull(),
   usedAt: instant(),
   usedBy: integer().references(() => members.id),
+  /**
+   * The member who made the code in chat (关联码: their own, to link another platform); null for codes an
+   * API token made. Only a code the member made themselves links to an account that already has one
+   * without its owner's confirmation.
+   */
+  createdBy: integer().references(() => members.id),
 });
+
+export const LINK_REQUEST_STATUSES = ['pending', 'confirmed', 'refused'] as const;
+export type LinkRequestStatus = (typeof LINK_REQUEST_STATUSES)[number];
+
+/**
+ * A platform account asking, with a link code someone else made, to join a member who already uses Linli
+ * elsewhere: it waits until one of that member's accounts (or an admin) confirms it.
+ */
+export const linkRequests = sqliteTable(
+  'link_requests',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    code: text()
+      .notNull()
+      .unique()
+      .references(() => bindingCodes.code),
+    /** The member the code names. */
+    memberId: integer()
+      .notNull()
+      .references(() => members.id),
+    platform: text().notNull(),
+    platformUserId: text().notNull(),
+    displayName: text().notNull(),
+    /** The private chat the request came from, told of the decision. */
+    roomId: integer().references(() => rooms.id),
+    status: text({ enum: LINK_REQUEST_STATUSES }).notNull(),
+    createdAt: instant().notNull(),
+    expiresAt: instant().notNull(),
+    decidedAt: instant(),
+  },
+  (t) => [index('link_requests_member').on(t.memberId, t.status)],
+);

@@ -7,6 +7,7 @@ import { audit } from '../audit.js';
 import { randomCode, normalizeCode } from '../codes.js';
 import type { Ctx, Deps } from '../context.js';
 import { linkIdentity, type Sender } from './identities.js';
+import { type LinkRequest, linkNeedsConsent, ownerChats, pendingRequestFor, requestLink } from './link-requests.js';
 import { getMember, type Member } from './members.js';
 import { bindRoom, type Room } from './rooms.js';
 import { getUnit, type Unit } from './units.js';
@@ -28,7 +29,13 @@ export function createBindingCode(ctx: Ctx, target: BindingTarget, ttlMs = DEFAU
         : { kind: 'member' as const, memberId: getMember(ctx.db, target.memberId).id };
     const row = ctx.db
       .insert(bindingCodes)
-      .values({ code: randomCode(BINDING_CODE_LENGTH), ...values, createdAt: now, expiresAt: new Date(now.getTime() + ttlMs) })
+      .values({
+        code: randomCode(BINDING_CODE_LENGTH),
+        ...values,
+        createdBy: ctx.actor.kind === 'member' ? ctx.actor.memberId : null,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + ttlMs),
+      })
       .returning()
       .get();
     audit(ctx, 'bindingCode.create', { type: 'bindingCode', id: row.code.slice(0, 2) + '…' }, { ...target, expiresAt: row.expiresAt.toISOString() });
@@ -36,11 +43,16 @@ export function createBindingCode(ctx: Ctx, target: BindingTarget, ttlMs = DEFAU
   });
 }
 
-export type BindingResult = { kind: 'room'; room: Room; unit: Unit; purpose: RoomPurpose } | { kind: 'member'; member: Member };
+export type BindingResult =
+  | { kind: 'room'; room: Room; unit: Unit; purpose: RoomPurpose }
+  | { kind: 'member'; member: Member }
+  /** The member already uses Linli and did not make the code: linked once they (or an admin) confirm. */
+  | { kind: 'pending'; request: LinkRequest; asked: number };
 
 /**
  * Uses a one-time code: in a group it binds the group to the code's unit; in a private chat it links the
- * speaker's platform identity to the code's member.
+ * speaker's platform identity to the code's member, at once or, when that needs the member's consent
+ * (linkNeedsConsent), once they give it.
  */
 export function useBindingCode(ctx: Ctx, input: { code: string; room: Room; sender: Sender; speakerId: number }): BindingResult {
   return inTransaction(ctx.db, () => {
@@ -48,7 +60,11 @@ export function useBindingCode(ctx: Ctx, input: { code: string; room: Room; send
     const row = ctx.db.select().from(bindingCodes).where(eq(bindingCodes.code, code)).get();
     const now = ctx.clock.now();
     if (!row) throw new DomainError('NOT_FOUND', 'bind.unknownCode', { code });
-    if (row.usedAt) throw new DomainError('ALREADY_USED', 'bind.codeUsed');
+    if (row.usedAt) {
+      const waiting = pendingRequestFor(ctx.db, code, input.sender);
+      if (waiting) return { kind: 'pending', request: waiting, asked: ownerChats(ctx.db, waiting.memberId).length };
+      throw new DomainError('ALREADY_USED', 'bind.codeUsed');
+    }
     if (row.expiresAt <= now) throw new DomainError('EXPIRED', 'bind.codeExpired');
     if (row.kind === 'room' && input.room.kind !== 'group') throw new DomainError('INVALID_INPUT', 'bind.roomCodeInPrivate');
     if (row.kind === 'member' && input.room.kind !== 'private') throw new DomainError('INVALID_INPUT', 'bind.memberCodeInGroup');
@@ -57,7 +73,13 @@ export function useBindingCode(ctx: Ctx, input: { code: string; room: Room; send
       const room = bindRoom(ctx, input.room.id, row.unitId!, row.purpose!);
       return { kind: 'room', room, unit: getUnit(ctx.db, row.unitId!), purpose: row.purpose! };
     }
-    const member = linkIdentity(ctx, input.sender, row.memberId!);
+    const target = { memberId: row.memberId!, createdBy: row.createdBy };
+    if (linkNeedsConsent(ctx.db, target, input.sender)) {
+      const { request, asked } = requestLink(ctx, { code, memberId: target.memberId, sender: input.sender, roomId: input.room.id });
+      audit(ctx, 'bindingCode.use', { type: 'member', id: request.memberId }, { held: request.id });
+      return { kind: 'pending', request, asked };
+    }
+    const member = linkIdentity(ctx, input.sender, target.memberId);
     audit(ctx, 'bindingCode.use', { type: 'member', id: member.id }, {});
     return { kind: 'member', member };
   });

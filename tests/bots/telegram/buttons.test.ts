@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createBindingCode } from '../../../src/domain/org/binding-codes.js';
 import { probeCommands } from '../../helpers/probe-commands.js';
 import { telegramHarness } from '../../helpers/telegram.js';
+import { ownLinkCode } from '../../helpers/services.js';
 
 const setup = async () => {
   const h = telegramHarness(probeCommands());
@@ -11,7 +12,7 @@ const setup = async () => {
   const li = u.user(2002, '小李');
   const staff = u.supergroup(-100600, '第一网格工作群');
   await h.say(zhang, staff, '/bind ' + createBindingCode(h.system, { unitId: h.ids.units.grid1.id, purpose: 'staff' }).code);
-  await h.say(li, u.privateChat(li), '/start ' + createBindingCode(h.system, { memberId: h.ids.members.li.id }).code);
+  await h.say(li, u.privateChat(li), '/start ' + ownLinkCode(h.system, h.ids.members.li.id));
   /** The message the bot sent last, as Telegram would show it (with its keyboard). */
   const lastSent = (): Message => {
     const call = h.callsOf('sendMessage').at(-1)!;

@@ -18,13 +18,14 @@ import { createLogger, silentLogger } from '../../../src/log.js';
 import { type Running, startLinli } from '../../../src/main.js';
 import { FakeBotApi } from '../../helpers/fake-bot-api.js';
 import { probeCommands } from '../../helpers/probe-commands.js';
-import { testServices } from '../../helpers/services.js';
+import { testServices, ownLinkCode } from '../../helpers/services.js';
 import { ROOT } from '../../helpers/spawn.js';
 import { freePort, TelegramDriver, withCommands } from '../../helpers/telegram.js';
 import { TEST_TOKEN } from '../../helpers/telegram-updates.js';
+import { jpeg } from '../../helpers/images.js';
 
 const tmpDb = () => join(mkdtempSync(join(tmpdir(), 'linli-telegram-')), 'linli.db');
-const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 7, 7, 7]);
+const JPEG = jpeg(7);
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -55,7 +56,7 @@ async function bindGroupThroughChat(driver: TelegramDriver, running: Running) {
   const zhang = u.user(7001, '张大爷', { language_code: 'zh-hans' });
   const group = u.supergroup(-1007000, '3号楼居民群');
   const memberId = running.services.db.select().from(members).where(eq(members.name, '网格员小李')).get()!.id;
-  const link = createBindingCode(systemCtx(running), { memberId }).code;
+  const link = ownLinkCode(systemCtx(running), memberId);
   const [linked] = await driver.say(li, u.privateChat(li), `/start ${link}`);
   expect(linked!.text).toContain('网格员小李');
   const [made] = await driver.say(li, u.privateChat(li), '/bindcode 3号楼');
@@ -211,7 +212,7 @@ describe('Telegram end to end: buttons and photos', () => {
     const li = u.user(8002, '小李');
     const staff = u.supergroup(-1008000, '第一网格工作群');
     await driver.say(zhang, staff, '/bind ' + createBindingCode(system, { unitId: ids.units.grid1.id, purpose: 'staff' }).code);
-    await driver.say(li, u.privateChat(li), '/start ' + createBindingCode(system, { memberId: ids.members.li.id }).code);
+    await driver.say(li, u.privateChat(li), '/start ' + ownLinkCode(system, ids.members.li.id));
     return { api, driver, adapter, zhang, li, staff };
   }
 

@@ -37,6 +37,8 @@ describe('every command through Telegram', () => {
     await say('jin', 'P', '/lang en', 'in English');
     await say('jin', 'P', '/lang zh', '中文');
     await say('jin', 'P', '/linkcode', '你的关联码');
+    await say('jin', 'P', '/linkconfirm 99', '找不到关联请求 99');
+    await say('jin', 'P', '/linkrefuse 99', '找不到关联请求 99');
     await say('li', 'P', '/bindcode 3号楼', '「3号楼」居民群的绑定码');
 
     // Tickets: T1 from report to rating, T2 reopened, T3 anonymous and cancelled

@@ -5,6 +5,7 @@ import { createBindingCode } from '../../../src/domain/org/binding-codes.js';
 import { findRoom } from '../../../src/domain/org/rooms.js';
 import { probeCommands } from '../../helpers/probe-commands.js';
 import { telegramHarness } from '../../helpers/telegram.js';
+import { ownLinkCode } from '../../helpers/services.js';
 
 const setup = () => {
   const h = telegramHarness(probeCommands());
@@ -19,7 +20,7 @@ const setup = () => {
   };
   /** Links the Telegram user to a demo member with /start CODE, as the deep link t.me/bot?start=CODE does. */
   const link = async (user = li, memberId = h.ids.members.li.id) => {
-    const code = createBindingCode(h.system, { memberId }).code;
+    const code = ownLinkCode(h.system, memberId);
     return h.say(user, u.privateChat(user), `/start ${code}`);
   };
   return { h, u, zhang, li, group, bindGroup, link };

@@ -6,9 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { ticketPhotos } from '../../../src/db/schema/index.js';
 import { probeCommands } from '../../helpers/probe-commands.js';
 import { type TelegramHarness, telegramHarness, telegramNeighbourhood } from '../../helpers/telegram.js';
+import { jpeg, png } from '../../helpers/images.js';
 
-const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 5]);
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 9, 9, 9]);
+const JPEG = jpeg(1);
+const PNG = png(9);
 
 const setup = () => {
   const h = telegramHarness({ ...probeCommands(), files: { big: JPEG, doc: PNG } });
@@ -63,8 +64,8 @@ describe('Telegram photos', () => {
 });
 
 describe('Telegram photos on tickets', () => {
-  const BIG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 8, 8, 8, 8]);
-  const MORE = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 9, 9, 9, 9]);
+  const BIG = jpeg(8);
+  const MORE = jpeg(9);
   const photosOf = (n: TelegramHarness, ticketId: number) => n.services.db.select().from(ticketPhotos).where(eq(ticketPhotos.ticketId, ticketId)).all();
 
   it('attaches the largest size of a photo sent with /report as its caption, and one sent just after', async () => {
@@ -104,7 +105,7 @@ describe('Telegram photos on tickets', () => {
 });
 
 describe('Telegram albums', () => {
-  const PHOTOS = { a: new Uint8Array([0xff, 0xd8, 1]), b: new Uint8Array([0xff, 0xd8, 2]), c: new Uint8Array([0xff, 0xd8, 3]) };
+  const PHOTOS = { a: jpeg(11), b: jpeg(12), c: jpeg(13) };
   const photosOf = (n: TelegramHarness, ticketId: number) => n.services.db.select().from(ticketPhotos).where(eq(ticketPhotos.ticketId, ticketId)).all();
   const texts = (n: TelegramHarness, from: number) => n.callsOf('sendMessage', from).map((c) => c.payload.text as string);
 

@@ -21,6 +21,7 @@ import { seedDemo } from '../../../src/domain/seed/demo.js';
 import { DomainError } from '../../../src/errors.js';
 import { freshDb } from '../../helpers/db.js';
 import { type Group, manualClock, photo, type Sent, until, type WechatWorld, wechatWorld } from '../../helpers/wechat.js';
+import { ownLinkCode } from '../../helpers/services.js';
 
 /** Commands only these tests have: a note that takes photos, a private message, buttons, failures, a long text. */
 const notes = new Map<number, { roomId: number; files: StoredFile[] }>();
@@ -459,7 +460,7 @@ describe('wechat friend requests', () => {
 
   it("uses a link code from the greeting at once: the new chat is the member's own", async () => {
     world = await wechatWorld();
-    const code = createBindingCode(system(world), { memberId: world.ids.members.jin.id }).code;
+    const code = ownLinkCode(system(world), world.ids.members.jin.id);
     const jin = world.wechat.person('金阿姨');
     const sent = await world.friendRequest(jin, `我是金阿姨 ${code}`);
     expect(world.wechat.textsIn(jin, sent)).toEqual([expect.stringContaining('你好，我是邻里助手'), expect.stringContaining('已关联到 金阿姨 的账号')]);
@@ -493,7 +494,7 @@ describe('decideFriendRequest', () => {
   it('tells which code it saw, so a member code can be used and a group code not', () => {
     const { deps: d, ids } = deps();
     const ctx: Ctx = { ...d, actor: { kind: 'system', job: 'test' } };
-    const member = createBindingCode(ctx, { memberId: ids.members.yang.id }).code;
+    const member = ownLinkCode(ctx, ids.members.yang.id);
     const group = createBindingCode(ctx, { unitId: ids.units.grid2.id, purpose: 'staff' }).code;
     const port = new ChatPort(d);
     expect(decideFriendRequest(port, `${group}`, '邻里')).toEqual({ accept: true, because: 'code', memberCode: undefined });

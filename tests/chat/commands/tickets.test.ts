@@ -7,7 +7,9 @@ import { parseRating } from '../../../src/chat/commands/tickets.js';
 import type { Attachment, IncomingMessage } from '../../../src/chat/types.js';
 import { outbox as outboxTable, ticketPhotos, tickets } from '../../../src/db/schema/index.js';
 import { getTicket } from '../../../src/domain/tickets/store.js';
+import { MAX_IMAGE_BYTES } from '../../../src/domain/files.js';
 import { demoChat } from '../../helpers/services.js';
+import { jpeg, png } from '../../helpers/images.js';
 
 let counter = 0;
 /** A message straight to the chat core, to see the card a button press returns. */
@@ -23,7 +25,7 @@ const message = (room: string, user: string, text: string, attachments?: Attachm
   ...(attachments ? { attachments } : {}),
 });
 
-const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+const PNG = png(1);
 const image = (bytes: Uint8Array = PNG): Attachment => ({ kind: 'image', load: async () => bytes });
 
 describe('tickets in chat: the walkthrough', () => {
@@ -343,19 +345,40 @@ describe('ticket commands', () => {
     expect(existsSync(join(demo.services.config.dataDir, photos()[0]!.path))).toBe(true);
 
     demo.clock.advance(MINUTE);
-    const alone = await core.handle(message('grid-1', 'jin', '', [image(Uint8Array.from([0xff, 0xd8, 0xff, 9]))]));
+    const alone = await core.handle(message('grid-1', 'jin', '', [image(jpeg(9))]));
     expect(alone.replies[0]?.text).toBe('📷 已把 1 张照片附到 T1。');
     expect(photos()).toHaveLength(2);
     await demo.chat.deliver();
     expect(demo.sent.filter((o) => o.room === 'grid-1-staff').at(-1)?.text).toBe('📷 工单 T1 补充了 1 张照片。');
     // the same image again adds nothing; someone else's image is not theirs to attach
     expect((await core.handle(message('grid-1', 'jin', '', [image()]))).replies).toEqual([]);
-    expect((await core.handle(message('grid-1', 'wang', '', [image(Uint8Array.from([0xff, 0xd8, 7]))]))).replies).toEqual([]);
+    expect((await core.handle(message('grid-1', 'wang', '', [image(jpeg(7))]))).replies).toEqual([]);
     demo.clock.advance(2 * MINUTE);
-    expect((await core.handle(message('grid-1', 'jin', '', [image(Uint8Array.from([0xff, 0xd8, 8]))]))).replies).toEqual([]);
+    expect((await core.handle(message('grid-1', 'jin', '', [image(jpeg(8))]))).replies).toEqual([]);
     expect(photos()).toHaveLength(2);
     const [status] = await demo.say('jin', 'grid-1', '进度 T1');
     expect(status?.text).toContain('补充照片 1 张');
+  });
+
+  it('keeps the report when an attachment is refused, and says which were not kept', async () => {
+    const demo = demoChat();
+    const core = demo.services.core;
+    const text: Attachment = { kind: 'image', mimeType: 'image/jpeg', load: async () => new TextEncoder().encode('not a photo at all') };
+    const blob = new Uint8Array(MAX_IMAGE_BYTES + 1);
+    blob.set(jpeg(2));
+    const huge: Attachment = { kind: 'image', mimeType: 'image/jpeg', load: async () => blob };
+    const reported = await core.handle(message('grid-1', 'jin', '报事 3号楼路灯坏了', [text, image(), huge]));
+    expect(reported.replies.map((r) => r.text)).toEqual([
+      expect.stringContaining('工单号 T1'),
+      '⚠️ 有一个附件不是图片（只收 JPEG、PNG、GIF、WebP），没有保存。',
+      '⚠️ 有一张图片超过 10 MB，没有保存，请压缩后再发。',
+    ]);
+    expect(reported.replies[0]?.text).toContain('已附上 1 张照片');
+    expect(demo.services.db.select().from(ticketPhotos).all()).toHaveLength(1);
+    // sent alone after the report, the refusal is the whole answer and nothing is attached
+    const alone = await core.handle(message('grid-1', 'jin', '', [text]));
+    expect(alone.replies.map((r) => r.text)).toEqual(['⚠️ 有一个附件不是图片（只收 JPEG、PNG、GIF、WebP），没有保存。']);
+    expect(demo.services.db.select().from(ticketPhotos).all()).toHaveLength(1);
   });
 
   it('分类 fixes a wrong guess; without a name it lists the categories', async () => {

@@ -7,7 +7,6 @@ import { balanceOf, memberAccount, merchantAccount } from '../../../src/domain/l
 import { verifyVoucher } from '../../../src/domain/rewards/verify.js';
 import { authenticateToken, createToken, principalStillHolds } from '../../../src/domain/tokens.js';
 import { reconcile } from '../../../src/domain/ledger/reconcile.js';
-import { createBindingCode } from '../../../src/domain/org/binding-codes.js';
 import { findIdentity, linkIdentity } from '../../../src/domain/org/identities.js';
 import { monthRange } from '../../../src/domain/month.js';
 import { claimTask } from '../../../src/domain/timebank/claim.js';
@@ -18,7 +17,7 @@ import { topVolunteers } from '../../../src/domain/timebank/leaderboard.js';
 import { postTask, postWish } from '../../../src/domain/timebank/post-wish.js';
 import { completionsOf, getTask } from '../../../src/domain/timebank/tasks.js';
 import { activeGrants, grantRole, hasRole, membersWithRoleAt } from '../../../src/domain/org/members.js';
-import { demoChat } from '../../helpers/services.js';
+import { demoChat, ownLinkCode } from '../../helpers/services.js';
 import { demoDomain } from '../../helpers/timebank.js';
 
 describe('linking a second platform account', () => {
@@ -42,7 +41,7 @@ describe('linking a second platform account', () => {
     adjust(demo.system, { memberId: stranger, unitId: demo.ids.units.community.id, points: 35, reason: '花园认养', idempotencyKey: 'garden-1' });
     const { voucher } = redeem({ ...demo.system, actor: { kind: 'member', memberId: stranger } }, { rewardId: 1, idempotencyKey: 'before-linking' });
 
-    const code = createBindingCode(demo.system, { memberId: demo.ids.members.jin.id }).code;
+    const code = ownLinkCode(demo.system, demo.ids.members.jin.id);
     const linked = await dm(`/bind ${code}`, '2');
     expect(linked.replies[0]?.text).toContain('金阿姨');
     expect(findIdentity(demo.services.db, 'telegram', '900')?.memberId).toBe(demo.ids.members.jin.id);

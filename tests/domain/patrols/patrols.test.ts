@@ -3,9 +3,10 @@ import { DAY, HOUR, MINUTE } from '../../../src/clock.js';
 import { patrolNumbers } from '../../../src/domain/patrols/numbers.js';
 import { startOfWeek } from '../../../src/domain/patrols/windows.js';
 import { demoChat } from '../../helpers/services.js';
+import { png as pngOf } from '../../helpers/images.js';
 
 const MONDAY_0759 = new Date('2026-03-02T07:59:00+08:00');
-const png = () => Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, Math.floor(Math.random() * 255)]);
+const png = () => pngOf(Math.floor(Math.random() * 65535));
 
 describe('patrols in chat', () => {
   it("logs a patrol of the worker's grid and lists the week", async () => {

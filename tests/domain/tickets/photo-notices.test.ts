@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MINUTE } from '../../../src/clock.js';
 import { demoChat } from '../../helpers/services.js';
+import { jpeg } from '../../helpers/images.js';
 
 function photo(name: string, seed: number) {
   const path = join(mkdtempSync(join(tmpdir(), 'linli-photo-')), name);
-  writeFileSync(path, Uint8Array.from([0xff, 0xd8, 0xff, seed, seed + 1]));
+  writeFileSync(path, jpeg(seed));
   return path;
 }
 
