@@ -10,6 +10,9 @@ export interface Exit {
   signal: NodeJS.Signals | null;
 }
 
+/** How long a wait for a process to say something may last: far beyond a slow start on a busy machine. */
+const UNTIL_MS = 180_000;
+
 /** A child process whose stdout is split into lines, with a way to wait for the line wanted. */
 export class Proc {
   readonly lines: string[] = [];
@@ -60,12 +63,26 @@ export class Proc {
   }
 
   /** Resolves with the first value `find` returns that is not undefined, or undefined once the process is gone. */
-  async until<T>(find: () => T | undefined): Promise<T | undefined> {
+  /**
+   * What `find` finds once the process has said it, or undefined once the process is gone. A bound, not a
+   * timing: something that never comes fails the test with what the process said, instead of waiting out
+   * the test's ten minutes.
+   */
+  async until<T>(find: () => T | undefined, withinMs = UNTIL_MS): Promise<T | undefined> {
+    const deadline = Date.now() + withinMs;
     for (;;) {
       const found = find();
       if (found !== undefined) return found;
       if (!this.alive) return find();
-      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`nothing awaited came within ${withinMs / 1000} s; the process's stderr ends: ${this.stderr.slice(-600)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.#waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
     }
   }
 
