@@ -90,6 +90,17 @@ export function unbindRoom(ctx: Ctx, roomId: number): Room {
   });
 }
 
+/** The language the bot speaks in a room: notices to a group are worded in it; null follows the default. */
+export function setRoomLanguage(ctx: Ctx, roomId: number, language: Lang | null): Room {
+  return inTransaction(ctx.db, () => {
+    const room = getRoom(ctx.db, roomId);
+    if (room.language === language) return room;
+    const changed = ctx.db.update(rooms).set({ language }).where(eq(rooms.id, roomId)).returning().get();
+    audit(ctx, 'room.language', { type: 'room', id: roomId }, { language, previous: room.language });
+    return changed;
+  });
+}
+
 /** A group that moved to a new platform id (Telegram's group → supergroup) keeps its binding. */
 export function moveRoom(deps: Deps, platform: string, fromId: string, toId: string): Room | undefined {
   return inTransaction(deps.db, () => {

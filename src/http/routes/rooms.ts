@@ -1,7 +1,8 @@
 import { and, asc, eq, gt, isNotNull, isNull } from 'drizzle-orm';
 import { createRoute, z } from '@hono/zod-openapi';
 import { LANGS, ROOM_PURPOSES, rooms } from '../../db/schema/index.js';
-import { bindRoom, type Room, unbindRoom } from '../../domain/org/rooms.js';
+import { inTransaction } from '../../db/client.js';
+import { bindRoom, type Room, setRoomLanguage, unbindRoom } from '../../domain/org/rooms.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
 import { allow } from '../guards.js';
@@ -29,6 +30,11 @@ const UpdateRoom = z
   .strictObject({
     unitId: z.number().int().positive().optional().openapi({ description: 'Bind the group to this unit' }),
     purpose: z.enum(ROOM_PURPOSES).optional(),
+    language: z
+      .enum(LANGS)
+      .nullable()
+      .optional()
+      .openapi({ description: "The language of the bot's notices in the group; null follows the configured default" }),
   })
   .openapi('UpdateRoom');
 
@@ -69,8 +75,9 @@ const updateRoom = createRoute({
   tags,
   security,
   middleware: [allow(['admin'])],
-  summary: 'Bind or re-bind a group',
-  description: 'Moves the group to another unit or purpose (or binds an unbound one, given a unitId). Admin tokens.',
+  summary: 'Bind or re-bind a group, or set its language',
+  description:
+    "Moves the group to another unit or purpose (or binds an unbound one, given a unitId), and/or sets the language of the bot's notices there. Admin tokens.",
   request: { params: IdParam, body: body(UpdateRoom) },
   responses: { 200: json(RoomSchema, 'The group as bound now'), ...errors(404, 415) },
 });
@@ -122,12 +129,19 @@ export const registerRooms: RegisterRoutes = (api, services) => {
     const { scope, ctx } = c.var;
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
-    if (input.unitId === undefined && input.purpose === undefined) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');
+    const binding = input.unitId !== undefined || input.purpose !== undefined;
+    if (!binding && input.language === undefined) throw new DomainError('INVALID_INPUT', 'api.nothingToChange');
     const room = scope.room(id);
     const unitId = input.unitId ?? room.unitId;
-    if (unitId === null) throw new DomainError('INVALID_INPUT', 'api.roomUnitRequired');
-    scope.unit(unitId);
-    return c.json(roomView(bindRoom(ctx, id, unitId, input.purpose ?? room.purpose ?? 'residents')), 200);
+    if (binding) {
+      if (unitId === null) throw new DomainError('INVALID_INPUT', 'api.roomUnitRequired');
+      scope.unit(unitId);
+    }
+    const changed = inTransaction(db, () => {
+      const bound = binding && unitId !== null ? bindRoom(ctx, id, unitId, input.purpose ?? room.purpose ?? 'residents') : room;
+      return input.language === undefined ? bound : setRoomLanguage(ctx, id, input.language);
+    });
+    return c.json(roomView(changed), 200);
   });
 
   api.openapi(unbind, (c) => {

@@ -52,6 +52,19 @@ describe('PATCH /rooms/{id}', () => {
     expect(audit.body.data[0]).toMatchObject({ actorKind: 'token', targetType: 'room', targetId: String(answer.body.id) });
   });
 
+  it("sets the language of the bot's notices in a group, audited, and back to the default with null", async () => {
+    const h = apiHarness();
+    const id = roomId(h, 'grid-1-staff');
+    const english = await h.call('PATCH', `/rooms/${id}`, { token: h.tokens.community, body: { language: 'en' } });
+    expect(english.status).toBe(200);
+    expect(english.body).toMatchObject({ platformRoomId: 'grid-1-staff', unitId: h.ids.units.grid1.id, purpose: 'staff', language: 'en' });
+    const audit = await h.call('GET', '/audit?action=room.language', { token: h.tokens.community });
+    expect(audit.body.data[0]).toMatchObject({ targetType: 'room', targetId: String(id) });
+    const back = await h.call('PATCH', `/rooms/${id}`, { token: h.tokens.community, body: { language: null } });
+    expect(back.body.language).toBeNull();
+    expect((await h.call('PATCH', `/rooms/${id}`, { token: h.tokens.community, body: { language: 'fr' } })).status).toBe(400);
+  });
+
   it('binds an unbound group given a unit', async () => {
     const h = apiHarness();
     const room = newGroup(h);
