@@ -7,6 +7,7 @@ import { createBindingCode } from '../../src/domain/org/binding-codes.js';
 import { activeGrants } from '../../src/domain/org/members.js';
 import { findRoom } from '../../src/domain/org/rooms.js';
 import { demoChat } from '../helpers/services.js';
+import { boomCommand } from '../helpers/probe-commands.js';
 
 describe('chat core', () => {
   it('answers help in the room with the commands this member may use', async () => {
@@ -265,18 +266,7 @@ describe('chat core', () => {
     const core = new ChatCore(
       { ...demo.services.deps, log: { ...demo.services.log, error: (m: string) => void errors.push(m) } },
       {
-        commands: [
-          {
-            name: 'boom',
-            words: ['爆炸'],
-            aliases: [],
-            args: 'none',
-            where: 'any',
-            run: () => {
-              throw new Error('kaput');
-            },
-          },
-        ],
+        commands: [boomCommand],
       },
     );
     const result = await core.handle({

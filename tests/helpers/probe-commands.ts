@@ -1,6 +1,18 @@
 import { type AttachmentConsumer, type CommandDef, isStaffHere } from '../../src/chat/command.js';
 import { DomainError } from '../../src/errors.js';
 
+/** A command that fails with a plain bug: what the core and the adapters do with an internal error. */
+export const boomCommand: CommandDef = {
+  name: 'boom',
+  words: ['爆炸'],
+  aliases: [],
+  args: 'none',
+  where: 'any',
+  run: () => {
+    throw new Error('kaput');
+  },
+};
+
 /**
  * Commands that exist only in tests, to exercise what an adapter does with buttons, cards, photos,
  * mentions, long texts and failures before the areas that use them for real (tickets, the shop) exist.
@@ -91,16 +103,7 @@ export function probeCommands() {
       where: 'any',
       run: (ctx) => ({ text: '叫你呢', mentionUserId: ctx.message.senderId }),
     },
-    {
-      name: 'boom',
-      words: ['爆炸'],
-      aliases: [],
-      args: 'none',
-      where: 'any',
-      run: () => {
-        throw new Error('kaput');
-      },
-    },
+    boomCommand,
   ];
   const consumers: AttachmentConsumer<string>[] = [
     {

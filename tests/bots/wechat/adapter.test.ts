@@ -22,6 +22,7 @@ import { DomainError } from '../../../src/errors.js';
 import { freshDb } from '../../helpers/db.js';
 import { type Group, manualClock, photo, type Sent, until, type WechatWorld, wechatWorld } from '../../helpers/wechat.js';
 import { ownLinkCode } from '../../helpers/services.js';
+import { boomCommand } from '../../helpers/probe-commands.js';
 
 /** Commands only these tests have: a note that takes photos, a private message, buttons, failures, a long text. */
 const notes = new Map<number, { roomId: number; files: StoredFile[] }>();
@@ -66,16 +67,7 @@ const testCommands: CommandDef[] = [
       ],
     }),
   },
-  {
-    name: 'boom',
-    words: ['爆炸'],
-    aliases: [],
-    args: 'none',
-    where: 'any',
-    run: () => {
-      throw new Error('kaput');
-    },
-  },
+  boomCommand,
   {
     name: 'refuse',
     words: ['拒绝'],
