@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ShellOutput } from '../bots/shell/shell.js';
@@ -14,7 +14,10 @@ import { BENCH_STOCK, BUYER_POINTS, createWorld } from './bench/world.js';
 
 const world = createWorld();
 const { $client: sqlite } = world.services.db;
-afterAll(() => world.services.close());
+afterAll(async () => {
+  await world.services.close();
+  rmSync(world.dir, { recursive: true, force: true });
+});
 
 const count = (table: string) => (sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 const times = async (step: Step, n: number) => {

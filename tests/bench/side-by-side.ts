@@ -6,11 +6,11 @@
  * and reports the medians, the share and the target. It is a measurement, not a test: it exits 0 whatever
  * the numbers (and 1 only when it could not measure). docs/performance.md says what each row means.
  *
- *   npm run bench                      about a minute and a half
- *   npm run bench -- --long            longer rounds, more of them: steadier numbers
+ *   npm run bench                      a little over a minute
+ *   npm run bench -- --long            longer rounds, more of them: steadier numbers (about 6 minutes)
  *   npm run bench -- --rounds 9 --round-ms 1000 --http-ms 3000 --connections 10 --tickets 200
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -156,6 +156,7 @@ async function chatRows(): Promise<Row[]> {
     );
   } finally {
     await world.services.close();
+    rmSync(world.dir, { recursive: true, force: true });
   }
   return rows;
 }
@@ -236,6 +237,7 @@ async function serverRows(): Promise<Row[]> {
   } finally {
     await bare?.stop();
     await linli.stop();
+    rmSync(world.dir, { recursive: true, force: true });
   }
   return rows;
 }
