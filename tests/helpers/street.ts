@@ -125,7 +125,9 @@ export function seedStreet(db: Db, size: StreetSize = SMALL_STREET): Street {
       const ancestors = origin.path.split('/').filter(Boolean).map(Number).reverse();
       const category = pick(categories);
       const created = start + Math.floor((n / size.tickets) * size.days * DAY + random() * 30 * MINUTE);
-      const status = pick(statuses);
+      // What was resolved more than three days ago has been closed (rated or not) by now.
+      const drawn = pick(statuses);
+      const status = drawn === 'resolved' && created < size.end.getTime() - 3 * DAY ? 'closed' : drawn;
       const reporter = pick(memberIds);
       const taker = status === 'open' || status === 'cancelled' ? null : pick(staffIds);
       const events: [number, string, string | null, string | null, number, string | null][] = [[created, 'report', null, 'open', origin.id, null]];
