@@ -2,7 +2,7 @@
  * The query plans of the reports, lists, sweeps and reconcile on a seeded street, with each step's
  * statement count and CPU time, and every plan that scans a growing table or sorts a subtree:
  *
- *   node --import tsx tests/bench/query-plans.ts [tickets] [--plans]
+ *   node --import tsx tests/bench/query-plans.ts [tickets] [--plans]   (default 3,000 tickets)
  *
  * Seeds an in-memory database (tests/helpers/street.ts), runs ANALYZE, then the real jobs and routes.
  */
@@ -13,8 +13,11 @@ import { SMALL_STREET } from '../helpers/street.js';
 const tickets = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? SMALL_STREET.tickets);
 const showPlans = process.argv.includes('--plans');
 const scale = tickets / SMALL_STREET.tickets;
+// A street's shape: 10 communities of 13 grids.
 const size = {
   ...SMALL_STREET,
+  communities: 10,
+  gridsPerCommunity: 13,
   tickets,
   transactions: Math.round(SMALL_STREET.transactions * scale),
   audit: Math.round(SMALL_STREET.audit * scale),
