@@ -13,7 +13,7 @@ import { ticketAutoclose } from './ticket-autoclose.js';
 import { voucherExpiry } from './voucher-expiry.js';
 
 /** Forgets dedupe marks older than any platform redelivers, and refreshes the query planner's statistics. */
-export const housekeeping: JobDef = {
+const housekeeping: JobDef = {
   name: 'housekeeping',
   cron: '40 3 * * *',
   description: "Prune dedupe marks older than 30 days; refresh the query planner's statistics (PRAGMA optimize)",
