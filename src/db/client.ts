@@ -41,6 +41,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       migrated(db, options);
       // A lock held by another process would otherwise first show as a failed write once Linli is up.
       probeWrite(sqlite);
+      optimizeStore(sqlite);
       return db;
     } catch (error) {
       sqlite.close();
@@ -69,6 +70,21 @@ function wrap(sqlite: Database.Database, options: OpenOptions): Db {
 function migrated(db: Db, options: OpenOptions): Db {
   if (options.migrate !== false) migrate(db.$client);
   return db;
+}
+
+/** Rows ANALYZE reads per index when statistics are refreshed: bounds the work on a store of any size. */
+export const ANALYSIS_LIMIT = 1000;
+
+/**
+ * Refreshes the query planner's statistics (sqlite_stat1) where they are missing or a table has grown or
+ * shrunk a lot since: SQLite's PRAGMA optimize, checking every table (0x10000) and running ANALYZE where
+ * due (0x2), each ANALYZE sampling at most ANALYSIS_LIMIT rows per index, so it stays fast on a large
+ * store. Run when the store opens and daily by the housekeeping job. Without statistics the planner
+ * guessed, and picked ticket_events(kind, at) for a ticket's first take: a walk over every take.
+ */
+export function optimizeStore(sqlite: Database.Database): void {
+  sqlite.pragma(`analysis_limit = ${ANALYSIS_LIMIT}`);
+  sqlite.pragma('optimize = 0x10002');
 }
 
 /**

@@ -1,5 +1,6 @@
 import { DAY } from '../clock.js';
 import { lt } from 'drizzle-orm';
+import { optimizeStore } from '../db/client.js';
 import { processedMessages } from '../db/schema/index.js';
 import { idempotencyPrune } from './idempotency-prune.js';
 import type { JobDef } from './job.js';
@@ -11,16 +12,17 @@ import { taskLapse } from './task-lapse.js';
 import { ticketAutoclose } from './ticket-autoclose.js';
 import { voucherExpiry } from './voucher-expiry.js';
 
-/** Forgets dedupe marks older than any platform redelivers. */
+/** Forgets dedupe marks older than any platform redelivers, and refreshes the query planner's statistics. */
 const housekeeping: JobDef = {
   name: 'housekeeping',
   cron: '40 3 * * *',
-  description: 'Prune dedupe marks older than 30 days',
+  description: "Prune dedupe marks older than 30 days; refresh the query planner's statistics (PRAGMA optimize)",
   catchUp: true,
   run(ctx) {
     const before = new Date(ctx.scheduledFor.getTime() - 30 * DAY);
     const removed = ctx.db.delete(processedMessages).where(lt(processedMessages.at, before)).run().changes;
-    return `removed ${removed} dedupe marks`;
+    optimizeStore(ctx.db.$client);
+    return `removed ${removed} dedupe marks; statistics refreshed`;
   },
 };
 

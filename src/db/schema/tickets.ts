@@ -74,6 +74,9 @@ export const tickets = sqliteTable(
   (t) => [
     index('tickets_due').on(t.status, t.dueAt),
     index('tickets_origin').on(t.originUnitId, t.createdAt),
+    // A page of a unit's tickets newest first, all or of one status: a seek per unit of the scope, no sort.
+    index('tickets_origin_id').on(t.originUnitId, t.id),
+    index('tickets_origin_status').on(t.originUnitId, t.status, t.id),
     index('tickets_reporter').on(t.reporterId, t.status),
     index('tickets_taker').on(t.takerId, t.status),
     check('tickets_rating', sql`${t.rating} IS NULL OR ${t.rating} BETWEEN 1 AND 5`),
@@ -120,7 +123,12 @@ export const ticketEvents = sqliteTable(
     note: text(),
     data: text({ mode: 'json' }).$type<Record<string, unknown>>(),
   },
-  (t) => [index('ticket_events_ticket').on(t.ticketId, t.id), index('ticket_events_kind_at').on(t.kind, t.at)],
+  (t) => [
+    index('ticket_events_ticket').on(t.ticketId, t.id),
+    index('ticket_events_kind_at').on(t.kind, t.at),
+    // A ticket's first take, resolve or breach: a seek, not a walk over every event of the kind.
+    index('ticket_events_ticket_kind').on(t.ticketId, t.kind, t.at),
+  ],
 );
 
 /** 附议 and merged duplicate reports: people who hear about the ticket's progress. */

@@ -1,7 +1,7 @@
-import { and, asc, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { tickets } from '../../db/schema/index.js';
-import { unitInSubtree } from '../org/subtree.js';
+import { tickets, units } from '../../db/schema/index.js';
+import { inSubtree } from '../org/subtree.js';
 import { getUnit } from '../org/units.js';
 import { ACTIVE_STATUSES } from '../tickets/states.js';
 import type { Period } from './periods.js';
@@ -24,9 +24,12 @@ export interface MonthlyReport {
 export function monthlyReport(db: Db, unitId: number, period: Period, now: Date, timeZone: string, oldest = 5): MonthlyReport {
   const open = db
     .select({ id: tickets.id, text: tickets.text, status: tickets.status, createdAt: tickets.createdAt })
-    .from(tickets)
-    .where(and(unitInSubtree(tickets.originUnitId, getUnit(db, unitId).path), inArray(tickets.status, [...ACTIVE_STATUSES])))
-    .orderBy(asc(tickets.createdAt))
+    .from(units)
+    // From the subtree's units to each one's open and taken tickets (tickets_origin_status), not from every
+    // open ticket of the tree: the sort is of the subtree's backlog only.
+    .innerJoin(tickets, eq(tickets.originUnitId, units.id))
+    .where(and(inSubtree(units.path, getUnit(db, unitId).path), inArray(tickets.status, [...ACTIVE_STATUSES])))
+    .orderBy(asc(tickets.createdAt), asc(tickets.id))
     .all();
   return {
     period,

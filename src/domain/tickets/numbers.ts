@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
+import { inArray, type SQL, sql } from 'drizzle-orm';
 import { DAY, HOUR } from '../../clock.js';
 import type { Db } from '../../db/client.js';
-import { TICKET_STATUSES, type TicketStatus, type UnitKind } from '../../db/schema/index.js';
+import { TICKET_STATUSES, ticketCategories, type TicketStatus, type UnitKind } from '../../db/schema/index.js';
 import { inSubtree } from '../org/subtree.js';
 import { getUnit } from '../org/units.js';
 
@@ -41,69 +41,95 @@ export interface TicketNumbers {
 /** An escalation the SLA caused, not a deliberate 上报. */
 const FOR_TIME = sql`json_extract(e.data, '$.manual') IS NULL`;
 
+/** The first event of these kinds of the ticket `s`: a seek on ticket_events(ticket_id, kind, at) per kind. */
+const firstOf = (kinds: string[], also?: SQL) =>
+  sql`(SELECT min(e.at) FROM ticket_events e WHERE e.ticket_id = s.id AND e.kind IN (${sql.join(
+    kinds.map((k) => sql`${k}`),
+    sql`, `,
+  )})${also ? sql` AND ${also}` : sql``})`;
+
+interface ScopeRow {
+  status: TicketStatus;
+  categoryId: number;
+  rating: number | null;
+  createdAt: number;
+  dueAt: number | null;
+  take: number | null;
+  resolve: number | null;
+  breach: number | null;
+  escalations: number;
+}
+
 /**
  * The figures for a unit's subtree over tickets reported in [from, to): what reports, the API and monthly
  * reports show. Percentiles interpolate between the closest ranks (the median of 10 and 20 is 15).
+ *
+ * One pass: the subtree's units, each unit's tickets of the period by tickets_origin, and for each ticket
+ * its first take, resolve and breach and its escalations for time, each a seek on
+ * ticket_events(ticket_id, kind, at); the counts are tallied here from that one row per ticket.
  */
 export function ticketNumbers(db: Db, unitId: number, from: Date, to: Date): TicketNumbers {
   const root = getUnit(db, unitId);
-  // The tickets in scope, as a CTE every query below starts from.
-  const scope = sql`WITH scope AS (
-    SELECT t.* FROM tickets t JOIN units u ON u.id = t.origin_unit_id
-    WHERE ${inSubtree(sql`u.path`, root.path)} AND t.created_at >= ${from.getTime()} AND t.created_at < ${to.getTime()}
-  )`;
+  // A 派单 counts as the take; a deliberate 上报 (data.manual) is not a missed deadline.
+  const rows = db.all<ScopeRow>(sql`
+    SELECT s.status AS status, s.category_id AS categoryId, s.rating AS rating, s.created_at AS createdAt, s.due_at AS dueAt,
+      ${firstOf(['take', 'assign'])} AS take, ${firstOf(['resolve'])} AS resolve,
+      ${firstOf(['escalate', 'overdue'], FOR_TIME)} AS breach,
+      (SELECT count(*) FROM ticket_events e WHERE e.ticket_id = s.id AND e.kind = 'escalate' AND ${FOR_TIME}) AS escalations
+    FROM units u JOIN tickets s ON s.origin_unit_id = u.id
+    WHERE ${inSubtree(sql`u.path`, root.path)} AND s.created_at >= ${from.getTime()} AND s.created_at < ${to.getTime()}`);
+  const escalationRows = rows.some((r) => r.escalations > 0)
+    ? db.all<{ kind: UnitKind; n: number }>(sql`
+        SELECT eu.kind AS kind, count(*) AS n
+        FROM units u JOIN tickets s ON s.origin_unit_id = u.id
+          JOIN ticket_events e ON e.ticket_id = s.id AND e.kind = 'escalate' JOIN units eu ON eu.id = e.unit_id
+        WHERE ${inSubtree(sql`u.path`, root.path)} AND s.created_at >= ${from.getTime()} AND s.created_at < ${to.getTime()} AND ${FOR_TIME}
+        GROUP BY eu.kind`)
+    : [];
 
   const byStatus = Object.fromEntries(TICKET_STATUSES.map((s) => [s, 0])) as Record<TicketStatus, number>;
-  for (const row of db.all<{ status: TicketStatus; n: number }>(sql`${scope} SELECT status, count(*) AS n FROM scope GROUP BY status`)) {
-    byStatus[row.status] = row.n;
-  }
-  const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
-
-  const byCategory = db.all<{ categoryId: number; name: string; count: number }>(sql`${scope}
-    SELECT c.id AS categoryId, c.name AS name, count(*) AS count FROM scope s JOIN ticket_categories c ON c.id = s.category_id
-    GROUP BY c.id ORDER BY count DESC, c.id`);
-
-  const firstOf = (...kinds: string[]) =>
-    sql`(SELECT min(e.at) FROM ticket_events e WHERE e.ticket_id = s.id AND e.kind IN (${sql.join(
-      kinds.map((k) => sql`${k}`),
-      sql`, `,
-    )}))`;
-  // A 派单 counts as the take; a deliberate 上报 (data.manual) is not a missed deadline.
-  // Overdue by `to`: a breach recorded before it, or a deadline past it the sweep has yet to act on.
-  const spans = db.all<{ take: number | null; resolve: number | null; breached: number; overdue: number }>(sql`${scope}
-    SELECT ${firstOf('take', 'assign')} - s.created_at AS take, ${firstOf('resolve')} - s.created_at AS resolve,
-      EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = s.id AND e.kind IN ('escalate', 'overdue')
-        AND ${FOR_TIME} AND e.at <= coalesce(${firstOf('resolve')}, e.at)) AS breached,
-      (EXISTS (SELECT 1 FROM ticket_events e WHERE e.ticket_id = s.id AND e.kind IN ('escalate', 'overdue')
-        AND ${FOR_TIME} AND e.at < ${to.getTime()})
-        OR (s.status IN ('open', 'taken') AND s.due_at < ${to.getTime()})) AS overdue
-    FROM scope s`);
-  const resolved = spans.filter((s) => s.resolve !== null);
-  const within = resolved.filter((s) => !s.breached).length;
-  const overdue = spans.filter((s) => s.resolve === null && s.overdue).length;
-  const decided = resolved.length + overdue;
-
-  const escalationRows = db.all<{ kind: UnitKind; n: number; tickets: number }>(sql`${scope}
-    SELECT u.kind AS kind, count(*) AS n, count(DISTINCT e.ticket_id) AS tickets
-    FROM ticket_events e JOIN scope s ON s.id = e.ticket_id JOIN units u ON u.id = e.unit_id
-    WHERE e.kind = 'escalate' AND ${FOR_TIME} GROUP BY u.kind`);
-  const escalatedTickets = db.get<{ n: number }>(sql`${scope}
-    SELECT count(DISTINCT e.ticket_id) AS n FROM ticket_events e JOIN scope s ON s.id = e.ticket_id WHERE e.kind = 'escalate' AND ${FOR_TIME}`);
-
+  const perCategory = new Map<number, number>();
   const distribution = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 };
-  for (const row of db.all<{ rating: 1 | 2 | 3 | 4 | 5; n: number }>(sql`${scope}
-    SELECT rating, count(*) AS n FROM scope WHERE rating IS NOT NULL GROUP BY rating`)) {
-    distribution[row.rating] = row.n;
+  const openByAge = Object.fromEntries(AGE_BUCKETS.map((b) => [b, 0])) as Record<AgeBucket, number>;
+  let unrated = 0;
+  let resolved = 0;
+  let within = 0;
+  let overdue = 0;
+  let escalatedTickets = 0;
+  for (const row of rows) {
+    byStatus[row.status]++;
+    perCategory.set(row.categoryId, (perCategory.get(row.categoryId) ?? 0) + 1);
+    if (row.rating !== null) distribution[row.rating as 1 | 2 | 3 | 4 | 5]++;
+    else if (row.status === 'closed') unrated++;
+    const active = row.status === 'open' || row.status === 'taken';
+    if (active) openByAge[ageBucket(to.getTime() - row.createdAt)]++;
+    if (row.escalations > 0) escalatedTickets++;
+    if (row.resolve !== null) {
+      resolved++;
+      // Breached when a breach came at or before the first 办结.
+      if (row.breach === null || row.breach > row.resolve) within++;
+      // Overdue by `to`: a breach recorded before it, or a deadline past it the sweep has yet to act on.
+    } else if ((row.breach !== null && row.breach < to.getTime()) || (active && row.dueAt !== null && row.dueAt < to.getTime())) {
+      overdue++;
+    }
   }
+  const total = rows.length;
+  const names = new Map(
+    perCategory.size
+      ? db
+          .select({ id: ticketCategories.id, name: ticketCategories.name })
+          .from(ticketCategories)
+          .where(inArray(ticketCategories.id, [...perCategory.keys()]))
+          .all()
+          .map((c) => [c.id, c.name])
+      : [],
+  );
+  const byCategory = [...perCategory]
+    .map(([categoryId, count]) => ({ categoryId, name: names.get(categoryId)!, count }))
+    .sort((a, b) => b.count - a.count || a.categoryId - b.categoryId);
   const rated = Object.values(distribution).reduce((a, b) => a + b, 0);
   const ratingSum = Object.entries(distribution).reduce((sum, [stars, n]) => sum + Number(stars) * n, 0);
-  const unrated = db.get<{ n: number }>(sql`${scope} SELECT count(*) AS n FROM scope WHERE status = 'closed' AND rating IS NULL`)?.n ?? 0;
-
-  const openByAge = Object.fromEntries(AGE_BUCKETS.map((b) => [b, 0])) as Record<AgeBucket, number>;
-  for (const row of db.all<{ createdAt: number }>(sql`${scope}
-    SELECT created_at AS createdAt FROM scope WHERE status IN ('open', 'taken')`)) {
-    openByAge[ageBucket(to.getTime() - row.createdAt)]++;
-  }
+  const decided = resolved + overdue;
 
   return {
     unitId,
@@ -112,12 +138,12 @@ export function ticketNumbers(db: Db, unitId: number, from: Date, to: Date): Tic
     total,
     byStatus,
     byCategory,
-    timeToTake: durations(spans.map((s) => s.take)),
-    timeToResolve: durations(spans.map((s) => s.resolve)),
-    withinSla: { resolved: resolved.length, within, overdue, share: decided ? within / decided : null },
+    timeToTake: durations(rows.map((s) => (s.take === null ? null : s.take - s.createdAt))),
+    timeToResolve: durations(rows.map((s) => (s.resolve === null ? null : s.resolve - s.createdAt))),
+    withinSla: { resolved, within, overdue, share: decided ? within / decided : null },
     escalations: {
       total: escalationRows.reduce((a, r) => a + r.n, 0),
-      tickets: escalatedTickets?.n ?? 0,
+      tickets: escalatedTickets,
       byLevel: Object.fromEntries(escalationRows.map((r) => [r.kind, r.n])),
     },
     ratings: { rated, average: rated ? ratingSum / rated : null, distribution, unrated },

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, lt } from 'drizzle-orm';
+import { count, eq, inArray } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Db } from '../../db/client.js';
@@ -7,6 +7,7 @@ import { assignTicket } from '../../domain/tickets/assign.js';
 import { cancelTicket } from '../../domain/tickets/cancel.js';
 import { findCategoryByName, getCategory } from '../../domain/tickets/categories.js';
 import { escalateTicket } from '../../domain/tickets/escalate.js';
+import { ticketPageIds } from '../../domain/tickets/listing.js';
 import { MAX_NOTE } from '../../domain/tickets/resolve.js';
 import { anonymousPeople, eventsOf, type Ticket, type TicketEvent, ticketRef } from '../../domain/tickets/store.js';
 import { DomainError } from '../../errors.js';
@@ -255,25 +256,29 @@ export const registerTickets: RegisterRoutes = (api, services) => {
     const { scope, principal } = c.var;
     scope.requireRole('admin', 'staff');
     const q = c.req.valid('query');
-    const inScope = scope.unitCondition(tickets.originUnitId, q.unitId);
+    const rootPath = scope.subtreePath(q.unitId);
     const categoryId =
       q.category === undefined ? undefined : /^\d+$/.test(q.category) ? getCategory(db, Number(q.category)).id : findCategoryByName(db, q.category)?.id;
     if (q.category !== undefined && categoryId === undefined) throw new DomainError('NOT_FOUND', 'category.notFound', { id: q.category });
-    const before = decodeCursor(q.cursor);
-    const rows = selectTickets(db)
-      .where(
-        and(
-          inScope,
-          q.status !== undefined ? eq(tickets.status, q.status) : undefined,
-          categoryId !== undefined ? eq(tickets.categoryId, categoryId) : undefined,
-          q.from !== undefined ? gte(tickets.createdAt, new Date(q.from)) : undefined,
-          q.to !== undefined ? lt(tickets.createdAt, new Date(q.to)) : undefined,
-          before !== undefined ? lt(tickets.id, before) : undefined,
-        ),
-      )
-      .orderBy(desc(tickets.id))
-      .limit(q.limit + 1)
-      .all();
+    const ids = ticketPageIds(db, {
+      rootPath,
+      status: q.status,
+      categoryId,
+      from: q.from !== undefined ? new Date(q.from) : undefined,
+      to: q.to !== undefined ? new Date(q.to) : undefined,
+      beforeId: decodeCursor(q.cursor),
+      limit: q.limit + 1,
+    });
+    // The page's rows by their ids, in the order of the ids (newest first).
+    const found = new Map(
+      ids.length
+        ? selectTickets(db)
+            .where(inArray(tickets.id, ids))
+            .all()
+            .map((r) => [r.ticket.id, r])
+        : [],
+    );
+    const rows = ids.map((id) => found.get(id)!);
     const page = toPage(rows, q.limit, (r) => r.ticket.id, ticketView(principal.role === 'admin'));
     if (q.format === 'csv') return csvResponse(c, 'tickets.csv', CSV_COLUMNS, page);
     return c.json(page, 200);
