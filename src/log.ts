@@ -15,6 +15,8 @@ export interface Logger {
   error(msg: string, data?: LogFields): void;
   /** The named part's logger; `fields` go on each of its lines (a request's id). */
   child(component: string, fields?: LogFields): Logger;
+  /** Whether a line at `level` would be written (to skip building one that would not). */
+  enabled(level: LogLevel): boolean;
 }
 
 /** Field names whose values never reach a log line, wherever a caller puts them. */
@@ -95,6 +97,7 @@ export function createLogger(
       warn: at('warn'),
       error: at('error'),
       child: (component, fields) => withBindings({ ...bindings, ...fields, component }),
+      enabled: (level) => p.isLevelEnabled(level),
     };
   }
 }

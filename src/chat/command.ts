@@ -31,6 +31,14 @@ export interface CommandDef extends CommandWords {
   usage?: PlainKey;
   /** `group`: only in a group; `private`: only in a private chat. */
   where: 'group' | 'private' | 'any';
+  /**
+   * It only reads: all it writes is its answer (the reply, or the same answer sent to the asker's private
+   * chat). Its transaction (the dedupe mark and that answer) then commits without waiting for the disk, as
+   * a power cut that loses it at worst makes a redelivery answer again. A command so marked that writes
+   * anything else is caught at run time and committed durably (ChatCore logs it), so a wrong mark costs
+   * speed, never a write.
+   */
+  readOnly?: boolean;
   /** Whether help offers it to this member here (the domain still checks every call). */
   offered?(ctx: CommandCtx): boolean;
   /** Runs inside the message's transaction: synchronous, all or nothing. */

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { processedMessages } from '../db/schema/index.js';
-import { type Db, inTransaction, storeTrouble } from '../db/client.js';
+import { type Db, inLightTransaction, inTransaction, storeTrouble } from '../db/client.js';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Deps } from '../domain/context.js';
 import { storeFile, type StoredFile } from '../domain/files.js';
@@ -87,7 +87,9 @@ export class ChatCore extends ChatPort {
       const found = this.#consumers.map((consumer) => ({ consumer, target: consumer.find(ctx) })).find((c) => c.target !== undefined);
       if (!found) return NOTHING;
       const { files, refused } = await this.#store(images, ctx);
-      return this.#once(message, ctx, () => withNotes(files.length ? found.consumer.attach({ ...ctx, files }, found.target, files) : undefined, refused));
+      return this.#once(message, ctx, () => withNotes(files.length ? found.consumer.attach({ ...ctx, files }, found.target, files) : undefined, refused), {
+        readOnly: false,
+      });
     }
 
     if (parsed.kind === 'unknown' && message.inReplyToBot && !message.mentioned && !message.isPrivate && !/^[/#／＃]/.test(message.text.trim())) {
@@ -95,7 +97,7 @@ export class ChatCore extends ChatPort {
     }
 
     if (parsed.kind === 'unknown') {
-      return this.#once(message, ctx, () => ctx.t('hint.unknown', { word: parsed.word }));
+      return this.#once(message, ctx, () => ctx.t('hint.unknown', { word: parsed.word }), { readOnly: true });
     }
 
     const command = this.#byName.get(parsed.name)!;
@@ -108,7 +110,7 @@ export class ChatCore extends ChatPort {
         if (command.where === 'private' && c.room.kind !== 'private') return c.t('room.privateOnly');
         return withNotes(command.run(c, { args: parsed.args, bang: parsed.bang }), refused);
       },
-      parsed.addressed || parsed.standalone,
+      { meant: parsed.addressed || parsed.standalone, readOnly: command.readOnly === true, command: command.name },
     );
     return result;
   }
@@ -129,8 +131,13 @@ export class ChatCore extends ChatPort {
     return retryingWhenBusy(() => this.#contextOnce(message, addressed));
   }
 
+  /**
+   * Committed without waiting for the disk: what it records (a room or sender first seen, a new name, when
+   * a room was last seen) is recorded again if a power cut loses it, and the first synced commit after it,
+   * a write command's, keeps it for good along with everything before.
+   */
   #contextOnce(message: IncomingMessage, addressed: boolean): CommandCtx {
-    return inTransaction(this.deps.db, () => {
+    return inLightTransaction(this.deps.db, () => {
       const room = seeRoom(this.deps, {
         platform: message.platform,
         platformRoomId: message.roomId,
@@ -188,11 +195,14 @@ export class ChatCore extends ChatPort {
   replied(message: IncomingMessage, result: HandleResult): void {
     if (!result.replies.length && !result.card) return;
     try {
-      this.deps.db
-        .update(processedMessages)
-        .set({ reply: null, repliedAt: this.deps.clock.now() })
-        .where(and(byMessage(message), isNotNull(processedMessages.reply)))
-        .run();
+      // Lost to a power cut, this only means a redelivery would be answered again: no need to wait for the disk.
+      inLightTransaction(this.deps.db, () =>
+        this.deps.db
+          .update(processedMessages)
+          .set({ reply: null, repliedAt: this.deps.clock.now() })
+          .where(and(byMessage(message), isNotNull(processedMessages.reply)))
+          .run(),
+      );
     } catch (error) {
       // At worst a redelivery of this message is answered twice.
       this.deps.log.warn('could not record a reply as sent', { platform: message.platform, room: message.roomId, messageId: message.messageId, error });
@@ -204,25 +214,59 @@ export class ChatCore extends ChatPort {
    * mark and does nothing again, and gets the answer if it was never sent. A rule that refuses rolls back
    * its own writes and answers why; the mark stays.
    */
-  async #once(message: IncomingMessage, ctx: CommandCtx, work: (ctx: CommandCtx) => CommandOutput, meant = ctx.addressed): Promise<HandleResult> {
+  async #once(message: IncomingMessage, ctx: CommandCtx, work: (ctx: CommandCtx) => CommandOutput, how: Once): Promise<HandleResult> {
+    const meant = how.meant ?? ctx.addressed;
     try {
-      return retryingWhenBusy(() => this.#onceIn(message, ctx, work, meant));
+      if (how.readOnly) {
+        try {
+          return retryingWhenBusy(() => this.#onceIn(message, ctx, work, meant, true));
+        } catch (error) {
+          if (!(error instanceof WroteAnyway)) throw error;
+          // Rolled back whole: run again as the write it turned out to be.
+          this.deps.log.warn('a command marked read-only wrote; committed durably', { command: how.command, platform: message.platform });
+        }
+      }
+      return retryingWhenBusy(() => this.#onceIn(message, ctx, work, meant, false));
     } catch (error) {
       this.#logFailure(message, error);
       return { replies: [{ text: ctx.t('error.internal') }] };
     }
   }
 
-  #onceIn(message: IncomingMessage, ctx: CommandCtx, work: (ctx: CommandCtx) => CommandOutput, meant: boolean): HandleResult {
-    return inTransaction(this.deps.db, () => {
+  /**
+   * The mark, the work and its answer in one transaction. A read commits it lightly (see CommandDef's
+   * `readOnly`): if the work wrote more than its answer, that transaction is rolled back (WroteAnyway).
+   */
+  #onceIn(message: IncomingMessage, ctx: CommandCtx, work: (ctx: CommandCtx) => CommandOutput, meant: boolean, light: boolean): HandleResult {
+    return (light ? inLightTransaction : inTransaction)(this.deps.db, () => {
       if (!markProcessed(this.deps, message)) return NOTHING;
+      const before = light ? this.#changesSoFar() : undefined;
       const result = answer(ctx, work, meant);
+      if (before !== undefined && this.#wroteMoreThanItsAnswer(before)) throw new WroteAnyway();
       if (result.replies.length || result.card) {
         this.deps.db.update(processedMessages).set({ reply: result }).where(byMessage(message)).run();
       }
       return result;
     });
   }
+
+  /** Rows this connection has changed so far, and the newest outbox row. */
+  #changesSoFar(): { changes: number; outbox: number } {
+    this.#changes ??= this.deps.db.$client.prepare('SELECT total_changes() AS changes, coalesce((SELECT max(id) FROM outbox), 0) AS outbox');
+    return this.#changes.get() as { changes: number; outbox: number };
+  }
+
+  /**
+   * Whether rows were changed since `before` other than outbox rows added: a read may send its answer to
+   * the asker's private chat, and write nothing else. A change rolled back (a refusal) still counts.
+   */
+  #wroteMoreThanItsAnswer(before: { changes: number; outbox: number }): boolean {
+    this.#added ??= this.deps.db.$client.prepare('SELECT total_changes() - ? - (SELECT count(*) FROM outbox WHERE id > ?) AS n');
+    return (this.#added.get(before.changes, before.outbox) as { n: number }).n > 0;
+  }
+
+  #changes: Statement | undefined;
+  #added: Statement | undefined;
 
   #logFailure(message: IncomingMessage, error: unknown): void {
     this.deps.log.error('message handling failed', {
@@ -234,6 +278,17 @@ export class ChatCore extends ChatPort {
     });
   }
 }
+
+/** How `#once` runs its work: whether it was meant for the bot, and whether it claims only to read. */
+interface Once {
+  meant?: boolean;
+  readOnly: boolean;
+  /** The command's name, for the log when a read wrote. */
+  command?: string;
+}
+
+/** A read that wrote more than its answer: its light transaction is rolled back, to run again as a write. */
+class WroteAnyway extends Error {}
 
 /** The work's answer: its output, or what a refusal says. */
 function answer(ctx: CommandCtx, work: (ctx: CommandCtx) => CommandOutput, meant: boolean): HandleResult {

@@ -255,6 +255,30 @@ export function inTransaction<T>(db: Db, fn: () => T): T {
   return db.$client.inTransaction ? run() : run.immediate();
 }
 
+/**
+ * Runs `fn` as inTransaction does, but its commit does not wait for the disk: for writes that may be lost
+ * to a power cut, never to the process dying (a read's dedupe mark and answer, outbox bookkeeping). In WAL
+ * mode at synchronous=NORMAL a commit is in the WAL file, in the operating system's hands, when it
+ * returns, so it survives a crash or kill -9 of the process; only a power cut or kernel crash before the
+ * next synced commit or checkpoint can lose it. (PostgreSQL: `SET LOCAL synchronous_commit = off`.)
+ * Inside another transaction it is part of that one, and commits as that one does.
+ */
+export function inLightTransaction<T>(db: Db, fn: () => T): T {
+  const sqlite = db.$client;
+  if (sqlite.inTransaction) return inTransaction(db, fn);
+  // SQLite refuses to change the level inside a transaction, so it is lowered around this one.
+  const level = sqlite.pragma('synchronous', { simple: true }) as number;
+  if (level <= SYNCHRONOUS_NORMAL) return inTransaction(db, fn);
+  sqlite.pragma(`synchronous = ${SYNCHRONOUS_NORMAL}`);
+  try {
+    return inTransaction(db, fn);
+  } finally {
+    sqlite.pragma(`synchronous = ${level}`);
+  }
+}
+
+const SYNCHRONOUS_NORMAL = 1;
+
 export function schemaVersion(db: Db): { applied: number; latest: string | null } {
   const rows = db.$client.prepare('SELECT hash, created_at FROM __drizzle_migrations ORDER BY created_at DESC').all() as { hash: string; created_at: number }[];
   return { applied: rows.length, latest: rows[0]?.hash ?? null };

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { count, eq, isNull } from 'drizzle-orm';
+import { count, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { inTransaction } from '../db/client.js';
 import { apiTokens, type TokenRole } from '../db/schema/index.js';
@@ -111,7 +111,7 @@ export function authenticateToken(deps: Deps, presented: string, rootToken: stri
   if (rootToken !== undefined && sameHash(hash, hashToken(rootToken))) {
     return { tokenId: ROOT_TOKEN_ID, label: 'LINLI_ADMIN_TOKEN', role: 'admin', unitId: null, merchantId: null };
   }
-  const row = deps.db.select().from(apiTokens).where(eq(apiTokens.hash, hash)).get();
+  const row = tokenByHash(deps.db).get({ hash });
   if (!row || !sameHash(row.hash, hash) || row.revokedAt) return undefined;
   const now = deps.clock.now();
   // Recording every call would turn each read into a write; a minute's precision is enough.
@@ -119,6 +119,21 @@ export function authenticateToken(deps: Deps, presented: string, rootToken: stri
     deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id)).run();
   }
   return { tokenId: row.id, label: row.label, role: row.role, unitId: row.unitId, merchantId: row.merchantId };
+}
+
+/** Every API call looks its token up: the query is built once a database, not once a request. */
+const byHash = (db: Db) =>
+  db
+    .select()
+    .from(apiTokens)
+    .where(eq(apiTokens.hash, sql.placeholder('hash')))
+    .prepare();
+const tokenQueries = new WeakMap<Db, ReturnType<typeof byHash>>();
+
+function tokenByHash(db: Db): ReturnType<typeof byHash> {
+  let query = tokenQueries.get(db);
+  if (!query) tokenQueries.set(db, (query = byHash(db)));
+  return query;
 }
 
 function sameHash(a: string, b: string): boolean {

@@ -20,9 +20,13 @@ export function allow(roles: TokenRole[], options: { wholeTree?: boolean } = {})
 /** The largest request body: every body of the API is a small JSON object (a broadcast of 2000 characters, escaped, is about 12 KB). */
 export const MAX_BODY_BYTES = 64 * 1024;
 
-/** A body over the limit is a 413 problem, found from Content-Length or while it streams, before it is parsed. */
+/**
+ * A body over the limit is a 413 problem, found from Content-Length or while it streams, before it is
+ * parsed. A GET or HEAD has no body to limit (a request of either carries none): they pass without the
+ * check, which would build the whole WHATWG Request from Node's request just to find that out.
+ */
 export function limitBodies(maxSize = MAX_BODY_BYTES): MiddlewareHandler<ApiEnv> {
-  return bodyLimit({
+  const limit = bodyLimit({
     maxSize,
     onError: (c) =>
       problemResponse(
@@ -30,4 +34,5 @@ export function limitBodies(maxSize = MAX_BODY_BYTES): MiddlewareHandler<ApiEnv>
         buildProblem('PAYLOAD_TOO_LARGE', preferredLang(c.req.header('accept-language')), 'api.payloadTooLarge', { kb: Math.floor(maxSize / 1024) }),
       ),
   });
+  return (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next));
 }

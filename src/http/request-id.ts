@@ -20,11 +20,15 @@ export const REQUEST_ID_MAX_LENGTH = 64;
  */
 export const requestIds = (): MiddlewareHandler => requestId({ limitLength: REQUEST_ID_MAX_LENGTH });
 
-/** The request's logger, a child of `log` that names the request id; one debug line per request. */
+/**
+ * The request's logger, a child of `log` that names the request id, made when a line is first written
+ * (most requests write none); one debug line per request when the level lets it through.
+ */
 export function requestLog(log: Logger): MiddlewareHandler {
   return async (c, next) => {
-    const requestLog = log.child('http', { requestId: c.get('requestId') });
+    const requestLog = lazily(() => log.child('http', { requestId: c.get('requestId') }));
     c.set('log', requestLog);
+    if (!log.enabled('debug')) return next();
     const started = performance.now();
     await next();
     requestLog.debug('http request', {
@@ -33,6 +37,20 @@ export function requestLog(log: Logger): MiddlewareHandler {
       status: c.res.status,
       ms: Math.round(performance.now() - started),
     });
+  };
+}
+
+/** A logger made on first use. */
+function lazily(make: () => Logger): Logger {
+  let made: Logger | undefined;
+  const get = () => (made ??= make());
+  return {
+    debug: (msg, data) => get().debug(msg, data),
+    info: (msg, data) => get().info(msg, data),
+    warn: (msg, data) => get().warn(msg, data),
+    error: (msg, data) => get().error(msg, data),
+    child: (component, fields) => get().child(component, fields),
+    enabled: (level) => get().enabled(level),
   };
 }
 

@@ -26,6 +26,7 @@ export function createHelpCommand(all: () => readonly CommandDef[]): CommandDef 
   return defineCommand({
     name: 'help',
     words: ['帮助', '菜单'],
+    readOnly: true,
     aliases: ['start_help', 'menu'],
     args: 'none',
     run(ctx) {
@@ -148,6 +149,7 @@ const linkrefuse = linkDecision('linkrefuse', ['拒绝关联'], 'refuse');
 const me = defineCommand({
   name: 'me',
   words: ['我的', '我的信息', '我是谁'],
+  readOnly: true,
   aliases: ['whoami'],
   args: 'none',
   run(ctx) {

@@ -36,6 +36,7 @@ const patrol = defineCommand({
 const patrolLog = defineCommand({
   name: 'patrols',
   words: ['巡查记录'],
+  readOnly: true,
   aliases: ['patrol_log'],
   args: 'none',
   offered: isStaffAnywhere,

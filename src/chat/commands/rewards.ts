@@ -44,6 +44,7 @@ function shopCard(ctx: CommandCtx): OutMessage {
 const shop = defineCommand({
   name: 'shop',
   words: ['商城', '积分超市', '积分商城'],
+  readOnly: true,
   args: 'none',
   offered: hasUnit,
   run: (ctx) => shopCard(ctx),
@@ -100,6 +101,7 @@ function voucherList(ctx: CommandCtx, memberId: number, t: Translate, lang: Lang
 const myVouchers = defineCommand({
   name: 'vouchers',
   words: ['我的券', '我的优惠券'],
+  readOnly: true,
   args: 'none',
   offered: hasUnit,
   run(ctx) {

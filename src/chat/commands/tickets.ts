@@ -110,6 +110,7 @@ function reportReply(ctx: CommandCtx, result: ReportResult, anonymous: boolean):
 const status = defineCommand({
   name: 'status',
   words: ['进度', '查进度'],
+  readOnly: true,
   args: 'optional',
   offered: hasUnit,
   run(ctx, { args }) {
@@ -151,6 +152,7 @@ export const LIST_LIMIT = 20;
 const list = defineCommand({
   name: 'tickets',
   words: ['工单', '待办工单'],
+  readOnly: true,
   args: 'none',
   offered: isStaffSomewhere,
   run(ctx) {

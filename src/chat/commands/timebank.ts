@@ -121,6 +121,7 @@ const postTaskCommand = defineCommand({
 const tasksCommand = defineCommand({
   name: 'tasks',
   words: ['任务', '心愿墙'],
+  readOnly: true,
   args: 'none',
   offered: hasUnit,
   run(ctx) {
@@ -299,6 +300,7 @@ function pointsText(ctx: CommandCtx, t: Translate, lang: Lang, entries: boolean)
 const points = defineCommand({
   name: 'points',
   words: ['积分', '我的积分'],
+  readOnly: true,
   aliases: ['balance'],
   args: 'none',
   offered: hasUnit,
@@ -316,6 +318,7 @@ const points = defineCommand({
 const top = defineCommand({
   name: 'top',
   words: ['排行', '排行榜'],
+  readOnly: true,
   aliases: ['leaderboard'],
   args: 'none',
   offered: hasUnit,

@@ -3,7 +3,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { rewards, STOCK_REASONS, stockMovements } from '../../db/schema/index.js';
 import { getMember } from '../../domain/org/members.js';
 import { archiveReward, createReward, MAX_STOCK_CHANGE, type Reward, restock, rewardRef, unarchiveReward, updateReward } from '../../domain/rewards/rewards.js';
-import { inTransaction } from '../../db/client.js';
+import { type Db, inTransaction } from '../../db/client.js';
+import { unitInSubtree } from '../../domain/org/subtree.js';
 import { DomainError } from '../../errors.js';
 import type { RegisterRoutes } from '../env.js';
 import { allow } from '../guards.js';
@@ -13,6 +14,53 @@ import { body, errors, IdParam, IdString, Instant, iso, json, QueryFlag, securit
 import { decodeCursor, PageQuery, pageOf, toPage } from '../pagination.js';
 
 const tags = ['Rewards'];
+
+/** Which of the list's optional filters a request uses. */
+interface ListShape {
+  merchant: boolean;
+  active: boolean;
+  after: boolean;
+}
+
+/**
+ * The reward list's query, prepared once for each subtree and shape of request and kept in a small
+ * cache, instead of built again by every request (building it cost more than running it). The filters'
+ * values are placeholders; a token's subtree is few among many requests, so it is part of the key.
+ */
+class PreparedLists {
+  static readonly LIMIT = 64;
+  readonly #queries = new Map<string, ReturnType<PreparedLists['prepare']>>();
+
+  constructor(private readonly db: Db) {}
+
+  get(subtree: string | null, shape: ListShape): ReturnType<PreparedLists['prepare']> {
+    const key = `${Number(shape.merchant)}${Number(shape.active)}${Number(shape.after)}${subtree ?? ''}`;
+    let query = this.#queries.get(key);
+    if (!query) {
+      if (this.#queries.size >= PreparedLists.LIMIT) this.#queries.delete(this.#queries.keys().next().value!);
+      query = this.prepare(subtree, shape);
+      this.#queries.set(key, query);
+    }
+    return query;
+  }
+
+  prepare(subtree: string | null, shape: ListShape) {
+    return this.db
+      .select()
+      .from(rewards)
+      .where(
+        and(
+          subtree === null ? undefined : unitInSubtree(rewards.unitId, subtree),
+          shape.merchant ? eq(rewards.merchantId, sql.placeholder('merchantId')) : undefined,
+          shape.active ? eq(rewards.active, sql.placeholder('active')) : undefined,
+          shape.after ? gt(rewards.id, sql.placeholder('after')) : undefined,
+        ),
+      )
+      .orderBy(asc(rewards.id))
+      .limit(sql.placeholder('limit'))
+      .prepare();
+  }
+}
 
 export const RewardSchema = z
   .object({
@@ -214,27 +262,21 @@ const archiveRoute = createRoute({
 export const registerRewards: RegisterRoutes = (api, services) => {
   const { db } = services;
 
+  const listQueries = new PreparedLists(db);
+
   api.openapi(listRewards, (c) => {
     const { scope } = c.var;
     scope.requireRole('admin', 'staff');
     const { limit, cursor, unitId, merchantId, active } = c.req.valid('query');
-    const inScope = scope.unitCondition(rewards.unitId, unitId);
+    const subtree = scope.subtreePath(unitId);
     if (merchantId !== undefined) getMember(db, merchantId);
     const after = decodeCursor(cursor);
-    const rows = db
-      .select()
-      .from(rewards)
-      .where(
-        and(
-          inScope,
-          merchantId !== undefined ? eq(rewards.merchantId, merchantId) : undefined,
-          active !== undefined ? eq(rewards.active, active === 'true') : undefined,
-          after !== undefined ? gt(rewards.id, after) : undefined,
-        ),
-      )
-      .orderBy(asc(rewards.id))
-      .limit(limit + 1)
-      .all();
+    const rows = listQueries.get(subtree, { merchant: merchantId !== undefined, active: active !== undefined, after: after !== undefined }).all({
+      merchantId,
+      active: active === 'true' ? 1 : 0,
+      after,
+      limit: limit + 1,
+    });
     return c.json(
       toPage(rows, limit, (r) => r.id, rewardView),
       200,
