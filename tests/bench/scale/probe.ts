@@ -5,9 +5,8 @@
  *
  *   node --import tsx tests/bench/scale/probe.ts <db file> <manifest.json> <measurement>...
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { HOUR, SimulatedClock } from '../../../src/clock.js';
 import { loadConfig } from '../../../src/config.js';
 import { createHttpApp } from '../../../src/http/app.js';
@@ -23,9 +22,11 @@ const [file, manifestFile, ...wanted] = process.argv.slice(2);
 const manifest = JSON.parse(readFileSync(manifestFile!, 'utf8')) as StreetManifest;
 const asOf = new Date(manifest.asOf);
 const clock = new SimulatedClock(asOf);
+// Beside the copy, in the run's folder, which run.ts removes even after killing this process.
+const dataDir = join(dirname(file!), 'data');
 const config = loadConfig({
   LINLI_DB: file,
-  LINLI_DATA_DIR: mkdtempSync(join(tmpdir(), 'linli-scale-data-')),
+  LINLI_DATA_DIR: dataDir,
   LINLI_SEED: 'off',
   LINLI_TZ: TIME_ZONE,
   LINLI_ADMIN_TOKEN: ADMIN_TOKEN,
