@@ -1,4 +1,4 @@
-import { type Column, Param, sql } from 'drizzle-orm';
+import { type Column, Param, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 
 /**
@@ -20,7 +20,31 @@ export function preparedPerDb<T>(build: (db: Db) => T): (db: Db) => T {
 }
 
 /**
- * A placeholder that stores its value the way `column` does: a Date in a timestamp column, a boolean in a
- * flag. A bare `sql.placeholder()` passes the value to the driver as it is.
+ * A placeholder that stores its value the way `column` does (a Date in a timestamp column, an object in a
+ * JSON one), and null as NULL. In a where clause a bare `sql.placeholder()` passes the value to the driver
+ * as it is; in an insert's values drizzle encodes it, but null too, which a JSON column would store as the
+ * text 'null' and a timestamp column cannot take.
  */
-export const placeholderFor = (name: string, column: Column) => new Param(sql.placeholder(name), column);
+export const placeholderFor = (name: string, column: Column): SQL =>
+  sql`${new Param(sql.placeholder(name), { mapToDriverValue: (value: unknown) => (value === null ? null : column.mapToDriverValue(value)) })}`;
+
+/**
+ * Like preparedPerDb, for a query whose SQL depends on a small key: an IN list of n placeholders is one
+ * query for each n. The keys must be few (the depth of the tree, say), as each keeps its statement.
+ */
+export function preparedPerShape<K, T>(build: (db: Db, key: K) => T): (db: Db, key: K) => T {
+  const made = preparedPerDb(() => new Map<K, T>());
+  return (db, key) => {
+    const forDb = made(db);
+    let query = forDb.get(key);
+    if (query === undefined) {
+      query = build(db, key);
+      forDb.set(key, query);
+    }
+    return query;
+  };
+}
+
+/** Placeholders `${name}0` … for an IN list of n values, and the values to fill them with. */
+export const listPlaceholders = (name: string, n: number) => Array.from({ length: n }, (_, i) => sql.placeholder(`${name}${i}`));
+export const listValues = (name: string, values: readonly unknown[]) => Object.fromEntries(values.map((v, i) => [`${name}${i}`, v]));
