@@ -1,4 +1,4 @@
-import { type Column, Param, type SQL, sql } from 'drizzle-orm';
+import { type Column, Param, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { Db } from './client.js';
 
 /**
@@ -48,3 +48,14 @@ export function preparedPerShape<K, T>(build: (db: Db, key: K) => T): (db: Db, k
 /** Placeholders `${name}0` … for an IN list of n values, and the values to fill them with. */
 export const listPlaceholders = (name: string, n: number) => Array.from({ length: n }, (_, i) => sql.placeholder(`${name}${i}`));
 export const listValues = (name: string, values: readonly unknown[]) => Object.fromEntries(values.map((v, i) => [`${name}${i}`, v]));
+
+// SQLite (as better-sqlite3 builds it, with STAT4) plans some statements around the values bound to them: a
+// statement whose LIMIT or LIKE pattern is a bare placeholder is prepared again each time it runs with a
+// new binding, which costs more than the query. So a fixed LIMIT is written into the SQL and a varying
+// one is an expression of its placeholder, which SQLite does not look into; both mean the same in PostgreSQL.
+
+/** LIMIT n written into the statement (drizzle's `.limit(n)` binds n as a parameter). */
+export const fixedLimit = (n: number): number => sql.raw(String(Math.trunc(n))) as unknown as number;
+
+/** LIMIT from a placeholder, as an expression SQLite does not re-plan for. */
+export const limitPlaceholder = (name: string): Placeholder => sql`(${sql.placeholder(name)} + 0)` as unknown as Placeholder;

@@ -14,13 +14,13 @@ import { newVoucherCode, vouchersOf } from '../../src/domain/rewards/vouchers.js
 import { findSimilarOpen } from '../../src/domain/tickets/similarity.js';
 import { demoServices } from '../helpers/services.js';
 
-/** Counts the statements the database is asked to prepare while `work` runs. */
-function preparedDuring(db: Db, work: () => unknown): number {
+/** The statements the database is asked to prepare while `work` runs. */
+function statementsDuring(db: Db, work: () => unknown): string[] {
   const sqlite = db.$client;
   const prepare = sqlite.prepare;
-  let n = 0;
+  const seen: string[] = [];
   sqlite.prepare = ((source: string) => {
-    n++;
+    seen.push(source);
     return prepare.call(sqlite, source);
   }) as typeof sqlite.prepare;
   try {
@@ -28,12 +28,23 @@ function preparedDuring(db: Db, work: () => unknown): number {
   } finally {
     sqlite.prepare = prepare;
   }
-  return n;
+  return seen;
 }
 
-describe('the queries of the hot chat paths', () => {
+const preparedDuring = (db: Db, work: () => unknown) => statementsDuring(db, work).length;
+
+/** A demo with points and a reward to buy, and the domain calls 报事, 积分, 我的 and 兑换 make. */
+function hotPaths(options: { record?: string[] } = {}) {
   const { services, ids } = demoServices();
   const { db } = services;
+  if (options.record) {
+    const record = options.record;
+    const prepare = db.$client.prepare;
+    db.$client.prepare = ((source: string) => {
+      record.push(source);
+      return prepare.call(db.$client, source);
+    }) as typeof prepare;
+  }
   const jin = ids.members.jin.id;
   const grid = ids.units.grid1.id;
   const staff = { ...services.deps, actor: memberActor(ids.members.li.id) };
@@ -73,6 +84,11 @@ describe('the queries of the hot chat paths', () => {
     ['redeem', () => redeem(asJin, { rewardId: bag.id, idempotencyKey: `prepared-${key++}` })],
     ['findSimilarOpen', () => findSimilarOpen(db, { originUnitId: grid, categoryId: 1, text: '3号楼门口路灯坏了', now: services.clock.now() })],
   ];
+  return { db, ids, jin, grid, bag, calls };
+}
+
+describe('the queries of the hot chat paths', () => {
+  const { db, ids, jin, grid, bag, calls } = hotPaths();
 
   it.each(calls)('%s prepares its statements once, on the first call', (_, call) => {
     preparedDuring(db, call);
@@ -91,5 +107,14 @@ describe('the queries of the hot chat paths', () => {
     expect(hasRole(db, ids.members.li.id, 'staff', ids.units.grid2.id)).toBe(false);
     expect(unitsWithRole(db, ids.members.yang.id, ['volunteer', 'resident']).sort()).toEqual([ids.units.community.id, grid].sort());
     expect(activeGrants(db, jin).map((g) => [g.role, g.unitName])).toEqual([['resident', '荷东第一网格']]);
+  });
+});
+
+describe('the statements of the hot chat paths', () => {
+  it('bind no LIMIT or LIKE pattern, which SQLite would plan again each time the statement runs', () => {
+    const record: string[] = [];
+    for (const [, call] of hotPaths({ record }).calls) call();
+    expect(record.length).toBeGreaterThan(20);
+    expect(record.filter((source) => /\blimit \?|\blike \?/i.test(source))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { preparedPerDb } from '../../db/prepared.js';
+import { limitPlaceholder, preparedPerDb } from '../../db/prepared.js';
 import { type AccountKind, ledgerAccounts, ledgerLegs, ledgerTransactions } from '../../db/schema/index.js';
 
 export type Account = typeof ledgerAccounts.$inferSelect;
@@ -106,6 +106,6 @@ const statementPage = preparedPerDb((db) =>
     .where(and(eq(ledgerLegs.accountId, sql.placeholder('accountId')), lt(ledgerTransactions.id, sql.placeholder('beforeId'))))
     .groupBy(ledgerTransactions.id)
     .orderBy(desc(ledgerTransactions.id))
-    .limit(sql.placeholder('limit'))
+    .limit(limitPlaceholder('limit'))
     .prepare(),
 );

@@ -1,6 +1,6 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { preparedPerDb } from '../../db/prepared.js';
+import { limitPlaceholder, preparedPerDb } from '../../db/prepared.js';
 import { members, rewards, vouchers } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { normalizeCode, randomCode } from '../codes.js';
@@ -56,6 +56,6 @@ const vouchersOfMember = preparedPerDb((db) =>
     .innerJoin(members, eq(members.id, rewards.merchantId))
     .where(eq(vouchers.memberId, sql.placeholder('memberId')))
     .orderBy(desc(vouchers.id))
-    .limit(sql.placeholder('limit'))
+    .limit(limitPlaceholder('limit'))
     .prepare(),
 );

@@ -1,7 +1,7 @@
 import { and, desc, eq, gte, inArray, like, not, or, sql } from 'drizzle-orm';
 import { HOUR } from '../../clock.js';
 import type { Db } from '../../db/client.js';
-import { placeholderFor, preparedPerDb } from '../../db/prepared.js';
+import { fixedLimit, placeholderFor, preparedPerDb } from '../../db/prepared.js';
 import { tickets } from '../../db/schema/index.js';
 import { ACTIVE_STATUSES } from './states.js';
 import { getTicket, type Ticket } from './store.js';
@@ -104,16 +104,19 @@ export function similarity(a: string, b: string): number {
 const DIGITS = [...'0123456789０１２３４５６７８９'];
 const NUMBER_SLOTS = 6;
 const PLACE_SLOTS = 8;
-const ANYTHING = '%';
 const slots = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
-const mentions = (words: readonly string[]) => or(...words.map((word) => like(tickets.text, `%${word}%`)))!;
+// The patterns are written into the SQL, or built from the placeholder in it: SQLite prepares a statement
+// again every time a value bound as a LIKE pattern changes (it may plan around the pattern), which for
+// this one cost more than the whole report.
+const mentions = (words: readonly string[]) => or(...words.map((word) => like(tickets.text, sql.raw(`'%${word}%'`))))!;
+const mentionsSlot = (slot: string) => like(tickets.text, sql`'%' || ${sql.placeholder(slot)} || '%'`);
 
 /**
  * The open tickets of the unit and category from the window that may be the same matter as a report,
  * newest first, at most SIMILAR_CANDIDATES: one naming none of the report's numbers but some other number,
  * or none of its places but some other place, cannot be (see `similarity`), and is left in the database.
- * The slots take the report's numbers and place words as LIKE patterns; a report naming none fills the
- * first with '%', which lets every ticket through.
+ * The slots take the report's numbers and place words; a report naming none fills the first with '',
+ * which every ticket contains.
  */
 const candidatesQuery = preparedPerDb((db) =>
   db
@@ -125,20 +128,20 @@ const candidatesQuery = preparedPerDb((db) =>
         eq(tickets.categoryId, sql.placeholder('categoryId')),
         inArray(tickets.status, [...ACTIVE_STATUSES]),
         gte(tickets.createdAt, placeholderFor('since', tickets.createdAt)),
-        or(...slots('number', NUMBER_SLOTS).map((slot) => like(tickets.text, sql.placeholder(slot))), not(mentions(DIGITS))),
-        or(...slots('place', PLACE_SLOTS).map((slot) => like(tickets.text, sql.placeholder(slot))), not(mentions(PLACE_WORDS))),
+        or(...slots('number', NUMBER_SLOTS).map(mentionsSlot), not(mentions(DIGITS))),
+        or(...slots('place', PLACE_SLOTS).map(mentionsSlot), not(mentions(PLACE_WORDS))),
       ),
     )
     // The order of the tickets_origin index (unit, created_at, then id): read newest first, stop at the limit.
     .orderBy(desc(tickets.createdAt), desc(tickets.id))
-    .limit(SIMILAR_CANDIDATES)
+    .limit(fixedLimit(SIMILAR_CANDIDATES))
     .prepare(),
 );
 
-/** LIKE patterns for the slots: each word as typed, or '%' when there are none or more than fit. */
+/** The words for the slots, each as typed; an empty one, which every text contains, when there are none or more than fit. */
 function patterns(prefix: string, n: number, words: string[]): Record<string, string | null> {
   const fits = words.length > 0 && words.length <= n;
-  return Object.fromEntries(slots(prefix, n).map((slot, i) => [slot, fits ? (words[i] === undefined ? null : `%${words[i]}%`) : i === 0 ? ANYTHING : null]));
+  return Object.fromEntries(slots(prefix, n).map((slot, i) => [slot, fits ? (words[i] ?? null) : i === 0 ? '' : null]));
 }
 
 export interface SimilarInput {
