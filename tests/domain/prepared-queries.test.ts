@@ -12,6 +12,7 @@ import { redeem } from '../../src/domain/rewards/redeem.js';
 import { createReward, getReward, shopFor } from '../../src/domain/rewards/rewards.js';
 import { newVoucherCode, vouchersOf } from '../../src/domain/rewards/vouchers.js';
 import { findSimilarOpen } from '../../src/domain/tickets/similarity.js';
+import { authenticateToken, createToken } from '../../src/domain/tokens.js';
 import { demoServices } from '../helpers/services.js';
 
 /** The statements the database is asked to prepare while `work` runs. */
@@ -59,6 +60,7 @@ function hotPaths(options: { record?: string[] } = {}) {
     validDays: 90,
     merchantId: ids.members.barber.id,
   });
+  const secret = createToken(system, { role: 'admin', unitId: ids.units.street.id, label: 'api' }).secret;
   let key = 0;
 
   // What 报事, 积分, 我的 and 兑换 look up and write, each through the domain function the chat core calls.
@@ -83,11 +85,12 @@ function hotPaths(options: { record?: string[] } = {}) {
     ['newVoucherCode', () => newVoucherCode(db)],
     ['redeem', () => redeem(asJin, { rewardId: bag.id, idempotencyKey: `prepared-${key++}` })],
     ['findSimilarOpen', () => findSimilarOpen(db, { originUnitId: grid, categoryId: 1, text: '3号楼门口路灯坏了', now: services.clock.now() })],
+    ['authenticateToken', () => expect(authenticateToken(services.deps, secret, 'root')?.role).toBe('admin')],
   ];
   return { db, ids, jin, grid, bag, calls };
 }
 
-describe('the queries of the hot chat paths', () => {
+describe('the queries of the hot chat paths and API reads', () => {
   const { db, ids, jin, grid, bag, calls } = hotPaths();
 
   it.each(calls)('%s prepares its statements once, on the first call', (_, call) => {
