@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { memberActor, systemActor } from '../../src/domain/context.js';
 import { adjust } from '../../src/domain/ledger/adjust.js';
+import { queueReply } from '../../src/domain/notify.js';
 import { balanceOf, findAccount, memberAccount, statement } from '../../src/domain/ledger/accounts.js';
 import { belongsTo } from '../../src/domain/org/authority.js';
 import { findIdentity } from '../../src/domain/org/identities.js';
@@ -11,7 +12,10 @@ import { getUnit, selfAndAncestors } from '../../src/domain/org/units.js';
 import { redeem } from '../../src/domain/rewards/redeem.js';
 import { createReward, getReward, shopFor } from '../../src/domain/rewards/rewards.js';
 import { newVoucherCode, vouchersOf } from '../../src/domain/rewards/vouchers.js';
+import { getCategory, inferCategory } from '../../src/domain/tickets/categories.js';
+import { reportTicket } from '../../src/domain/tickets/report.js';
 import { findSimilarOpen } from '../../src/domain/tickets/similarity.js';
+import { getTicket, recordEvent } from '../../src/domain/tickets/store.js';
 import { authenticateToken, createToken } from '../../src/domain/tokens.js';
 import { demoServices } from '../helpers/services.js';
 
@@ -61,6 +65,9 @@ function hotPaths(options: { record?: string[] } = {}) {
     merchantId: ids.members.barber.id,
   });
   const secret = createToken(system, { role: 'admin', unitId: ids.units.street.id, label: 'api' }).secret;
+  const reported = reportTicket(asJin, { unitId: grid, roomId: null, text: '5号楼路灯坏了' });
+  if (reported.kind !== 'created') throw new Error('taken for a duplicate');
+  const { ticket } = reported;
   let key = 0;
 
   // What 报事, 积分, 我的 and 兑换 look up and write, each through the domain function the chat core calls.
@@ -85,6 +92,11 @@ function hotPaths(options: { record?: string[] } = {}) {
     ['newVoucherCode', () => newVoucherCode(db)],
     ['redeem', () => redeem(asJin, { rewardId: bag.id, idempotencyKey: `prepared-${key++}` })],
     ['findSimilarOpen', () => findSimilarOpen(db, { originUnitId: grid, categoryId: 1, text: '3号楼门口路灯坏了', now: services.clock.now() })],
+    ['inferCategory', () => inferCategory(db, '3号楼路灯坏了')],
+    ['getCategory', () => getCategory(db, 1)],
+    ['getTicket', () => getTicket(db, ticket.id)],
+    ['recordEvent', () => recordEvent(asJin, ticket, { kind: 'photo', data: { count: 1 } })],
+    ['queueReply', () => queueReply(services.deps, 'shell', 'grid-1', { text: '收到' }, 'test')],
     ['authenticateToken', () => expect(authenticateToken(services.deps, secret, 'root')?.role).toBe('admin')],
   ];
   return { db, ids, jin, grid, bag, calls };
