@@ -117,7 +117,10 @@ const tokenByHash = preparedPerDb((db) =>
 
 /** The root token's hash, worked out once: every request compares with it. */
 let rootHash: { token: string; hash: string } | undefined;
-const hashOfRoot = (token: string) => (rootHash?.token === token ? rootHash.hash : (rootHash = { token, hash: hashToken(token) }).hash);
+function hashOfRoot(token: string): string {
+  if (rootHash?.token !== token) rootHash = { token, hash: hashToken(token) };
+  return rootHash.hash;
+}
 
 export function authenticateToken(deps: Deps, presented: string, rootToken: string | undefined): Principal | undefined {
   const hash = hashToken(presented);
