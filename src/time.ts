@@ -11,10 +11,17 @@ export function parseIsoDuration(text: string): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
-/** Wall-clock fields of an instant in a time zone. */
-export function localParts(date: Date, timeZone: string) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+// Building a DateTimeFormat costs far more than formatting with one (it loads the zone's rules), and a
+// reply can format a dozen times: one formatter per zone, made on first use. The zones are the
+// configured one and what tests use, so the map stays small.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
       timeZone,
       hourCycle: 'h23',
       year: 'numeric',
@@ -23,18 +30,30 @@ export function localParts(date: Date, timeZone: string) {
       hour: 'numeric',
       minute: 'numeric',
       weekday: 'short',
-    })
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    weekday: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(parts.weekday!),
-  };
+    });
+    formatters.set(timeZone, format);
+  }
+  return format;
+}
+
+/** Wall-clock fields of an instant in a time zone. */
+export function localParts(date: Date, timeZone: string) {
+  const out = { year: 0, month: 0, day: 0, hour: 0, minute: 0, weekday: -1 };
+  for (const part of formatterFor(timeZone).formatToParts(date)) {
+    switch (part.type) {
+      case 'year':
+      case 'month':
+      case 'day':
+      case 'hour':
+      case 'minute':
+        out[part.type] = Number(part.value);
+        break;
+      case 'weekday':
+        out.weekday = WEEKDAYS.indexOf(part.value);
+        break;
+    }
+  }
+  return out;
 }
 
 /** The instant at which a wall-clock time in the zone happens. */

@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { placeholderFor, preparedPerDb } from '../db/prepared.js';
 import { identities, outbox, type RoomPurpose } from '../db/schema/index.js';
 import type { Deps } from './context.js';
 import type { Notice, OutMessage } from './notice.js';
@@ -87,18 +88,32 @@ export function platformUserId(deps: Deps, memberId: number, platform: string): 
 }
 
 function enqueue(deps: Deps, room: Room, message: OutMessage, source: string, now: Date, mention?: string) {
-  deps.db
+  newOutboxRow(deps.db).run({
+    platform: room.platform,
+    roomId: room.platformRoomId,
+    text: message.text,
+    buttons: message.buttons ?? null,
+    mentionUserId: mention ?? message.mentionUserId ?? null,
+    images: message.images?.length ? message.images : null,
+    source,
+    nextAttemptAt: now,
+    createdAt: now,
+  });
+}
+
+const newOutboxRow = preparedPerDb((db) =>
+  db
     .insert(outbox)
     .values({
-      platform: room.platform,
-      roomId: room.platformRoomId,
-      text: message.text,
-      buttons: message.buttons ?? null,
-      mentionUserId: mention ?? message.mentionUserId ?? null,
-      images: message.images?.length ? message.images : null,
-      source,
-      nextAttemptAt: now,
-      createdAt: now,
+      platform: sql.placeholder('platform'),
+      roomId: sql.placeholder('roomId'),
+      text: sql.placeholder('text'),
+      buttons: placeholderFor('buttons', outbox.buttons),
+      mentionUserId: sql.placeholder('mentionUserId'),
+      images: placeholderFor('images', outbox.images),
+      source: sql.placeholder('source'),
+      nextAttemptAt: sql.placeholder('nextAttemptAt'),
+      createdAt: sql.placeholder('createdAt'),
     })
-    .run();
-}
+    .prepare(),
+);

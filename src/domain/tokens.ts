@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { count, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { inTransaction } from '../db/client.js';
+import { preparedPerDb } from '../db/prepared.js';
 import { apiTokens, type TokenRole } from '../db/schema/index.js';
 import { DomainError } from '../errors.js';
 import { audit } from './audit.js';
@@ -106,9 +107,24 @@ export function revokeToken(ctx: Ctx, id: number): ApiToken {
  * The principal behind a presented token, or undefined. LINLI_ADMIN_TOKEN is compared in constant time;
  * other tokens are found by their hash, which is compared again in constant time.
  */
+const tokenByHash = preparedPerDb((db) =>
+  db
+    .select()
+    .from(apiTokens)
+    .where(eq(apiTokens.hash, sql.placeholder('hash')))
+    .prepare(),
+);
+
+/** The root token's hash, worked out once: every request compares with it. */
+let rootHash: { token: string; hash: string } | undefined;
+function hashOfRoot(token: string): string {
+  if (rootHash?.token !== token) rootHash = { token, hash: hashToken(token) };
+  return rootHash.hash;
+}
+
 export function authenticateToken(deps: Deps, presented: string, rootToken: string | undefined): Principal | undefined {
   const hash = hashToken(presented);
-  if (rootToken !== undefined && sameHash(hash, hashToken(rootToken))) {
+  if (rootToken !== undefined && sameHash(hash, hashOfRoot(rootToken))) {
     return { tokenId: ROOT_TOKEN_ID, label: 'LINLI_ADMIN_TOKEN', role: 'admin', unitId: null, merchantId: null };
   }
   const row = tokenByHash(deps.db).get({ hash });

@@ -1,5 +1,6 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { limitPlaceholder, preparedPerDb } from '../../db/prepared.js';
 import { type AccountKind, ledgerAccounts, ledgerLegs, ledgerTransactions } from '../../db/schema/index.js';
 
 export type Account = typeof ledgerAccounts.$inferSelect;
@@ -28,29 +29,43 @@ export function accountKey(ref: AccountRef): string {
 /** Only a unit's pool issues points, so only it may go below zero. */
 export const mayGoNegative = (kind: AccountKind) => kind === 'pool';
 
-export function findAccount(db: Db, ref: AccountRef): Account | undefined {
-  return db
+const accountByKey = preparedPerDb((db) =>
+  db
     .select()
     .from(ledgerAccounts)
-    .where(eq(ledgerAccounts.key, accountKey(ref)))
-    .get();
+    .where(eq(ledgerAccounts.key, sql.placeholder('key')))
+    .prepare(),
+);
+
+const newAccount = preparedPerDb((db) =>
+  db
+    .insert(ledgerAccounts)
+    .values({
+      kind: sql.placeholder('kind'),
+      key: sql.placeholder('key'),
+      memberId: sql.placeholder('memberId'),
+      unitId: sql.placeholder('unitId'),
+      createdAt: sql.placeholder('createdAt'),
+    })
+    .returning()
+    .prepare(),
+);
+
+export function findAccount(db: Db, ref: AccountRef): Account | undefined {
+  return accountByKey(db).get({ key: accountKey(ref) });
 }
 
 /** The account, opened on first use. Call inside the transaction that posts to it. */
 export function openAccount(db: Db, ref: AccountRef, now: Date): Account {
   const existing = findAccount(db, ref);
   if (existing) return existing;
-  return db
-    .insert(ledgerAccounts)
-    .values({
-      kind: ref.kind,
-      key: accountKey(ref),
-      memberId: ref.kind === 'member' || ref.kind === 'merchant' ? ref.memberId : null,
-      unitId: ref.kind === 'pool' ? ref.unitId : null,
-      createdAt: now,
-    })
-    .returning()
-    .get();
+  return newAccount(db).get({
+    kind: ref.kind,
+    key: accountKey(ref),
+    memberId: ref.kind === 'member' || ref.kind === 'merchant' ? ref.memberId : null,
+    unitId: ref.kind === 'pool' ? ref.unitId : null,
+    createdAt: now,
+  })!;
 }
 
 /** The cached balance; zero for an account never used. */
@@ -71,7 +86,12 @@ export interface StatementLine {
 export function statement(db: Db, ref: AccountRef, options: { limit?: number; beforeId?: number } = {}): StatementLine[] {
   const account = findAccount(db, ref);
   if (!account) return [];
-  return db
+  // No cursor is the first page: before any id there can be.
+  return statementPage(db).all({ accountId: account.id, beforeId: options.beforeId ?? Number.MAX_SAFE_INTEGER, limit: options.limit ?? 50 });
+}
+
+const statementPage = preparedPerDb((db) =>
+  db
     .select({
       transactionId: ledgerTransactions.id,
       at: ledgerTransactions.at,
@@ -83,9 +103,9 @@ export function statement(db: Db, ref: AccountRef, options: { limit?: number; be
     })
     .from(ledgerLegs)
     .innerJoin(ledgerTransactions, eq(ledgerTransactions.id, ledgerLegs.transactionId))
-    .where(and(eq(ledgerLegs.accountId, account.id), options.beforeId === undefined ? undefined : sql`${ledgerTransactions.id} < ${options.beforeId}`))
+    .where(and(eq(ledgerLegs.accountId, sql.placeholder('accountId')), lt(ledgerTransactions.id, sql.placeholder('beforeId'))))
     .groupBy(ledgerTransactions.id)
     .orderBy(desc(ledgerTransactions.id))
-    .limit(options.limit ?? 50)
-    .all();
-}
+    .limit(limitPlaceholder('limit'))
+    .prepare(),
+);

@@ -1,5 +1,6 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { inTransaction } from '../../db/client.js';
+import { preparedPerDb } from '../../db/prepared.js';
 import { type LedgerReason, ledgerAccounts, ledgerLegs, ledgerTransactions } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
@@ -35,6 +36,40 @@ export interface Posted {
   repeated: boolean;
 }
 
+const transactionByKey = preparedPerDb((db) =>
+  db
+    .select()
+    .from(ledgerTransactions)
+    .where(eq(ledgerTransactions.idempotencyKey, sql.placeholder('key')))
+    .prepare(),
+);
+
+const newTransaction = preparedPerDb((db) =>
+  db
+    .insert(ledgerTransactions)
+    .values({
+      at: sql.placeholder('at'),
+      reason: sql.placeholder('reason'),
+      ref: sql.placeholder('ref'),
+      memo: sql.placeholder('memo'),
+      idempotencyKey: sql.placeholder('idempotencyKey'),
+      actorKind: sql.placeholder('actorKind'),
+      actorId: sql.placeholder('actorId'),
+      reversesId: sql.placeholder('reversesId'),
+    })
+    .returning()
+    .prepare(),
+);
+
+// One leg a statement: a transaction has two legs, seldom more, and a multi-row insert is a new query for each count.
+const newLeg = preparedPerDb((db) =>
+  db
+    .insert(ledgerLegs)
+    .values({ transactionId: sql.placeholder('transactionId'), accountId: sql.placeholder('accountId'), amount: sql.placeholder('amount') })
+    .returning()
+    .prepare(),
+);
+
 /**
  * The only way points move. Legs sum to zero; no member, escrow or merchant balance goes below zero
  * (checked here with a clear error, and again by the database); the balances are updated in the same
@@ -53,7 +88,7 @@ export function post(ctx: Ctx, input: PostInput): Posted {
   if (sum !== 0) throw new DomainError('INVALID_INPUT', 'ledger.unbalanced', { sum });
 
   return inTransaction(ctx.db, () => {
-    const existing = ctx.db.select().from(ledgerTransactions).where(eq(ledgerTransactions.idempotencyKey, key)).get();
+    const existing = transactionByKey(ctx.db).get({ key });
     if (existing) return repeat(ctx, existing, input);
 
     const now = ctx.clock.now();
@@ -71,25 +106,17 @@ export function post(ctx: Ctx, input: PostInput): Posted {
       }
     }
 
-    const transaction = ctx.db
-      .insert(ledgerTransactions)
-      .values({
-        at: now,
-        reason: input.reason,
-        ref: input.ref,
-        memo: input.memo,
-        idempotencyKey: key,
-        actorKind: ctx.actor.kind,
-        actorId: actorId(ctx.actor),
-        reversesId: input.reversesId ?? null,
-      })
-      .returning()
-      .get();
-    const legs = ctx.db
-      .insert(ledgerLegs)
-      .values(resolved.map((l) => ({ ...l, transactionId: transaction.id })))
-      .returning()
-      .all();
+    const transaction = newTransaction(ctx.db).get({
+      at: now,
+      reason: input.reason,
+      ref: input.ref,
+      memo: input.memo,
+      idempotencyKey: key,
+      actorKind: ctx.actor.kind,
+      actorId: actorId(ctx.actor),
+      reversesId: input.reversesId ?? null,
+    })!;
+    const legs = resolved.map((l) => newLeg(ctx.db).get({ ...l, transactionId: transaction.id })!);
     return { transaction, legs, repeated: false };
   });
 }

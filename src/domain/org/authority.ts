@@ -1,5 +1,6 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { preparedPerDb } from '../../db/prepared.js';
 import { roleGrants, units } from '../../db/schema/index.js';
 import type { Ctx } from '../context.js';
 import { canActAsStaff } from './members.js';
@@ -18,14 +19,19 @@ export function belongsTo(db: Db, memberId: number, unitId: number): boolean {
   return grantUnitPaths(db, memberId).some((path) => pathIds({ path }).includes(unitId));
 }
 
-/** Where the member's roles are, as unit paths. */
-function grantUnitPaths(db: Db, memberId: number): string[] {
-  return db
+const grantPaths = preparedPerDb((db) =>
+  db
     .select({ path: units.path })
     .from(roleGrants)
     .innerJoin(units, eq(units.id, roleGrants.unitId))
-    .where(and(eq(roleGrants.memberId, memberId), isNull(roleGrants.revokedAt)))
-    .all()
+    .where(and(eq(roleGrants.memberId, sql.placeholder('memberId')), isNull(roleGrants.revokedAt)))
+    .prepare(),
+);
+
+/** Where the member's roles are, as unit paths. */
+function grantUnitPaths(db: Db, memberId: number): string[] {
+  return grantPaths(db)
+    .all({ memberId })
     .map((r) => r.path);
 }
 

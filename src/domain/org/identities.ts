@@ -1,7 +1,8 @@
-import { and, eq, inArray, isNull, ne } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Lang } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/client.js';
+import { preparedPerDb } from '../../db/prepared.js';
 import { apiTokens, identities, members, rewards, rooms, taskClaims, taskCompletions, tasks, vouchers } from '../../db/schema/index.js';
 import { audit } from '../audit.js';
 import { type AccountRef, accountKey, balanceOf, memberAccount, merchantAccount } from '../ledger/accounts.js';
@@ -20,12 +21,16 @@ export interface Sender {
   languageHint?: string | undefined;
 }
 
-export function findIdentity(db: Db, platform: string, platformUserId: string): Identity | undefined {
-  return db
+const identityByPlatformId = preparedPerDb((db) =>
+  db
     .select()
     .from(identities)
-    .where(and(eq(identities.platform, platform), eq(identities.platformUserId, platformUserId)))
-    .get();
+    .where(and(eq(identities.platform, sql.placeholder('platform')), eq(identities.platformUserId, sql.placeholder('platformUserId'))))
+    .prepare(),
+);
+
+export function findIdentity(db: Db, platform: string, platformUserId: string): Identity | undefined {
+  return identityByPlatformId(db).get({ platform, platformUserId });
 }
 
 /** Every identity Linli has seen on a platform, in the order first seen (the shell chat lists its users). */

@@ -1,7 +1,8 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Lang } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/client.js';
+import { preparedPerDb } from '../../db/prepared.js';
 import { members, type Role, roleGrants, units } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
@@ -11,8 +12,16 @@ import { getUnit, pathIds } from './units.js';
 export type Member = typeof members.$inferSelect;
 export type RoleGrant = typeof roleGrants.$inferSelect;
 
+const memberById = preparedPerDb((db) =>
+  db
+    .select()
+    .from(members)
+    .where(eq(members.id, sql.placeholder('id')))
+    .prepare(),
+);
+
 export function getMember(db: Db, id: number): Member {
-  const member = db.select().from(members).where(eq(members.id, id)).get();
+  const member = memberById(db).get({ id });
   if (!member) throw new DomainError('NOT_FOUND', 'member.notFound', { id });
   return member;
 }
@@ -131,24 +140,35 @@ export function revokeRole(ctx: Ctx, memberId: number, grantId: number, why: Rec
   });
 }
 
-export function activeGrants(db: Db, memberId: number): (RoleGrant & { unitName: string })[] {
-  return db
+const grantsOf = preparedPerDb((db) =>
+  db
     .select({ grant: roleGrants, unitName: units.name })
     .from(roleGrants)
     .innerJoin(units, eq(units.id, roleGrants.unitId))
-    .where(and(eq(roleGrants.memberId, memberId), isNull(roleGrants.revokedAt)))
-    .all()
+    .where(and(eq(roleGrants.memberId, sql.placeholder('memberId')), isNull(roleGrants.revokedAt)))
+    .prepare(),
+);
+
+/**
+ * What the member holds now, where. A member holds a few grants, so the questions below (any role? this
+ * role here?) filter them here rather than each building a query of its own.
+ */
+const grantsHeld = preparedPerDb((db) =>
+  db
+    .select({ role: roleGrants.role, unitId: roleGrants.unitId })
+    .from(roleGrants)
+    .where(and(eq(roleGrants.memberId, sql.placeholder('memberId')), isNull(roleGrants.revokedAt)))
+    .prepare(),
+);
+
+export function activeGrants(db: Db, memberId: number): (RoleGrant & { unitName: string })[] {
+  return grantsOf(db)
+    .all({ memberId })
     .map((r) => ({ ...r.grant, unitName: r.unitName }));
 }
 
 export function holdsAnyRole(db: Db, memberId: number): boolean {
-  return (
-    db
-      .select({ id: roleGrants.id })
-      .from(roleGrants)
-      .where(and(eq(roleGrants.memberId, memberId), isNull(roleGrants.revokedAt)))
-      .get() !== undefined
-  );
+  return grantsHeld(db).get({ memberId }) !== undefined;
 }
 
 /**
@@ -162,15 +182,11 @@ export function isNewcomer(db: Db, member: Member): boolean {
 
 /** Whether the member holds `role` (or any of `roles`) on the unit or one of its ancestors. */
 export function hasRole(db: Db, memberId: number, role: Role | Role[], unitId: number): boolean {
-  const roles = Array.isArray(role) ? role : [role];
+  const roles: Role[] = Array.isArray(role) ? role : [role];
   const ancestors = pathIds(getUnit(db, unitId));
-  return (
-    db
-      .select({ id: roleGrants.id })
-      .from(roleGrants)
-      .where(and(eq(roleGrants.memberId, memberId), inArray(roleGrants.role, roles), inArray(roleGrants.unitId, ancestors), isNull(roleGrants.revokedAt)))
-      .get() !== undefined
-  );
+  return grantsHeld(db)
+    .all({ memberId })
+    .some((g) => roles.includes(g.role) && ancestors.includes(g.unitId));
 }
 
 /** Staff and admins act for a unit and its subtree. */
@@ -180,12 +196,10 @@ export const canActAsStaff = (db: Db, memberId: number, unitId: number) => hasRo
 export function unitsWithRole(db: Db, memberId: number, roles: Role[]): number[] {
   return [
     ...new Set(
-      db
-        .select({ unitId: roleGrants.unitId })
-        .from(roleGrants)
-        .where(and(eq(roleGrants.memberId, memberId), inArray(roleGrants.role, roles), isNull(roleGrants.revokedAt)))
-        .all()
-        .map((r) => r.unitId),
+      grantsHeld(db)
+        .all({ memberId })
+        .filter((g) => roles.includes(g.role))
+        .map((g) => g.unitId),
     ),
   ];
 }

@@ -1,7 +1,8 @@
-import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Lang } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/client.js';
+import { preparedPerDb } from '../../db/prepared.js';
 import { type RoomPurpose, rooms } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
@@ -17,16 +18,28 @@ export interface SeenRoom {
   isPrivate: boolean;
 }
 
-export function findRoom(db: Db, platform: string, platformRoomId: string): Room | undefined {
-  return db
+const roomByPlatformId = preparedPerDb((db) =>
+  db
     .select()
     .from(rooms)
-    .where(and(eq(rooms.platform, platform), eq(rooms.platformRoomId, platformRoomId)))
-    .get();
+    .where(and(eq(rooms.platform, sql.placeholder('platform')), eq(rooms.platformRoomId, sql.placeholder('platformRoomId'))))
+    .prepare(),
+);
+
+const roomById = preparedPerDb((db) =>
+  db
+    .select()
+    .from(rooms)
+    .where(eq(rooms.id, sql.placeholder('id')))
+    .prepare(),
+);
+
+export function findRoom(db: Db, platform: string, platformRoomId: string): Room | undefined {
+  return roomByPlatformId(db).get({ platform, platformRoomId });
 }
 
 export function getRoom(db: Db, id: number): Room {
-  const room = db.select().from(rooms).where(eq(rooms.id, id)).get();
+  const room = roomById(db).get({ id });
   if (!room) throw new DomainError('NOT_FOUND', 'room.notFound', { id });
   return room;
 }

@@ -1,6 +1,7 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/client.js';
+import { preparedPerDb } from '../../db/prepared.js';
 import { type UnitKind, units } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
@@ -12,8 +13,16 @@ export type Unit = typeof units.$inferSelect;
 
 export const DEFAULT_POINTS_PER_HOUR = 10;
 
+const unitById = preparedPerDb((db) =>
+  db
+    .select()
+    .from(units)
+    .where(eq(units.id, sql.placeholder('id')))
+    .prepare(),
+);
+
 export function getUnit(db: Db, id: number): Unit {
-  const unit = db.select().from(units).where(eq(units.id, id)).get();
+  const unit = unitById(db).get({ id });
   if (!unit) throw new DomainError('NOT_FOUND', 'unit.notFound', { id });
   return unit;
 }
@@ -29,13 +38,12 @@ export function pathIds(unit: Pick<Unit, 'path'>): number[] {
 
 /** The unit and its ancestors, nearest first. */
 export function selfAndAncestors(db: Db, unitOrId: Unit | number): Unit[] {
-  const unit = typeof unitOrId === 'number' ? getUnit(db, unitOrId) : unitOrId;
-  const ids = pathIds(unit);
-  const rows = db.select().from(units).where(inArray(units.id, ids)).all();
-  const byId = new Map(rows.map((u) => [u.id, u]));
-  return ids
+  const fresh = typeof unitOrId === 'number' ? getUnit(db, unitOrId) : undefined;
+  const unit = fresh ?? (unitOrId as Unit);
+  // A few point lookups of one prepared query: a tree is a handful of levels deep.
+  return pathIds(unit)
     .reverse()
-    .map((id) => byId.get(id))
+    .map((id) => (id === fresh?.id ? fresh : unitById(db).get({ id })))
     .filter((u): u is Unit => u !== undefined);
 }
 

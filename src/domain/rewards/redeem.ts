@@ -1,6 +1,7 @@
-import { and, count, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { DAY } from '../../clock.js';
 import { inTransaction } from '../../db/client.js';
+import { placeholderFor, preparedPerDb } from '../../db/prepared.js';
 import { vouchers } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { requireMember } from '../acting.js';
@@ -24,6 +25,48 @@ export interface Redeemed {
   repeated: boolean;
 }
 
+const voucherByKey = preparedPerDb((db) =>
+  db
+    .select()
+    .from(vouchers)
+    .where(eq(vouchers.idempotencyKey, sql.placeholder('key')))
+    .prepare(),
+);
+
+/** Vouchers of a reward a member bought in a month and still holds or used: the monthly limit counts these. */
+const boughtInMonth = preparedPerDb((db) =>
+  db
+    .select({ n: count() })
+    .from(vouchers)
+    .where(
+      and(
+        eq(vouchers.memberId, sql.placeholder('memberId')),
+        eq(vouchers.rewardId, sql.placeholder('rewardId')),
+        inArray(vouchers.status, ['issued', 'used']),
+        gte(vouchers.issuedAt, placeholderFor('start', vouchers.issuedAt)),
+        lt(vouchers.issuedAt, placeholderFor('end', vouchers.issuedAt)),
+      ),
+    )
+    .prepare(),
+);
+
+const newVoucher = preparedPerDb((db) =>
+  db
+    .insert(vouchers)
+    .values({
+      code: sql.placeholder('code'),
+      rewardId: sql.placeholder('rewardId'),
+      memberId: sql.placeholder('memberId'),
+      pointsCost: sql.placeholder('pointsCost'),
+      idempotencyKey: sql.placeholder('idempotencyKey'),
+      issuedAt: sql.placeholder('issuedAt'),
+      expiresAt: sql.placeholder('expiresAt'),
+      transactionId: sql.placeholder('transactionId'),
+    })
+    .returning()
+    .prepare(),
+);
+
 /**
  * A member buys a voucher, all in one transaction: the reward is on offer to them, in stock and within
  * their monthly limit, and they have the points; the price moves to escrow, one leaves stock, and a
@@ -33,7 +76,7 @@ export function redeem(ctx: Ctx, input: { rewardId: number; idempotencyKey: stri
   const memberId = requireMember(ctx, 'redeem');
   const key = `redeem:${input.idempotencyKey}`;
   return inTransaction(ctx.db, () => {
-    const earlier = ctx.db.select().from(vouchers).where(eq(vouchers.idempotencyKey, key)).get();
+    const earlier = voucherByKey(ctx.db).get({ key });
     if (earlier) {
       if (earlier.memberId !== memberId || earlier.rewardId !== input.rewardId) throw new DomainError('CONFLICT', 'ledger.keyReused', { key });
       return { voucher: earlier, reward: getReward(ctx.db, earlier.rewardId), balance: balanceOf(ctx.db, memberAccount(memberId)), repeated: true };
@@ -50,20 +93,7 @@ export function redeem(ctx: Ctx, input: { rewardId: number; idempotencyKey: stri
     const now = ctx.clock.now();
     if (reward.perMemberMonthlyLimit !== null) {
       const month = monthRange(now, ctx.settings.timeZone);
-      const bought =
-        ctx.db
-          .select({ n: count() })
-          .from(vouchers)
-          .where(
-            and(
-              eq(vouchers.memberId, memberId),
-              eq(vouchers.rewardId, reward.id),
-              inArray(vouchers.status, ['issued', 'used']),
-              gte(vouchers.issuedAt, month.start),
-              lt(vouchers.issuedAt, month.end),
-            ),
-          )
-          .get()?.n ?? 0;
+      const bought = boughtInMonth(ctx.db).get({ memberId, rewardId: reward.id, start: month.start, end: month.end })?.n ?? 0;
       if (bought >= reward.perMemberMonthlyLimit) {
         throw new DomainError('LIMIT_REACHED', 'redeem.limitReached', { ...named, limit: reward.perMemberMonthlyLimit, bought });
       }
@@ -88,20 +118,16 @@ export function redeem(ctx: Ctx, input: { rewardId: number; idempotencyKey: stri
       memo: `${ref} ${reward.name}`,
       idempotencyKey: key,
     });
-    const voucher = ctx.db
-      .insert(vouchers)
-      .values({
-        code: newVoucherCode(ctx.db),
-        rewardId: reward.id,
-        memberId,
-        pointsCost: reward.pointsCost,
-        idempotencyKey: key,
-        issuedAt: now,
-        expiresAt: new Date(now.getTime() + reward.validDays * DAY),
-        transactionId: transaction.id,
-      })
-      .returning()
-      .get();
+    const voucher = newVoucher(ctx.db).get({
+      code: newVoucherCode(ctx.db),
+      rewardId: reward.id,
+      memberId,
+      pointsCost: reward.pointsCost,
+      idempotencyKey: key,
+      issuedAt: now,
+      expiresAt: new Date(now.getTime() + reward.validDays * DAY),
+      transactionId: transaction.id,
+    })!;
     moveStock(ctx, { rewardId: reward.id, delta: -1, reason: 'redeem', voucherId: voucher.id });
     audit(ctx, 'voucher.redeem', { type: 'voucher', id: voucher.id }, { rewardId: reward.id, points: reward.pointsCost, transactionId: transaction.id });
     return { voucher, reward: getReward(ctx.db, reward.id), balance: balance - reward.pointsCost, repeated: false };

@@ -1,6 +1,7 @@
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/client.js';
+import { listPlaceholders, listValues, preparedPerDb, preparedPerShape } from '../../db/prepared.js';
 import { members, rewards, vouchers } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
@@ -17,8 +18,16 @@ export const rewardRef = (id: number) => `G${id}`;
 
 export const MAX_STOCK_CHANGE = 100_000;
 
+const rewardById = preparedPerDb((db) =>
+  db
+    .select()
+    .from(rewards)
+    .where(eq(rewards.id, sql.placeholder('id')))
+    .prepare(),
+);
+
 export function getReward(db: Db, id: number): Reward {
-  const reward = db.select().from(rewards).where(eq(rewards.id, id)).get();
+  const reward = rewardById(db).get({ id });
   if (!reward) throw new DomainError('NOT_FOUND', 'reward.notFound', { ref: rewardRef(id) });
   return reward;
 }
@@ -145,15 +154,21 @@ export interface ShopItem extends Reward {
 /** Active rewards offered to the unit's members: its own and those of the units above it. */
 export function shopFor(db: Db, unitId: number): ShopItem[] {
   const line = pathIds(getUnit(db, unitId));
-  return db
+  return shopQuery(db, line.length)
+    .all(listValues('unit', line))
+    .map((r) => ({ ...r.reward, merchantName: r.merchantName }));
+}
+
+/** One query for each depth of the tree: the units from the root down to the shop's. */
+const shopQuery = preparedPerShape((db, depth: number) =>
+  db
     .select({ reward: rewards, merchantName: members.name })
     .from(rewards)
     .innerJoin(members, eq(members.id, rewards.merchantId))
-    .where(and(inArray(rewards.unitId, line), eq(rewards.active, true)))
+    .where(and(inArray(rewards.unitId, listPlaceholders('unit', depth)), eq(rewards.active, true)))
     .orderBy(asc(rewards.id))
-    .all()
-    .map((r) => ({ ...r.reward, merchantName: r.merchantName }));
-}
+    .prepare(),
+);
 
 function validFields(input: RewardFields): Required<RewardFields> {
   const name = input.name.trim();

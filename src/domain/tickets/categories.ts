@@ -1,7 +1,8 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { MINUTE } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { inTransaction } from '../../db/client.js';
+import { preparedPerDb } from '../../db/prepared.js';
 import { ticketCategories, UNIT_KINDS, type UnitKind } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { audit } from '../audit.js';
@@ -10,14 +11,24 @@ import { unitsWithRole } from '../org/members.js';
 
 export type Category = typeof ticketCategories.$inferSelect;
 
+const categoryById = preparedPerDb((db) =>
+  db
+    .select()
+    .from(ticketCategories)
+    .where(eq(ticketCategories.id, sql.placeholder('id')))
+    .prepare(),
+);
+
+const allCategories = preparedPerDb((db) => db.select().from(ticketCategories).orderBy(asc(ticketCategories.id)).prepare());
+
 export function getCategory(db: Db, id: number): Category {
-  const category = db.select().from(ticketCategories).where(eq(ticketCategories.id, id)).get();
+  const category = categoryById(db).get({ id });
   if (!category) throw new DomainError('NOT_FOUND', 'category.notFound', { id });
   return category;
 }
 
 export function listCategories(db: Db, options: { activeOnly?: boolean } = {}): Category[] {
-  const all = db.select().from(ticketCategories).orderBy(asc(ticketCategories.id)).all();
+  const all = allCategories(db).all();
   return options.activeOnly ? all.filter((c) => c.active) : all;
 }
 

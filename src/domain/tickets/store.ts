@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { placeholderFor, preparedPerDb } from '../../db/prepared.js';
 import { type TicketEventKind, ticketEvents, ticketFollowers, tickets, type TicketStatus } from '../../db/schema/index.js';
 import { DomainError } from '../../errors.js';
 import { actorId, type Ctx } from '../context.js';
@@ -12,8 +13,35 @@ export type Follower = typeof ticketFollowers.$inferSelect;
 export const TICKET_PREFIX = 'T';
 export const ticketRef = (id: number) => `${TICKET_PREFIX}${id}`;
 
+const ticketById = preparedPerDb((db) =>
+  db
+    .select()
+    .from(tickets)
+    .where(eq(tickets.id, sql.placeholder('id')))
+    .prepare(),
+);
+
+const newEvent = preparedPerDb((db) =>
+  db
+    .insert(ticketEvents)
+    .values({
+      ticketId: sql.placeholder('ticketId'),
+      at: sql.placeholder('at'),
+      actorKind: sql.placeholder('actorKind'),
+      actorId: sql.placeholder('actorId'),
+      kind: sql.placeholder('kind'),
+      fromStatus: sql.placeholder('fromStatus'),
+      toStatus: sql.placeholder('toStatus'),
+      unitId: sql.placeholder('unitId'),
+      note: sql.placeholder('note'),
+      data: placeholderFor('data', ticketEvents.data),
+    })
+    .returning()
+    .prepare(),
+);
+
 function findTicket(db: Db, id: number): Ticket | undefined {
-  return db.select().from(tickets).where(eq(tickets.id, id)).get();
+  return ticketById(db).get({ id });
 }
 
 export function getTicket(db: Db, id: number): Ticket {
@@ -35,22 +63,18 @@ export interface EventInput {
 
 /** Appends one event, naming the actor and the unit responsible after it. */
 export function recordEvent(ctx: Ctx, ticket: Pick<Ticket, 'id' | 'responsibleUnitId'>, input: EventInput): TicketEvent {
-  return ctx.db
-    .insert(ticketEvents)
-    .values({
-      ticketId: ticket.id,
-      at: input.at ?? ctx.clock.now(),
-      actorKind: ctx.actor.kind,
-      actorId: actorId(ctx.actor),
-      kind: input.kind,
-      fromStatus: input.from ?? null,
-      toStatus: input.to ?? null,
-      unitId: ticket.responsibleUnitId,
-      note: input.note ?? null,
-      data: input.data ?? null,
-    })
-    .returning()
-    .get();
+  return newEvent(ctx.db).get({
+    ticketId: ticket.id,
+    at: input.at ?? ctx.clock.now(),
+    actorKind: ctx.actor.kind,
+    actorId: actorId(ctx.actor),
+    kind: input.kind,
+    fromStatus: input.from ?? null,
+    toStatus: input.to ?? null,
+    unitId: ticket.responsibleUnitId,
+    note: input.note ?? null,
+    data: input.data ?? null,
+  })!;
 }
 
 export function eventsOf(db: Db, ticketId: number): TicketEvent[] {
