@@ -137,21 +137,6 @@ export function authenticateToken(deps: Deps, presented: string, rootToken: stri
   return { tokenId: row.id, label: row.label, role: row.role, unitId: row.unitId, merchantId: row.merchantId };
 }
 
-/** Every API call looks its token up: the query is built once a database, not once a request. */
-const byHash = (db: Db) =>
-  db
-    .select()
-    .from(apiTokens)
-    .where(eq(apiTokens.hash, sql.placeholder('hash')))
-    .prepare();
-const tokenQueries = new WeakMap<Db, ReturnType<typeof byHash>>();
-
-function tokenByHash(db: Db): ReturnType<typeof byHash> {
-  let query = tokenQueries.get(db);
-  if (!query) tokenQueries.set(db, (query = byHash(db)));
-  return query;
-}
-
 function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a, 'hex');
   const y = Buffer.from(b, 'hex');

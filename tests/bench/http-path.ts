@@ -118,7 +118,8 @@ if (process.argv[2] === '--child') {
   for (const server of [realServer, bareServer]) await run({ port: port(server), path: PATHS[0], token: secret, seconds: 1, connections }); // warm-up
   for (let r = 0; r < rounds; r++) {
     for (const path of PATHS.filter((p) => p.includes(process.env.HTTP_PATH_ONLY ?? ''))) {
-      const at = (results[path] ??= { real: [], bare: [], realCpu: [], bareCpu: [] });
+      results[path] ??= { real: [], bare: [], realCpu: [], bareCpu: [] };
+      const at = results[path];
       const real = await run({ port: port(realServer), path, token: secret, seconds, connections });
       const bare = await run({ port: port(bareServer), path, token: secret, seconds, connections });
       at.real.push(real.rps);
