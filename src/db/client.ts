@@ -41,7 +41,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
       migrated(db, options);
       // A lock held by another process would otherwise first show as a failed write once Linli is up.
       probeWrite(sqlite);
-      optimizeStore(sqlite);
+      optimizeIfWritable(sqlite);
       return db;
     } catch (error) {
       sqlite.close();
@@ -85,6 +85,20 @@ export const ANALYSIS_LIMIT = 1000;
 export function optimizeStore(sqlite: Database.Database): void {
   sqlite.pragma(`analysis_limit = ${ANALYSIS_LIMIT}`);
   sqlite.pragma('optimize = 0x10002');
+}
+
+/**
+ * Statistics at open are an optimisation: a store on a full disk (or locked by a long writer) still opens
+ * and answers reads and 503s; the housekeeping job refreshes them later.
+ */
+function optimizeIfWritable(sqlite: Database.Database): void {
+  try {
+    optimizeStore(sqlite);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && /^SQLITE_(FULL|BUSY|LOCKED)/.test(code)) return;
+    throw error;
+  }
 }
 
 /**
