@@ -200,9 +200,8 @@ describe.skipIf(typeof disk === 'string')('a full disk', () => {
     expect(after.report).toMatchObject({ ok: true });
   });
 
-  // Skipped until the fix in progress lands (issue 13: "503 when the store is busy/full"): a write to a
-  // full disk (SQLITE_FULL) is answered 500 INTERNAL "something went wrong", not 503 saying the store is
-  // full. Reproduce as root: mount -t tmpfs -o size=2m tmpfs <dir>; npm start -- --db <dir>/linli.db;
+  // A write to a full disk (SQLITE_FULL) is answered 503 saying the store is full, not 500 INTERNAL.
+  // Reproduce as root: mount -t tmpfs -o size=2m tmpfs <dir>; npm start -- --db <dir>/linli.db;
   // fill <dir> (dd if=/dev/zero of=<dir>/filler); POST /api/v1/ledger/adjustments.
   it('the API answers 503 while the disk is full', async () => {
     if (typeof disk === 'string') return;
